@@ -1,0 +1,5 @@
+// The library's public surface. Types come first so the schema analyzer reads their documentation before it finds
+// the components (it stops following files once every component is found).
+export * from "./types";
+export { BackgroundWorker } from "./backgroundWorker";
+export { WorkerCluster } from "./cluster";

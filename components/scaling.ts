@@ -1,0 +1,201 @@
+// Turns a scaling plan (scalingPlan.ts) into Application Auto Scaling and CloudWatch resources. Every decision was
+// made in the plan; this file only adapts the plan's neutral query form to each consumer's shape.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PlannedAlarm, PlannedMetric, PlannedQuery, ScalingPlan } from "./scalingPlan";
+
+/** The real names behind a plan's metric subjects. */
+export interface MetricDimensions {
+    queueName: pulumi.Input<string>;
+    clusterName: pulumi.Input<string>;
+    serviceName: pulumi.Input<string>;
+}
+
+function dimensionsOf(metric: PlannedMetric, names: MetricDimensions): { [name: string]: pulumi.Input<string> } {
+    return metric.subject === "queue"
+        ? { QueueName: names.queueName }
+        : { ClusterName: names.clusterName, ServiceName: names.serviceName };
+}
+
+/** Target tracking takes dimensions as a `{name, value}` list and no period (it always uses one minute). */
+export function targetTrackingMetrics(query: PlannedQuery, names: MetricDimensions) {
+    return [
+        ...query.metrics.map((metric) => ({
+            id: metric.id,
+            returnData: false,
+            metricStat: {
+                stat: metric.stat,
+                metric: {
+                    namespace: metric.namespace,
+                    metricName: metric.metricName,
+                    dimensions: Object.entries(dimensionsOf(metric, names)).map(([name, value]) => ({ name, value })),
+                },
+            },
+        })),
+        ...query.expressions.map((expression) => ({
+            id: expression.id,
+            expression: expression.expression,
+            label: expression.label,
+            returnData: expression.id === query.returnId,
+        })),
+    ];
+}
+
+/** Alarm metric queries take a dimensions map, with the period and statistic on each metric. */
+export function alarmMetricQueries(query: PlannedQuery, periodSeconds: number, names: MetricDimensions) {
+    return [
+        ...query.metrics.map((metric) => ({
+            id: metric.id,
+            returnData: false,
+            metric: {
+                namespace: metric.namespace,
+                metricName: metric.metricName,
+                dimensions: dimensionsOf(metric, names),
+                period: periodSeconds,
+                stat: metric.stat,
+            },
+        })),
+        ...query.expressions.map((expression) => ({
+            id: expression.id,
+            expression: expression.expression,
+            label: expression.label,
+            returnData: expression.id === query.returnId,
+        })),
+    ];
+}
+
+function createAlarm(
+    name: string,
+    alarm: PlannedAlarm,
+    names: MetricDimensions,
+    actions: pulumi.Input<string>[],
+    tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined,
+    parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm {
+    return new aws.cloudwatch.MetricAlarm(name, {
+        alarmDescription: alarm.description,
+        comparisonOperator: alarm.comparison,
+        evaluationPeriods: alarm.evaluationPeriods,
+        datapointsToAlarm: alarm.datapointsToAlarm,
+        threshold: alarm.threshold,
+        treatMissingData: alarm.treatMissingData,
+        metricQueries: alarmMetricQueries(alarm.query, alarm.periodSeconds, names),
+        alarmActions: actions,
+        tags,
+    }, { parent });
+}
+
+export interface WorkerScalingInputs {
+    name: string;
+    plan: ScalingPlan;
+    names: MetricDimensions;
+    queueArn: pulumi.Output<string>;
+    queueUrl: pulumi.Output<string>;
+    account: pulumi.Output<string>;
+    tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined;
+    parent: pulumi.Resource;
+}
+
+/** Creates the scalable target, the backlog policy, the wake-up alarm and policy, schedules and the keep-alive. */
+export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.Target {
+    const { name, plan, names, tags, parent } = inputs;
+    const target = new aws.appautoscaling.Target(`${name}-scaling-target`, {
+        serviceNamespace: "ecs",
+        scalableDimension: "ecs:service:DesiredCount",
+        resourceId: pulumi.interpolate`service/${names.clusterName}/${names.serviceName}`,
+        minCapacity: plan.minTasks,
+        maxCapacity: plan.maxTasks,
+        tags,
+    }, { parent });
+    const onTarget = {
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+    };
+
+    new aws.appautoscaling.Policy(`${name}-backlog-policy`, {
+        ...onTarget,
+        policyType: "TargetTrackingScaling",
+        targetTrackingScalingPolicyConfiguration: {
+            targetValue: plan.backlog.targetValue,
+            scaleOutCooldown: plan.backlog.scaleOutCooldownSeconds,
+            scaleInCooldown: plan.backlog.scaleInCooldownSeconds,
+            disableScaleIn: plan.backlog.disableScaleIn,
+            customizedMetricSpecification: { metrics: targetTrackingMetrics(plan.backlog.query, names) },
+        },
+    }, { parent });
+
+    if (plan.wakeUp) {
+        const wake = plan.wakeUp;
+        const wakePolicy = new aws.appautoscaling.Policy(`${name}-wake-policy`, {
+            ...onTarget,
+            policyType: "StepScaling",
+            stepScalingPolicyConfiguration: {
+                adjustmentType: wake.adjustmentType,
+                cooldown: wake.cooldownSeconds,
+                metricAggregationType: wake.metricAggregationType,
+                // Step bounds are strings in the provider's schema.
+                stepAdjustments: wake.steps.map((step) => ({
+                    metricIntervalLowerBound: step.lowerBound === undefined ? undefined : String(step.lowerBound),
+                    metricIntervalUpperBound: step.upperBound === undefined ? undefined : String(step.upperBound),
+                    scalingAdjustment: step.scalingAdjustment,
+                })),
+            },
+        }, { parent });
+        createAlarm(`${name}-wake-alarm`, wake.alarm, names, [wakePolicy.arn], tags, parent);
+    }
+
+    for (const schedule of plan.schedules) {
+        new aws.appautoscaling.ScheduledAction(`${name}-schedule-${schedule.name}`, {
+            ...onTarget,
+            name: `${name}-${schedule.name}`,
+            schedule: schedule.schedule,
+            timezone: schedule.timezone,
+            scalableTargetAction: { minCapacity: schedule.minTasks, maxCapacity: schedule.maxTasks },
+        }, { parent });
+    }
+
+    if (plan.keepQueueActive) {
+        createKeepActiveSchedule(inputs, plan.keepQueueActive.scheduleExpression);
+    }
+    return target;
+}
+
+/**
+ * SQS counts a queue as active for CloudWatch for about six hours after any API call; past that it stops publishing
+ * and the first datapoints after new messages arrive take up to 15 minutes. A Scheduler call of GetQueueAttributes
+ * keeps the metrics flowing with no Lambda and no code.
+ */
+function createKeepActiveSchedule(inputs: WorkerScalingInputs, scheduleExpression: string): void {
+    const { name, tags, parent } = inputs;
+    const role = new aws.iam.Role(`${name}-keep-active-role`, {
+        description: "Lets EventBridge Scheduler read the worker queue's attributes to keep its metrics flowing.",
+        assumeRolePolicy: inputs.account.apply((account) => JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{
+                Effect: "Allow",
+                Principal: { Service: "scheduler.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": account } },
+            }],
+        })),
+        tags,
+    }, { parent });
+    new aws.iam.RolePolicy(`${name}-keep-active-policy`, {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "sqs:GetQueueAttributes", Resource: inputs.queueArn }],
+        }),
+    }, { parent });
+    new aws.scheduler.Schedule(`${name}-keep-active`, {
+        description: "Keeps the worker queue active for CloudWatch so scale-from-zero is not delayed.",
+        scheduleExpression,
+        flexibleTimeWindow: { mode: "OFF" },
+        target: {
+            arn: "arn:aws:scheduler:::aws-sdk:sqs:getQueueAttributes",
+            roleArn: role.arn,
+            input: pulumi.jsonStringify({ QueueUrl: inputs.queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }),
+        },
+    }, { parent });
+}

@@ -1,0 +1,195 @@
+// Defaults, and the plain settings the rest of the component works from once they are applied.
+// Pure functions over plain values: no resources, no Outputs. The scaling plan, the simulator and the policy pack
+// reuse them, so a default lives in exactly one place.
+import {
+    BackgroundWorkerArgs,
+    CapacityProvider,
+    CapacityProviderStrategyItemArgs,
+    CpuArchitecture,
+    WorkerScheduleArgs,
+} from "./types";
+
+/** SQS holds a received message this long unless told otherwise: the seed's value, long enough for most jobs. */
+export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 300;
+/** AWS's own default retention (4 days). */
+export const DEFAULT_MESSAGE_RETENTION_SECONDS = 345_600;
+/** Long polling at the maximum: fewer empty receives, lower cost, no added latency. */
+export const DEFAULT_RECEIVE_WAIT_TIME_SECONDS = 20;
+export const DEFAULT_DELAY_SECONDS = 0;
+/** Five tries before a message is parked in the dead-letter queue (what CDK and Copilot use too). */
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+/** The longest SQS allows, so a failed message outlives its source's retention (see WorkerQueueArgs). */
+export const DEFAULT_DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
+
+export const DEFAULT_CPU_UNITS = 256;
+export const DEFAULT_MEMORY_MIB = 512;
+/** Fargate's ceiling; Spot's warning is two minutes, so a worker gets all of it to drain. */
+export const DEFAULT_STOP_TIMEOUT_SECONDS = 120;
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+export const DEFAULT_MIN_TASKS = 1;
+export const DEFAULT_MAX_TASKS = 10;
+export const DEFAULT_TARGET_BACKLOG_PER_TASK = 10;
+/** Scale out again quickly: a target-tracking scale-out is proportional, so a short cooldown does not overshoot. */
+export const DEFAULT_SCALE_OUT_COOLDOWN_SECONDS = 60;
+/** ECS's own default; scale-in is already patient (15 of 15 one-minute datapoints below 90 % of the target). */
+export const DEFAULT_SCALE_IN_COOLDOWN_SECONDS = 300;
+export const DEFAULT_SCHEDULE_TIMEZONE = "UTC";
+
+/** Mostly Spot, one task in five on demand, no base: the seed's weights, without its Spot base (see README). */
+export const DEFAULT_CAPACITY_PROVIDER_STRATEGY: readonly CapacityProviderSettings[] = [
+    { capacityProvider: CapacityProvider.FargateSpot, weight: 4, base: 0 },
+    { capacityProvider: CapacityProvider.Fargate, weight: 1, base: 0 },
+];
+
+/** Names the component sets on the container itself; the worker runtime reads them. */
+export const RESERVED_ENVIRONMENT_NAMES = [
+    "QUEUE_URL",
+    "DEAD_LETTER_QUEUE_URL",
+    "VISIBILITY_TIMEOUT_SECONDS",
+    "STOP_TIMEOUT_SECONDS",
+] as const;
+
+export interface QueueSettings {
+    visibilityTimeoutSeconds: number;
+    messageRetentionSeconds: number;
+    receiveWaitTimeSeconds: number;
+    delaySeconds: number;
+    /** Unset means AWS's default. */
+    maxMessageSizeBytes?: number;
+    maxReceiveCount: number;
+    deadLetterRetentionSeconds: number;
+}
+
+export interface ContainerSettings {
+    cpu: number;
+    memory: number;
+    command?: string[];
+    architecture: CpuArchitecture;
+    stopTimeoutSeconds: number;
+    logRetentionDays: number;
+}
+
+export interface CapacityProviderSettings {
+    capacityProvider: CapacityProvider;
+    weight: number;
+    base: number;
+}
+
+export interface ScheduleSettings {
+    name: string;
+    schedule: string;
+    timezone: string;
+    minTasks?: number;
+    maxTasks?: number;
+}
+
+/** Where the backlog target came from, so the plan and the docs can say why it is what it is. */
+export type BacklogTargetSource = "default" | "targetBacklogPerTask" | "latency";
+
+export interface ScalingSettings {
+    minTasks: number;
+    maxTasks: number;
+    targetBacklogPerTask: number;
+    targetSource: BacklogTargetSource;
+    acceptableLatencySeconds?: number;
+    averageProcessingSeconds?: number;
+    countInFlight: boolean;
+    scaleOutCooldownSeconds: number;
+    scaleInCooldownSeconds: number;
+    disableScaleIn: boolean;
+    schedules: ScheduleSettings[];
+    /** Whether a schedule keeps the queue's metrics flowing while the service is at zero (see WorkerScalingArgs). */
+    keepQueueActive: boolean;
+}
+
+/** Every plain setting of a worker with its default applied. */
+export interface WorkerSettings {
+    queue: QueueSettings;
+    /** Unset when the user brings a task definition. */
+    container?: ContainerSettings;
+    capacityProviderStrategy: CapacityProviderSettings[];
+    scaling: ScalingSettings;
+    assignPublicIp: boolean;
+}
+
+/** Little's law: a task with backlog B drains it in B x processing time, so B = latency / processing. */
+export function backlogTargetFromLatency(acceptableLatencySeconds: number, averageProcessingSeconds: number): number {
+    return Math.floor(acceptableLatencySeconds / averageProcessingSeconds);
+}
+
+function resolveStrategyItem(item: CapacityProviderStrategyItemArgs): CapacityProviderSettings {
+    return { capacityProvider: item.capacityProvider, weight: item.weight ?? 1, base: item.base ?? 0 };
+}
+
+function resolveSchedule(schedule: WorkerScheduleArgs): ScheduleSettings {
+    return {
+        name: schedule.name,
+        schedule: schedule.schedule,
+        timezone: schedule.timezone ?? DEFAULT_SCHEDULE_TIMEZONE,
+        minTasks: schedule.minTasks,
+        maxTasks: schedule.maxTasks,
+    };
+}
+
+/**
+ * Applies the defaults. The user's values always win; validation (validation.ts) runs before this and guarantees
+ * the combination makes sense, so this function never has to choose between conflicting values.
+ */
+export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSettings {
+    const queue = args.queue ?? {};
+    const scaling = args.scaling ?? {};
+    const latency = scaling.acceptableLatencySeconds;
+    const processing = scaling.averageProcessingSeconds;
+    const fromLatency = latency !== undefined && processing !== undefined;
+    const minTasks = scaling.minTasks ?? DEFAULT_MIN_TASKS;
+    const schedules = (scaling.schedules ?? []).map(resolveSchedule);
+    return {
+        queue: {
+            visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS,
+            messageRetentionSeconds: queue.messageRetentionSeconds ?? DEFAULT_MESSAGE_RETENTION_SECONDS,
+            receiveWaitTimeSeconds: queue.receiveWaitTimeSeconds ?? DEFAULT_RECEIVE_WAIT_TIME_SECONDS,
+            delaySeconds: queue.delaySeconds ?? DEFAULT_DELAY_SECONDS,
+            maxMessageSizeBytes: queue.maxMessageSizeBytes,
+            maxReceiveCount: queue.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
+            deadLetterRetentionSeconds: queue.deadLetterRetentionSeconds ?? DEFAULT_DEAD_LETTER_RETENTION_SECONDS,
+        },
+        container: args.container && {
+            cpu: args.container.cpu ?? DEFAULT_CPU_UNITS,
+            memory: args.container.memory ?? DEFAULT_MEMORY_MIB,
+            command: args.container.command,
+            architecture: args.container.architecture ?? CpuArchitecture.X86_64,
+            stopTimeoutSeconds: args.container.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
+            logRetentionDays: args.container.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+        },
+        capacityProviderStrategy: args.capacityProviderStrategy
+            ? args.capacityProviderStrategy.map(resolveStrategyItem)
+            : DEFAULT_CAPACITY_PROVIDER_STRATEGY.map((item) => ({ ...item })),
+        scaling: {
+            minTasks,
+            maxTasks: scaling.maxTasks ?? DEFAULT_MAX_TASKS,
+            targetBacklogPerTask: fromLatency
+                ? backlogTargetFromLatency(latency, processing)
+                : scaling.targetBacklogPerTask ?? DEFAULT_TARGET_BACKLOG_PER_TASK,
+            targetSource: fromLatency
+                ? "latency"
+                : scaling.targetBacklogPerTask !== undefined
+                  ? "targetBacklogPerTask"
+                  : "default",
+            acceptableLatencySeconds: latency,
+            averageProcessingSeconds: processing,
+            countInFlight: scaling.countInFlight ?? true,
+            scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds ?? DEFAULT_SCALE_OUT_COOLDOWN_SECONDS,
+            scaleInCooldownSeconds: scaling.scaleInCooldownSeconds ?? DEFAULT_SCALE_IN_COOLDOWN_SECONDS,
+            disableScaleIn: scaling.disableScaleIn ?? false,
+            schedules,
+            keepQueueActive: scaling.keepQueueActive ?? canScaleToZero(minTasks, schedules),
+        },
+        assignPublicIp: args.assignPublicIp ?? false,
+    };
+}
+
+/** True when anything (the floor or a schedule) can bring the service to zero tasks. */
+export function canScaleToZero(minTasks: number, schedules: readonly ScheduleSettings[]): boolean {
+    return minTasks === 0 || schedules.some((schedule) => schedule.minTasks === 0);
+}

@@ -1,0 +1,218 @@
+// The task side of a worker: log group, the two roles, and the Fargate task definition.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyStatement } from "./queue";
+import { ContainerSettings, QueueSettings } from "./settings";
+import { WorkerContainerArgs } from "./types";
+
+/** The parts of an ECS cluster ARN the task needs: the region for logs, the account and name for scoping IAM. */
+export interface ClusterArnParts {
+    partition: string;
+    region: string;
+    account: string;
+    clusterName: string;
+}
+
+const CLUSTER_ARN = /^arn:(aws[a-z-]*):ecs:([a-z0-9-]+):(\d{12}):cluster\/([A-Za-z0-9_-]{1,255})$/;
+
+/** Parses an ECS cluster ARN; the error names the property, since the value only arrives at deployment. */
+export function parseClusterArn(arn: string): ClusterArnParts {
+    const match = CLUSTER_ARN.exec(arn);
+    if (!match) {
+        throw new Error(
+            `clusterArn must be an ECS cluster ARN such as arn:aws:ecs:us-east-1:123456789012:cluster/workers; got ${JSON.stringify(arn)}`,
+        );
+    }
+    return { partition: match[1], region: match[2], account: match[3], clusterName: match[4] };
+}
+
+/** A role document letting ECS tasks of this account and region, and nobody else, assume the role. */
+export function ecsTasksAssumeRolePolicy(cluster: ClusterArnParts): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Service: "ecs-tasks.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            // Confused-deputy guard: only ECS acting for this account may assume the role.
+            Condition: {
+                StringEquals: { "aws:SourceAccount": cluster.account },
+                ArnLike: { "aws:SourceArn": `arn:${cluster.partition}:ecs:${cluster.region}:${cluster.account}:*` },
+            },
+        }],
+    });
+}
+
+/** What the worker itself may do: consume its queue and hold its own scale-in protection, nothing else. */
+export function taskRoleStatements(queueArn: string, cluster: ClusterArnParts): PolicyStatement[] {
+    return [
+        {
+            Sid: "ConsumeJobQueue",
+            Effect: "Allow",
+            Action: [
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+            ],
+            Resource: queueArn,
+        },
+        {
+            Sid: "ManageOwnTaskProtection",
+            Effect: "Allow",
+            Action: ["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"],
+            Resource: `arn:${cluster.partition}:ecs:${cluster.region}:${cluster.account}:task/${cluster.clusterName}/*`,
+        },
+    ];
+}
+
+/** A secret reference may name a JSON key or version (`arn:...:secret:name-AbCdEf:key::`); IAM wants the secret. */
+export function secretResourceArn(valueFrom: string): string {
+    return valueFrom.startsWith("arn:") && valueFrom.includes(":secretsmanager:")
+        ? valueFrom.split(":").slice(0, 7).join(":")
+        : valueFrom;
+}
+
+/** What ECS needs to start the task: pull the image, write its logs, read exactly the given secrets. */
+export function executionRoleStatements(logGroupArn: string, secretArns: string[]): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "PullImage",
+            Effect: "Allow",
+            Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+            Resource: "*",
+        },
+        {
+            Sid: "WriteLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `${logGroupArn}:*`,
+        },
+    ];
+    const secretsManager = [...new Set(secretArns.filter((arn) => arn.includes(":secretsmanager:")).map(secretResourceArn))].sort();
+    const parameters = [...new Set(secretArns.filter((arn) => !arn.includes(":secretsmanager:")))].sort();
+    if (secretsManager.length > 0) {
+        statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretsManager });
+    }
+    if (parameters.length > 0) {
+        statements.push({ Sid: "ReadParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: parameters });
+    }
+    return statements;
+}
+
+function policyDocument(statements: PolicyStatement[]): string {
+    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** The container's name inside the task definition. */
+export const CONTAINER_NAME = "worker";
+
+export interface WorkerTask {
+    taskDefinition: aws.ecs.TaskDefinition;
+    taskRole: aws.iam.Role;
+    executionRole: aws.iam.Role;
+    logGroup: aws.cloudwatch.LogGroup;
+}
+
+export interface WorkerTaskInputs {
+    name: string;
+    container: WorkerContainerArgs;
+    settings: ContainerSettings;
+    queueSettings: QueueSettings;
+    cluster: pulumi.Output<ClusterArnParts>;
+    queueArn: pulumi.Output<string>;
+    queueUrl: pulumi.Output<string>;
+    deadLetterQueueUrl: pulumi.Output<string>;
+    tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined;
+    parent: pulumi.Resource;
+}
+
+/** Creates the log group, both roles and the task definition for a component-built container. */
+export function createTask(inputs: WorkerTaskInputs): WorkerTask {
+    const { name, container, settings, cluster, tags, parent } = inputs;
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+        retentionInDays: settings.logRetentionDays,
+        tags,
+    }, { parent });
+
+    const assumeRolePolicy = cluster.apply(ecsTasksAssumeRolePolicy);
+    const executionRole = new aws.iam.Role(`${name}-execution-role`, {
+        description: "Lets ECS pull the worker image, write its logs and read its secrets.",
+        assumeRolePolicy,
+        tags,
+    }, { parent });
+    const secretArns = pulumi.output(container.secrets ?? {}).apply((secrets) => Object.values(secrets));
+    new aws.iam.RolePolicy(`${name}-execution-policy`, {
+        role: executionRole.id,
+        policy: pulumi.all([logGroup.arn, secretArns]).apply(([logGroupArn, arns]) =>
+            policyDocument(executionRoleStatements(logGroupArn, arns))),
+    }, { parent });
+
+    const taskRole = new aws.iam.Role(`${name}-task-role`, {
+        description: "The worker's own identity: consume its queue and manage its scale-in protection.",
+        assumeRolePolicy,
+        tags,
+    }, { parent });
+    new aws.iam.RolePolicy(`${name}-task-policy`, {
+        role: taskRole.id,
+        policy: pulumi.all([inputs.queueArn, cluster]).apply(([queueArn, parts]) =>
+            policyDocument(taskRoleStatements(queueArn, parts))),
+    }, { parent });
+
+    const environment = pulumi.all([
+        container.environment ?? {},
+        inputs.queueUrl,
+        inputs.deadLetterQueueUrl,
+    ]).apply(([userEnvironment, queueUrl, deadLetterQueueUrl]) => {
+        const merged: { [name: string]: string } = {
+            ...userEnvironment,
+            QUEUE_URL: queueUrl,
+            DEAD_LETTER_QUEUE_URL: deadLetterQueueUrl,
+            VISIBILITY_TIMEOUT_SECONDS: String(inputs.queueSettings.visibilityTimeoutSeconds),
+            STOP_TIMEOUT_SECONDS: String(settings.stopTimeoutSeconds),
+        };
+        // Sorted, so the JSON (and therefore the task definition) only changes when a value does.
+        return Object.keys(merged).sort().map((key) => ({ name: key, value: merged[key] }));
+    });
+    const secrets = pulumi.output(container.secrets ?? {}).apply((map) =>
+        Object.keys(map).sort().map((key) => ({ name: key, valueFrom: map[key] })));
+
+    const containerDefinitions = pulumi.jsonStringify([{
+        name: CONTAINER_NAME,
+        image: container.image,
+        essential: true,
+        command: settings.command,
+        environment,
+        secrets,
+        stopTimeout: settings.stopTimeoutSeconds,
+        logConfiguration: {
+            logDriver: "awslogs",
+            options: {
+                "awslogs-group": logGroup.name,
+                "awslogs-region": cluster.apply((parts) => parts.region),
+                "awslogs-stream-prefix": CONTAINER_NAME,
+            },
+        },
+    }]);
+
+    const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
+        family: taskFamily(name),
+        cpu: String(settings.cpu),
+        memory: String(settings.memory),
+        networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"],
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: settings.architecture },
+        executionRoleArn: executionRole.arn,
+        taskRoleArn: taskRole.arn,
+        containerDefinitions,
+        tags,
+    }, { parent });
+
+    return { taskDefinition, taskRole, executionRole, logGroup };
+}
+
+/** Task definition families are account-wide: include project and stack so dev and prod never share revisions. */
+export function taskFamily(name: string): string {
+    return `${pulumi.getProject()}-${pulumi.getStack()}-${name}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 255);
+}

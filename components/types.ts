@@ -1,0 +1,215 @@
+// The public argument types of the component package.
+//
+// One rule shapes every field: settings are plain values (numbers, booleans, enums and lists of them), known when the
+// component is constructed, so they can be validated, planned and simulated before anything is created; references
+// to other resources (ARNs, IDs, URLs, images, secrets) are `pulumi.Input`s. Choices are enums, defaults are written
+// in prose ("Defaults to ..."), because the schema Pulumi infers for other languages drops `@default` tags and
+// rejects union types. Every nested type has a distinct name: the schema analyzer merges types by simple name.
+import * as pulumi from "@pulumi/pulumi";
+
+/** The ECS capacity provider a share of the worker's tasks runs on. */
+export enum CapacityProvider {
+    /** On-demand Fargate capacity: never interrupted. */
+    Fargate = "FARGATE",
+    /** Spare Fargate capacity at about 70 % off; AWS may reclaim a task with a two-minute warning. */
+    FargateSpot = "FARGATE_SPOT",
+}
+
+/** The CPU architecture of the worker's container image. */
+export enum CpuArchitecture {
+    /** 64-bit x86 (Intel and AMD). */
+    X86_64 = "X86_64",
+    /** 64-bit ARM (AWS Graviton): about 20 % cheaper per vCPU-hour on Fargate. */
+    ARM64 = "ARM64",
+}
+
+/** The container the component runs as the worker: it builds the task definition from these settings. */
+export interface WorkerContainerArgs {
+    /** The container image to run, for example an ECR image URI with a tag or digest. Required. */
+    image: pulumi.Input<string>;
+    /**
+     * CPU units for the task (1024 units = 1 vCPU); a plain value. One of 256, 512, 1024, 2048, 4096, 8192 or 16384,
+     * and it fixes the valid memory sizes (see the README). Defaults to 256.
+     */
+    cpu?: number;
+    /** Memory for the task in MiB; a plain value that must be valid for `cpu` on Fargate. Defaults to 512. */
+    memory?: number;
+    /** The command to run, overriding the image's CMD; a plain list of strings. Defaults to the image's own. */
+    command?: string[];
+    /**
+     * Environment variables for the container. Values may come from other resources. The component adds
+     * QUEUE_URL, DEAD_LETTER_QUEUE_URL, VISIBILITY_TIMEOUT_SECONDS and STOP_TIMEOUT_SECONDS, which the worker runtime
+     * reads; do not set those names yourself. Put secrets in `secrets`, never here.
+     */
+    environment?: { [name: string]: pulumi.Input<string> };
+    /**
+     * Secrets injected as environment variables: a map from variable name to the ARN of a Secrets Manager secret (or
+     * a JSON key of one) or an SSM parameter. The execution role may read exactly these ARNs and nothing else.
+     */
+    secrets?: { [name: string]: pulumi.Input<string> };
+    /** The CPU architecture of the image; a plain enum. Defaults to X86_64. */
+    architecture?: CpuArchitecture;
+    /**
+     * Seconds ECS waits after SIGTERM before it kills the container (0 to 120 on Fargate); a plain value. Defaults to
+     * 120, the most Fargate allows: Fargate Spot gives two minutes' warning, and the worker runtime drains in that time.
+     */
+    stopTimeoutSeconds?: number;
+    /**
+     * Days the container's logs are kept in CloudWatch Logs; a plain value and one of 1, 3, 5, 7, 14, 30, 60, 90,
+     * 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653. Defaults to 30.
+     */
+    logRetentionDays?: number;
+}
+
+/** Settings of the job queue and its dead-letter queue; all plain values. */
+export interface WorkerQueueArgs {
+    /**
+     * Seconds a received message stays hidden from other consumers (0 to 43200). Set it above the time one job takes;
+     * the worker runtime extends it while a job runs. Defaults to 300, as in the seed's example.
+     */
+    visibilityTimeoutSeconds?: number;
+    /** Seconds SQS keeps an unprocessed message (60 to 1209600, i.e. 14 days). Defaults to 345600 (4 days). */
+    messageRetentionSeconds?: number;
+    /**
+     * Seconds a receive call waits for a message to arrive (long polling, 0 to 20). Defaults to 20, which cuts empty
+     * receives (and their cost) to about three a minute per poller.
+     */
+    receiveWaitTimeSeconds?: number;
+    /** Seconds every new message is hidden before its first delivery (0 to 900). Defaults to 0. */
+    delaySeconds?: number;
+    /** The largest message SQS accepts, in bytes (1024 to 1048576). Defaults to AWS's own default when unset. */
+    maxMessageSizeBytes?: number;
+    /**
+     * How many times a message may be received before SQS moves it to the dead-letter queue (1 to 1000). Defaults to 5.
+     */
+    maxReceiveCount?: number;
+    /**
+     * Seconds the dead-letter queue keeps a message (60 to 1209600). It must be at least `messageRetentionSeconds`:
+     * a standard queue keeps a message's original enqueue time when it moves to the dead-letter queue, so a shorter
+     * retention there deletes failed messages before anyone looks. Defaults to 1209600 (14 days, the maximum).
+     */
+    deadLetterRetentionSeconds?: number;
+}
+
+/** One entry of the capacity provider strategy: which capacity runs what share of the tasks. */
+export interface CapacityProviderStrategyItemArgs {
+    /** The capacity provider; a plain enum. Required. */
+    capacityProvider: CapacityProvider;
+    /**
+     * The relative share of tasks beyond the bases that run on this provider (0 to 1000); a plain value. Defaults to 1.
+     */
+    weight?: number;
+    /**
+     * How many tasks run on this provider before weights apply (0 to 100000); only one entry may have a base above 0.
+     * A plain value. Defaults to 0.
+     */
+    base?: number;
+}
+
+/** A scheduled change of the task bounds, for load that follows the clock. */
+export interface WorkerScheduleArgs {
+    /**
+     * A name for this schedule, unique within the worker; it names the scheduled action, so reordering the list
+     * replaces nothing. Letters, digits, `-` and `_`. Required.
+     */
+    name: string;
+    /**
+     * When it applies: `cron(minutes hours day-of-month month day-of-week year)`, `rate(value unit)` or
+     * `at(yyyy-mm-ddThh:mm:ss)`. Required.
+     */
+    schedule: string;
+    /** The IANA time zone the schedule is read in, for example `Europe/Paris`. Defaults to UTC. */
+    timezone?: string;
+    /** The minimum number of tasks from this time on. At least one of `minTasks` and `maxTasks` is required. */
+    minTasks?: number;
+    /** The maximum number of tasks from this time on. At least one of `minTasks` and `maxTasks` is required. */
+    maxTasks?: number;
+}
+
+/** How the worker scales with its queue; all plain values, so the plan can be checked and simulated before deploy. */
+export interface WorkerScalingArgs {
+    /**
+     * The fewest tasks the service runs. 0 lets it scale to zero when the queue is empty; a single message then wakes
+     * it (see the README for the wake-up time). Defaults to 1.
+     */
+    minTasks?: number;
+    /** The most tasks the service runs; at least 1 and at least `minTasks`. Defaults to 10. */
+    maxTasks?: number;
+    /**
+     * How many messages each running task may have waiting before the service scales out: the target of the
+     * backlog-per-task policy. Above 0. Set either this or both `acceptableLatencySeconds` and
+     * `averageProcessingSeconds`. Defaults to 10.
+     */
+    targetBacklogPerTask?: number;
+    /**
+     * The longest a message should wait before a task starts on it, in seconds. Together with
+     * `averageProcessingSeconds` it sets the backlog target to floor(latency / processing) (Little's law). Unset by
+     * default.
+     */
+    acceptableLatencySeconds?: number;
+    /** How long one message takes to process on average, in seconds; used with `acceptableLatencySeconds`. */
+    averageProcessingSeconds?: number;
+    /**
+     * Count messages being processed (ApproximateNumberOfMessagesNotVisible) in the backlog as well as waiting ones,
+     * so capacity follows all work in hand and the service does not shrink while jobs still run. Busy tasks are also
+     * kept from scale-in by task protection, which the worker runtime holds while a job runs. Defaults to true.
+     */
+    countInFlight?: boolean;
+    /** Seconds after a scale-out before another scale-out may start (a larger one still may). Defaults to 60. */
+    scaleOutCooldownSeconds?: number;
+    /** Seconds after a scale-in before another scale-in may start. Defaults to 300, ECS's own default. */
+    scaleInCooldownSeconds?: number;
+    /** Never let the backlog policy remove tasks (schedules still may). Defaults to false. */
+    disableScaleIn?: boolean;
+    /** Scheduled changes of `minTasks` and `maxTasks`, for predictable load. Defaults to none. */
+    schedules?: WorkerScheduleArgs[];
+    /**
+     * Keep the queue "active" for CloudWatch while the service sits at zero: SQS stops publishing a queue's metrics
+     * after about six hours without messages or API calls, and the first datapoints after that can take up to 15
+     * minutes, which delays the wake-up. An EventBridge Scheduler schedule reads the queue's attributes once an hour
+     * (720 calls a month, inside Scheduler's free tier). Defaults to true when the service can scale to zero, and is
+     * ignored otherwise.
+     */
+    keepQueueActive?: boolean;
+}
+
+/** The arguments of a BackgroundWorker. */
+export interface BackgroundWorkerArgs {
+    /** The ARN of the ECS cluster the service runs in, for example a WorkerCluster's `arn`. Required. */
+    clusterArn: pulumi.Input<string>;
+    /** The subnets the tasks run in; private subnets with a NAT gateway or VPC endpoints. Required, not empty. */
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Security groups for the tasks. When omitted, the component creates one in the subnets' VPC that allows all
+     * outbound traffic and no inbound traffic: a worker pulls its work, nothing connects to it.
+     */
+    securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Give each task a public IP address; a plain value. Only for public subnets without NAT. Defaults to false. */
+    assignPublicIp?: boolean;
+    /** The container to run. Give either this or `taskDefinitionArn`. */
+    container?: WorkerContainerArgs;
+    /**
+     * The ARN of a task definition built elsewhere, as in the seed's example. Give either this or `container`. Its
+     * container must read the queue URL from its own configuration, and its task role needs the queue permissions.
+     */
+    taskDefinitionArn?: pulumi.Input<string>;
+    /** Settings of the job queue and the dead-letter queue. Defaults as documented on each field. */
+    queue?: WorkerQueueArgs;
+    /**
+     * Which capacity runs the tasks. Defaults to FARGATE_SPOT with weight 4 and FARGATE with weight 1 and no base:
+     * about four tasks in five on Spot.
+     */
+    capacityProviderStrategy?: CapacityProviderStrategyItemArgs[];
+    /** How the worker scales with its queue. Defaults as documented on each field. */
+    scaling?: WorkerScalingArgs;
+    /** Tags applied to every child resource that takes tags. */
+    tags?: { [key: string]: pulumi.Input<string> };
+}
+
+/** The arguments of a WorkerCluster. */
+export interface WorkerClusterArgs {
+    /** The cluster's physical name. Defaults to a name Pulumi generates from the resource name. */
+    clusterName?: string;
+    /** Tags applied to the cluster. */
+    tags?: { [key: string]: pulumi.Input<string> };
+}

@@ -1,0 +1,459 @@
+// Validation of a worker's arguments against AWS's limits (../shared/AWS-LIMITS.md) and against each other.
+// Runs in the constructor before any child exists, so a bad value never leaves half a stack behind. Pure: it returns
+// warnings and throws Pulumi's input errors, whose reason starts with the property path so that the message alone,
+// as the engine prints it for a TypeScript program, tells the user what to change.
+import * as pulumi from "@pulumi/pulumi";
+import {
+    DEFAULT_CPU_UNITS,
+    DEFAULT_DEAD_LETTER_RETENTION_SECONDS,
+    DEFAULT_DELAY_SECONDS,
+    DEFAULT_MAX_RECEIVE_COUNT,
+    DEFAULT_MAX_TASKS,
+    DEFAULT_MEMORY_MIB,
+    DEFAULT_MESSAGE_RETENTION_SECONDS,
+    DEFAULT_MIN_TASKS,
+    DEFAULT_RECEIVE_WAIT_TIME_SECONDS,
+    DEFAULT_SCALE_IN_COOLDOWN_SECONDS,
+    DEFAULT_SCALE_OUT_COOLDOWN_SECONDS,
+    DEFAULT_STOP_TIMEOUT_SECONDS,
+    DEFAULT_VISIBILITY_TIMEOUT_SECONDS,
+    RESERVED_ENVIRONMENT_NAMES,
+} from "./settings";
+import {
+    BackgroundWorkerArgs,
+    CapacityProvider,
+    CpuArchitecture,
+    WorkerClusterArgs,
+    WorkerScheduleArgs,
+} from "./types";
+
+/** One rejected property: `reason` starts with `propertyPath`. */
+export interface ValidationProblem {
+    propertyPath: string;
+    reason: string;
+}
+
+/** Collects every problem so the user fixes them in one round, then throws Pulumi's input error types. */
+export class Problems {
+    readonly list: ValidationProblem[] = [];
+
+    add(propertyPath: string, message: string): void {
+        this.list.push({ propertyPath, reason: `${propertyPath} ${message}` });
+    }
+
+    /** Checks that `value` is a whole number in [min, max]; `unit` is appended to the range ("seconds"). */
+    integer(path: string, value: unknown, min: number, max: number, unit = ""): value is number {
+        const range = `between ${min} and ${max}${unit ? ` ${unit}` : ""}`;
+        if (typeof value !== "number" || !Number.isInteger(value)) {
+            this.add(path, `must be a whole number ${range}; got ${describe(value)}`);
+            return false;
+        }
+        if (value < min || value > max) {
+            this.add(path, `must be ${range}; got ${value}`);
+            return false;
+        }
+        return true;
+    }
+
+    boolean(path: string, value: unknown): void {
+        if (value !== undefined && typeof value !== "boolean") {
+            this.add(path, `must be true or false; got ${describe(value)}`);
+        }
+    }
+
+    oneOf<T>(path: string, value: unknown, allowed: readonly T[]): value is T {
+        if (!allowed.includes(value as T)) {
+            this.add(path, `must be one of ${allowed.join(", ")}; got ${describe(value)}`);
+            return false;
+        }
+        return true;
+    }
+
+    /** Throws when anything was collected: one problem as InputPropertyError, several as InputPropertiesError. */
+    throwIfAny(resource: string): void {
+        if (this.list.length === 1) {
+            throw new pulumi.InputPropertyError(this.list[0]);
+        }
+        if (this.list.length > 1) {
+            throw new pulumi.InputPropertiesError({
+                message: `${resource} has ${this.list.length} invalid properties:\n` +
+                    this.list.map((problem) => `  - ${problem.reason}`).join("\n"),
+                errors: this.list,
+            });
+        }
+    }
+}
+
+export function describe(value: unknown): string {
+    if (typeof value === "string") {
+        return JSON.stringify(value);
+    }
+    if (pulumi.Output.isInstance(value)) {
+        return "an Output (this setting must be a plain value known before deployment)";
+    }
+    return value === undefined ? "nothing" : JSON.stringify(value) ?? String(value);
+}
+
+const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+const MIN_RETENTION_SECONDS = 60;
+const MAX_RETENTION_SECONDS = 1_209_600;
+const MAX_DELAY_SECONDS = 900;
+const MAX_RECEIVE_WAIT_SECONDS = 20;
+const MIN_MESSAGE_SIZE_BYTES = 1_024;
+const MAX_MESSAGE_SIZE_BYTES = 1_048_576;
+const MAX_RECEIVE_COUNT = 1_000;
+const MAX_FARGATE_STOP_TIMEOUT_SECONDS = 120;
+const MAX_STRATEGY_WEIGHT = 1_000;
+const MAX_STRATEGY_BASE = 100_000;
+/** Application Auto Scaling accepts far more, but an ECS service is capped at 5,000 tasks by default quotas. */
+const MAX_TASKS_LIMIT = 5_000;
+const MAX_COOLDOWN_SECONDS = 86_400;
+
+/** The retention periods CloudWatch Logs accepts (0 would mean never expire; we require a bound). */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Valid Fargate memory sizes (MiB) for each CPU size. */
+export const FARGATE_MEMORY_BY_CPU: ReadonlyMap<number, readonly number[]> = new Map([
+    [256, [512, 1024, 2048]],
+    [512, steps(1024, 4096, 1024)],
+    [1024, steps(2048, 8192, 1024)],
+    [2048, steps(4096, 16384, 1024)],
+    [4096, steps(8192, 30720, 1024)],
+    [8192, steps(16384, 61440, 4096)],
+    [16384, steps(32768, 122880, 8192)],
+]);
+
+function steps(from: number, to: number, step: number): number[] {
+    const values: number[] = [];
+    for (let value = from; value <= to; value += step) {
+        values.push(value);
+    }
+    return values;
+}
+
+const SCHEDULE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** Six fields: minutes hours day-of-month month day-of-week year (Application Auto Scaling's cron form). */
+const CRON_EXPRESSION = /^cron\(\s*(\S+\s+){5}\S+\s*\)$/;
+const RATE_EXPRESSION = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+const AT_EXPRESSION = /^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/;
+const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+const AWS_CREDENTIAL_NAMES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+
+/** Is `timezone` an IANA zone name the runtime knows (Node ships the full ICU data)? */
+function isTimezone(timezone: string): boolean {
+    try {
+        new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/** Checks a schedule expression's form; returns a reason, or undefined when it is valid. */
+export function scheduleExpressionProblem(expression: string): string | undefined {
+    if (CRON_EXPRESSION.test(expression) || AT_EXPRESSION.test(expression)) {
+        return undefined;
+    }
+    const rate = RATE_EXPRESSION.exec(expression);
+    if (rate) {
+        const value = Number(rate[1]);
+        const singular = !rate[2].endsWith("s");
+        if (value < 1) {
+            return `must have a rate of at least 1; got ${JSON.stringify(expression)}`;
+        }
+        if (singular !== (value === 1)) {
+            return `must use the singular unit for 1 and the plural otherwise, as AWS requires; got ${JSON.stringify(expression)}`;
+        }
+        return undefined;
+    }
+    return "must be cron(minutes hours day-of-month month day-of-week year), rate(value unit) or " +
+        `at(yyyy-mm-ddThh:mm:ss); got ${JSON.stringify(expression)}`;
+}
+
+/**
+ * Validates a worker's arguments. Throws InputPropertyError (or InputPropertiesError for several) naming each
+ * property; returns the warnings for combinations that are legal but probably not what the user wants.
+ */
+export function validateWorkerArgs(args: BackgroundWorkerArgs): string[] {
+    const problems = new Problems();
+    const warnings: string[] = [];
+    if (args === undefined || args === null || typeof args !== "object") {
+        problems.add("args", "must be an object with at least clusterArn, subnetIds and container");
+        problems.throwIfAny("BackgroundWorker");
+        return warnings;
+    }
+    if (args.clusterArn === undefined || args.clusterArn === null || args.clusterArn === "") {
+        problems.add("clusterArn", "is required: the ARN of the ECS cluster, for example a WorkerCluster's arn");
+    }
+    if (args.subnetIds === undefined || args.subnetIds === null) {
+        problems.add("subnetIds", "is required: the private subnets the tasks run in");
+    } else if (Array.isArray(args.subnetIds) && args.subnetIds.length === 0) {
+        problems.add("subnetIds", "must name at least one subnet; got an empty list");
+    }
+    if (Array.isArray(args.securityGroupIds) && args.securityGroupIds.length === 0) {
+        problems.add("securityGroupIds", "must name at least one security group when given; omit it to have one created");
+    }
+    problems.boolean("assignPublicIp", args.assignPublicIp);
+
+    validateTaskSource(args, problems, warnings);
+    validateQueue(args, problems, warnings);
+    validateCapacityProviderStrategy(args, problems);
+    validateScaling(args, problems);
+    problems.throwIfAny("BackgroundWorker");
+    return warnings;
+}
+
+function validateTaskSource(args: BackgroundWorkerArgs, problems: Problems, warnings: string[]): void {
+    const hasContainer = args.container !== undefined && args.container !== null;
+    const hasTaskDefinition = args.taskDefinitionArn !== undefined && args.taskDefinitionArn !== null;
+    if (hasContainer === hasTaskDefinition) {
+        problems.add(
+            hasContainer ? "taskDefinitionArn" : "container",
+            hasContainer
+                ? "cannot be given together with container: give one of them (container lets the component build the task definition)"
+                : "or taskDefinitionArn is required: give container (the component builds the task definition) or the ARN of your own",
+        );
+        return;
+    }
+    const container = args.container;
+    if (!container) {
+        return;
+    }
+    if (container.image === undefined || container.image === null || container.image === "") {
+        problems.add("container.image", "is required: the image URI to run");
+    }
+    const cpu = container.cpu ?? DEFAULT_CPU_UNITS;
+    const memory = container.memory ?? DEFAULT_MEMORY_MIB;
+    const cpuValid = problems.oneOf("container.cpu", cpu, [...FARGATE_MEMORY_BY_CPU.keys()]);
+    if (cpuValid) {
+        const allowed = FARGATE_MEMORY_BY_CPU.get(cpu) ?? [];
+        if (!allowed.includes(memory)) {
+            const range = allowed.length <= 3
+                ? allowed.join(", ")
+                : `${allowed[0]} to ${allowed[allowed.length - 1]} in steps of ${allowed[1] - allowed[0]}`;
+            problems.add("container.memory", `must be ${range} MiB when container.cpu is ${cpu}; got ${describe(memory)}`);
+        }
+    }
+    if (container.architecture !== undefined) {
+        problems.oneOf("container.architecture", container.architecture, Object.values(CpuArchitecture));
+    }
+    if (container.stopTimeoutSeconds !== undefined) {
+        problems.integer("container.stopTimeoutSeconds", container.stopTimeoutSeconds, 0, MAX_FARGATE_STOP_TIMEOUT_SECONDS, "seconds (Fargate's limit)");
+    }
+    if (container.logRetentionDays !== undefined) {
+        problems.oneOf("container.logRetentionDays", container.logRetentionDays, LOG_RETENTION_DAYS);
+    }
+    if (container.command !== undefined && (!Array.isArray(container.command) || container.command.some((part) => typeof part !== "string"))) {
+        problems.add("container.command", `must be a list of strings; got ${describe(container.command)}`);
+    }
+    const environment = container.environment ?? {};
+    const secrets = container.secrets ?? {};
+    for (const name of Object.keys(environment)) {
+        const path = `container.environment.${name}`;
+        if ((RESERVED_ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
+            problems.add(path, `is set by the component (${RESERVED_ENVIRONMENT_NAMES.join(", ")}); remove it`);
+        } else if (AWS_CREDENTIAL_NAMES.includes(name.toUpperCase())) {
+            problems.add(path, "must not hold AWS credentials: the task role gives the container its permissions; remove it");
+        } else if (name in secrets) {
+            problems.add(path, "is also set in container.secrets; keep only the secret");
+        } else if (SECRET_LOOKING_NAME.test(name) && typeof environment[name] === "string") {
+            warnings.push(`${path} looks like a secret but is a plain value visible in the task definition; move it to container.secrets`);
+        }
+    }
+    for (const name of Object.keys(secrets)) {
+        if ((RESERVED_ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
+            problems.add(`container.secrets.${name}`, `is set by the component (${RESERVED_ENVIRONMENT_NAMES.join(", ")}); remove it`);
+        }
+    }
+}
+
+function validateQueue(args: BackgroundWorkerArgs, problems: Problems, warnings: string[]): void {
+    const queue = args.queue ?? {};
+    const visibility = queue.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+    const retention = queue.messageRetentionSeconds ?? DEFAULT_MESSAGE_RETENTION_SECONDS;
+    const deadLetterRetention = queue.deadLetterRetentionSeconds ?? DEFAULT_DEAD_LETTER_RETENTION_SECONDS;
+    const visibilityValid = problems.integer("queue.visibilityTimeoutSeconds", visibility, 0, MAX_VISIBILITY_TIMEOUT_SECONDS, "seconds (12 hours)");
+    const retentionValid = problems.integer("queue.messageRetentionSeconds", retention, MIN_RETENTION_SECONDS, MAX_RETENTION_SECONDS, "seconds (14 days)");
+    problems.integer("queue.receiveWaitTimeSeconds", queue.receiveWaitTimeSeconds ?? DEFAULT_RECEIVE_WAIT_TIME_SECONDS, 0, MAX_RECEIVE_WAIT_SECONDS, "seconds");
+    problems.integer("queue.delaySeconds", queue.delaySeconds ?? DEFAULT_DELAY_SECONDS, 0, MAX_DELAY_SECONDS, "seconds");
+    if (queue.maxMessageSizeBytes !== undefined) {
+        problems.integer("queue.maxMessageSizeBytes", queue.maxMessageSizeBytes, MIN_MESSAGE_SIZE_BYTES, MAX_MESSAGE_SIZE_BYTES, "bytes");
+    }
+    problems.integer("queue.maxReceiveCount", queue.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT, 1, MAX_RECEIVE_COUNT);
+    const deadLetterValid = problems.integer("queue.deadLetterRetentionSeconds", deadLetterRetention, MIN_RETENTION_SECONDS, MAX_RETENTION_SECONDS, "seconds (14 days)");
+    if (retentionValid && deadLetterValid) {
+        if (deadLetterRetention < retention) {
+            problems.add(
+                "queue.deadLetterRetentionSeconds",
+                `must be at least queue.messageRetentionSeconds (${retention}); got ${deadLetterRetention}. A message keeps ` +
+                    "its original enqueue time when it moves to a standard dead-letter queue, so it would expire there early",
+            );
+        } else if (deadLetterRetention === retention && retention < MAX_RETENTION_SECONDS) {
+            warnings.push(
+                `queue.deadLetterRetentionSeconds equals queue.messageRetentionSeconds (${retention}): a message moved to the ` +
+                    "dead-letter queue keeps its original enqueue time, so it expires there as soon as it would have in the " +
+                    `source. Consider ${MAX_RETENTION_SECONDS} (14 days)`,
+            );
+        }
+    }
+    const stopTimeout = args.container?.stopTimeoutSeconds ?? (args.container ? DEFAULT_STOP_TIMEOUT_SECONDS : undefined);
+    if (visibilityValid && stopTimeout !== undefined && typeof stopTimeout === "number" && visibility < stopTimeout) {
+        warnings.push(
+            `queue.visibilityTimeoutSeconds (${visibility}) is shorter than container.stopTimeoutSeconds (${stopTimeout}): ` +
+                "a message being drained after SIGTERM can reappear and be processed twice unless the worker extends its visibility",
+        );
+    }
+}
+
+function validateCapacityProviderStrategy(args: BackgroundWorkerArgs, problems: Problems): void {
+    const strategy = args.capacityProviderStrategy;
+    if (strategy === undefined) {
+        return;
+    }
+    if (!Array.isArray(strategy) || strategy.length === 0) {
+        problems.add("capacityProviderStrategy", "must list at least one capacity provider when given; omit it for the default (FARGATE_SPOT weight 4, FARGATE weight 1)");
+        return;
+    }
+    const seen = new Set<string>();
+    let withBase = 0;
+    let totalWeight = 0;
+    strategy.forEach((item, index) => {
+        const path = `capacityProviderStrategy[${index}]`;
+        if (problems.oneOf(`${path}.capacityProvider`, item.capacityProvider, Object.values(CapacityProvider))) {
+            if (seen.has(item.capacityProvider)) {
+                problems.add(`${path}.capacityProvider`, `must appear only once in the strategy; ${item.capacityProvider} is listed twice`);
+            }
+            seen.add(item.capacityProvider);
+        }
+        const weight = item.weight ?? 1;
+        const base = item.base ?? 0;
+        if (problems.integer(`${path}.weight`, weight, 0, MAX_STRATEGY_WEIGHT)) {
+            totalWeight += weight;
+        }
+        if (problems.integer(`${path}.base`, base, 0, MAX_STRATEGY_BASE) && base > 0) {
+            withBase += 1;
+            if (withBase === 2) {
+                problems.add(`${path}.base`, `must be 0: only one capacity provider in a strategy may have a base above 0; got ${base}`);
+            }
+        }
+    });
+    if (totalWeight === 0 && problems.list.every((problem) => !problem.propertyPath.endsWith(".weight"))) {
+        problems.add("capacityProviderStrategy", "must give at least one capacity provider a weight above 0, or no task beyond the base is ever placed");
+    }
+}
+
+function validateScaling(args: BackgroundWorkerArgs, problems: Problems): void {
+    const scaling = args.scaling ?? {};
+    const minTasks = scaling.minTasks ?? DEFAULT_MIN_TASKS;
+    const maxTasks = scaling.maxTasks ?? DEFAULT_MAX_TASKS;
+    const minValid = problems.integer("scaling.minTasks", minTasks, 0, MAX_TASKS_LIMIT, "tasks");
+    const maxValid = problems.integer("scaling.maxTasks", maxTasks, 1, MAX_TASKS_LIMIT, "tasks");
+    if (minValid && maxValid && minTasks > maxTasks) {
+        problems.add("scaling.minTasks", `must be at most scaling.maxTasks (${maxTasks}); got ${minTasks}`);
+    }
+
+    const latency = scaling.acceptableLatencySeconds;
+    const processing = scaling.averageProcessingSeconds;
+    if (scaling.targetBacklogPerTask !== undefined) {
+        if (typeof scaling.targetBacklogPerTask !== "number" || !(scaling.targetBacklogPerTask > 0) || !Number.isFinite(scaling.targetBacklogPerTask)) {
+            problems.add("scaling.targetBacklogPerTask", `must be a number above 0; got ${describe(scaling.targetBacklogPerTask)}`);
+        }
+        for (const [name, value] of [["acceptableLatencySeconds", latency], ["averageProcessingSeconds", processing]] as const) {
+            if (value !== undefined) {
+                problems.add(`scaling.${name}`, "cannot be given together with scaling.targetBacklogPerTask: give the target directly, or both latency settings to derive it");
+            }
+        }
+    } else if ((latency === undefined) !== (processing === undefined)) {
+        const missing = latency === undefined ? "acceptableLatencySeconds" : "averageProcessingSeconds";
+        const given = latency === undefined ? "averageProcessingSeconds" : "acceptableLatencySeconds";
+        problems.add(`scaling.${missing}`, `is required when scaling.${given} is given: the backlog target is floor(acceptableLatencySeconds / averageProcessingSeconds)`);
+    } else if (latency !== undefined && processing !== undefined) {
+        const latencyValid = positiveNumber(problems, "scaling.acceptableLatencySeconds", latency);
+        const processingValid = positiveNumber(problems, "scaling.averageProcessingSeconds", processing);
+        if (latencyValid && processingValid && latency < processing) {
+            problems.add(
+                "scaling.acceptableLatencySeconds",
+                `(${latency}) must be at least scaling.averageProcessingSeconds (${processing}): a backlog target below one ` +
+                    "message per task cannot be met; raise the latency goal or make the job faster",
+            );
+        }
+    }
+    problems.boolean("scaling.countInFlight", scaling.countInFlight);
+    problems.boolean("scaling.disableScaleIn", scaling.disableScaleIn);
+    problems.boolean("scaling.keepQueueActive", scaling.keepQueueActive);
+    problems.integer("scaling.scaleOutCooldownSeconds", scaling.scaleOutCooldownSeconds ?? DEFAULT_SCALE_OUT_COOLDOWN_SECONDS, 0, MAX_COOLDOWN_SECONDS, "seconds");
+    problems.integer("scaling.scaleInCooldownSeconds", scaling.scaleInCooldownSeconds ?? DEFAULT_SCALE_IN_COOLDOWN_SECONDS, 0, MAX_COOLDOWN_SECONDS, "seconds");
+
+    const schedules = scaling.schedules ?? [];
+    if (!Array.isArray(schedules)) {
+        problems.add("scaling.schedules", `must be a list; got ${describe(schedules)}`);
+        return;
+    }
+    const names = new Set<string>();
+    schedules.forEach((schedule, index) =>
+        validateSchedule(schedule, `scaling.schedules[${index}]`, names, minValid ? minTasks : 0, maxValid ? maxTasks : MAX_TASKS_LIMIT, problems));
+}
+
+function positiveNumber(problems: Problems, path: string, value: unknown): boolean {
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+        problems.add(path, `must be a number of seconds above 0; got ${describe(value)}`);
+        return false;
+    }
+    return true;
+}
+
+function validateSchedule(
+    schedule: WorkerScheduleArgs,
+    path: string,
+    names: Set<string>,
+    minTasks: number,
+    maxTasks: number,
+    problems: Problems,
+): void {
+    if (typeof schedule.name !== "string" || !SCHEDULE_NAME.test(schedule.name)) {
+        problems.add(`${path}.name`, `is required: 1 to 64 letters, digits, - or _, unique within the worker; got ${describe(schedule.name)}`);
+    } else if (names.has(schedule.name)) {
+        problems.add(`${path}.name`, `must be unique within the worker; ${JSON.stringify(schedule.name)} is used twice`);
+    } else {
+        names.add(schedule.name);
+    }
+    if (typeof schedule.schedule !== "string") {
+        problems.add(`${path}.schedule`, "is required: cron(...), rate(...) or at(...)");
+    } else {
+        const problem = scheduleExpressionProblem(schedule.schedule);
+        if (problem) {
+            problems.add(`${path}.schedule`, problem);
+        }
+    }
+    if (schedule.timezone !== undefined && (typeof schedule.timezone !== "string" || !isTimezone(schedule.timezone))) {
+        problems.add(`${path}.timezone`, `must be an IANA time zone name such as UTC or Europe/Paris; got ${describe(schedule.timezone)}`);
+    }
+    if (schedule.minTasks === undefined && schedule.maxTasks === undefined) {
+        problems.add(path, "must set minTasks, maxTasks or both");
+        return;
+    }
+    const minValid = schedule.minTasks === undefined || problems.integer(`${path}.minTasks`, schedule.minTasks, 0, MAX_TASKS_LIMIT, "tasks");
+    const maxValid = schedule.maxTasks === undefined || problems.integer(`${path}.maxTasks`, schedule.maxTasks, 0, MAX_TASKS_LIMIT, "tasks");
+    const effectiveMin = schedule.minTasks ?? minTasks;
+    const effectiveMax = schedule.maxTasks ?? maxTasks;
+    if (minValid && maxValid && effectiveMin > effectiveMax) {
+        const minSource = schedule.minTasks === undefined ? "scaling.minTasks" : `${path}.minTasks`;
+        const maxSource = schedule.maxTasks === undefined ? "scaling.maxTasks" : `${path}.maxTasks`;
+        problems.add(
+            schedule.minTasks === undefined ? `${path}.maxTasks` : `${path}.minTasks`,
+            `leaves the minimum (${minSource} = ${effectiveMin}) above the maximum (${maxSource} = ${effectiveMax}); ` +
+                "a scheduled action needs min <= max",
+        );
+    }
+}
+
+/** Validates a cluster's arguments. */
+export function validateClusterArgs(args: WorkerClusterArgs): void {
+    const problems = new Problems();
+    if (args.clusterName !== undefined && (typeof args.clusterName !== "string" || !/^[A-Za-z0-9_-]{1,255}$/.test(args.clusterName))) {
+        problems.add("clusterName", `must be 1 to 255 letters, digits, - or _; got ${describe(args.clusterName)}`);
+    }
+    problems.throwIfAny("WorkerCluster");
+}
