@@ -1,0 +1,95 @@
+// `npm run plan -- --stack <name> [--json]`: what `pulumi up` would create for a stack, computed offline by running
+// index.ts under Pulumi's runtime mocks. No AWS account, no Pulumi CLI, nothing downloaded.
+import { HarnessError, runStack, StackRun } from "./harness";
+import { RegisteredResource } from "./mocks";
+import { summarize } from "./describe";
+
+interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent?: string;
+    summary: string;
+    inputs: Record<string, unknown>;
+}
+
+export interface PlanReport {
+    project: string;
+    stack: string;
+    resources: PlannedResource[];
+    warnings: string[];
+}
+
+export function buildReport(run: StackRun): PlanReport {
+    return {
+        project: run.project,
+        stack: run.stack,
+        resources: run.resources.map((resource) => ({
+            urn: resource.urn,
+            type: resource.type,
+            name: resource.name,
+            parent: resource.parent,
+            summary: summarize(resource),
+            inputs: resource.inputs,
+        })),
+        warnings: run.warnings,
+    };
+}
+
+/** The plan as an indented tree: children under their parent component, in registration order. */
+export function renderTree(report: PlanReport): string {
+    const byParent = new Map<string | undefined, PlannedResource[]>();
+    const urns = new Set(report.resources.map((resource) => resource.urn));
+    for (const resource of report.resources) {
+        const parent = resource.parent && urns.has(resource.parent) ? resource.parent : undefined;
+        byParent.set(parent, [...(byParent.get(parent) ?? []), resource]);
+    }
+    const lines = [
+        `Plan for stack ${report.stack} of ${report.project}: ${report.resources.length} resources to create ` +
+            "(offline, under mocks: nothing is deployed)",
+        "",
+    ];
+    const walk = (parent: string | undefined, depth: number) => {
+        for (const resource of byParent.get(parent) ?? []) {
+            const summary = resource.summary ? `  ${resource.summary}` : "";
+            lines.push(`${"  ".repeat(depth)}+ ${resource.type} ${resource.name}${summary}`);
+            walk(resource.urn, depth + 1);
+        }
+    };
+    walk(undefined, 0);
+    if (report.warnings.length > 0) {
+        lines.push("", "Warnings:", ...report.warnings.map((warning) => `  ! ${warning}`));
+    }
+    return lines.join("\n");
+}
+
+function parseArguments(argv: string[]): { stack: string; json: boolean; preview: boolean } {
+    const stackIndex = argv.indexOf("--stack");
+    const stack = stackIndex >= 0 ? argv[stackIndex + 1] : undefined;
+    if (!stack || stack.startsWith("--")) {
+        throw new HarnessError("usage: npm run plan -- --stack <name> [--json]   (for example --stack dev)");
+    }
+    return { stack, json: argv.includes("--json"), preview: argv.includes("--preview") };
+}
+
+export async function main(argv: string[]): Promise<number> {
+    try {
+        const options = parseArguments(argv);
+        const run = await runStack({ stack: options.stack, preview: options.preview });
+        const report = buildReport(run);
+        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderTree(report)}\n`);
+        return 0;
+    } catch (error) {
+        process.stderr.write(`plan failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        return 1;
+    }
+}
+
+/** Registered resources for one stack, for other scripts (snapshot) that need them without printing. */
+export async function planResources(stack: string): Promise<RegisteredResource[]> {
+    return (await runStack({ stack })).resources;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => process.exit(code));
+}
