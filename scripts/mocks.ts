@@ -171,6 +171,11 @@ export function workerMocks(preview = false): pulumi.runtime.Mocks {
 
 const UNKNOWN = rpc.unknownValue;
 
+/** Waits for the SDK's queue of pending registrations to drain (internal to the SDK, so not in its typings). */
+function waitForRPCs(): Promise<void> {
+    return (runtimeSettings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
 function withoutUnknowns(value: unknown): unknown {
     if (value === UNKNOWN) {
         return undefined;
@@ -270,13 +275,13 @@ export async function recordResources(program: () => unknown, options: MockRunOp
     process.on("unhandledRejection", onRejection);
     try {
         await program();
-        await runtimeSettings.waitForRPCs();
+        await waitForRPCs();
         // Outputs resolve on later ticks; wait until registrations stop arriving.
         let seen = -1;
         while (seen !== recorder.resources.length) {
             seen = recorder.resources.length;
             await new Promise((resolve) => setTimeout(resolve, 10));
-            await runtimeSettings.waitForRPCs();
+            await waitForRPCs();
         }
     } finally {
         process.off("unhandledRejection", onRejection);
