@@ -1,0 +1,221 @@
+import * as assert from "node:assert/strict";
+import { sqsDlqRetentionCoversSource, sqsEncrypted, sqsHasDeadLetterQueue, sqsTlsOnly } from "../../policy/sqs";
+import {
+    arnOf,
+    componentQueues,
+    planned,
+    policyDocument,
+    queue,
+    queueArn,
+    redriveDocument,
+    redrivePolicy,
+    resource,
+    tlsDenyStatement,
+    tlsQueuePolicy,
+    undecided,
+    urlOf,
+    violations,
+} from "./fixtures";
+
+describe("policy sqs-encrypted", () => {
+    it("passes the component's queues, which turn SSE-SQS on", async () => {
+        assert.deepEqual(await violations(sqsEncrypted, componentQueues("job-worker")), []);
+    });
+
+    it("passes a hand-built queue encrypted with a KMS key", async () => {
+        assert.deepEqual(await violations(sqsEncrypted, [queue("orders", { kmsMasterKeyId: "alias/orders" })]), []);
+    });
+
+    it("fails a queue that sets no encryption and leaves it to the account default", async () => {
+        assert.deepEqual(await violations(sqsEncrypted, [queue("orders")]), [
+            "orders: The queue sets neither sqsManagedSseEnabled nor kmsMasterKeyId, so its encryption at rest is left to the account default.",
+        ]);
+    });
+
+    it("fails a queue that turns SSE-SQS off", async () => {
+        const [message] = await violations(sqsEncrypted, [queue("orders", { sqsManagedSseEnabled: false })]);
+        assert.match(message, /turns SSE-SQS off/);
+    });
+
+    it("cannot decide in preview when the KMS key is created in the same stack", async () => {
+        const orders = queue("orders", { kmsMasterKeyId: undefined });
+        assert.deepEqual(await violations(sqsEncrypted, [orders], { preview: true }), []);
+        assert.deepEqual(await undecided(sqsEncrypted, [orders]), ["orders: the value at orders.inputs.kmsMasterKeyId is not known until `pulumi up`"]);
+    });
+});
+
+describe("policy sqs-has-dead-letter-queue", () => {
+    it("passes the component's queue, redriven by a separate RedrivePolicy resource", async () => {
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, componentQueues("job-worker")), []);
+    });
+
+    it("passes hand-built queues with the redrive policy inline, as a JSON string or as an object", async () => {
+        const deadLetterQueue = queue("orders-dlq");
+        const asString = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
+        const asObject = queue("invoices", { redrivePolicy: { deadLetterTargetArn: arnOf(deadLetterQueue), maxReceiveCount: 3 } });
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, [deadLetterQueue, asString, asObject]), []);
+    });
+
+    it("fails a queue that redrives nowhere and is no dead-letter queue", async () => {
+        const [message, ...rest] = await violations(sqsHasDeadLetterQueue, [queue("orders")]);
+        assert.deepEqual(rest, []);
+        assert.match(message, /^orders: Queue orders has no redrive policy/);
+    });
+
+    it("fails a redrive policy whose target ARN is no queue in the stack", async () => {
+        const orders = queue("orders", { redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("deleted-dlq"), maxReceiveCount: 5 }) });
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, [orders]), [
+            `orders: Queue orders: its redrive policy redrives to ${queueArn("deleted-dlq")}, which is no queue in this stack ` +
+                "(list it in externalDeadLetterQueueArns if it is a shared dead-letter queue).",
+        ]);
+    });
+
+    it("passes a redrive to a shared dead-letter queue listed in externalDeadLetterQueueArns", async () => {
+        const orders = queue("orders", { redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("shared-dlq"), maxReceiveCount: 5 }) });
+        const config = { "sqs-has-dead-letter-queue": { externalDeadLetterQueueArns: [queueArn("shared-dlq")] } };
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, [orders], { config }), []);
+    });
+
+    it("fails a queue whose RedrivePolicy resource is attached to another queue's URL", async () => {
+        const ordersDlq = queue("orders-dlq");
+        const orders = queue("orders");
+        const invoicesDlq = queue("invoices-dlq");
+        const invoices = queue("invoices");
+        const wrongLink = resource("aws:sqs/redrivePolicy:RedrivePolicy", "orders-redrive", {
+            queueUrl: urlOf(invoices),
+            redrivePolicy: redriveDocument(ordersDlq),
+        });
+        const found = await violations(sqsHasDeadLetterQueue, [ordersDlq, orders, invoicesDlq, invoices, wrongLink, redrivePolicy("invoices-redrive", invoices, invoicesDlq)]);
+        assert.deepEqual(found.map((line) => line.split(":")[0]), ["orders"]);
+    });
+
+    it("treats a queue with a redrive allow policy as a dead-letter queue, unless it denies all sources", async () => {
+        const shared = queue("shared-dlq", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
+        const closed = queue("closed", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "denyAll" }) });
+        const found = await violations(sqsHasDeadLetterQueue, [shared, closed]);
+        assert.deepEqual(found.map((line) => line.split(":")[0]), ["closed"]);
+    });
+
+    it("fails a FIFO queue that redrives to a standard queue", async () => {
+        const deadLetterQueue = queue("orders-dlq");
+        const orders = queue("orders.fifo", { fifoQueue: true, redrivePolicy: redriveDocument(deadLetterQueue) });
+        const [message] = await violations(sqsHasDeadLetterQueue, [deadLetterQueue, orders]);
+        assert.match(message, /redrives a FIFO queue to the standard queue orders-dlq; SQS needs both of the same type/);
+    });
+
+    it("fails a maxReceiveCount SQS would reject, a redrive to the queue itself and a redrive that is not JSON", async () => {
+        const deadLetterQueue = queue("dlq");
+        const zero = queue("zero", { redrivePolicy: redriveDocument(deadLetterQueue, 0) });
+        const self = queue("self", { redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("self"), maxReceiveCount: 5 }) });
+        const broken = queue("broken", { redrivePolicy: "{deadLetterTargetArn:" });
+        const found = await violations(sqsHasDeadLetterQueue, [deadLetterQueue, zero, self, broken]);
+        assert.equal(found.length, 3);
+        assert.match(found[0], /^zero: .*maxReceiveCount 0; SQS needs a whole number from 1 to 1000/);
+        assert.match(found[1], /^self: .*names the queue itself/);
+        assert.match(found[2], /^broken: .*is not valid JSON/);
+    });
+
+    it("cannot decide in preview, when new queues have no ARN or URL yet", async () => {
+        const queues = planned(componentQueues("job-worker"));
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, queues, { preview: true }), []);
+        const [message] = await undecided(sqsHasDeadLetterQueue, queues);
+        assert.match(message, /^stack: the value at job-worker-dlq\.outputs\.arn is not known until `pulumi up`/);
+    });
+});
+
+describe("policy sqs-tls-only", () => {
+    it("passes the component's queues, each with a QueuePolicy denying plain HTTP on its own ARN", async () => {
+        assert.deepEqual(await violations(sqsTlsOnly, componentQueues("job-worker")), []);
+    });
+
+    it("passes a hand-built queue whose inline policy is an object with one statement and list-valued fields", async () => {
+        const orders = queue("orders", {
+            policy: {
+                Version: "2012-10-17",
+                Statement: { ...tlsDenyStatement(queueArn("orders")), Principal: { AWS: ["*"] }, Action: ["sqs:*"] },
+            },
+        });
+        assert.deepEqual(await violations(sqsTlsOnly, [orders]), []);
+    });
+
+    it("accepts a wildcard Resource, BoolIfExists and a boolean false", async () => {
+        const orders = queue("orders");
+        const statement = {
+            ...tlsDenyStatement(`arn:aws:sqs:us-east-1:123456789012:*`),
+            Condition: { BoolIfExists: { "aws:SecureTransport": false } },
+        };
+        const attached = resource("aws:sqs/queuePolicy:QueuePolicy", "orders-policy", { queueUrl: urlOf(orders), policy: JSON.stringify(policyDocument(statement)) });
+        assert.deepEqual(await violations(sqsTlsOnly, [orders, attached]), []);
+    });
+
+    it("fails a queue without a queue policy", async () => {
+        assert.deepEqual(await violations(sqsTlsOnly, [queue("orders")]), [
+            "orders: Queue orders has no queue policy attached to its URL, so it accepts requests without TLS.",
+        ]);
+    });
+
+    it("fails the queue left uncovered when a QueuePolicy is attached to another queue", async () => {
+        const orders = queue("orders");
+        const invoices = queue("invoices");
+        const found = await violations(sqsTlsOnly, [orders, invoices, tlsQueuePolicy("orders-policy", invoices), tlsQueuePolicy("invoices-policy", invoices)]);
+        assert.deepEqual(found, [
+            "orders: Queue orders has no queue policy attached to its URL, so it accepts requests without TLS.",
+            "invoices: Queue invoices has 2 queue policies (orders-policy, invoices-policy); SQS keeps only the last one written, so the TLS deny may be overwritten. Merge them into one.",
+        ]);
+    });
+
+    it("fails a queue whose TLS deny names another queue's ARN", async () => {
+        const orders = queue("orders");
+        const attached = resource("aws:sqs/queuePolicy:QueuePolicy", "orders-policy", {
+            queueUrl: urlOf(orders),
+            policy: JSON.stringify(policyDocument(tlsDenyStatement(queueArn("invoices")))),
+        });
+        assert.deepEqual(await violations(sqsTlsOnly, [orders, attached]), [
+            `orders: The TLS deny in the queue policy of orders names ${queueArn("invoices")}, not this queue's ARN ${queueArn("orders")}.`,
+        ]);
+    });
+
+    for (const [what, change] of [
+        ["allows instead of denying", { Effect: "Allow" }],
+        ["denies only SendMessage", { Action: "sqs:SendMessage" }],
+        ["applies to one account instead of everyone", { Principal: { AWS: "arn:aws:iam::123456789012:root" } }],
+        ["has no SecureTransport condition", { Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }],
+        ["denies TLS requests instead", { Condition: { Bool: { "aws:SecureTransport": "true" } } }],
+    ] as const) {
+        it(`fails a queue policy whose statement ${what}`, async () => {
+            const orders = queue("orders", { policy: JSON.stringify(policyDocument({ ...tlsDenyStatement(queueArn("orders")), ...change })) });
+            const [message] = await violations(sqsTlsOnly, [orders]);
+            assert.equal(message, `orders: The queue policy of orders has no statement denying sqs:* to Principal "*" when aws:SecureTransport is false.`);
+        });
+    }
+});
+
+describe("policy sqs-dlq-retention-covers-source", () => {
+    it("passes the component's defaults: 4 days on the queue, 14 on the dead-letter queue", async () => {
+        assert.deepEqual(await violations(sqsDlqRetentionCoversSource, componentQueues("job-worker")), []);
+    });
+
+    it("fails a dead-letter queue that keeps messages for less time than its source", async () => {
+        const found = await violations(sqsDlqRetentionCoversSource, componentQueues("job-worker", { messageRetentionSeconds: 1_209_600 }, { messageRetentionSeconds: 86_400 }));
+        assert.deepEqual(found, [
+            "job-worker-dlq: Dead-letter queue job-worker-dlq keeps messages 86400 s, less than its source job-worker-queue (1209600 s): a message can expire in the dead-letter queue soon after it arrives.",
+        ]);
+    });
+
+    it("fails equal retention on a standard queue but passes it on a FIFO queue, which resets the enqueue time", async () => {
+        const standardDlq = queue("orders-dlq", { messageRetentionSeconds: 345_600 });
+        const standard = queue("orders", { messageRetentionSeconds: 345_600, redrivePolicy: redriveDocument(standardDlq) });
+        const fifoDlq = queue("invoices-dlq.fifo", { fifoQueue: true, messageRetentionSeconds: 345_600 });
+        const fifo = queue("invoices.fifo", { fifoQueue: true, messageRetentionSeconds: 345_600, redrivePolicy: redriveDocument(fifoDlq) });
+        const found = await violations(sqsDlqRetentionCoversSource, [standardDlq, standard, fifoDlq, fifo]);
+        assert.equal(found.length, 1);
+        assert.match(found[0], /^orders-dlq: .*keeps messages 345600 s, no longer than its source orders/);
+    });
+
+    it("applies AWS's 4-day default to a queue that sets no retention", async () => {
+        const deadLetterQueue = queue("orders-dlq", { messageRetentionSeconds: 86_400 });
+        const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
+        const [message] = await violations(sqsDlqRetentionCoversSource, [deadLetterQueue, orders]);
+        assert.match(message, /less than its source orders \(345600 s\)/);
+    });
+});
