@@ -161,14 +161,16 @@ export function backlogQuery(countInFlight: boolean): PlannedQuery {
 
 /**
  * 1 when messages wait and no task runs, else 0. A missing RunningTaskCount is what zero tasks looks like (Container
- * Insights publishes nothing for a service with no task), hence FILL(running, 0).
+ * Insights publishes nothing for a service with no task), hence the outer FILL(..., 0). The inner FILL(running, REPEAT)
+ * carries the last published count over a newest minute that is merely late, which FILL(..., 0) alone would read as
+ * "no task running"; the two-datapoint alarm is the second guard against that trap.
  */
 export function wakeUpQuery(): PlannedQuery {
     return {
         metrics: [VISIBLE, RUNNING],
         expressions: [{
             id: "wake",
-            expression: "IF(visible > 0 AND FILL(running, 0) == 0, 1, 0)",
+            expression: "IF(visible > 0 AND FILL(FILL(running, REPEAT), 0) == 0, 1, 0)",
             label: "Messages waiting with no task running",
         }],
         returnId: "wake",
