@@ -1,0 +1,98 @@
+// A worker built by hand, without the component, that satisfies every policy of the pack: the inline and object
+// forms the pack must read as well as the component's (inline redrive policy, queue policy as an object, a launch
+// type instead of a capacity provider strategy, role ARNs from elsewhere).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+const region = "us-east-1";
+const account = "123456789012";
+
+const deadLetterQueue = new aws.sqs.Queue("hand-dlq", {
+    name: "hand-dlq",
+    sqsManagedSseEnabled: true,
+    messageRetentionSeconds: 1_209_600,
+    // Inline policy: the queue's own ARN is not known inside its own arguments, so it is spelt out from the name.
+    policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: ["sqs:*"],
+            Resource: `arn:aws:sqs:${region}:${account}:hand-dlq`,
+            Condition: { Bool: { "aws:SecureTransport": false } },
+        }],
+    }),
+});
+
+const queue = new aws.sqs.Queue("hand-queue", {
+    kmsMasterKeyId: "alias/aws/sqs",
+    visibilityTimeoutSeconds: 120,
+    messageRetentionSeconds: 345_600,
+    redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn, maxReceiveCount: 3 }),
+});
+
+new aws.sqs.QueuePolicy("hand-queue-policy", {
+    queueUrl: queue.url,
+    policy: {
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sqs:*",
+            Resource: queue.arn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }],
+    },
+});
+
+const cluster = new aws.ecs.Cluster("hand-cluster", { settings: [{ name: "containerInsights", value: "enabled" }] });
+const logGroup = new aws.cloudwatch.LogGroup("hand-logs", { retentionInDays: 30 });
+
+const taskDefinition = new aws.ecs.TaskDefinition("hand-task", {
+    family: "hand-worker",
+    cpu: "256",
+    memory: "512",
+    networkMode: "awsvpc",
+    requiresCompatibilities: ["FARGATE"],
+    taskRoleArn: `arn:aws:iam::${account}:role/hand-worker-task`,
+    executionRoleArn: `arn:aws:iam::${account}:role/hand-worker-execution`,
+    containerDefinitions: pulumi.jsonStringify([{
+        name: "worker",
+        image: `${account}.dkr.ecr.${region}.amazonaws.com/hand-worker:1.0.0`,
+        essential: true,
+        readonlyRootFilesystem: true,
+        stopTimeout: 90,
+        environment: [{ name: "QUEUE_URL", value: queue.url }, { name: "LOG_LEVEL", value: "info" }],
+        secrets: [{ name: "API_TOKEN", valueFrom: `arn:aws:ssm:${region}:${account}:parameter/hand-worker/api-token` }],
+        logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": "worker" },
+        },
+    }]),
+});
+
+const service = new aws.ecs.Service("hand-service", {
+    name: "hand-worker",
+    cluster: cluster.arn,
+    taskDefinition: taskDefinition.arn,
+    launchType: "FARGATE",
+    desiredCount: 1,
+    networkConfiguration: { assignPublicIp: false, subnets: ["subnet-0private0000000a1"] },
+    deploymentCircuitBreaker: { enable: true, rollback: true },
+});
+
+const target = new aws.appautoscaling.Target("hand-scaling", {
+    serviceNamespace: "ecs",
+    scalableDimension: "ecs:service:DesiredCount",
+    resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
+    minCapacity: 1,
+    maxCapacity: 20,
+});
+
+new aws.appautoscaling.ScheduledAction("hand-night", {
+    serviceNamespace: target.serviceNamespace,
+    scalableDimension: target.scalableDimension,
+    resourceId: target.resourceId,
+    schedule: "cron(0 22 * * ? *)",
+    scalableTargetAction: { minCapacity: 1, maxCapacity: 5 },
+});
