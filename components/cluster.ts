@@ -17,8 +17,8 @@ export class WorkerCluster extends pulumi.ComponentResource {
     public readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: WorkerClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("background-worker:index:WorkerCluster", name, args, opts);
         validateClusterArgs(args ?? {});
+        super("background-worker:index:WorkerCluster", name, args, opts);
 
         const cluster = new aws.ecs.Cluster(name, {
             name: args?.clusterName,

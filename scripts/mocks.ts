@@ -13,6 +13,8 @@ export const MOCK_VPC_ID = "vpc-0a1b2c3d4e5f60718";
 /** What one registered resource looked like to the engine: the request the program made and what came back. */
 export interface RegisteredResource {
     urn: string;
+    /** The provider ID the mocks assigned (empty for components and in preview mode). */
+    id: string;
     type: string;
     name: string;
     parent?: string;
@@ -204,6 +206,7 @@ interface RegisterRequest {
 }
 interface RegisterResponse {
     getUrn(): string;
+    getId(): string;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (error: Error | null, response?: RegisterResponse) => void;
@@ -234,6 +237,7 @@ export class ResourceRecorder {
         const outputs = rpc.deserializeProperties(response.getObject() as never) as Record<string, unknown>;
         this.resources.push({
             urn: response.getUrn(),
+            id: response.getId(),
             type: request.getType(),
             name: request.getName(),
             parent: request.getParent() || undefined,
