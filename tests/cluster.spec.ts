@@ -54,4 +54,3 @@ describe("cluster: the WorkerCluster workers share", () => {
         assert.deepEqual(resources, []);
     });
 });
-});
