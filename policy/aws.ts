@@ -177,3 +177,24 @@ export function securityHubControl(control: string, title: string) {
         url: `https://docs.aws.amazon.com/securityhub/latest/userguide/${service}-controls.html#${service}-${number}`,
     };
 }
+
+/**
+ * A document in a canonical form (keys sorted), for telling whether two properties hold the same policy: after a
+ * refresh a queue's own `policy` and `redrivePolicy` outputs echo what the separate resources wrote.
+ */
+export function canonicalDocument(value: unknown): string {
+    const document = readDocument(value);
+    if (document.kind !== "present") {
+        return String(value);
+    }
+    const sorted = (item: unknown): unknown => {
+        if (Array.isArray(item)) {
+            return item.map(sorted);
+        }
+        if (isRecord(item)) {
+            return Object.fromEntries(Object.keys(item).sort().map((key) => [key, sorted(item[key])]));
+        }
+        return item;
+    };
+    return JSON.stringify(sorted(document.value));
+}

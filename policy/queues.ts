@@ -4,6 +4,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import {
     AWS_DEFAULT_MESSAGE_RETENTION_SECONDS,
+    canonicalDocument,
     AWS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS,
     isTrue,
     numberOf,
@@ -32,6 +33,8 @@ export interface RedriveLink {
     policy: Redrive;
     /** The dead-letter queue, when the target ARN names a queue in the stack. */
     target?: Queue;
+    /** The document in canonical form, to recognise the same policy read back on the queue. */
+    document: string;
 }
 
 /** A queue policy document: inline on its queue, or an `aws:sqs/queuePolicy` resource. */
@@ -77,7 +80,7 @@ export function queueGraph(resources: PolicyResource[]): QueueGraph {
         const policy = readRedrive(value);
         if (policy) {
             const target = policy.ok && policy.deadLetterTargetArn ? byArn(policy.deadLetterTargetArn) : undefined;
-            redrives.push({ declaredBy, source, policy, target });
+            redrives.push({ declaredBy, source, policy, target, document: canonicalDocument(value) });
         }
     };
     const allowRedrive = (queue: Queue | undefined, value: unknown) => {
@@ -87,14 +90,7 @@ export function queueGraph(resources: PolicyResource[]): QueueGraph {
         }
     };
 
-    for (const queue of queues) {
-        const props = queue.resource.props;
-        addRedrive(queue.resource, queue, props.redrivePolicy);
-        allowRedrive(queue, props.redriveAllowPolicy);
-        if (props.policy !== undefined && props.policy !== "") {
-            queuePolicies.push({ declaredBy: queue.resource, queue, document: props.policy });
-        }
-    }
+    // The separate resources first: a queue's own property that repeats one of them is the same policy, read back.
     for (const resource of resources) {
         const props = resource.props;
         switch (resource.type) {
@@ -105,8 +101,25 @@ export function queueGraph(resources: PolicyResource[]): QueueGraph {
                 allowRedrive(byUrl(String(props.queueUrl)), props.redriveAllowPolicy);
                 break;
             case ResourceType.QueuePolicy:
-                queuePolicies.push({ declaredBy: resource, queue: byUrl(String(props.queueUrl)), document: props.policy });
+                queuePolicies.push({
+                    declaredBy: resource,
+                    queue: byUrl(String(props.queueUrl)),
+                    document: props.policy,
+                });
                 break;
+        }
+    }
+    for (const queue of queues) {
+        const props = queue.resource.props;
+        const redrive = props.redrivePolicy;
+        if (!redrives.some((link) => link.source === queue && link.document === canonicalDocument(redrive))) {
+            addRedrive(queue.resource, queue, redrive);
+        }
+        allowRedrive(queue, props.redriveAllowPolicy);
+        const policy = props.policy;
+        const repeated = queuePolicies.some((link) => link.queue === queue && canonicalDocument(link.document) === canonicalDocument(policy));
+        if (policy !== undefined && policy !== "" && !repeated) {
+            queuePolicies.push({ declaredBy: queue.resource, queue, document: policy });
         }
     }
     return { queues, byArn, byUrl, redrives, queuePolicies, allowsRedrive };

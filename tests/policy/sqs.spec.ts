@@ -56,6 +56,15 @@ describe("policy sqs-has-dead-letter-queue", () => {
         assert.deepEqual(await violations(sqsHasDeadLetterQueue, [deadLetterQueue, asString, asObject]), []);
     });
 
+    it("reads a queue's redrive output that repeats its RedrivePolicy (as after a refresh) once", async () => {
+        const [deadLetterQueue, jobQueue, redrive, ...rest] = componentQueues("job-worker", {}, {});
+        const broken = { ...redrive, outputs: { ...redrive.outputs, redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("gone"), maxReceiveCount: 5 }) } };
+        const refreshed = { ...jobQueue, outputs: { ...jobQueue.outputs, redrivePolicy: broken.outputs.redrivePolicy } };
+        const found = await violations(sqsHasDeadLetterQueue, [deadLetterQueue, refreshed, broken, ...rest]);
+        assert.equal(found.length, 1);
+        assert.match(found[0], /the redrive policy job-worker-redrive redrives to .*gone/);
+    });
+
     it("fails a queue that redrives nowhere and is no dead-letter queue", async () => {
         const [message, ...rest] = await violations(sqsHasDeadLetterQueue, [queue("orders")]);
         assert.deepEqual(rest, []);
@@ -162,6 +171,16 @@ describe("policy sqs-tls-only", () => {
             "orders: Queue orders has no queue policy attached to its URL, so it accepts requests without TLS.",
             "invoices: Queue invoices has 2 queue policies (orders-policy, invoices-policy); SQS keeps only the last one written, so the TLS deny may be overwritten. Merge them into one.",
         ]);
+    });
+
+    it("counts a queue's policy output that repeats its QueuePolicy (as after a refresh) as one policy", async () => {
+        const [deadLetterQueue, jobQueue, ...rest] = componentQueues("job-worker");
+        const attached = rest.find((item) => item.name === "job-worker-queue-policy");
+        const refreshed = { ...jobQueue, outputs: { ...jobQueue.outputs, policy: attached?.outputs.policy } };
+        assert.deepEqual(await violations(sqsTlsOnly, [deadLetterQueue, refreshed, ...rest]), []);
+        const conflicting = { ...jobQueue, outputs: { ...jobQueue.outputs, policy: JSON.stringify(policyDocument()) } };
+        const [message] = await violations(sqsTlsOnly, [deadLetterQueue, conflicting, ...rest]);
+        assert.match(message, /has 2 queue policies \(job-worker-queue-policy, job-worker-queue\)/);
     });
 
     it("fails a queue whose TLS deny names another queue's ARN", async () => {
