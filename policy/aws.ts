@@ -24,7 +24,7 @@ export enum ResourceType {
 export const AWS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 export const AWS_DEFAULT_MESSAGE_RETENTION_SECONDS = 345_600;
 /** Fargate's stop timeout when a container sets none (ECS container definition `stopTimeout`). */
-export const FARGATE_DEFAULT_STOP_TIMEOUT_SECONDS = 30;
+const FARGATE_DEFAULT_STOP_TIMEOUT_SECONDS = 30;
 
 export type Props = Record<string, unknown>;
 
@@ -62,9 +62,9 @@ export function listOf(value: unknown): unknown[] {
 }
 
 /** A JSON document property (redrive policy, queue policy, container definitions): a string or already an object. */
-export type Document = { kind: "absent" } | { kind: "invalid"; reason: string } | { kind: "present"; value: unknown };
+type Document = { kind: "absent" } | { kind: "invalid"; reason: string } | { kind: "present"; value: unknown };
 
-export function readDocument(value: unknown): Document {
+function readDocument(value: unknown): Document {
     if (value === undefined || value === null || value === "") {
         return { kind: "absent" };
     }

@@ -52,7 +52,7 @@ function parseArguments(argv: string[]): Options {
 const MARKS: Record<string, string> = { mandatory: "✖ mandatory", advisory: "! advisory ", undecided: "? undecided" };
 
 /** The report: findings under the resource they concern (stack-wide ones last), then what could not be decided. */
-export function renderReport(run: StackRun, evaluation: Evaluation): string {
+function renderReport(run: StackRun, evaluation: Evaluation): string {
     const { findings } = evaluation;
     const mode = run.preview ? "preview: computed outputs unknown, as in `pulumi preview` of a new stack" : "up: outputs as the mocks return them";
     const lines = [`Policy pack background-worker on stack ${run.stack} (${mode}): ${policies.length} policies, ${run.resources.length} resources`, ""];
@@ -99,7 +99,7 @@ export function renderReport(run: StackRun, evaluation: Evaluation): string {
     return lines.join("\n");
 }
 
-export async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
     try {
         const options = parseArguments(argv);
         const run = await runStack({ stack: options.stack, preview: options.preview, program: options.program });

@@ -7,13 +7,13 @@ import { Policies } from "@pulumi/policy";
 import { Evaluation, evaluatePolicies, EvaluateOptions, Finding, StackResource } from "../../policy/offline";
 
 export const ACCOUNT = "123456789012";
-export const REGION = "us-east-1";
+const REGION = "us-east-1";
 const PROJECT = "background-worker";
 const COMPONENT_TYPE = "background-worker:index:BackgroundWorker";
 
 type Props = Record<string, unknown>;
 
-export interface FixtureOptions {
+interface FixtureOptions {
     stack?: string;
     /** Registered as a child of a BackgroundWorker component (the URN carries the parent type). */
     component?: boolean;
