@@ -1,29 +1,37 @@
 // The BackgroundWorker component: it reads like the architecture it deploys. Validate and decide in plain data first,
-// then build in the order data flows: queue and dead-letter queue, task and roles, service and capacity, scaling.
+// then build in the order data flows: sources, queue and dead-letter queue, task and roles, service and capacity,
+// scaling, alarms.
 import * as pulumi from "@pulumi/pulumi";
-import { createQueues } from "./queue";
+import { planAlarms } from "./alarmPlan";
+import { createAlarms } from "./alarms";
+import { existingQueueEndpoints } from "./queue";
 import { createScaling } from "./scaling";
 import { planScaling } from "./scalingPlan";
 import { createService } from "./service";
 import { resolveWorkerSettings } from "./settings";
+import { createQueuesWithSources } from "./sources";
 import { createTask, parseClusterArn } from "./task";
 import { BackgroundWorkerArgs } from "./types";
 import { validateWorkerArgs } from "./validation";
 
 /**
- * A background worker on ECS Fargate: an encrypted SQS queue with a dead-letter queue and redrive, a Fargate service
- * that runs mostly on Spot, and autoscaling on backlog per task that can scale to zero and wake on a single message.
+ * A background worker on ECS Fargate: an encrypted SQS queue with a dead-letter queue and redrive (or a queue created
+ * elsewhere), fed by SNS topics and EventBridge rules if asked, a hardened Fargate service that runs mostly on Spot,
+ * autoscaling on backlog per task that can scale to zero and wake on a single message, and alarms on the queues.
  */
 export class BackgroundWorker extends pulumi.ComponentResource {
     /** The URL of the job queue: send jobs here. */
     public readonly queueUrl!: pulumi.Output<string>;
     /** The ARN of the job queue. */
     public readonly queueArn!: pulumi.Output<string>;
-    /** The name of the job queue (generated from the component's name). */
+    /** The name of the job queue (generated from the component's name, or the existing queue's). */
     public readonly queueName!: pulumi.Output<string>;
-    /** The URL of the dead-letter queue, where messages go after `queue.maxReceiveCount` failed receives. */
+    /**
+     * The URL of the dead-letter queue, where messages go after `queue.maxReceiveCount` failed receives; empty when
+     * an existing queue was given without one.
+     */
     public readonly deadLetterQueueUrl!: pulumi.Output<string>;
-    /** The ARN of the dead-letter queue. */
+    /** The ARN of the dead-letter queue; empty when an existing queue was given without one. */
     public readonly deadLetterQueueArn!: pulumi.Output<string>;
     /** The name of the ECS service. */
     public readonly serviceName!: pulumi.Output<string>;
@@ -50,7 +58,17 @@ export class BackgroundWorker extends pulumi.ComponentResource {
         const plan = planScaling(settings.scaling);
         const cluster = pulumi.output(args.clusterArn).apply(parseClusterArn);
 
-        const { queue, deadLetterQueue } = createQueues(name, settings.queue, args.tags, this);
+        const jobQueue = args.existingQueue
+            ? existingQueueEndpoints(args.existingQueue)
+            : createQueuesWithSources({
+                name,
+                settings: settings.queue,
+                kmsMasterKeyId: args.queue?.kmsMasterKeyId,
+                sources: args.sources ?? {},
+                tags: args.tags,
+                parent: this,
+            });
+        const deadLetterQueue = jobQueue.deadLetterQueue;
 
         const task = args.container && settings.container
             ? createTask({
@@ -59,9 +77,10 @@ export class BackgroundWorker extends pulumi.ComponentResource {
                 settings: settings.container,
                 queueSettings: settings.queue,
                 cluster,
-                queueArn: queue.arn,
-                queueUrl: queue.url,
-                deadLetterQueueUrl: deadLetterQueue.url,
+                queueArn: jobQueue.arn,
+                queueUrl: jobQueue.url,
+                deadLetterQueueUrl: deadLetterQueue?.url ?? pulumi.output(""),
+                kmsKeyArn: args.queue?.kmsMasterKeyId,
                 tags: args.tags,
                 parent: this,
             })
@@ -85,22 +104,32 @@ export class BackgroundWorker extends pulumi.ComponentResource {
             name,
             plan,
             names: {
-                queueName: queue.name,
+                queueName: jobQueue.name,
                 clusterName: cluster.apply((parts) => parts.clusterName),
                 serviceName: service.name,
             },
-            queueArn: queue.arn,
-            queueUrl: queue.url,
+            queueArn: jobQueue.arn,
+            queueUrl: jobQueue.url,
             account: cluster.apply((parts) => parts.account),
             tags: args.tags,
             parent: this,
         });
 
-        this.queueUrl = queue.url;
-        this.queueArn = queue.arn;
-        this.queueName = queue.name;
-        this.deadLetterQueueUrl = deadLetterQueue.url;
-        this.deadLetterQueueArn = deadLetterQueue.arn;
+        createAlarms({
+            name,
+            alarms: planAlarms(settings.alarms, deadLetterQueue !== undefined),
+            queueName: jobQueue.name,
+            deadLetterQueueName: deadLetterQueue?.name,
+            actionArns: args.alarms?.actionArns ?? [],
+            tags: args.tags,
+            parent: this,
+        });
+
+        this.queueUrl = jobQueue.url;
+        this.queueArn = jobQueue.arn;
+        this.queueName = jobQueue.name;
+        this.deadLetterQueueUrl = deadLetterQueue?.url ?? pulumi.output("");
+        this.deadLetterQueueArn = deadLetterQueue?.arn ?? pulumi.output("");
         this.serviceName = service.name;
         this.taskDefinitionArn = taskDefinitionArn;
         this.taskRoleArn = task ? task.taskRole.arn : pulumi.output("");

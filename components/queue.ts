@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { QueueSettings } from "./settings";
+import { WorkerExistingQueueArgs } from "./types";
 
 /** An IAM policy statement as plain data, so tests read it without a provider. */
 export interface PolicyStatement {
@@ -42,6 +43,30 @@ export function queuePolicyDocument(
 export interface WorkerQueues {
     queue: aws.sqs.Queue;
     deadLetterQueue: aws.sqs.Queue;
+    /** The job queue's one policy: sources subscribe after it, so nothing they send before it exists is refused. */
+    queuePolicy: aws.sqs.QueuePolicy;
+}
+
+/** What a worker's queues add to the defaults: encryption by a key of the user's, and the sources' statements. */
+export interface QueueOptions {
+    /** A customer-managed KMS key for both queues; SSE-SQS when unset. */
+    kmsMasterKeyId?: pulumi.Input<string>;
+    /** Statements merged into the job queue's policy (see sources.ts), built from the queue's ARN. */
+    sourceStatements?: (queueArn: pulumi.Output<string>) => PolicyStatement[];
+}
+
+/** The encryption inputs of a queue: SSE-SQS, or the given key (the provider rejects both together). */
+function encryption(kmsMasterKeyId: pulumi.Input<string> | undefined) {
+    return kmsMasterKeyId === undefined ? { sqsManagedSseEnabled: true } : { kmsMasterKeyId };
+}
+
+/**
+ * The FIFO inputs of a queue. Left unset rather than false on a standard queue, so queues created before FIFO existed
+ * here keep the same inputs (`fifoQueue` forces a replacement). The provider's autonaming appends `.fifo` to a FIFO
+ * queue's generated name (pulumi-aws #967), so no explicit name is needed.
+ */
+function fifoInputs(settings: QueueSettings, contentBasedDeduplication: boolean) {
+    return settings.fifo ? { fifoQueue: true, contentBasedDeduplication } : {};
 }
 
 /**
@@ -53,10 +78,13 @@ export function createQueues(
     settings: QueueSettings,
     tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined,
     parent: pulumi.Resource,
+    options: QueueOptions = {},
 ): WorkerQueues {
     const deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
         messageRetentionSeconds: settings.deadLetterRetentionSeconds,
-        sqsManagedSseEnabled: true,
+        ...encryption(options.kmsMasterKeyId),
+        // A FIFO queue's dead-letter queue must be FIFO too; nothing is sent to it directly, so no deduplication.
+        ...fifoInputs(settings, false),
         tags,
     }, { parent });
 
@@ -66,7 +94,8 @@ export function createQueues(
         receiveWaitTimeSeconds: settings.receiveWaitTimeSeconds,
         delaySeconds: settings.delaySeconds,
         maxMessageSize: settings.maxMessageSizeBytes,
-        sqsManagedSseEnabled: true,
+        ...encryption(options.kmsMasterKeyId),
+        ...fifoInputs(settings, settings.contentBasedDeduplication),
         tags,
     }, { parent });
 
@@ -86,9 +115,9 @@ export function createQueues(
         }),
     }, { parent });
 
-    new aws.sqs.QueuePolicy(`${name}-queue-policy`, {
+    const queuePolicy = new aws.sqs.QueuePolicy(`${name}-queue-policy`, {
         queueUrl: queue.url,
-        policy: queuePolicyDocument(queue.arn),
+        policy: queuePolicyDocument(queue.arn, options.sourceStatements?.(queue.arn)),
     }, { parent });
 
     new aws.sqs.QueuePolicy(`${name}-dlq-policy`, {
@@ -96,5 +125,49 @@ export function createQueues(
         policy: queuePolicyDocument(deadLetterQueue.arn),
     }, { parent });
 
-    return { queue, deadLetterQueue };
+    return { queue, deadLetterQueue, queuePolicy };
+}
+
+/** The queue a worker consumes and its dead-letter queue, whether the component created them or was given them. */
+export interface QueueEndpoints {
+    arn: pulumi.Output<string>;
+    url: pulumi.Output<string>;
+    /** The dimension of the SQS metrics the scaling and the alarms read. */
+    name: pulumi.Output<string>;
+    /** Absent when an existing queue was given without its dead-letter queue. */
+    deadLetterQueue?: { arn: pulumi.Output<string>; url: pulumi.Output<string>; name: pulumi.Output<string> };
+}
+
+/** A queue's name is the last `:` segment of its ARN (`arn:aws:sqs:region:account:name`). */
+export function queueNameFromArn(arn: string): string {
+    return arn.slice(arn.lastIndexOf(":") + 1);
+}
+
+export function createdQueueEndpoints(queues: WorkerQueues): QueueEndpoints {
+    const { queue, deadLetterQueue } = queues;
+    return {
+        arn: queue.arn,
+        url: queue.url,
+        name: queue.name,
+        deadLetterQueue: { arn: deadLetterQueue.arn, url: deadLetterQueue.url, name: deadLetterQueue.name },
+    };
+}
+
+/** An existing queue, consumed as it is: nothing is created, its policy stays its owner's. */
+export function existingQueueEndpoints(existing: WorkerExistingQueueArgs): QueueEndpoints {
+    const arn = pulumi.output(existing.arn);
+    const deadLetterQueueArn = existing.deadLetterQueueArn;
+    const deadLetterQueueUrl = existing.deadLetterQueueUrl;
+    return {
+        arn,
+        url: pulumi.output(existing.url),
+        name: arn.apply(queueNameFromArn),
+        deadLetterQueue: deadLetterQueueArn !== undefined && deadLetterQueueUrl !== undefined
+            ? {
+                arn: pulumi.output(deadLetterQueueArn),
+                url: pulumi.output(deadLetterQueueUrl),
+                name: pulumi.output(deadLetterQueueArn).apply(queueNameFromArn),
+            }
+            : undefined,
+    };
 }

@@ -26,6 +26,8 @@ export const DEFAULT_MEMORY_MIB = 512;
 /** Fargate's ceiling; Spot's warning is two minutes, so a worker gets all of it to drain. */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 120;
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
+/** Security Hub ECS.5: an image that cannot write outside its scratch volume cannot be altered while it runs. */
+export const DEFAULT_READONLY_ROOT_FILESYSTEM = true;
 
 export const DEFAULT_MIN_TASKS = 1;
 export const DEFAULT_MAX_TASKS = 10;
@@ -35,6 +37,9 @@ export const DEFAULT_SCALE_OUT_COOLDOWN_SECONDS = 60;
 /** ECS's own default; scale-in is already patient (15 of 15 one-minute datapoints below 90 % of the target). */
 export const DEFAULT_SCALE_IN_COOLDOWN_SECONDS = 300;
 export const DEFAULT_SCHEDULE_TIMEZONE = "UTC";
+
+/** Every dead-lettered message is a job that failed for good: someone should hear of the first one. */
+export const DEFAULT_DEAD_LETTER_QUEUE_NOT_EMPTY_ALARM = true;
 
 /** Mostly Spot, one task in five on demand, no base: the seed's weights, without its Spot base (see README). */
 export const DEFAULT_CAPACITY_PROVIDER_STRATEGY: readonly CapacityProviderSettings[] = [
@@ -59,6 +64,8 @@ export interface QueueSettings {
     maxMessageSizeBytes?: number;
     maxReceiveCount: number;
     deadLetterRetentionSeconds: number;
+    fifo: boolean;
+    contentBasedDeduplication: boolean;
 }
 
 export interface ContainerSettings {
@@ -68,6 +75,7 @@ export interface ContainerSettings {
     architecture: CpuArchitecture;
     stopTimeoutSeconds: number;
     logRetentionDays: number;
+    readonlyRootFilesystem: boolean;
 }
 
 export interface CapacityProviderSettings {
@@ -103,6 +111,15 @@ export interface ScalingSettings {
     keepQueueActive: boolean;
 }
 
+/** The operational alarms' plain settings (alarmPlan.ts turns them into alarms). */
+export interface AlarmSettings {
+    deadLetterQueueNotEmpty: boolean;
+    /** Unset means no message-age alarm. */
+    maxMessageAgeSeconds?: number;
+    /** Unset means no queue-depth alarm. */
+    queueDepthThreshold?: number;
+}
+
 /** Every plain setting of a worker with its default applied. */
 export interface WorkerSettings {
     queue: QueueSettings;
@@ -110,6 +127,7 @@ export interface WorkerSettings {
     container?: ContainerSettings;
     capacityProviderStrategy: CapacityProviderSettings[];
     scaling: ScalingSettings;
+    alarms: AlarmSettings;
     assignPublicIp: boolean;
 }
 
@@ -153,6 +171,8 @@ export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSetting
             maxMessageSizeBytes: queue.maxMessageSizeBytes,
             maxReceiveCount: queue.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
             deadLetterRetentionSeconds: queue.deadLetterRetentionSeconds ?? DEFAULT_DEAD_LETTER_RETENTION_SECONDS,
+            fifo: queue.fifo ?? false,
+            contentBasedDeduplication: queue.contentBasedDeduplication ?? false,
         },
         container: args.container && {
             cpu: args.container.cpu ?? DEFAULT_CPU_UNITS,
@@ -161,6 +181,7 @@ export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSetting
             architecture: args.container.architecture ?? CpuArchitecture.X86_64,
             stopTimeoutSeconds: args.container.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
             logRetentionDays: args.container.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+            readonlyRootFilesystem: args.container.readonlyRootFilesystem ?? DEFAULT_READONLY_ROOT_FILESYSTEM,
         },
         capacityProviderStrategy: args.capacityProviderStrategy
             ? args.capacityProviderStrategy.map(resolveStrategyItem)
@@ -184,6 +205,11 @@ export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSetting
             disableScaleIn: scaling.disableScaleIn ?? false,
             schedules,
             keepQueueActive: scaling.keepQueueActive ?? canScaleToZero(minTasks, schedules),
+        },
+        alarms: {
+            deadLetterQueueNotEmpty: args.alarms?.deadLetterQueueNotEmpty ?? DEFAULT_DEAD_LETTER_QUEUE_NOT_EMPTY_ALARM,
+            maxMessageAgeSeconds: args.alarms?.maxMessageAgeSeconds,
+            queueDepthThreshold: args.alarms?.queueDepthThreshold,
         },
         assignPublicIp: args.assignPublicIp ?? false,
     };

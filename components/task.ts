@@ -43,8 +43,15 @@ export function ecsTasksAssumeRolePolicy(cluster: ClusterArnParts): string {
     });
 }
 
-/** What the worker itself may do: consume its queue and hold its own scale-in protection, nothing else. */
-export function taskRoleStatements(queueArn: string, cluster: ClusterArnParts): PolicyStatement[] {
+/**
+ * What the worker itself may do: consume its queue, decrypt its messages when a customer-managed key encrypts them,
+ * and hold its own scale-in protection, nothing else.
+ */
+export function taskRoleStatements(queueArn: string, cluster: ClusterArnParts, kmsKeyArn?: string): PolicyStatement[] {
+    // The worker only receives: SQS calls GenerateDataKey for senders, and only Decrypt for ReceiveMessage.
+    const decrypt: PolicyStatement[] = kmsKeyArn === undefined
+        ? []
+        : [{ Sid: "DecryptJobQueueMessages", Effect: "Allow", Action: "kms:Decrypt", Resource: kmsKeyArn }];
     return [
         {
             Sid: "ConsumeJobQueue",
@@ -58,6 +65,7 @@ export function taskRoleStatements(queueArn: string, cluster: ClusterArnParts): 
             ],
             Resource: queueArn,
         },
+        ...decrypt,
         {
             Sid: "ManageOwnTaskProtection",
             Effect: "Allow",
@@ -107,6 +115,8 @@ function policyDocument(statements: PolicyStatement[]): string {
 
 /** The container's name inside the task definition. */
 export const CONTAINER_NAME = "worker";
+/** The task-scoped volume that stays writable under a read-only root filesystem. */
+export const SCRATCH_VOLUME = { name: "tmp", containerPath: "/tmp" } as const;
 
 export interface WorkerTask {
     taskDefinition: aws.ecs.TaskDefinition;
@@ -123,7 +133,10 @@ export interface WorkerTaskInputs {
     cluster: pulumi.Output<ClusterArnParts>;
     queueArn: pulumi.Output<string>;
     queueUrl: pulumi.Output<string>;
+    /** Empty when the worker consumes an existing queue without a dead-letter queue. */
     deadLetterQueueUrl: pulumi.Output<string>;
+    /** The customer-managed key encrypting the queue, which the task role may decrypt with. */
+    kmsKeyArn?: pulumi.Input<string>;
     tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined;
     parent: pulumi.Resource;
 }
@@ -156,8 +169,8 @@ export function createTask(inputs: WorkerTaskInputs): WorkerTask {
     }, { parent });
     new aws.iam.RolePolicy(`${name}-task-policy`, {
         role: taskRole.id,
-        policy: pulumi.all([inputs.queueArn, cluster]).apply(([queueArn, parts]) =>
-            policyDocument(taskRoleStatements(queueArn, parts))),
+        policy: pulumi.all([inputs.queueArn, cluster, inputs.kmsKeyArn]).apply(([queueArn, parts, kmsKeyArn]) =>
+            policyDocument(taskRoleStatements(queueArn, parts, kmsKeyArn))),
     }, { parent });
 
     const environment = pulumi.all([
@@ -186,6 +199,12 @@ export function createTask(inputs: WorkerTaskInputs): WorkerTask {
         environment,
         secrets,
         stopTimeout: settings.stopTimeoutSeconds,
+        // Security Hub ECS.4 and ECS.5: never privileged, and no writes outside the scratch volume.
+        privileged: false,
+        readonlyRootFilesystem: settings.readonlyRootFilesystem,
+        mountPoints: settings.readonlyRootFilesystem
+            ? [{ sourceVolume: SCRATCH_VOLUME.name, containerPath: SCRATCH_VOLUME.containerPath, readOnly: false }]
+            : [],
         logConfiguration: {
             logDriver: "awslogs",
             options: {
@@ -206,6 +225,8 @@ export function createTask(inputs: WorkerTaskInputs): WorkerTask {
         executionRoleArn: executionRole.arn,
         taskRoleArn: taskRole.arn,
         containerDefinitions,
+        // A volume with no host path is the task's own ephemeral storage on Fargate, gone when the task stops.
+        volumes: settings.readonlyRootFilesystem ? [{ name: SCRATCH_VOLUME.name }] : undefined,
         tags,
     }, { parent });
 

@@ -59,9 +59,19 @@ export interface WorkerContainerArgs {
      * 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653. Defaults to 30.
      */
     logRetentionDays?: number;
+    /**
+     * Mount the container's root filesystem read-only (Security Hub ECS.5); a plain value. A writable, task-scoped
+     * volume is mounted at `/tmp` for scratch files, so most workers need no change; write anything else there or to
+     * S3. Set false only for an image that must write elsewhere. Defaults to true.
+     */
+    readonlyRootFilesystem?: boolean;
 }
 
-/** Settings of the job queue and its dead-letter queue; all plain values. */
+/**
+ * Settings of the job queue and its dead-letter queue: plain values, except `kmsMasterKeyId`, a reference to a key.
+ * With `existingQueue`, only `visibilityTimeoutSeconds` (what the worker is told) and `kmsMasterKeyId` (the key the
+ * existing queue uses) apply; the others are rejected, since the component creates no queue.
+ */
 export interface WorkerQueueArgs {
     /**
      * Seconds a received message stays hidden from other consumers (0 to 43200). Set it above the time one job takes;
@@ -89,6 +99,26 @@ export interface WorkerQueueArgs {
      * retention there deletes failed messages before anyone looks. Defaults to 1209600 (14 days, the maximum).
      */
     deadLetterRetentionSeconds?: number;
+    /**
+     * Make the job queue and its dead-letter queue FIFO queues: exactly-once processing and order within a message
+     * group, at up to 300 messages a second per API action (3,000 in batches) without high-throughput mode. Their
+     * generated names end in `.fifo`. Only FIFO SNS topics can subscribe to a FIFO queue. A plain value. Cannot be
+     * changed after creation: changing it replaces both queues and loses their messages. Defaults to false.
+     */
+    fifo?: boolean;
+    /**
+     * Let SQS deduplicate messages by a SHA-256 hash of their body, so senders need not give a deduplication ID.
+     * Only with `fifo`; required when `sources.eventRules` feed a FIFO queue, since EventBridge sends no
+     * deduplication ID. A plain value. Defaults to false.
+     */
+    contentBasedDeduplication?: boolean;
+    /**
+     * The ARN of a customer-managed KMS key that encrypts both queues, instead of SQS-managed keys (SSE-SQS). The
+     * task role may use this key to decrypt, and no other. SNS topics and EventBridge rules that send to the queue
+     * need the key-policy statement in the README; so does every other sender. An ARN, not an alias: IAM permissions
+     * are granted on key ARNs. With `existingQueue`, give the key that queue is encrypted with. Defaults to SSE-SQS.
+     */
+    kmsMasterKeyId?: pulumi.Input<string>;
 }
 
 /** One entry of the capacity provider strategy: which capacity runs what share of the tasks. */
@@ -173,6 +203,99 @@ export interface WorkerScalingArgs {
     keepQueueActive?: boolean;
 }
 
+/** Which part of an SNS message a subscription's filter policy is matched against. */
+export enum SnsFilterPolicyScope {
+    /** The message attributes, SNS's original behaviour. */
+    MessageAttributes = "MessageAttributes",
+    /** The message body, which must then be JSON. */
+    MessageBody = "MessageBody",
+}
+
+/** An EventBridge rule whose matching events the component delivers to the job queue. */
+export interface WorkerEventRuleArgs {
+    /**
+     * A name for this rule, unique within the worker; it names the rule's resources, so reordering the list replaces
+     * nothing. 1 to 64 letters, digits, `-` and `_`. Required.
+     */
+    name: string;
+    /** The event pattern, as a JSON string, for example `{"source":["aws.s3"]}`. A plain value. Required. */
+    eventPattern: string;
+    /** The name or ARN of the event bus the rule watches. Defaults to the account's default bus. */
+    eventBusName?: pulumi.Input<string>;
+    /**
+     * The message group of the events this rule sends, when the queue is FIFO; a plain value of 1 to 128 characters.
+     * FIFO queues deliver one group's messages in order, one at a time. Defaults to the rule's `name`.
+     */
+    messageGroupId?: string;
+}
+
+/**
+ * Where the job queue's messages come from besides direct sends. Each source gets its own subscription or rule, and
+ * one statement in the queue's single policy that admits that service from exactly these topics or rules.
+ */
+export interface WorkerSourcesArgs {
+    /**
+     * ARNs of existing SNS topics the queue subscribes to, with raw message delivery (the queue receives the message
+     * as published, not wrapped in an SNS envelope). With `queue.fifo`, every topic must be a FIFO topic (its ARN ends
+     * in `.fifo`). Defaults to none.
+     */
+    snsTopicArns?: pulumi.Input<string>[];
+    /**
+     * An SNS filter policy, as a JSON string, applied to every topic subscription: only matching messages reach the
+     * queue. A plain value. Defaults to none (every message).
+     */
+    snsFilterPolicy?: string;
+    /**
+     * What `snsFilterPolicy` is matched against; a plain enum, only with `snsFilterPolicy`. Defaults to
+     * MessageAttributes.
+     */
+    snsFilterPolicyScope?: SnsFilterPolicyScope;
+    /** EventBridge rules that deliver matching events to the queue. Defaults to none. */
+    eventRules?: WorkerEventRuleArgs[];
+}
+
+/**
+ * A queue created elsewhere for the worker to consume. The component creates no queue, dead-letter queue or queue
+ * policy (the owner's policy stays untouched), scopes the task role to this queue, and still scales and alarms on it.
+ */
+export interface WorkerExistingQueueArgs {
+    /** The queue's ARN. Its name, the last part of the ARN, is the dimension of the scaling metrics. Required. */
+    arn: pulumi.Input<string>;
+    /** The queue's URL, which the worker reads from QUEUE_URL. Required. */
+    url: pulumi.Input<string>;
+    /** The ARN of the queue's dead-letter queue, for its alarm and outputs; give it with `deadLetterQueueUrl`. */
+    deadLetterQueueArn?: pulumi.Input<string>;
+    /** The URL of the queue's dead-letter queue, passed to the worker as DEAD_LETTER_QUEUE_URL; with the ARN. */
+    deadLetterQueueUrl?: pulumi.Input<string>;
+}
+
+/**
+ * Operational CloudWatch alarms on the queues, separate from the scaling alarms. All treat missing data as not
+ * breaching: SQS publishes nothing for a queue idle for about six hours.
+ */
+export interface WorkerAlarmsArgs {
+    /**
+     * Alarm as soon as the dead-letter queue holds a message (ApproximateNumberOfMessagesVisible above 0): each one is
+     * a job that failed `queue.maxReceiveCount` times. Only when there is a dead-letter queue. Defaults to true.
+     */
+    deadLetterQueueNotEmpty?: boolean;
+    /**
+     * Alarm when the oldest waiting message is older than this many seconds (ApproximateAgeOfOldestMessage): work is
+     * stuck or the service cannot keep up. 60 up to the queue's retention. Defaults to no such alarm.
+     */
+    maxMessageAgeSeconds?: number;
+    /**
+     * Alarm when the average number of visible messages stays above this for two one-minute periods: the seed's
+     * queue-depth-high alarm (it used 100). A whole number of messages, 0 or more. Defaults to no such alarm.
+     */
+    queueDepthThreshold?: number;
+    /**
+     * ARNs of SNS topics notified when an alarm fires and when it recovers; at most 5, CloudWatch's limit per state.
+     * Defaults to none (the alarms are visible in the console only).
+     */
+    actionArns?: pulumi.Input<string>[];
+}
+
 /** The arguments of a BackgroundWorker. */
 export interface BackgroundWorkerArgs {
     /** The ARN of the ECS cluster the service runs in, for example a WorkerCluster's `arn`. Required. */
@@ -195,6 +318,15 @@ export interface BackgroundWorkerArgs {
     taskDefinitionArn?: pulumi.Input<string>;
     /** Settings of the job queue and the dead-letter queue. Defaults as documented on each field. */
     queue?: WorkerQueueArgs;
+    /**
+     * Consume a queue created elsewhere instead of creating one. Not together with `sources`: subscribing it would
+     * overwrite its owner's queue policy. Defaults to a queue and dead-letter queue of the component's own.
+     */
+    existingQueue?: WorkerExistingQueueArgs;
+    /** SNS topics and EventBridge rules that feed the queue. Defaults to none: only direct sends. */
+    sources?: WorkerSourcesArgs;
+    /** Operational alarms on the queues. Defaults as documented on each field. */
+    alarms?: WorkerAlarmsArgs;
     /**
      * Which capacity runs the tasks. Defaults to FARGATE_SPOT with weight 4 and FARGATE with weight 1 and no base:
      * about four tasks in five on Spot.

@@ -23,6 +23,7 @@ import {
     BackgroundWorkerArgs,
     CapacityProvider,
     CpuArchitecture,
+    SnsFilterPolicyScope,
     WorkerClusterArgs,
     WorkerScheduleArgs,
 } from "./types";
@@ -140,6 +141,17 @@ const RATE_EXPRESSION = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const AT_EXPRESSION = /^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/;
 const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 const AWS_CREDENTIAL_NAMES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+/** Registry credentials for the ECS agent: Security Hub ECS.8 flags it beside the AWS keys. */
+const REGISTRY_CREDENTIAL_NAME = "ECS_ENGINE_AUTH_DATA";
+const SQS_QUEUE_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+/** EventBridge's limit for a FIFO target's message group. */
+const MAX_MESSAGE_GROUP_ID_LENGTH = 128;
+/** CloudWatch takes at most five actions per alarm state. */
+const MAX_ALARM_ACTIONS = 5;
+/** With an existing queue, only what the worker must know of it; the rest is set where the queue is created. */
+const EXISTING_QUEUE_SETTINGS = ["visibilityTimeoutSeconds", "kmsMasterKeyId"];
 
 /** Is `timezone` an IANA zone name the runtime knows (Node ships the full ICU data)? */
 function isTimezone(timezone: string): boolean {
@@ -201,6 +213,9 @@ export function validateWorkerArgs(args: BackgroundWorkerArgs): string[] {
     validateQueue(args, problems, warnings);
     validateCapacityProviderStrategy(args, problems);
     validateScaling(args, problems);
+    validateExistingQueue(args, problems);
+    validateSources(args, problems);
+    validateAlarms(args, problems);
     problems.throwIfAny("BackgroundWorker");
     return warnings;
 }
@@ -245,6 +260,7 @@ function validateTaskSource(args: BackgroundWorkerArgs, problems: Problems, warn
     if (container.logRetentionDays !== undefined) {
         problems.oneOf("container.logRetentionDays", container.logRetentionDays, LOG_RETENTION_DAYS);
     }
+    problems.boolean("container.readonlyRootFilesystem", container.readonlyRootFilesystem);
     if (container.command !== undefined && (!Array.isArray(container.command) || container.command.some((part) => typeof part !== "string"))) {
         problems.add("container.command", `must be a list of strings; got ${describe(container.command)}`);
     }
@@ -256,6 +272,8 @@ function validateTaskSource(args: BackgroundWorkerArgs, problems: Problems, warn
             problems.add(path, `is set by the component (${RESERVED_ENVIRONMENT_NAMES.join(", ")}); remove it`);
         } else if (AWS_CREDENTIAL_NAMES.includes(name.toUpperCase())) {
             problems.add(path, "must not hold AWS credentials: the task role gives the container its permissions; remove it");
+        } else if (name.toUpperCase() === REGISTRY_CREDENTIAL_NAME) {
+            problems.add(path, "must not hold registry credentials in plain text (Security Hub ECS.8): the execution role pulls from ECR; remove it");
         } else if (name in secrets) {
             problems.add(path, "is also set in container.secrets; keep only the secret");
         } else if (SECRET_LOOKING_NAME.test(name) && typeof environment[name] === "string") {
@@ -297,6 +315,19 @@ function validateQueue(args: BackgroundWorkerArgs, problems: Problems, warnings:
                     `source. Consider ${MAX_RETENTION_SECONDS} (14 days)`,
             );
         }
+    }
+    problems.boolean("queue.fifo", queue.fifo);
+    problems.boolean("queue.contentBasedDeduplication", queue.contentBasedDeduplication);
+    if (queue.contentBasedDeduplication === true && queue.fifo !== true) {
+        problems.add("queue.contentBasedDeduplication", "applies only to FIFO queues: set queue.fifo to true as well, or remove it");
+    }
+    if (queue.kmsMasterKeyId !== undefined && !pulumi.Output.isInstance(queue.kmsMasterKeyId) &&
+        (typeof queue.kmsMasterKeyId !== "string" || !KMS_KEY_ARN.test(queue.kmsMasterKeyId))) {
+        problems.add(
+            "queue.kmsMasterKeyId",
+            "must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab, not an " +
+                `alias or key ID: the task role is granted kms:Decrypt on the key's ARN; got ${describe(queue.kmsMasterKeyId)}`,
+        );
     }
     const stopTimeout = args.container?.stopTimeoutSeconds ?? (args.container ? DEFAULT_STOP_TIMEOUT_SECONDS : undefined);
     if (visibilityValid && stopTimeout !== undefined && typeof stopTimeout === "number" && visibility < stopTimeout) {
@@ -446,6 +477,196 @@ function validateSchedule(
             `leaves the minimum (${minSource} = ${effectiveMin}) above the maximum (${maxSource} = ${effectiveMax}); ` +
                 "a scheduled action needs min <= max",
         );
+    }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A plain value that must match `pattern`; an Output is left to AWS, which checks it at deployment. */
+function arnOf(problems: Problems, path: string, value: unknown, pattern: RegExp, example: string): boolean {
+    if (!pulumi.Output.isInstance(value) && (typeof value !== "string" || !pattern.test(value))) {
+        problems.add(path, `must be an ARN such as ${example}; got ${describe(value)}`);
+        return false;
+    }
+    return true;
+}
+
+/** A JSON string holding a non-empty object (event patterns, filter policies). */
+function jsonObject(problems: Problems, path: string, value: unknown, what: string): void {
+    let parsed: unknown;
+    try {
+        parsed = typeof value === "string" ? JSON.parse(value) : undefined;
+    } catch (error) {
+        problems.add(path, `must be ${what} as valid JSON (${(error as Error).message}); got ${describe(value)}`);
+        return;
+    }
+    if (!isObject(parsed) || Object.keys(parsed).length === 0) {
+        problems.add(path, `must be ${what}: a JSON string holding an object with at least one key; got ${describe(value)}`);
+    }
+}
+
+function validateExistingQueue(args: BackgroundWorkerArgs, problems: Problems): void {
+    const existing = args.existingQueue;
+    if (existing === undefined) {
+        return;
+    }
+    if (!isObject(existing)) {
+        problems.add("existingQueue", `must be an object with the queue's arn and url; got ${describe(existing)}`);
+        return;
+    }
+    const queueExample = "arn:aws:sqs:us-east-1:123456789012:orders";
+    if (existing.arn === undefined || existing.arn === null || existing.arn === "") {
+        problems.add("existingQueue.arn", "is required: the ARN of the queue to consume");
+    } else {
+        arnOf(problems, "existingQueue.arn", existing.arn, SQS_QUEUE_ARN, queueExample);
+    }
+    if (existing.url === undefined || existing.url === null || existing.url === "") {
+        problems.add("existingQueue.url", "is required: the URL of the queue to consume, which the worker reads from QUEUE_URL");
+    }
+    const hasDeadLetterArn = existing.deadLetterQueueArn !== undefined;
+    const hasDeadLetterUrl = existing.deadLetterQueueUrl !== undefined;
+    if (hasDeadLetterArn !== hasDeadLetterUrl) {
+        const [missing, given] = hasDeadLetterArn ? ["deadLetterQueueUrl", "deadLetterQueueArn"] : ["deadLetterQueueArn", "deadLetterQueueUrl"];
+        problems.add(`existingQueue.${missing}`, `is required when existingQueue.${given} is given: the worker needs the URL, the alarm the ARN`);
+    }
+    if (hasDeadLetterArn) {
+        arnOf(problems, "existingQueue.deadLetterQueueArn", existing.deadLetterQueueArn, SQS_QUEUE_ARN, `${queueExample}-dlq`);
+    }
+    if (args.sources !== undefined) {
+        problems.add(
+            "sources",
+            "cannot be given together with existingQueue: admitting SNS or EventBridge needs the queue's policy, which belongs " +
+                "to the queue's owner and would be overwritten. Subscribe the queue where it is created, or let the component create it",
+        );
+    }
+    for (const key of Object.keys(args.queue ?? {})) {
+        if (!EXISTING_QUEUE_SETTINGS.includes(key)) {
+            problems.add(
+                `queue.${key}`,
+                "cannot be given together with existingQueue: the component creates no queue; set it where the queue is created " +
+                    `(only ${EXISTING_QUEUE_SETTINGS.map((setting) => `queue.${setting}`).join(" and ")} apply to an existing queue)`,
+            );
+        }
+    }
+}
+
+function validateSources(args: BackgroundWorkerArgs, problems: Problems): void {
+    const sources = args.sources;
+    if (sources === undefined) {
+        return;
+    }
+    if (!isObject(sources)) {
+        problems.add("sources", `must be an object with snsTopicArns and/or eventRules; got ${describe(sources)}`);
+        return;
+    }
+    const fifo = args.queue?.fifo === true;
+    const topics = sources.snsTopicArns ?? [];
+    if (!Array.isArray(topics)) {
+        problems.add("sources.snsTopicArns", `must be a list of SNS topic ARNs; got ${describe(topics)}`);
+    } else {
+        const seen = new Set<string>();
+        topics.forEach((topic, index) => {
+            const path = `sources.snsTopicArns[${index}]`;
+            const valid = arnOf(problems, path, topic, SNS_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:orders");
+            if (!valid || typeof topic !== "string") {
+                return;
+            }
+            if (seen.has(topic)) {
+                problems.add(path, `repeats ${JSON.stringify(topic)}; list each topic once`);
+            } else if (fifo && !topic.endsWith(".fifo")) {
+                problems.add(path, `must be a FIFO topic (ARN ending in .fifo) when queue.fifo is true; got ${JSON.stringify(topic)}. A standard topic cannot deliver to a FIFO queue`);
+            }
+            seen.add(topic);
+        });
+    }
+    if (sources.snsFilterPolicy !== undefined) {
+        jsonObject(problems, "sources.snsFilterPolicy", sources.snsFilterPolicy, "an SNS filter policy");
+        if (Array.isArray(topics) && topics.length === 0) {
+            problems.add("sources.snsFilterPolicy", "applies only to SNS subscriptions: list the topics in sources.snsTopicArns, or remove it");
+        }
+    }
+    if (sources.snsFilterPolicyScope !== undefined &&
+        problems.oneOf("sources.snsFilterPolicyScope", sources.snsFilterPolicyScope, Object.values(SnsFilterPolicyScope)) &&
+        sources.snsFilterPolicy === undefined) {
+        problems.add("sources.snsFilterPolicyScope", "applies only with sources.snsFilterPolicy: give the policy, or remove the scope");
+    }
+
+    const rules = sources.eventRules ?? [];
+    if (!Array.isArray(rules)) {
+        problems.add("sources.eventRules", `must be a list of rules; got ${describe(rules)}`);
+        return;
+    }
+    const names = new Set<string>();
+    rules.forEach((rule, index) => {
+        const path = `sources.eventRules[${index}]`;
+        if (!isObject(rule)) {
+            problems.add(path, `must be an object with name and eventPattern; got ${describe(rule)}`);
+            return;
+        }
+        if (typeof rule.name !== "string" || !SCHEDULE_NAME.test(rule.name)) {
+            problems.add(`${path}.name`, `is required: 1 to 64 letters, digits, - or _, unique within the worker; got ${describe(rule.name)}`);
+        } else if (names.has(rule.name)) {
+            problems.add(`${path}.name`, `must be unique within the worker; ${JSON.stringify(rule.name)} is used twice`);
+        } else {
+            names.add(rule.name);
+        }
+        jsonObject(problems, `${path}.eventPattern`, rule.eventPattern, "an EventBridge event pattern");
+        if (rule.messageGroupId !== undefined) {
+            if (!fifo) {
+                problems.add(`${path}.messageGroupId`, "applies only to FIFO queues: set queue.fifo to true, or remove it");
+            } else if (typeof rule.messageGroupId !== "string" || rule.messageGroupId.length < 1 || rule.messageGroupId.length > MAX_MESSAGE_GROUP_ID_LENGTH) {
+                problems.add(`${path}.messageGroupId`, `must be 1 to ${MAX_MESSAGE_GROUP_ID_LENGTH} characters; got ${describe(rule.messageGroupId)}`);
+            }
+        }
+    });
+    if (fifo && rules.length > 0 && args.queue?.contentBasedDeduplication !== true) {
+        problems.add(
+            "queue.contentBasedDeduplication",
+            "must be true when sources.eventRules deliver to a FIFO queue: EventBridge sends no deduplication ID, so SQS needs " +
+                `to derive one from the body; got ${describe(args.queue?.contentBasedDeduplication)}`,
+        );
+    }
+}
+
+function validateAlarms(args: BackgroundWorkerArgs, problems: Problems): void {
+    const alarms = args.alarms;
+    if (alarms === undefined) {
+        return;
+    }
+    if (!isObject(alarms)) {
+        problems.add("alarms", `must be an object; got ${describe(alarms)}`);
+        return;
+    }
+    problems.boolean("alarms.deadLetterQueueNotEmpty", alarms.deadLetterQueueNotEmpty);
+    if (alarms.deadLetterQueueNotEmpty === true && isObject(args.existingQueue) && args.existingQueue.deadLetterQueueArn === undefined) {
+        problems.add(
+            "alarms.deadLetterQueueNotEmpty",
+            "needs a dead-letter queue: give existingQueue.deadLetterQueueArn and existingQueue.deadLetterQueueUrl, or set it to false",
+        );
+    }
+    if (alarms.maxMessageAgeSeconds !== undefined) {
+        // A message older than the retention is deleted, so the alarm could never fire above it.
+        const retention = args.queue?.messageRetentionSeconds ?? DEFAULT_MESSAGE_RETENTION_SECONDS;
+        const ceiling = args.existingQueue === undefined && Number.isInteger(retention) ? retention : MAX_RETENTION_SECONDS;
+        const unit = args.existingQueue === undefined ? "seconds (up to queue.messageRetentionSeconds)" : "seconds";
+        problems.integer("alarms.maxMessageAgeSeconds", alarms.maxMessageAgeSeconds, MIN_RETENTION_SECONDS, ceiling, unit);
+    }
+    const depth = alarms.queueDepthThreshold;
+    if (depth !== undefined && (typeof depth !== "number" || !Number.isSafeInteger(depth) || depth < 0)) {
+        problems.add("alarms.queueDepthThreshold", `must be a whole number of messages, 0 or more; got ${describe(depth)}`);
+    }
+    const actions = alarms.actionArns;
+    if (actions !== undefined) {
+        if (!Array.isArray(actions)) {
+            problems.add("alarms.actionArns", `must be a list of SNS topic ARNs; got ${describe(actions)}`);
+        } else if (actions.length > MAX_ALARM_ACTIONS) {
+            problems.add("alarms.actionArns", `must list at most ${MAX_ALARM_ACTIONS} topics, CloudWatch's limit per alarm state; got ${actions.length}`);
+        } else {
+            actions.forEach((action, index) =>
+                arnOf(problems, `alarms.actionArns[${index}]`, action, SNS_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:on-call"));
+        }
     }
 }
 
