@@ -89,6 +89,10 @@ export function describe(value: unknown): string {
     if (typeof value === "string") {
         return JSON.stringify(value);
     }
+    // JSON.stringify writes NaN and Infinity as "null", hiding the value the user actually gave.
+    if (typeof value === "number") {
+        return String(value);
+    }
     if (pulumi.Output.isInstance(value)) {
         return "an Output (this setting must be a plain value known before deployment)";
     }
