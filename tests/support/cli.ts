@@ -1,0 +1,70 @@
+// Runs the repository's TypeScript scripts (plan, snapshot) the way a user does: a separate Node process per run, so
+// each gets its own Pulumi runtime; the specs start theirs together and this module runs them a few at a time.
+import { execFile } from "child_process";
+import * as os from "os";
+import { REPO_ROOT } from "../../scripts/harness";
+
+/** Generous: a run takes one to two seconds alone, but the machine may be shared with other test runs. */
+export const SCRIPT_TIMEOUT_MS = 60_000;
+
+export interface ScriptRun {
+    /** The exit code; null only when the process was killed by a signal. */
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+// One run per CPU at a time: each run is CPU-bound (TypeScript transpiling, the Pulumi runtime), so more at once only
+// stretches every run towards its timeout on a busy machine.
+const MAX_CONCURRENT_RUNS = Math.max(1, os.cpus().length);
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (running < MAX_CONCURRENT_RUNS) {
+        running += 1;
+    } else {
+        // The finishing run hands its slot straight over, so `running` stays as it is.
+        await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    try {
+        return await work();
+    } finally {
+        const next = waiting.shift();
+        if (next) {
+            next();
+        } else {
+            running -= 1;
+        }
+    }
+}
+
+/** Runs `node -r ts-node/register/transpile-only <script> <args>` from the repository root; never rejects on exit codes. */
+export function runScript(script: string, args: string[]): Promise<ScriptRun> {
+    return withSlot(() => spawnScript(script, args));
+}
+
+function spawnScript(script: string, args: string[]): Promise<ScriptRun> {
+    return new Promise((resolve) => {
+        execFile(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", script, ...args],
+            {
+                cwd: REPO_ROOT,
+                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+                encoding: "utf8",
+                maxBuffer: 64 * 1024 * 1024,
+                timeout: SCRIPT_TIMEOUT_MS,
+            },
+            (error, stdout, stderr) => {
+                const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
+                resolve({ code, stdout, stderr });
+            },
+        );
+    });
+}
+
+/** What a failed run said, for assertion messages. */
+export function describeRun(run: ScriptRun): string {
+    return `exit code ${run.code}\n--- stdout ---\n${run.stdout.slice(0, 2000)}\n--- stderr ---\n${run.stderr.slice(0, 2000)}`;
+}
