@@ -114,6 +114,7 @@ export function summarize(resource: RegisteredResource): string {
         case "aws:ecs/taskDefinition:TaskDefinition": {
             const [container] = (parseJson(inputs.containerDefinitions) ?? []) as ContainerDefinition[];
             return `${inputs.cpu} CPU units, ${inputs.memory} MiB; ${container?.image}; stopTimeout ${container?.stopTimeout} s; ` +
+                `${container?.readonlyRootFilesystem ? "read-only root" : "WRITABLE ROOT"}; ` +
                 `env ${(container?.environment ?? []).map((variable) => variable.name).join(", ")}` +
                 ((container?.secrets ?? []).length ? `; secrets ${(container?.secrets ?? []).map((secret) => secret.name).join(", ")}` : "");
         }
@@ -144,6 +145,18 @@ export function summarize(resource: RegisteredResource): string {
         }
         case "aws:scheduler/schedule:Schedule":
             return `${inputs.scheduleExpression}`;
+        case "aws:sns/topicSubscription:TopicSubscription":
+            return [
+                `${inputs.protocol} from ${typeof inputs.topic === "string" ? inputs.topic.split(":").pop() : "a topic known at deployment"}`,
+                inputs.rawMessageDelivery ? "raw delivery" : "SNS envelope",
+                inputs.filterPolicy ? `filter on ${inputs.filterPolicyScope ?? "MessageAttributes"}: ${inputs.filterPolicy}` : "",
+            ].filter(Boolean).join("; ");
+        case "aws:cloudwatch/eventRule:EventRule":
+            return `bus ${inputs.eventBusName ?? "default"}: ${inputs.eventPattern}`;
+        case "aws:cloudwatch/eventTarget:EventTarget": {
+            const sqsTarget = inputs.sqsTarget as { messageGroupId?: string } | undefined;
+            return `to ${String(inputs.arn ?? "").split(":").pop()}${sqsTarget?.messageGroupId ? `, message group ${sqsTarget.messageGroupId}` : ""}`;
+        }
         case "awsx:ec2:Vpc":
             return "remote component: its subnets, route tables and NAT gateways are created by the awsx plugin and are not shown here";
         default:

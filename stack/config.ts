@@ -3,6 +3,7 @@
 import {
     BackgroundWorkerArgs,
     CapacityProviderStrategyItemArgs,
+    WorkerAlarmsArgs,
     WorkerContainerArgs,
     WorkerQueueArgs,
     WorkerScalingArgs,
@@ -17,6 +18,7 @@ export interface WorkerConfig {
     queue?: WorkerQueueArgs;
     scaling?: WorkerScalingArgs;
     capacityProviderStrategy?: CapacityProviderStrategyItemArgs[];
+    alarms?: WorkerAlarmsArgs;
 }
 
 export enum NatGatewayStrategy {
@@ -48,6 +50,7 @@ const CONTAINER_SHAPE: { [key: string]: Shape } = {
     architecture: "string",
     stopTimeoutSeconds: "number",
     logRetentionDays: "number",
+    readonlyRootFilesystem: "boolean",
 };
 const QUEUE_SHAPE: { [key: string]: Shape } = {
     visibilityTimeoutSeconds: "number",
@@ -57,6 +60,9 @@ const QUEUE_SHAPE: { [key: string]: Shape } = {
     maxMessageSizeBytes: "number",
     maxReceiveCount: "number",
     deadLetterRetentionSeconds: "number",
+    fifo: "boolean",
+    contentBasedDeduplication: "boolean",
+    kmsMasterKeyId: "string",
 };
 const SCALING_SHAPE: { [key: string]: Shape } = {
     minTasks: "number",
@@ -71,11 +77,18 @@ const SCALING_SHAPE: { [key: string]: Shape } = {
     keepQueueActive: "boolean",
     schedules: [{ name: "string", schedule: "string", timezone: "string", minTasks: "number", maxTasks: "number" }],
 };
+const ALARMS_SHAPE: { [key: string]: Shape } = {
+    deadLetterQueueNotEmpty: "boolean",
+    maxMessageAgeSeconds: "number",
+    queueDepthThreshold: "number",
+    actionArns: "strings",
+};
 const WORKER_SHAPE: { [key: string]: Shape } = {
     container: CONTAINER_SHAPE,
     queue: QUEUE_SHAPE,
     scaling: SCALING_SHAPE,
     capacityProviderStrategy: [{ capacityProvider: "string", weight: "number", base: "number" }],
+    alarms: ALARMS_SHAPE,
 };
 
 function checkShape(key: string, value: unknown, shape: Shape): void {
@@ -156,10 +169,10 @@ export function readStackConfig(get: (key: string) => unknown): StackConfig {
     };
 }
 
-/** The component arguments for one configured worker. */
+/** The component arguments for one configured worker; `sources` are wired by the program, which owns the topics. */
 export function workerArgs(
     config: WorkerConfig,
-    wiring: Pick<BackgroundWorkerArgs, "clusterArn" | "subnetIds" | "tags">,
+    wiring: Pick<BackgroundWorkerArgs, "clusterArn" | "subnetIds" | "tags" | "sources">,
 ): BackgroundWorkerArgs {
     return {
         ...wiring,
@@ -167,5 +180,6 @@ export function workerArgs(
         queue: config.queue,
         scaling: config.scaling,
         capacityProviderStrategy: config.capacityProviderStrategy,
+        alarms: config.alarms,
     };
 }
