@@ -312,11 +312,15 @@ function validateQueue(args: BackgroundWorkerArgs, problems: Problems, warnings:
                 `must be at least queue.messageRetentionSeconds (${retention}); got ${deadLetterRetention}. A message keeps ` +
                     "its original enqueue time when it moves to a standard dead-letter queue, so it would expire there early",
             );
-        } else if (deadLetterRetention === retention && retention < MAX_RETENTION_SECONDS) {
+        } else if (deadLetterRetention === retention && queue.fifo !== true) {
+            // FIFO queues reset the enqueue time on the move; standard queues keep it.
+            const fix = retention < MAX_RETENTION_SECONDS
+                ? `raise queue.deadLetterRetentionSeconds, up to ${MAX_RETENTION_SECONDS} (14 days)`
+                : "shorten queue.messageRetentionSeconds, since 14 days is the most SQS keeps a message";
             warnings.push(
                 `queue.deadLetterRetentionSeconds equals queue.messageRetentionSeconds (${retention}): a message moved to the ` +
-                    "dead-letter queue keeps its original enqueue time, so it expires there as soon as it would have in the " +
-                    `source. Consider ${MAX_RETENTION_SECONDS} (14 days)`,
+                    "standard dead-letter queue keeps its original enqueue time, so it expires there as soon as it would " +
+                    `have in the source; ${fix}`,
             );
         }
     }

@@ -338,8 +338,14 @@ describe("validateWorkerArgs", () => {
             assert.match(warnings[0], /^queue\.deadLetterRetentionSeconds equals queue\.messageRetentionSeconds \(345600\).*1209600/);
         });
 
-        it("does not warn when both are at the 14-day maximum, where nothing better is possible", () => {
-            assert.deepEqual(accepted(minimalArgs({ queue: { messageRetentionSeconds: 1_209_600, deadLetterRetentionSeconds: 1_209_600 } })), []);
+        it("warns at the 14-day maximum too, pointing to a shorter source retention", () => {
+            const warnings = accepted(minimalArgs({ queue: { messageRetentionSeconds: 1_209_600, deadLetterRetentionSeconds: 1_209_600 } }));
+            assert.equal(warnings.length, 1, warnings.join("\n"));
+            assert.match(warnings[0], /^queue\.deadLetterRetentionSeconds equals queue\.messageRetentionSeconds \(1209600\).*shorten queue\.messageRetentionSeconds/);
+        });
+
+        it("does not warn for FIFO queues, whose dead-letter queue resets the enqueue time", () => {
+            assert.deepEqual(accepted(minimalArgs({ queue: { fifo: true, messageRetentionSeconds: 345_600, deadLetterRetentionSeconds: 345_600 } })), []);
         });
 
         it("does not warn when the dead-letter retention is longer", () => {
