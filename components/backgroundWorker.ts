@@ -69,6 +69,8 @@ export class BackgroundWorker extends pulumi.ComponentResource {
                 parent: this,
             });
         const deadLetterQueue = jobQueue.deadLetterQueue;
+        // An existing queue may come without a dead-letter queue: the worker and the outputs then get "".
+        const deadLetterQueueUrl = deadLetterQueue?.url ?? pulumi.output("");
 
         const task = args.container && settings.container
             ? createTask({
@@ -79,7 +81,7 @@ export class BackgroundWorker extends pulumi.ComponentResource {
                 cluster,
                 queueArn: jobQueue.arn,
                 queueUrl: jobQueue.url,
-                deadLetterQueueUrl: deadLetterQueue?.url ?? pulumi.output(""),
+                deadLetterQueueUrl,
                 kmsKeyArn: args.queue?.kmsMasterKeyId,
                 tags: args.tags,
                 parent: this,
@@ -128,7 +130,7 @@ export class BackgroundWorker extends pulumi.ComponentResource {
         this.queueUrl = jobQueue.url;
         this.queueArn = jobQueue.arn;
         this.queueName = jobQueue.name;
-        this.deadLetterQueueUrl = deadLetterQueue?.url ?? pulumi.output("");
+        this.deadLetterQueueUrl = deadLetterQueueUrl;
         this.deadLetterQueueArn = deadLetterQueue?.arn ?? pulumi.output("");
         this.serviceName = service.name;
         this.taskDefinitionArn = taskDefinitionArn;

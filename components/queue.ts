@@ -155,19 +155,16 @@ export function createdQueueEndpoints(queues: WorkerQueues): QueueEndpoints {
 
 /** An existing queue, consumed as it is: nothing is created, its policy stays its owner's. */
 export function existingQueueEndpoints(existing: WorkerExistingQueueArgs): QueueEndpoints {
-    const arn = pulumi.output(existing.arn);
-    const deadLetterQueueArn = existing.deadLetterQueueArn;
-    const deadLetterQueueUrl = existing.deadLetterQueueUrl;
+    const endpoint = (arn: pulumi.Input<string>, url: pulumi.Input<string>) => {
+        const resolvedArn = pulumi.output(arn);
+        return { arn: resolvedArn, url: pulumi.output(url), name: resolvedArn.apply(queueNameFromArn) };
+    };
+    const { deadLetterQueueArn, deadLetterQueueUrl } = existing;
     return {
-        arn,
-        url: pulumi.output(existing.url),
-        name: arn.apply(queueNameFromArn),
+        ...endpoint(existing.arn, existing.url),
+        // Validation guarantees the pair comes together or not at all.
         deadLetterQueue: deadLetterQueueArn !== undefined && deadLetterQueueUrl !== undefined
-            ? {
-                arn: pulumi.output(deadLetterQueueArn),
-                url: pulumi.output(deadLetterQueueUrl),
-                name: pulumi.output(deadLetterQueueArn).apply(queueNameFromArn),
-            }
+            ? endpoint(deadLetterQueueArn, deadLetterQueueUrl)
             : undefined,
     };
 }

@@ -116,7 +116,7 @@ function policyDocument(statements: PolicyStatement[]): string {
 /** The container's name inside the task definition. */
 export const CONTAINER_NAME = "worker";
 /** The task-scoped volume that stays writable under a read-only root filesystem. */
-export const SCRATCH_VOLUME = { name: "tmp", containerPath: "/tmp" } as const;
+const SCRATCH_VOLUME = { name: "tmp", containerPath: "/tmp" } as const;
 
 export interface WorkerTask {
     taskDefinition: aws.ecs.TaskDefinition;
