@@ -2,11 +2,13 @@
 // lists properties: the expectations are read from the TypeScript source with the compiler API, so arguments added
 // later are held to the same rules the day they land.
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { ComplexType, PackageSpec, Property } from "@pulumi/pulumi/provider/experimental/schema";
+import { parse } from "yaml";
 import { inferSchema, REPO_ROOT, SCHEMA_PATH } from "../scripts/schema";
 
 /** How a value crosses the language boundary, level by level: plain (known at construction) or an Input. */
@@ -382,5 +384,238 @@ describe("schema", () => {
                 name,
             );
         }
+    });
+});
+
+/** Python's name for a schema name, as Pulumi's Python codegen derives it (`logRetentionDays` is `log_retention_days`). */
+const pythonName = (name: string) =>
+    name
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+        .toLowerCase();
+
+/** What the Python example passes, read with Python's own parser (ast): a value's kind, and calls into the SDK. */
+type PythonValue =
+    | { call: string; line: number; keywords: Record<string, PythonValue> }
+    | { list: PythonValue[] }
+    | { dict: Record<string, PythonValue> }
+    | { enum: string; member: string }
+    | { constant: "int" | "float" | "str" | "bool" | "NoneType" }
+    | { expression: string };
+
+interface PythonProgram {
+    /** Module-level `variable = sdk.Component(...)` statements. */
+    components: { variable: string; call: Extract<PythonValue, { call: string }> }[];
+    /** `variable.attribute` reads of those components' outputs. */
+    attributes: { variable: string; attribute: string; line: number }[];
+}
+
+const READ_PYTHON = String.raw`
+import ast, json, os, py_compile, sys, tempfile
+path = sys.argv[1]
+with tempfile.TemporaryDirectory() as scratch:
+    py_compile.compile(path, cfile=os.path.join(scratch, "main.pyc"), doraise=True)
+tree = ast.parse(open(path).read(), path)
+sdk = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+       for alias in node.names if alias.name == "pulumi_background_worker"}
+def member(node):
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in sdk:
+        return node.attr
+def describe(node):
+    if isinstance(node, ast.Call) and member(node.func):
+        return {"call": member(node.func), "line": node.lineno, "keywords": {k.arg: describe(k.value) for k in node.keywords}}
+    if isinstance(node, ast.List):
+        return {"list": [describe(item) for item in node.elts]}
+    if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.keys):
+        return {"dict": {k.value: describe(v) for k, v in zip(node.keys, node.values)}}
+    if isinstance(node, ast.Attribute) and member(node.value):
+        return {"enum": member(node.value), "member": node.attr}
+    if isinstance(node, ast.Constant):
+        return {"constant": type(node.value).__name__}
+    return {"expression": ast.unparse(node)}
+components = [{"variable": node.targets[0].id, "call": describe(node.value)} for node in tree.body
+              if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+              and isinstance(node.value, ast.Call) and member(node.value.func)]
+variables = {component["variable"] for component in components}
+attributes = [{"variable": node.value.id, "attribute": node.attr, "line": node.lineno} for node in ast.walk(tree)
+              if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in variables]
+print(json.dumps({"components": components, "attributes": attributes}))
+`;
+
+describe("examples, checked against the schema (the CLI that would generate their SDKs is not available offline)", () => {
+    let schema: PackageSpec;
+    const typeOf = (ref: string) => schema.types[ref.replace("#/types/", "")];
+    const typeName = (ref: string) => ref.split(":").pop() as string;
+
+    before(async function () {
+        this.timeout(60_000);
+        schema = await inferSchema();
+    });
+
+    describe("examples/yaml", () => {
+        interface YamlProgram {
+            packages?: Record<string, string>;
+            config?: Record<string, { type: string; items?: { type: string } }>;
+            resources: Record<string, { type: string; properties?: Record<string, unknown> }>;
+            outputs?: Record<string, unknown>;
+        }
+        const program = parse(fs.readFileSync(path.join(REPO_ROOT, "examples/yaml/Pulumi.yaml"), "utf8")) as YamlProgram;
+        const own = () => Object.entries(program.resources).filter(([, resource]) => resource.type.startsWith(`${schema.name}:`));
+
+        /** The schema type of a `${config}` or `${resource.output}` reference, in the schema's own terms. */
+        const referenceType = (reference: string): Property => {
+            const [name, output] = reference.split(".");
+            if (output === undefined) {
+                const declared = program.config?.[name];
+                assert.ok(declared, `\${${name}} is declared under config`);
+                return (declared.items ? { type: declared.type, items: declared.items } : { type: declared.type }) as Property;
+            }
+            const resource = schema.resources[program.resources[name]?.type];
+            assert.ok(resource?.properties?.[output], `\${${reference}} is an output of ${program.resources[name]?.type}`);
+            return resource.properties[output];
+        };
+
+        const sameType = (a: Property, b: Property): boolean =>
+            ("$ref" in a ? a.$ref : a.type) === ("$ref" in b ? b.$ref : b.type) &&
+            (!a.items || !b.items || sameType(a.items, b.items));
+
+        function check(value: unknown, property: Property, where: string): void {
+            const reference = typeof value === "string" ? /^\$\{(.+)\}$/.exec(value) : null;
+            if (reference) {
+                assert.ok(sameType(referenceType(reference[1]), property), `${where}: \${${reference[1]}} has the wrong type`);
+                return;
+            }
+            if ("$ref" in property) {
+                const type = typeOf(property.$ref);
+                if (type.enum) {
+                    const values = type.enum.map((member) => member.value);
+                    assert.ok(values.includes(value as string), `${where}: ${JSON.stringify(value)} is not one of ${values.join(", ")}`);
+                } else {
+                    checkObject(value, type.properties ?? {}, type.required ?? [], where);
+                }
+            } else if (property.type === "array") {
+                assert.ok(Array.isArray(value), `${where} is a list`);
+                value.forEach((item, index) => check(item, property.items as Property, `${where}[${index}]`));
+            } else if (property.type === "object") {
+                assert.ok(value && typeof value === "object", `${where} is a map`);
+                for (const [key, item] of Object.entries(value)) {
+                    check(item, property.additionalProperties as Property, `${where}.${key}`);
+                }
+            } else {
+                const expected = property.type === "integer" ? "number" : property.type;
+                assert.strictEqual(typeof value, expected, `${where} is a ${property.type}`);
+            }
+        }
+
+        function checkObject(value: unknown, properties: Record<string, Property>, required: string[], where: string): void {
+            assert.ok(value && typeof value === "object" && !Array.isArray(value), `${where} is an object`);
+            const given = value as Record<string, unknown>;
+            for (const [key, item] of Object.entries(given)) {
+                assert.ok(properties[key], `${where}.${key} is not in the schema; expected one of ${Object.keys(properties).join(", ")}`);
+                check(item, properties[key], `${where}.${key}`);
+            }
+            assert.deepStrictEqual(required.filter((key) => !(key in given)), [], `${where} misses required properties`);
+        }
+
+        it("uses the package through `packages:` and its components by their schema tokens", () => {
+            assert.ok(program.packages?.[schema.name], `packages: names ${schema.name}`);
+            assert.ok(own().length > 0);
+            for (const [name, resource] of own()) {
+                assert.ok(schema.resources[resource.type], `${name}: ${resource.type} is served by the plugin`);
+            }
+        });
+
+        it("gives every component property a value of the schema's type, and every required one", () => {
+            for (const [name, resource] of own()) {
+                const definition = schema.resources[resource.type];
+                checkObject(resource.properties ?? {}, definition.inputProperties ?? {}, definition.requiredInputs ?? [], name);
+            }
+        });
+
+        it("reads only outputs the components declare", () => {
+            const references = JSON.stringify(program.outputs ?? {}).match(/\$\{[^}]+\}/g) ?? [];
+            assert.ok(references.length > 0);
+            for (const reference of references) {
+                referenceType(reference.slice(2, -1));
+            }
+        });
+    });
+
+    describe("examples/python", () => {
+        let program: PythonProgram;
+
+        before(() => {
+            const main = path.join(REPO_ROOT, "examples/python/__main__.py");
+            program = JSON.parse(execFileSync("python3", ["-c", READ_PYTHON, main], { encoding: "utf8" })) as PythonProgram;
+        });
+
+        /** The schema property a Python keyword names: Python's SDK snake_cases each camelCase schema name. */
+        const propertyFor = (properties: Record<string, Property>, keyword: string, where: string): Property => {
+            const name = Object.keys(properties).find((candidate) => pythonName(candidate) === keyword);
+            assert.ok(name, `${where}: ${keyword} maps to no schema property; expected one of ${Object.keys(properties).map(pythonName).join(", ")}`);
+            return properties[name];
+        };
+
+        function checkArgs(keywords: Record<string, PythonValue>, properties: Record<string, Property>, required: string[], where: string): void {
+            for (const [keyword, value] of Object.entries(keywords)) {
+                check(value, propertyFor(properties, keyword, where), `${where} ${keyword}=`);
+            }
+            const missing = required.filter((name) => !(pythonName(name) in keywords));
+            assert.deepStrictEqual(missing, [], `${where} misses required arguments`);
+        }
+
+        function check(value: PythonValue, property: Property, where: string): void {
+            const type = "$ref" in property ? typeOf(property.$ref) : undefined;
+            const kind = "$ref" in property ? type?.type : property.type;
+            if ("call" in value) {
+                // Pulumi's Python codegen names an input type's class `<Type>Args`.
+                assert.ok(type?.properties, `${where} takes no argument class`);
+                assert.strictEqual(value.call, `${typeName((property as { $ref: string }).$ref)}Args`, `${where} (line ${value.line})`);
+                checkArgs(value.keywords, type.properties, type.required ?? [], value.call);
+            } else if ("list" in value) {
+                assert.strictEqual(kind, "array", `${where} takes a list`);
+                value.list.forEach((item, index) => check(item, property.items as Property, `${where}[${index}]`));
+            } else if ("dict" in value) {
+                if (type?.properties) {
+                    checkArgs(value.dict, type.properties, type.required ?? [], where);
+                } else {
+                    assert.strictEqual(kind, "object", `${where} takes a dict`);
+                    Object.values(value.dict).forEach((item) => check(item, property.additionalProperties as Property, where));
+                }
+            } else if ("enum" in value) {
+                assert.ok(type?.enum, `${where} takes no enum`);
+                assert.strictEqual(value.enum, typeName((property as { $ref: string }).$ref), where);
+                const members = type.enum.map((member) => pythonName(member.name).toUpperCase());
+                assert.ok(members.includes(value.member), `${where}: ${value.enum}.${value.member} is not one of ${members.join(", ")}`);
+            } else if ("constant" in value) {
+                // A string is accepted where an enum is expected: Python's SDK enums are str subclasses.
+                const accepted: Record<string, string[]> = { int: ["number", "integer"], float: ["number"], str: ["string"], bool: ["boolean"] };
+                assert.ok(accepted[value.constant]?.includes(kind ?? ""), `${where}: a Python ${value.constant} where the schema wants ${kind}`);
+            }
+            // Other expressions (variables, outputs of other resources) are typed only at run time.
+        }
+
+        it("compiles, and builds the package's components through the module `pulumi package add` generates", () => {
+            assert.ok(program.components.length > 0, "it calls pulumi_background_worker");
+            for (const { variable, call } of program.components) {
+                assert.ok(schema.resources[`${schema.name}:index:${call.call}`], `${variable} = ${call.call}(...) is a served component`);
+            }
+        });
+
+        it("passes each keyword argument to a schema property (snake_case to camelCase), with a value of its type", () => {
+            for (const { call } of program.components) {
+                const resource = schema.resources[`${schema.name}:index:${call.call}`];
+                checkArgs(call.keywords, resource.inputProperties ?? {}, resource.requiredInputs ?? [], call.call);
+            }
+        });
+
+        it("reads only outputs the components declare", () => {
+            assert.ok(program.attributes.length > 0);
+            for (const { variable, attribute, line } of program.attributes) {
+                const component = program.components.find((candidate) => candidate.variable === variable);
+                const outputs = Object.keys(schema.resources[`${schema.name}:index:${component?.call.call}`].properties ?? {});
+                assert.ok(outputs.map(pythonName).includes(attribute), `line ${line}: ${variable}.${attribute} is not an output`);
+            }
+        });
     });
 });

@@ -1,0 +1,192 @@
+// The multi-language path. A Python or YAML program's component reaches the plugin as a Construct request: plain JSON
+// inputs, enum values as strings, and values taken from other resources as outputs that carry those resources as
+// dependencies. The provider server turns the request into inputs (deserializeInputs) and calls the ComponentProvider's
+// construct(). This runs the YAML example's resources down that path, under the shared mocks, and checks they build
+// exactly what the same arguments build from TypeScript.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ConstructRequest } from "@pulumi/pulumi/proto/provider_pb";
+import * as providerServer from "@pulumi/pulumi/provider/server";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { parse } from "yaml";
+import { BackgroundWorker, WorkerCluster } from "../components";
+import { recordResources, RegisteredResource } from "../scripts/mocks";
+import { componentProvider, inferSchema, REPO_ROOT } from "../scripts/schema";
+
+interface YamlProgram {
+    config: Record<string, { default?: unknown }>;
+    resources: Record<string, { type: string; properties: Record<string, unknown> }>;
+}
+
+const EXAMPLE: YamlProgram = parse(fs.readFileSync(path.join(REPO_ROOT, "examples/yaml/Pulumi.yaml"), "utf8"));
+
+/** The stack config a user would set for the example; the rest comes from the example's defaults. */
+const STACK_CONFIG: Record<string, unknown> = { subnetIds: ["subnet-0private0000000a1", "subnet-0private0000000b2"] };
+
+/** The components as TypeScript users import them. */
+const TYPESCRIPT_CLASSES: Record<string, new (name: string, args: never) => pulumi.ComponentResource> = {
+    "background-worker:index:BackgroundWorker": BackgroundWorker,
+    "background-worker:index:WorkerCluster": WorkerCluster,
+};
+
+/** The resource options the provider server builds from a request that sets none. */
+const REQUEST_OPTIONS: pulumi.ComponentResourceOptions = {
+    aliases: [],
+    dependsOn: [],
+    protect: false,
+    providers: {},
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    retainOnDelete: false,
+};
+
+/** deserializeInputs is internal to the SDK (not in its typings), like the server that calls it. */
+const { deserializeInputs } = providerServer as unknown as {
+    deserializeInputs(inputs: Struct | undefined, dependencies: ReturnType<ConstructRequest["getInputdependenciesMap"]>): Promise<pulumi.Inputs>;
+};
+
+/** An Output's value; the mocks resolve everything, so it always arrives. */
+function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
+}
+
+/** The resources an Output depends on (internal to the SDK, so not in its typings). */
+async function dependencyUrns(output: pulumi.Output<unknown>): Promise<string[]> {
+    const resources = await (output as unknown as { allResources(): Promise<Set<pulumi.Resource>> }).allResources();
+    return Promise.all([...resources].map((resource) => valueOf(resource.urn)));
+}
+
+function configValue(key: string): unknown {
+    const value = key in STACK_CONFIG ? STACK_CONFIG[key] : EXAMPLE.config[key]?.default;
+    assert.notStrictEqual(value, undefined, `the example's config ${key} needs a value in STACK_CONFIG`);
+    return value;
+}
+
+/** Replaces each `${config}` and `${resource.output}` in a YAML value; only whole-string references are used. */
+function resolve(value: unknown, reference: (resource: string, output: string) => unknown): unknown {
+    if (typeof value === "string") {
+        const match = /^\$\{([^.}]+)(?:\.([^}]+))?\}$/.exec(value);
+        assert.ok(match || !value.includes("${"), `only whole-string references are supported here: ${value}`);
+        return match ? (match[2] ? reference(match[1], match[2]) : configValue(match[1])) : value;
+    }
+    if (Array.isArray(value)) {
+        return value.map((item) => resolve(item, reference));
+    }
+    if (value && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolve(inner, reference)]));
+    }
+    return value;
+}
+
+/** What a component's state looks like on the wire: values, and the resources each depends on. */
+interface WireState {
+    urn: string;
+    state: Record<string, unknown>;
+    dependencies: Record<string, string[]>;
+}
+
+async function toWire(urn: pulumi.Input<string>, outputs: pulumi.Inputs, label: string): Promise<WireState> {
+    const [state, dependencies] = await rpc.serializeResourceProperties(label, outputs);
+    const urns: Record<string, string[]> = {};
+    for (const [key, resources] of dependencies) {
+        urns[key] = await Promise.all([...resources].map((resource) => valueOf(resource.urn)));
+    }
+    return { urn: await valueOf(urn), state, dependencies: urns };
+}
+
+/** The example's components built by a TypeScript program, with their outputs as the engine would receive them. */
+async function typescriptPath(): Promise<{ resources: RegisteredResource[]; states: Record<string, WireState> }> {
+    const states: Record<string, WireState> = {};
+    const resources = await recordResources(async () => {
+        const built: Record<string, pulumi.ComponentResource> = {};
+        for (const [name, { type, properties }] of Object.entries(EXAMPLE.resources)) {
+            const args = resolve(properties, (resource, output) => (built[resource] as unknown as Record<string, pulumi.Output<unknown>>)[output]);
+            built[name] = new TYPESCRIPT_CLASSES[type](name, args as never);
+        }
+        const schema = await inferSchema();
+        for (const [name, component] of Object.entries(built)) {
+            const outputs = Object.keys(schema.resources[EXAMPLE.resources[name].type].properties ?? {});
+            const fields = component as unknown as Record<string, pulumi.Output<unknown>>;
+            states[name] = await toWire(component.urn, Object.fromEntries(outputs.map((key) => [key, fields[key]])), name);
+        }
+    });
+    return { resources, states };
+}
+
+/** The same components built through Construct requests, as the engine sends them for a YAML or Python program. */
+async function constructPath(): Promise<{
+    resources: RegisteredResource[];
+    states: Record<string, WireState>;
+    outputInputs: { component: string; input: string; dependencies: string[] }[];
+}> {
+    const states: Record<string, WireState> = {};
+    const outputInputs: { component: string; input: string; dependencies: string[] }[] = [];
+    const resources = await recordResources(async () => {
+        for (const [name, { type, properties }] of Object.entries(EXAMPLE.resources)) {
+            const request = new ConstructRequest();
+            request.setType(type);
+            request.setName(name);
+            const inputs = resolve(properties, (resource, output) => ({
+                // An output value: what the engine sends a provider that accepts outputs (the SDK's server does).
+                [rpc.specialSigKey]: rpc.specialOutputValueSig,
+                value: states[resource].state[output],
+                dependencies: [states[resource].urn, ...(states[resource].dependencies[output] ?? [])],
+            })) as Record<string, unknown>;
+            request.setInputs(Struct.fromJavaScript(inputs as never));
+            for (const [key, value] of Object.entries(inputs)) {
+                const urns = JSON.stringify(value).includes(rpc.specialOutputValueSig)
+                    ? ((value as { dependencies: string[] }).dependencies ?? [])
+                    : [];
+                if (urns.length > 0) {
+                    request.getInputdependenciesMap().set(key, new ConstructRequest.PropertyDependencies().setUrnsList(urns));
+                }
+            }
+
+            const args = await deserializeInputs(request.getInputs(), request.getInputdependenciesMap());
+            for (const [input, value] of Object.entries(args)) {
+                if (pulumi.Output.isInstance(value)) {
+                    outputInputs.push({ component: name, input, dependencies: await dependencyUrns(value) });
+                }
+            }
+            const result = await componentProvider().construct(name, type, args, REQUEST_OPTIONS);
+            states[name] = await toWire(result.urn, result.state, `construct(${type}, ${name})`);
+        }
+    });
+    return { resources, states, outputInputs };
+}
+
+const comparable = (resources: RegisteredResource[]) => resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }));
+
+describe("construct (the path Python, YAML, Go, C# and Java programs take)", () => {
+    let typescript: Awaited<ReturnType<typeof typescriptPath>>;
+    let construct: Awaited<ReturnType<typeof constructPath>>;
+
+    before(async function () {
+        this.timeout(60_000);
+        typescript = await typescriptPath();
+        construct = await constructPath();
+    });
+
+    it("builds exactly the resources TypeScript builds from the same arguments: types, names, parents and inputs", () => {
+        assert.ok(typescript.resources.length > 10, "the example builds a cluster and a worker");
+        assert.deepStrictEqual(comparable(construct.resources), comparable(typescript.resources));
+    });
+
+    it("takes a value from another resource as an Output that carries that resource as a dependency", () => {
+        const clusterArn = construct.outputInputs.find((input) => input.component === "job-worker" && input.input === "clusterArn");
+        assert.ok(clusterArn, "clusterArn arrived as an Output");
+        assert.ok(clusterArn.dependencies.includes(construct.states.workers.urn), "it depends on the WorkerCluster");
+        const service = construct.resources.find((resource) => resource.type === "aws:ecs/service:Service");
+        assert.ok(service?.options.dependsOn.includes(construct.states.workers.urn), "the ECS service waits for the cluster");
+    });
+
+    it("returns each component's declared outputs, with the values TypeScript gets", () => {
+        for (const name of Object.keys(EXAMPLE.resources)) {
+            assert.deepStrictEqual(construct.states[name].state, typescript.states[name].state, name);
+            assert.strictEqual(construct.states[name].urn, typescript.states[name].urn, name);
+        }
+    });
+});
