@@ -435,6 +435,17 @@ function validateScaling(args: BackgroundWorkerArgs, problems: Problems): void {
         validateSchedule(schedule, `scaling.schedules[${index}]`, names, minValid ? minTasks : 0, maxValid ? maxTasks : MAX_TASKS_LIMIT, problems));
 }
 
+/** A name that keys child resources (schedules, event rules): well-formed, and unique among `names`, which it joins. */
+function uniqueName(problems: Problems, path: string, name: unknown, names: Set<string>): void {
+    if (typeof name !== "string" || !SCHEDULE_NAME.test(name)) {
+        problems.add(path, `is required: 1 to 64 letters, digits, - or _, unique within the worker; got ${describe(name)}`);
+    } else if (names.has(name)) {
+        problems.add(path, `must be unique within the worker; ${JSON.stringify(name)} is used twice`);
+    } else {
+        names.add(name);
+    }
+}
+
 function positiveNumber(problems: Problems, path: string, value: unknown): boolean {
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
         problems.add(path, `must be a number of seconds above 0; got ${describe(value)}`);
@@ -451,13 +462,7 @@ function validateSchedule(
     maxTasks: number,
     problems: Problems,
 ): void {
-    if (typeof schedule.name !== "string" || !SCHEDULE_NAME.test(schedule.name)) {
-        problems.add(`${path}.name`, `is required: 1 to 64 letters, digits, - or _, unique within the worker; got ${describe(schedule.name)}`);
-    } else if (names.has(schedule.name)) {
-        problems.add(`${path}.name`, `must be unique within the worker; ${JSON.stringify(schedule.name)} is used twice`);
-    } else {
-        names.add(schedule.name);
-    }
+    uniqueName(problems, `${path}.name`, schedule.name, names);
     if (typeof schedule.schedule !== "string") {
         problems.add(`${path}.schedule`, "is required: cron(...), rate(...) or at(...)");
     } else {
@@ -613,13 +618,7 @@ function validateSources(args: BackgroundWorkerArgs, problems: Problems): void {
             problems.add(path, `must be an object with name and eventPattern; got ${describe(rule)}`);
             return;
         }
-        if (typeof rule.name !== "string" || !SCHEDULE_NAME.test(rule.name)) {
-            problems.add(`${path}.name`, `is required: 1 to 64 letters, digits, - or _, unique within the worker; got ${describe(rule.name)}`);
-        } else if (names.has(rule.name)) {
-            problems.add(`${path}.name`, `must be unique within the worker; ${JSON.stringify(rule.name)} is used twice`);
-        } else {
-            names.add(rule.name);
-        }
+        uniqueName(problems, `${path}.name`, rule.name, names);
         jsonObject(problems, `${path}.eventPattern`, rule.eventPattern, "an EventBridge event pattern");
         if (rule.messageGroupId !== undefined) {
             if (!fifo) {

@@ -1,15 +1,9 @@
 import * as assert from "node:assert/strict";
 import { planAlarms } from "../components/alarmPlan";
-import { minimalArgs, ofType, one, recordWorker } from "./support/worker";
+import { assertRejectedWith, minimalArgs, ofType, one, recordWorker } from "./support/worker";
 
 const ON_CALL = "arn:aws:sns:eu-west-1:210987654321:on-call";
 
-function rejects(args: Parameters<typeof minimalArgs>[0], reason: RegExp): Promise<void> {
-    return assert.rejects(recordWorker(minimalArgs(args)), (error: Error) => {
-        assert.match(error.message, reason);
-        return true;
-    });
-}
 
 /** The operational alarms only: the wake-up alarm belongs to scaling. */
 function operationalAlarms(resources: Awaited<ReturnType<typeof recordWorker>>) {
@@ -108,27 +102,29 @@ describe("alarms: operational alarms on the queues", () => {
 
     describe("invalid values", () => {
         it("rejects a message-age limit beyond the queue's retention, where it could never fire", () =>
-            rejects(
-                { queue: { messageRetentionSeconds: 3600 }, alarms: { maxMessageAgeSeconds: 7200 } },
+            assertRejectedWith(
+                minimalArgs({ queue: { messageRetentionSeconds: 3600 }, alarms: { maxMessageAgeSeconds: 7200 } }),
+                "alarms.maxMessageAgeSeconds",
                 /alarms\.maxMessageAgeSeconds must be between 60 and 3600 seconds \(up to queue\.messageRetentionSeconds\); got 7200/,
             ));
 
         it("rejects a negative or fractional depth threshold", async () => {
-            await rejects({ alarms: { queueDepthThreshold: -1 } }, /alarms\.queueDepthThreshold must be a whole number of messages, 0 or more; got -1/);
-            await rejects({ alarms: { queueDepthThreshold: 2.5 } }, /alarms\.queueDepthThreshold must be a whole number of messages/);
+            await assertRejectedWith(minimalArgs({ alarms: { queueDepthThreshold: -1 } }), "alarms.queueDepthThreshold", /alarms\.queueDepthThreshold must be a whole number of messages, 0 or more; got -1/);
+            await assertRejectedWith(minimalArgs({ alarms: { queueDepthThreshold: 2.5 } }), "alarms.queueDepthThreshold", /alarms\.queueDepthThreshold must be a whole number of messages/);
         });
 
         it("rejects more than five action topics and anything that is not an SNS topic ARN", async () => {
-            await rejects({ alarms: { actionArns: Array.from({ length: 6 }, (_, index) => `${ON_CALL}-${index}`) } }, /alarms\.actionArns must list at most 5 topics/);
-            await rejects({ alarms: { actionArns: ["on-call"] } }, /alarms\.actionArns\[0\] must be an ARN such as arn:aws:sns:/);
+            await assertRejectedWith(minimalArgs({ alarms: { actionArns: Array.from({ length: 6 }, (_, index) => `${ON_CALL}-${index}`) } }), "alarms.actionArns", /alarms\.actionArns must list at most 5 topics/);
+            await assertRejectedWith(minimalArgs({ alarms: { actionArns: ["on-call"] } }), "alarms.actionArns[0]", /alarms\.actionArns\[0\] must be an ARN such as arn:aws:sns:/);
         });
 
         it("rejects a dead-letter alarm asked for on an existing queue without a dead-letter queue", () =>
-            rejects(
-                {
+            assertRejectedWith(
+                minimalArgs({
                     existingQueue: { arn: "arn:aws:sqs:eu-west-1:210987654321:orders", url: "https://sqs.eu-west-1.amazonaws.com/210987654321/orders" },
                     alarms: { deadLetterQueueNotEmpty: true },
-                },
+                }),
+                "alarms.deadLetterQueueNotEmpty",
                 /alarms\.deadLetterQueueNotEmpty needs a dead-letter queue/,
             ));
     });

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { queueNameFromArn } from "../components/queue";
 import { autoName } from "../scripts/mocks";
-import { json, minimalArgs, ofType, one, PolicyDocument, recordWorker, recordWorkerWithComponent, valueOf } from "./support/worker";
+import { assertRejectedWith, json, minimalArgs, ofType, one, PolicyDocument, recordWorker, recordWorkerWithComponent, valueOf } from "./support/worker";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const EXISTING = {
@@ -26,12 +26,6 @@ function taskPolicy(resources: Awaited<ReturnType<typeof recordWorker>>): Policy
     return json<PolicyDocument>(one(resources, "aws:iam/rolePolicy:RolePolicy", "jobs-task-policy").inputs.policy);
 }
 
-function rejects(args: Parameters<typeof minimalArgs>[0], reason: RegExp): Promise<void> {
-    return assert.rejects(recordWorker(minimalArgs(args)), (error: Error) => {
-        assert.match(error.message, reason);
-        return true;
-    });
-}
 
 describe("queue options: FIFO, KMS and an existing queue", () => {
     describe("FIFO", () => {
@@ -61,8 +55,8 @@ describe("queue options: FIFO, KMS and an existing queue", () => {
         });
 
         it("rejects content-based deduplication on a standard queue, and non-boolean values", async () => {
-            await rejects({ queue: { contentBasedDeduplication: true } }, /queue\.contentBasedDeduplication applies only to FIFO queues/);
-            await rejects({ queue: { fifo: "yes" as unknown as boolean } }, /queue\.fifo must be true or false; got "yes"/);
+            await assertRejectedWith(minimalArgs({ queue: { contentBasedDeduplication: true } }), "queue.contentBasedDeduplication", /queue\.contentBasedDeduplication applies only to FIFO queues/);
+            await assertRejectedWith(minimalArgs({ queue: { fifo: "yes" as unknown as boolean } }), "queue.fifo", /queue\.fifo must be true or false; got "yes"/);
         });
     });
 
@@ -87,8 +81,8 @@ describe("queue options: FIFO, KMS and an existing queue", () => {
         });
 
         it("rejects an alias or key ID, which IAM cannot scope a grant to", async () => {
-            await rejects({ queue: { kmsMasterKeyId: "alias/orders" } }, /queue\.kmsMasterKeyId must be a KMS key ARN .*; got "alias\/orders"/);
-            await rejects({ queue: { kmsMasterKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" } }, /queue\.kmsMasterKeyId must be a KMS key ARN/);
+            await assertRejectedWith(minimalArgs({ queue: { kmsMasterKeyId: "alias/orders" } }), "queue.kmsMasterKeyId", /queue\.kmsMasterKeyId must be a KMS key ARN .*; got "alias\/orders"/);
+            await assertRejectedWith(minimalArgs({ queue: { kmsMasterKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" } }), "queue.kmsMasterKeyId", /queue\.kmsMasterKeyId must be a KMS key ARN/);
         });
     });
 
@@ -158,25 +152,28 @@ describe("queue options: FIFO, KMS and an existing queue", () => {
         });
 
         it("rejects queue settings that only apply to a queue the component creates", () =>
-            rejects(
-                { existingQueue: EXISTING, queue: { visibilityTimeoutSeconds: 600, messageRetentionSeconds: 86400 } },
+            assertRejectedWith(
+                minimalArgs({ existingQueue: EXISTING, queue: { visibilityTimeoutSeconds: 600, messageRetentionSeconds: 86400 } }),
+                "queue.messageRetentionSeconds",
                 /queue\.messageRetentionSeconds cannot be given together with existingQueue/,
             ));
 
         it("rejects a dead-letter ARN without its URL, and the reverse", async () => {
-            await rejects(
-                { existingQueue: { arn: EXISTING.arn, url: EXISTING.url, deadLetterQueueArn: EXISTING.deadLetterQueueArn } },
+            await assertRejectedWith(
+                minimalArgs({ existingQueue: { arn: EXISTING.arn, url: EXISTING.url, deadLetterQueueArn: EXISTING.deadLetterQueueArn } }),
+                "existingQueue.deadLetterQueueUrl",
                 /existingQueue\.deadLetterQueueUrl is required when existingQueue\.deadLetterQueueArn is given/,
             );
-            await rejects(
-                { existingQueue: { arn: EXISTING.arn, url: EXISTING.url, deadLetterQueueUrl: EXISTING.deadLetterQueueUrl } },
+            await assertRejectedWith(
+                minimalArgs({ existingQueue: { arn: EXISTING.arn, url: EXISTING.url, deadLetterQueueUrl: EXISTING.deadLetterQueueUrl } }),
+                "existingQueue.deadLetterQueueArn",
                 /existingQueue\.deadLetterQueueArn is required when existingQueue\.deadLetterQueueUrl is given/,
             );
         });
 
         it("rejects a missing URL and an ARN that is not an SQS queue's", async () => {
-            await rejects({ existingQueue: { arn: EXISTING.arn, url: "" } }, /existingQueue\.url is required/);
-            await rejects({ existingQueue: { arn: "arn:aws:sns:eu-west-1:210987654321:orders", url: EXISTING.url } }, /existingQueue\.arn must be an ARN such as arn:aws:sqs:/);
+            await assertRejectedWith(minimalArgs({ existingQueue: { arn: EXISTING.arn, url: "" } }), "existingQueue.url", /existingQueue\.url is required/);
+            await assertRejectedWith(minimalArgs({ existingQueue: { arn: "arn:aws:sns:eu-west-1:210987654321:orders", url: EXISTING.url } }), "existingQueue.arn", /existingQueue\.arn must be an ARN such as arn:aws:sqs:/);
         });
     });
 });

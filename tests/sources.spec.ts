@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, SnsFilterPolicyScope } from "../components";
 import { snsSubscriptionKey, sourcePolicyStatements } from "../components/sources";
 import { recordResources } from "../scripts/mocks";
-import { json, minimalArgs, ofType, one, PolicyDocument, recordWorker } from "./support/worker";
+import { assertRejectedWith, json, minimalArgs, ofType, one, PolicyDocument, recordWorker } from "./support/worker";
 
 const ORDERS_TOPIC = "arn:aws:sns:eu-west-1:210987654321:orders";
 const REFUNDS_TOPIC = "arn:aws:sns:eu-west-1:210987654321:refunds";
@@ -15,12 +15,6 @@ function queuePolicy(resources: Awaited<ReturnType<typeof recordWorker>>): Polic
     return json<PolicyDocument>(one(resources, "aws:sqs/queuePolicy:QueuePolicy", "jobs-queue-policy").inputs.policy);
 }
 
-function rejects(args: Parameters<typeof minimalArgs>[0], reason: RegExp): Promise<void> {
-    return assert.rejects(recordWorker(minimalArgs(args)), (error: Error) => {
-        assert.match(error.message, reason);
-        return true;
-    });
-}
 
 describe("sources: SNS topics and EventBridge rules feeding the queue", () => {
     describe("SNS topics", () => {
@@ -191,8 +185,9 @@ describe("sources: SNS topics and EventBridge rules feeding the queue", () => {
 
     describe("invalid mixes", () => {
         it("rejects a standard topic for a FIFO queue, naming the entry", () =>
-            rejects(
-                { queue: { fifo: true }, sources: { snsTopicArns: [ORDERS_FIFO_TOPIC, ORDERS_TOPIC] } },
+            assertRejectedWith(
+                minimalArgs({ queue: { fifo: true }, sources: { snsTopicArns: [ORDERS_FIFO_TOPIC, ORDERS_TOPIC] } }),
+                "sources.snsTopicArns[1]",
                 /sources\.snsTopicArns\[1\] must be a FIFO topic \(ARN ending in \.fifo\) when queue\.fifo is true; got "arn:aws:sns:eu-west-1:210987654321:orders"/,
             ));
 
@@ -202,56 +197,62 @@ describe("sources: SNS topics and EventBridge rules feeding the queue", () => {
         });
 
         it("rejects something that is not an SNS topic ARN", () =>
-            rejects({ sources: { snsTopicArns: ["orders"] } }, /sources\.snsTopicArns\[0\] must be an ARN such as arn:aws:sns:/));
+            assertRejectedWith(minimalArgs({ sources: { snsTopicArns: ["orders"] } }), "sources.snsTopicArns[0]", /sources\.snsTopicArns\[0\] must be an ARN such as arn:aws:sns:/));
 
         it("rejects the same topic listed twice", () =>
-            rejects({ sources: { snsTopicArns: [ORDERS_TOPIC, ORDERS_TOPIC] } }, /sources\.snsTopicArns\[1\] repeats/));
+            assertRejectedWith(minimalArgs({ sources: { snsTopicArns: [ORDERS_TOPIC, ORDERS_TOPIC] } }), "sources.snsTopicArns[1]", /sources\.snsTopicArns\[1\] repeats/));
 
         it("rejects a filter policy that is not a JSON object", () =>
-            rejects({ sources: { snsTopicArns: [ORDERS_TOPIC], snsFilterPolicy: "{kind: order}" } }, /sources\.snsFilterPolicy must be an SNS filter policy as valid JSON/));
+            assertRejectedWith(minimalArgs({ sources: { snsTopicArns: [ORDERS_TOPIC], snsFilterPolicy: "{kind: order}" } }), "sources.snsFilterPolicy", /sources\.snsFilterPolicy must be an SNS filter policy as valid JSON/));
 
         it("rejects a filter policy without topics, and a scope without a policy", async () => {
-            await rejects({ sources: { snsFilterPolicy: JSON.stringify({ kind: ["order"] }) } }, /sources\.snsFilterPolicy applies only to SNS subscriptions/);
-            await rejects(
-                { sources: { snsTopicArns: [ORDERS_TOPIC], snsFilterPolicyScope: SnsFilterPolicyScope.MessageBody } },
+            await assertRejectedWith(minimalArgs({ sources: { snsFilterPolicy: JSON.stringify({ kind: ["order"] }) } }), "sources.snsFilterPolicy", /sources\.snsFilterPolicy applies only to SNS subscriptions/);
+            await assertRejectedWith(
+                minimalArgs({ sources: { snsTopicArns: [ORDERS_TOPIC], snsFilterPolicyScope: SnsFilterPolicyScope.MessageBody } }),
+                "sources.snsFilterPolicyScope",
                 /sources\.snsFilterPolicyScope applies only with sources\.snsFilterPolicy/,
             );
         });
 
         it("rejects an unknown filter policy scope", () =>
-            rejects(
-                { sources: { snsTopicArns: [ORDERS_TOPIC], snsFilterPolicy: "{\"a\":[1]}", snsFilterPolicyScope: "Body" as SnsFilterPolicyScope } },
+            assertRejectedWith(
+                minimalArgs({ sources: { snsTopicArns: [ORDERS_TOPIC], snsFilterPolicy: "{\"a\":[1]}", snsFilterPolicyScope: "Body" as SnsFilterPolicyScope } }),
+                "sources.snsFilterPolicyScope",
                 /sources\.snsFilterPolicyScope must be one of MessageAttributes, MessageBody; got "Body"/,
             ));
 
         it("rejects rules without a usable name, with a duplicate name, or with a pattern that is not JSON", async () => {
-            await rejects({ sources: { eventRules: [{ name: "up loads", eventPattern: S3_PATTERN }] } }, /sources\.eventRules\[0\]\.name is required: 1 to 64 letters/);
-            await rejects(
-                { sources: { eventRules: [{ name: "uploads", eventPattern: S3_PATTERN }, { name: "uploads", eventPattern: S3_PATTERN }] } },
+            await assertRejectedWith(minimalArgs({ sources: { eventRules: [{ name: "up loads", eventPattern: S3_PATTERN }] } }), "sources.eventRules[0].name", /sources\.eventRules\[0\]\.name is required: 1 to 64 letters/);
+            await assertRejectedWith(
+                minimalArgs({ sources: { eventRules: [{ name: "uploads", eventPattern: S3_PATTERN }, { name: "uploads", eventPattern: S3_PATTERN }] } }),
+                "sources.eventRules[1].name",
                 /sources\.eventRules\[1\]\.name must be unique within the worker/,
             );
-            await rejects({ sources: { eventRules: [{ name: "uploads", eventPattern: "source=aws.s3" }] } }, /sources\.eventRules\[0\]\.eventPattern must be an EventBridge event pattern as valid JSON/);
-            await rejects({ sources: { eventRules: [{ name: "uploads", eventPattern: "{}" }] } }, /sources\.eventRules\[0\]\.eventPattern must be an EventBridge event pattern: a JSON string holding an object with at least one key/);
+            await assertRejectedWith(minimalArgs({ sources: { eventRules: [{ name: "uploads", eventPattern: "source=aws.s3" }] } }), "sources.eventRules[0].eventPattern", /sources\.eventRules\[0\]\.eventPattern must be an EventBridge event pattern as valid JSON/);
+            await assertRejectedWith(minimalArgs({ sources: { eventRules: [{ name: "uploads", eventPattern: "{}" }] } }), "sources.eventRules[0].eventPattern", /sources\.eventRules\[0\]\.eventPattern must be an EventBridge event pattern: a JSON string holding an object with at least one key/);
         });
 
         it("rejects rules feeding a FIFO queue without content-based deduplication", () =>
-            rejects(
-                { queue: { fifo: true }, sources: { eventRules: [{ name: "uploads", eventPattern: S3_PATTERN }] } },
+            assertRejectedWith(
+                minimalArgs({ queue: { fifo: true }, sources: { eventRules: [{ name: "uploads", eventPattern: S3_PATTERN }] } }),
+                "queue.contentBasedDeduplication",
                 /queue\.contentBasedDeduplication must be true when sources\.eventRules deliver to a FIFO queue/,
             ));
 
         it("rejects a message group on a standard queue", () =>
-            rejects(
-                { sources: { eventRules: [{ name: "uploads", eventPattern: S3_PATTERN, messageGroupId: "g" }] } },
+            assertRejectedWith(
+                minimalArgs({ sources: { eventRules: [{ name: "uploads", eventPattern: S3_PATTERN, messageGroupId: "g" }] } }),
+                "sources.eventRules[0].messageGroupId",
                 /sources\.eventRules\[0\]\.messageGroupId applies only to FIFO queues/,
             ));
 
         it("rejects sources together with an existing queue, whose policy is not the component's to replace", () =>
-            rejects(
-                {
+            assertRejectedWith(
+                minimalArgs({
                     existingQueue: { arn: "arn:aws:sqs:eu-west-1:210987654321:orders", url: "https://sqs.eu-west-1.amazonaws.com/210987654321/orders" },
                     sources: { snsTopicArns: [ORDERS_TOPIC] },
-                },
+                }),
+                "sources",
                 /sources cannot be given together with existingQueue/,
             ));
     });

@@ -67,3 +67,17 @@ export async function recordWorkerWithComponent(args: BackgroundWorkerArgs): Pro
     });
     return { resources, worker: worker as BackgroundWorker };
 }
+
+/**
+ * Expects the component to reject `args` with exactly one problem at `propertyPath`, whose reason starts with that
+ * path and matches `reason`.
+ */
+export async function assertRejectedWith(args: BackgroundWorkerArgs, propertyPath: string, reason: RegExp): Promise<void> {
+    await assert.rejects(recordWorker(args), (error: unknown) => {
+        assert.ok(pulumi.InputPropertyError.isInstance(error), `expected one invalid property; got ${String(error)}`);
+        assert.equal(error.propertyPath, propertyPath, error.reason);
+        assert.ok(error.reason.startsWith(`${propertyPath} `), error.reason);
+        assert.match(error.reason, reason);
+        return true;
+    });
+}
