@@ -1,0 +1,179 @@
+// Runs the comparison the issue asks for: for one worker and one trace, every policy (ours from planScaling, the
+// alternatives, a fixed fleet) over several seeds, plus the oracle's lower bound and achievable schedule, on exactly
+// the same arrivals. The CLI scripts and the tests go through here.
+import { planScaling } from "../components/scalingPlan";
+import { DEFAULT_STOP_TIMEOUT_SECONDS, resolveWorkerSettings, WorkerSettings } from "../components/settings";
+import { CapacityProvider } from "../components/types";
+import { validateWorkerArgs } from "../components/validation";
+import { readStackConfigFile } from "../scripts/harness";
+import { CONFIG_NAMESPACE, readStackConfig, workerArgs } from "../stack/config";
+import { taskPricePerHour, UNKNOWN_TASK_SIZE } from "./cost";
+import { achievableOracle, lowerBound } from "./oracle";
+import { AwsParameters, LAUNCH_MIN_SECONDS, parametersForSeed, PROCESSING_CV_SWEEP, sweepPoint } from "./parameters";
+import { cdkPolicy, copilotPolicy, fixedPolicy, ourPolicy, PolicyDefinition, seedPolicy } from "./policies";
+import { childRandom } from "./random";
+import { RunResult, simulate, SimulatedWorker } from "./simulation";
+import { BuiltInTrace, builtInTrace, DEFAULT_MEAN_PROCESSING_SECONDS, meanProcessingSeconds, Trace } from "./traces";
+
+/** A worker to simulate: its name and its settings with defaults applied. */
+export interface WorkerUnderTest {
+    name: string;
+    settings: WorkerSettings;
+}
+
+/** Seeds a report runs by default: enough to show the spread over the swept parameters, few enough to stay fast. */
+export const DEFAULT_SEEDS = 3;
+
+/** The component with every default: what "our default" means in the bench. */
+export function defaultWorker(): WorkerUnderTest {
+    return {
+        name: "defaults",
+        settings: resolveWorkerSettings({ clusterArn: "bench", subnetIds: ["bench"], container: { image: "bench" } }),
+    };
+}
+
+/** The workers of a stack, read from Pulumi.<stack>.yaml the way index.ts reads them, validated as the component does. */
+export function stackWorkers(stack: string): WorkerUnderTest[] {
+    const flat = readStackConfigFile(stack);
+    const config = readStackConfig((key) => {
+        const raw = flat[`${CONFIG_NAMESPACE}:${key}`];
+        if (raw === undefined) {
+            return undefined;
+        }
+        try {
+            return JSON.parse(raw);
+        } catch {
+            return raw;
+        }
+    });
+    return (["jobWorker", "emailWorker"] as const).map((name) => {
+        const args = workerArgs(config[name], { clusterArn: "offline", subnetIds: ["offline"] });
+        validateWorkerArgs(args);
+        return { name, settings: resolveWorkerSettings(args) };
+    });
+}
+
+export function simulatedWorker(settings: WorkerSettings): SimulatedWorker {
+    return {
+        capacityProviderStrategy: settings.capacityProviderStrategy,
+        taskSize: settings.container ?? UNKNOWN_TASK_SIZE,
+        visibilityTimeoutSeconds: settings.queue.visibilityTimeoutSeconds,
+        stopTimeoutSeconds: settings.container?.stopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS,
+    };
+}
+
+/** Issue 8: W is acceptableLatencySeconds when set, else the backlog target x the trace's mean processing time. */
+export function latencyGoalSeconds(settings: WorkerSettings, trace: Trace): number {
+    return settings.scaling.acceptableLatencySeconds ?? settings.scaling.targetBacklogPerTask * meanProcessingSeconds(trace);
+}
+
+/**
+ * A fixed fleet sized for the trace's peak: enough tasks that the work arriving in any window of W seconds is done in
+ * W seconds, within the worker's bounds (at least one task).
+ */
+export function peakFleetSize(trace: Trace, goalSeconds: number, minTasks: number, maxTasks: number): number {
+    const messages = trace.messages;
+    const window = Math.max(goalSeconds, 1);
+    let peak = 0;
+    let work = 0;
+    let last = 0;
+    for (let first = 0; first < messages.length; first++) {
+        while (last < messages.length && messages[last].at < messages[first].at + window) {
+            work += messages[last].processingSeconds;
+            last++;
+        }
+        peak = Math.max(peak, Math.ceil(work / window));
+        work -= messages[first].processingSeconds;
+    }
+    return Math.min(maxTasks, Math.max(1, minTasks, peak));
+}
+
+/** Every alternative for one worker on one trace, ours first. */
+export function policiesFor(settings: WorkerSettings, trace: Trace, goalSeconds: number): PolicyDefinition[] {
+    const { minTasks, maxTasks, targetBacklogPerTask } = settings.scaling;
+    return [
+        ourPolicy(planScaling(settings.scaling)),
+        cdkPolicy(minTasks, maxTasks),
+        seedPolicy(minTasks, maxTasks),
+        copilotPolicy(minTasks, maxTasks, targetBacklogPerTask),
+        fixedPolicy(peakFleetSize(trace, goalSeconds, minTasks, maxTasks)),
+    ];
+}
+
+/** Where the messages come from: a built-in trace (a new draw per seed) or a recorded one (the same for all). */
+export type TraceSource = { builtIn: BuiltInTrace } | { recorded: Trace };
+
+export function traceName(source: TraceSource): string {
+    return "builtIn" in source ? source.builtIn : source.recorded.name;
+}
+
+export function traceForSeed(source: TraceSource, settings: WorkerSettings, seed: number, seedIndex: number, seeds: number): Trace {
+    if ("recorded" in source) {
+        return source.recorded;
+    }
+    const scale = {
+        maxTasks: settings.scaling.maxTasks,
+        meanProcessingSeconds: settings.scaling.averageProcessingSeconds ?? DEFAULT_MEAN_PROCESSING_SECONDS,
+        processingCv: sweepPoint(PROCESSING_CV_SWEEP, seedIndex, seeds),
+    };
+    return builtInTrace(source.builtIn, scale, childRandom(seed, `trace:${source.builtIn}`));
+}
+
+export interface OracleRun {
+    seed: number;
+    latencyGoalSeconds: number;
+    lowerBoundTaskSeconds: number;
+    lowerBoundDollars: number;
+    achievable: ReturnType<typeof achievableOracle>;
+}
+
+export interface Comparison {
+    worker: string;
+    trace: string;
+    seeds: number[];
+    /** Per seed, the parameters the run used. */
+    parameters: AwsParameters[];
+    runs: RunResult[];
+    oracle: OracleRun[];
+}
+
+/** The cheapest price a task of this worker can run at: the lower bound's price, so it stays a lower bound. */
+function cheapestPricePerSecond(settings: WorkerSettings): number {
+    const size = settings.container ?? UNKNOWN_TASK_SIZE;
+    const providers = settings.capacityProviderStrategy.filter((item) => item.weight > 0 || item.base > 0).map((item) => item.capacityProvider);
+    const prices = (providers.length > 0 ? providers : [CapacityProvider.Fargate]).map((provider) => taskPricePerHour(size, provider));
+    return Math.min(...prices) / 3600;
+}
+
+export function compare(worker: WorkerUnderTest, source: TraceSource, seedCount = DEFAULT_SEEDS, firstSeed = 1): Comparison {
+    const seeds = Array.from({ length: seedCount }, (_, i) => firstSeed + i);
+    const runs: RunResult[] = [];
+    const oracle: OracleRun[] = [];
+    const parameters: AwsParameters[] = [];
+    const simulated = simulatedWorker(worker.settings);
+    seeds.forEach((seed, index) => {
+        const trace = traceForSeed(source, worker.settings, seed, index, seedCount);
+        const goal = latencyGoalSeconds(worker.settings, trace);
+        const seedParameters = parametersForSeed(index, seedCount);
+        parameters.push(seedParameters);
+        for (const policy of policiesFor(worker.settings, trace, goal)) {
+            runs.push(simulate({ trace, policy, worker: simulated, parameters: seedParameters, seed }));
+        }
+        const bound = lowerBound({ trace, latencyGoalSeconds: goal, startupSeconds: LAUNCH_MIN_SECONDS });
+        oracle.push({
+            seed,
+            latencyGoalSeconds: goal,
+            lowerBoundTaskSeconds: bound.taskSeconds,
+            lowerBoundDollars: bound.taskSeconds * cheapestPricePerSecond(worker.settings),
+            achievable: achievableOracle({
+                trace,
+                latencyGoalSeconds: goal,
+                startupSeconds: seedParameters.launchMedianSeconds,
+                maxTasks: worker.settings.scaling.maxTasks,
+                strategy: worker.settings.capacityProviderStrategy,
+                taskSize: simulated.taskSize,
+            }),
+        });
+    });
+    return { worker: worker.name, trace: traceName(source), seeds, parameters, runs, oracle };
+}
