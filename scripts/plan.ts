@@ -3,6 +3,8 @@
 import { HarnessError, runStack, StackRun } from "./harness";
 import { RegisteredResource } from "./mocks";
 import { summarize } from "./describe";
+import { renderMonthlyCosts } from "../simulator/cost";
+import { stackWorkers } from "../simulator/experiment";
 
 interface PlannedResource {
     urn: string;
@@ -77,7 +79,9 @@ export async function main(argv: string[]): Promise<number> {
         const options = parseArguments(argv);
         const run = await runStack({ stack: options.stack, preview: options.preview });
         const report = buildReport(run);
-        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderTree(report)}\n`);
+        process.stdout.write(options.json
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : `${renderTree(report)}\n\n${renderMonthlyCosts(stackWorkers(options.stack))}\n`);
         return 0;
     } catch (error) {
         process.stderr.write(`plan failed: ${error instanceof Error ? error.message : String(error)}\n`);

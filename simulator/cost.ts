@@ -78,3 +78,12 @@ export function describeMonthlyCost(name: string, settings: WorkerSettings): str
         `${describe(monthlyFleetCost(settings, settings.scaling.minTasks))} .. ` +
         `${describe(monthlyFleetCost(settings, settings.scaling.maxTasks))} per month`;
 }
+
+/** The block `npm run plan` prints: each worker's monthly cost at minTasks and at maxTasks. */
+export function renderMonthlyCosts(workers: readonly { name: string; settings: WorkerSettings }[]): string {
+    return [
+        "Monthly cost if the fleet ran all month at minTasks .. at maxTasks (Fargate, us-east-1 prices, capacity split applied;",
+        "queue, logs and NAT not included; `npm run simulate` estimates what scaling actually costs):",
+        ...workers.map((worker) => describeMonthlyCost(worker.name, worker.settings)),
+    ].join("\n");
+}
