@@ -44,7 +44,7 @@ export async function inferSchema(): Promise<PackageSpec> {
 }
 
 /** schema.json's text: stable two-space JSON, so a change to the types shows as a readable diff in review. */
-export function formatSchema(schema: PackageSpec): string {
+function formatSchema(schema: PackageSpec): string {
     return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
