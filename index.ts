@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorker, WorkerCluster, WorkerSourcesArgs } from "./components";
+import { BackgroundWorker, WorkerCluster, WorkerSources } from "./components";
 import { CONFIG_NAMESPACE, readStackConfig, StackConfigError, WorkerConfig, workerArgs } from "./stack/config";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
@@ -30,7 +30,7 @@ const subnetIds: pulumi.Input<string[]> = settings.subnetIds ?? new awsx.ec2.Vpc
 const cluster = new WorkerCluster("workers", { tags });
 
 /** Builds one worker; a component validation error is reported under the config key the value came from. */
-function worker(name: string, configKey: string, workerConfig: WorkerConfig, sources?: WorkerSourcesArgs): BackgroundWorker {
+function worker(name: string, configKey: string, workerConfig: WorkerConfig, sources?: WorkerSources): BackgroundWorker {
     try {
         return new BackgroundWorker(name, workerArgs(workerConfig, { clusterArn: cluster.arn, subnetIds, tags, sources }));
     } catch (error) {

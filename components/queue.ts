@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { QueueSettings } from "./settings";
-import { WorkerExistingQueueArgs } from "./types";
+import { WorkerExistingQueue } from "./types";
 
 /** An IAM policy statement as plain data, so tests read it without a provider. */
 export interface PolicyStatement {
@@ -154,7 +154,7 @@ export function createdQueueEndpoints(queues: WorkerQueues): QueueEndpoints {
 }
 
 /** An existing queue, consumed as it is: nothing is created, its policy stays its owner's. */
-export function existingQueueEndpoints(existing: WorkerExistingQueueArgs): QueueEndpoints {
+export function existingQueueEndpoints(existing: WorkerExistingQueue): QueueEndpoints {
     const endpoint = (arn: pulumi.Input<string>, url: pulumi.Input<string>) => {
         const resolvedArn = pulumi.output(arn);
         return { arn: resolvedArn, url: pulumi.output(url), name: resolvedArn.apply(queueNameFromArn) };

@@ -4,9 +4,9 @@
 import {
     BackgroundWorkerArgs,
     CapacityProvider,
-    CapacityProviderStrategyItemArgs,
+    CapacityProviderStrategyItem,
     CpuArchitecture,
-    WorkerScheduleArgs,
+    WorkerSchedule,
 } from "./types";
 
 /** SQS holds a received message this long unless told otherwise: the seed's value, long enough for most jobs. */
@@ -18,7 +18,7 @@ export const DEFAULT_RECEIVE_WAIT_TIME_SECONDS = 20;
 export const DEFAULT_DELAY_SECONDS = 0;
 /** Five tries before a message is parked in the dead-letter queue (what CDK and Copilot use too). */
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;
-/** The longest SQS allows, so a failed message outlives its source's retention (see WorkerQueueArgs). */
+/** The longest SQS allows, so a failed message outlives its source's retention (see WorkerQueue). */
 export const DEFAULT_DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
 
 export const DEFAULT_CPU_UNITS = 256;
@@ -107,7 +107,7 @@ export interface ScalingSettings {
     scaleInCooldownSeconds: number;
     disableScaleIn: boolean;
     schedules: ScheduleSettings[];
-    /** Whether a schedule keeps the queue's metrics flowing while the service is at zero (see WorkerScalingArgs). */
+    /** Whether a schedule keeps the queue's metrics flowing while the service is at zero (see WorkerScaling). */
     keepQueueActive: boolean;
 }
 
@@ -136,11 +136,11 @@ export function backlogTargetFromLatency(acceptableLatencySeconds: number, avera
     return Math.floor(acceptableLatencySeconds / averageProcessingSeconds);
 }
 
-function resolveStrategyItem(item: CapacityProviderStrategyItemArgs): CapacityProviderSettings {
+function resolveStrategyItem(item: CapacityProviderStrategyItem): CapacityProviderSettings {
     return { capacityProvider: item.capacityProvider, weight: item.weight ?? 1, base: item.base ?? 0 };
 }
 
-function resolveSchedule(schedule: WorkerScheduleArgs): ScheduleSettings {
+function resolveSchedule(schedule: WorkerSchedule): ScheduleSettings {
     return {
         name: schedule.name,
         schedule: schedule.schedule,

@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createdQueueEndpoints, createQueues, PolicyStatement, QueueEndpoints } from "./queue";
 import { QueueSettings } from "./settings";
-import { SnsFilterPolicyScope, WorkerEventRuleArgs, WorkerSourcesArgs } from "./types";
+import { SnsFilterPolicyScope, WorkerEventRule, WorkerSources } from "./types";
 
 /** SNS's own default: filter on message attributes. */
 export const DEFAULT_SNS_FILTER_POLICY_SCOPE = SnsFilterPolicyScope.MessageAttributes;
@@ -48,7 +48,7 @@ export function sourcePolicyStatements(
 /** Step one, before the queue: the rules themselves, which need nothing of the queue. */
 function createEventRules(
     name: string,
-    rules: WorkerEventRuleArgs[],
+    rules: WorkerEventRule[],
     tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined,
     parent: pulumi.Resource,
 ): aws.cloudwatch.EventRule[] {
@@ -62,7 +62,7 @@ function createEventRules(
 
 interface SourceConnectionInputs {
     name: string;
-    sources: WorkerSourcesArgs;
+    sources: WorkerSources;
     /** The rules createEventRules made, in the order of `sources.eventRules`. */
     rules: aws.cloudwatch.EventRule[];
     queueArn: pulumi.Output<string>;
@@ -105,7 +105,7 @@ export interface QueuesWithSourcesInputs {
     name: string;
     settings: QueueSettings;
     kmsMasterKeyId?: pulumi.Input<string>;
-    sources: WorkerSourcesArgs;
+    sources: WorkerSources;
     tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined;
     parent: pulumi.Resource;
 }

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement } from "./queue";
 import { ContainerSettings, QueueSettings } from "./settings";
-import { WorkerContainerArgs } from "./types";
+import { WorkerContainer } from "./types";
 
 /** The parts of an ECS cluster ARN the task needs: the region for logs, the account and name for scoping IAM. */
 export interface ClusterArnParts {
@@ -127,7 +127,7 @@ export interface WorkerTask {
 
 export interface WorkerTaskInputs {
     name: string;
-    container: WorkerContainerArgs;
+    container: WorkerContainer;
     settings: ContainerSettings;
     queueSettings: QueueSettings;
     cluster: pulumi.Output<ClusterArnParts>;

@@ -24,7 +24,7 @@ export enum CpuArchitecture {
 }
 
 /** The container the component runs as the worker: it builds the task definition from these settings. */
-export interface WorkerContainerArgs {
+export interface WorkerContainer {
     /** The container image to run, for example an ECR image URI with a tag or digest. Required. */
     image: pulumi.Input<string>;
     /**
@@ -72,7 +72,7 @@ export interface WorkerContainerArgs {
  * With `existingQueue`, only `visibilityTimeoutSeconds` (what the worker is told) and `kmsMasterKeyId` (the key the
  * existing queue uses) apply; the others are rejected, since the component creates no queue.
  */
-export interface WorkerQueueArgs {
+export interface WorkerQueue {
     /**
      * Seconds a received message stays hidden from other consumers (0 to 43200). Set it above the time one job takes;
      * the worker runtime extends it while a job runs. Defaults to 300, as in the seed's example.
@@ -122,7 +122,7 @@ export interface WorkerQueueArgs {
 }
 
 /** One entry of the capacity provider strategy: which capacity runs what share of the tasks. */
-export interface CapacityProviderStrategyItemArgs {
+export interface CapacityProviderStrategyItem {
     /** The capacity provider; a plain enum. Required. */
     capacityProvider: CapacityProvider;
     /**
@@ -137,7 +137,7 @@ export interface CapacityProviderStrategyItemArgs {
 }
 
 /** A scheduled change of the task bounds, for load that follows the clock. */
-export interface WorkerScheduleArgs {
+export interface WorkerSchedule {
     /**
      * A name for this schedule, unique within the worker; it names the scheduled action, so reordering the list
      * replaces nothing. Letters, digits, `-` and `_`. Required.
@@ -157,7 +157,7 @@ export interface WorkerScheduleArgs {
 }
 
 /** How the worker scales with its queue; all plain values, so the plan can be checked and simulated before deploy. */
-export interface WorkerScalingArgs {
+export interface WorkerScaling {
     /**
      * The fewest tasks the service runs. 0 lets it scale to zero when the queue is empty; a single message then wakes
      * it (see the README for the wake-up time). Defaults to 1.
@@ -192,7 +192,7 @@ export interface WorkerScalingArgs {
     /** Never let the backlog policy remove tasks (schedules still may). Defaults to false. */
     disableScaleIn?: boolean;
     /** Scheduled changes of `minTasks` and `maxTasks`, for predictable load. Defaults to none. */
-    schedules?: WorkerScheduleArgs[];
+    schedules?: WorkerSchedule[];
     /**
      * Keep the queue "active" for CloudWatch while the service sits at zero: SQS stops publishing a queue's metrics
      * after about six hours without messages or API calls, and the first datapoints after that can take up to 15
@@ -212,7 +212,7 @@ export enum SnsFilterPolicyScope {
 }
 
 /** An EventBridge rule whose matching events the component delivers to the job queue. */
-export interface WorkerEventRuleArgs {
+export interface WorkerEventRule {
     /**
      * A name for this rule, unique within the worker; it names the rule's resources, so reordering the list replaces
      * nothing. 1 to 64 letters, digits, `-` and `_`. Required.
@@ -233,7 +233,7 @@ export interface WorkerEventRuleArgs {
  * Where the job queue's messages come from besides direct sends. Each source gets its own subscription or rule, and
  * one statement in the queue's single policy that admits that service from exactly these topics or rules.
  */
-export interface WorkerSourcesArgs {
+export interface WorkerSources {
     /**
      * ARNs of existing SNS topics the queue subscribes to, with raw message delivery (the queue receives the message
      * as published, not wrapped in an SNS envelope). With `queue.fifo`, every topic must be a FIFO topic (its ARN ends
@@ -251,14 +251,14 @@ export interface WorkerSourcesArgs {
      */
     snsFilterPolicyScope?: SnsFilterPolicyScope;
     /** EventBridge rules that deliver matching events to the queue. Defaults to none. */
-    eventRules?: WorkerEventRuleArgs[];
+    eventRules?: WorkerEventRule[];
 }
 
 /**
  * A queue created elsewhere for the worker to consume. The component creates no queue, dead-letter queue or queue
  * policy (the owner's policy stays untouched), scopes the task role to this queue, and still scales and alarms on it.
  */
-export interface WorkerExistingQueueArgs {
+export interface WorkerExistingQueue {
     /** The queue's ARN. Its name, the last part of the ARN, is the dimension of the scaling metrics. Required. */
     arn: pulumi.Input<string>;
     /** The queue's URL, which the worker reads from QUEUE_URL. Required. */
@@ -273,7 +273,7 @@ export interface WorkerExistingQueueArgs {
  * Operational CloudWatch alarms on the queues, separate from the scaling alarms. All treat missing data as not
  * breaching: SQS publishes nothing for a queue idle for about six hours.
  */
-export interface WorkerAlarmsArgs {
+export interface WorkerAlarms {
     /**
      * Alarm as soon as the dead-letter queue holds a message (ApproximateNumberOfMessagesVisible above 0): each one is
      * a job that failed `queue.maxReceiveCount` times. Only when there is a dead-letter queue. Defaults to true.
@@ -310,30 +310,30 @@ export interface BackgroundWorkerArgs {
     /** Give each task a public IP address; a plain value. Only for public subnets without NAT. Defaults to false. */
     assignPublicIp?: boolean;
     /** The container to run. Give either this or `taskDefinitionArn`. */
-    container?: WorkerContainerArgs;
+    container?: WorkerContainer;
     /**
      * The ARN of a task definition built elsewhere, as in the seed's example. Give either this or `container`. Its
      * container must read the queue URL from its own configuration, and its task role needs the queue permissions.
      */
     taskDefinitionArn?: pulumi.Input<string>;
     /** Settings of the job queue and the dead-letter queue. Defaults as documented on each field. */
-    queue?: WorkerQueueArgs;
+    queue?: WorkerQueue;
     /**
      * Consume a queue created elsewhere instead of creating one. Not together with `sources`: subscribing it would
      * overwrite its owner's queue policy. Defaults to a queue and dead-letter queue of the component's own.
      */
-    existingQueue?: WorkerExistingQueueArgs;
+    existingQueue?: WorkerExistingQueue;
     /** SNS topics and EventBridge rules that feed the queue. Defaults to none: only direct sends. */
-    sources?: WorkerSourcesArgs;
+    sources?: WorkerSources;
     /** Operational alarms on the queues. Defaults as documented on each field. */
-    alarms?: WorkerAlarmsArgs;
+    alarms?: WorkerAlarms;
     /**
      * Which capacity runs the tasks. Defaults to FARGATE_SPOT with weight 4 and FARGATE with weight 1 and no base:
      * about four tasks in five on Spot.
      */
-    capacityProviderStrategy?: CapacityProviderStrategyItemArgs[];
+    capacityProviderStrategy?: CapacityProviderStrategyItem[];
     /** How the worker scales with its queue. Defaults as documented on each field. */
-    scaling?: WorkerScalingArgs;
+    scaling?: WorkerScaling;
     /** Tags applied to every child resource that takes tags. */
     tags?: { [key: string]: pulumi.Input<string> };
 }

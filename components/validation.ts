@@ -25,7 +25,7 @@ import {
     CpuArchitecture,
     SnsFilterPolicyScope,
     WorkerClusterArgs,
-    WorkerScheduleArgs,
+    WorkerSchedule,
 } from "./types";
 
 /** One rejected property: `reason` starts with `propertyPath`. */
@@ -455,7 +455,7 @@ function positiveNumber(problems: Problems, path: string, value: unknown): boole
 }
 
 function validateSchedule(
-    schedule: WorkerScheduleArgs,
+    schedule: WorkerSchedule,
     path: string,
     names: Set<string>,
     minTasks: number,

@@ -2,11 +2,11 @@
 // arguments. Pure: the plan, the tests and `pulumi up` all go through it, and a typo fails with the config key named.
 import {
     BackgroundWorkerArgs,
-    CapacityProviderStrategyItemArgs,
-    WorkerAlarmsArgs,
-    WorkerContainerArgs,
-    WorkerQueueArgs,
-    WorkerScalingArgs,
+    CapacityProviderStrategyItem,
+    WorkerAlarms,
+    WorkerContainer,
+    WorkerQueue,
+    WorkerScaling,
 } from "../components";
 
 /** The project's config namespace (Pulumi.yaml's `name`). */
@@ -14,11 +14,11 @@ export const CONFIG_NAMESPACE = "background-worker";
 
 /** One worker as the stack config describes it: the component's settings, minus what the program wires itself. */
 export interface WorkerConfig {
-    container: WorkerContainerArgs;
-    queue?: WorkerQueueArgs;
-    scaling?: WorkerScalingArgs;
-    capacityProviderStrategy?: CapacityProviderStrategyItemArgs[];
-    alarms?: WorkerAlarmsArgs;
+    container: WorkerContainer;
+    queue?: WorkerQueue;
+    scaling?: WorkerScaling;
+    capacityProviderStrategy?: CapacityProviderStrategyItem[];
+    alarms?: WorkerAlarms;
 }
 
 export enum NatGatewayStrategy {

@@ -10,10 +10,10 @@ import {
     WAKE_UP_COOLDOWN_SECONDS,
 } from "../components/scalingPlan";
 import { resolveWorkerSettings } from "../components/settings";
-import { WorkerScalingArgs } from "../components/types";
+import { WorkerScaling } from "../components/types";
 import { minimalArgs } from "./support/worker";
 
-function plan(scaling: WorkerScalingArgs = {}): ScalingPlan {
+function plan(scaling: WorkerScaling = {}): ScalingPlan {
     return planScaling(resolveWorkerSettings(minimalArgs({ scaling })).scaling);
 }
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorker, BackgroundWorkerArgs, CapacityProvider, CpuArchitecture, WorkerScalingArgs, WorkerScheduleArgs } from "../components";
+import { BackgroundWorker, BackgroundWorkerArgs, CapacityProvider, CpuArchitecture, WorkerScaling, WorkerSchedule } from "../components";
 import { RESERVED_ENVIRONMENT_NAMES } from "../components/settings";
 import { FARGATE_MEMORY_BY_CPU, LOG_RETENTION_DAYS, validateWorkerArgs } from "../components/validation";
 import { recordResources } from "../scripts/mocks";
@@ -13,7 +13,7 @@ function untyped<T>(value: unknown): T {
 
 const WEEKDAY_CRON = "cron(0 8 ? * MON-FRI *)";
 
-function schedule(fields: Partial<WorkerScheduleArgs> = {}): WorkerScheduleArgs {
+function schedule(fields: Partial<WorkerSchedule> = {}): WorkerSchedule {
     return { name: "business-hours", schedule: WEEKDAY_CRON, minTasks: 2, ...fields };
 }
 
@@ -534,7 +534,7 @@ describe("validateWorkerArgs", () => {
     });
 
     describe("schedules", () => {
-        const withSchedules = (schedules: WorkerScheduleArgs[], scaling: WorkerScalingArgs = {}) =>
+        const withSchedules = (schedules: WorkerSchedule[], scaling: WorkerScaling = {}) =>
             minimalArgs({ scaling: { ...scaling, schedules } });
 
         it("accepts named cron, rate and at schedules with a time zone", () => {
