@@ -1,0 +1,213 @@
+// The receive loop against a real SQS API (moto): delete on success, retry with backoff on failure, the redrive to
+// the dead-letter queue, the concurrency limit, and nothing lost at volume.
+import * as assert from "assert";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { MessageOutcome, WorkerMessage } from "../../worker";
+import { MotoServer, startMotoServer } from "./support/moto";
+import { createQueues, messageCounts, receiveAllBodies, sendMessages, sqsClient } from "./support/queues";
+import { delay, TestWorkers, waitFor } from "./support/workers";
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failing run can be replayed. */
+function seededRandom(seed: number): () => number {
+    let state = seed;
+    return () => {
+        state = (state + 0x6d2b79f5) | 0;
+        let t = Math.imul(state ^ (state >>> 15), 1 | state);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+}
+
+function countBy(values: readonly string[]): Map<string, number> {
+    const counts = new Map<string, number>();
+    values.forEach((value) => counts.set(value, (counts.get(value) ?? 0) + 1));
+    return counts;
+}
+
+describe("worker consuming from SQS (moto)", function () {
+    this.timeout(60_000);
+    let moto: MotoServer;
+    let sqs: SQSClient;
+    const workers = new TestWorkers(() => sqs);
+
+    before(async () => {
+        moto = await startMotoServer();
+        sqs = sqsClient(moto.endpoint);
+    });
+    afterEach(() => workers.stopAll());
+    after(async () => {
+        sqs?.destroy();
+        await moto?.stop();
+    });
+
+    it("deletes every good message after one run and moves every poison message to the DLQ after maxReceiveCount receives", async () => {
+        const { queueUrl, deadLetterQueueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+        const good = Array.from({ length: 20 }, (_, index) => `good-${index}`);
+        const poison = Array.from({ length: 5 }, (_, index) => `poison-${index}`);
+        await sendMessages(sqs, queueUrl, [...good, ...poison]);
+        const handled: string[] = [];
+        const worker = workers.start({
+            queueUrl,
+            concurrency: 4,
+            retryBaseSeconds: 0,
+            handler: async ({ body }) => {
+                handled.push(body);
+                if (body.startsWith("poison")) {
+                    throw new Error(`cannot process ${body}`);
+                }
+            },
+        });
+
+        await waitFor("the DLQ holds every poison message", async () => (await messageCounts(sqs, deadLetterQueueUrl)).visible === poison.length);
+        await waitFor("every good message succeeded", () => worker.finished(MessageOutcome.Succeeded).length === good.length);
+        await worker.stop();
+
+        const attempts = countBy(handled);
+        good.forEach((body) => assert.strictEqual(attempts.get(body), 1, `${body} ran ${attempts.get(body)} times`));
+        poison.forEach((body) => assert.strictEqual(attempts.get(body), 3, `${body} ran ${attempts.get(body)} times, not maxReceiveCount`));
+        assert.deepStrictEqual((await receiveAllBodies(sqs, deadLetterQueueUrl)).sort(), [...poison].sort());
+        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 }, "the source queue is empty");
+    });
+
+    it("loses no message across 1,000 with concurrency 10 and random transient failures, and never runs more than 10 at once", async () => {
+        const { queueUrl, deadLetterQueueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        const bodies = Array.from({ length: 1_000 }, (_, index) => `job-${index}`);
+        const random = seededRandom(7);
+        const succeeded: string[] = [];
+        let transientFailures = 0;
+        let running = 0;
+        let mostRunning = 0;
+        const worker = workers.start({
+            queueUrl,
+            concurrency: 10,
+            retryBaseSeconds: 0,
+            handler: async ({ body, receiveCount }) => {
+                running += 1;
+                mostRunning = Math.max(mostRunning, running);
+                try {
+                    await new Promise((resolve) => setTimeout(resolve, random() * 5));
+                    // A fifth of attempts fail, but never a message's third or later, so none is exhausted.
+                    if (receiveCount <= 2 && random() < 0.2) {
+                        transientFailures += 1;
+                        throw new Error("transient: connection reset");
+                    }
+                    succeeded.push(body);
+                } finally {
+                    running -= 1;
+                }
+            },
+        });
+
+        // A producer keeps the backlog near 40 rather than sending all 1,000 first: moto scans the whole queue
+        // several times per received message, so a deep queue measures moto's slowness, not the worker.
+        for (let sent = 0; sent < bodies.length; ) {
+            if (sent - succeeded.length < 40) {
+                await sendMessages(sqs, queueUrl, bodies.slice(sent, sent + 10));
+                sent += 10;
+            } else {
+                await delay(5);
+            }
+        }
+        await waitFor("all 1,000 messages succeeded", () => succeeded.length >= bodies.length, 30_000);
+        await worker.stop();
+
+        const successes = countBy(succeeded);
+        const missing = bodies.filter((body) => !successes.has(body));
+        const twice = [...successes].filter(([, count]) => count > 1).map(([body]) => body);
+        assert.deepStrictEqual(missing, [], "every message succeeded");
+        assert.deepStrictEqual(twice, [], "no message succeeded twice");
+        assert.ok(transientFailures > 100, `the run exercised retries (${transientFailures} failures)`);
+        assert.strictEqual(worker.finished(MessageOutcome.Failed).length, transientFailures, "each failure is logged once");
+        assert.strictEqual(mostRunning, 10, "handlers ran 10 at once, and never more");
+        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 });
+        assert.deepStrictEqual(await messageCounts(sqs, deadLetterQueueUrl), { visible: 0, inFlight: 0 });
+    });
+
+    it("runs one handler at a time with the default concurrency", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        await sendMessages(sqs, queueUrl, Array.from({ length: 30 }, (_, index) => `job-${index}`));
+        let running = 0;
+        let mostRunning = 0;
+        const worker = workers.start({
+            queueUrl,
+            handler: async () => {
+                running += 1;
+                mostRunning = Math.max(mostRunning, running);
+                await new Promise((resolve) => setTimeout(resolve, 2));
+                running -= 1;
+            },
+        });
+        await waitFor("all 30 succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 30);
+        assert.strictEqual(mostRunning, 1);
+    });
+
+    it("hands the handler the body, id, receive count, system attributes and the sender's attributes", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        const sent = await sqs.send(
+            new SendMessageCommand({
+                QueueUrl: queueUrl,
+                MessageBody: '{"report":42}',
+                MessageAttributes: { tenant: { DataType: "String", StringValue: "acme" } },
+            }),
+        );
+        const seen: WorkerMessage[] = [];
+        const worker = workers.start({
+            queueUrl,
+            retryBaseSeconds: 0,
+            handler: async (message) => {
+                seen.push(message);
+                if (seen.length === 1) {
+                    throw new Error("first attempt fails");
+                }
+            },
+        });
+        await waitFor("the second attempt succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 1);
+        assert.deepStrictEqual(
+            seen.map(({ body, messageId, receiveCount }) => ({ body, messageId, receiveCount })),
+            [
+                { body: '{"report":42}', messageId: sent.MessageId, receiveCount: 1 },
+                { body: '{"report":42}', messageId: sent.MessageId, receiveCount: 2 },
+            ],
+        );
+        assert.match(seen[0].attributes.SentTimestamp ?? "", /^\d+$/);
+        assert.deepStrictEqual(seen[0].messageAttributes.tenant, { DataType: "String", StringValue: "acme" });
+    });
+
+    it("hides a failed message for the retry delay, doubling with its receive count, before it is tried again", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        await sendMessages(sqs, queueUrl, ["flaky"]);
+        const attemptsAtMs: number[] = [];
+        const worker = workers.start({
+            queueUrl,
+            retryBaseSeconds: 1,
+            retryMaxSeconds: 900,
+            handler: async () => {
+                attemptsAtMs.push(Date.now());
+                if (attemptsAtMs.length < 3) {
+                    throw new Error("not yet");
+                }
+            },
+        });
+        await waitFor("the third attempt succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 1, 15_000);
+        const gapsMs = attemptsAtMs.slice(1).map((atMs, index) => atMs - attemptsAtMs[index]);
+        const delays = worker.finished(MessageOutcome.Failed).map((entry) => entry.retryDelaySeconds);
+        assert.deepStrictEqual(delays, [1, 2], "retryBaseSeconds after the first receive, doubled after the second");
+        gapsMs.forEach((gapMs, index) => {
+            const delayMs = (delays[index] ?? 0) * 1000;
+            assert.ok(gapMs >= delayMs, `retry ${index + 1} came after ${gapMs} ms, before its ${delayMs} ms delay`);
+            // A long poll in moto notices a message turning visible on its next one-second check, not at once.
+            assert.ok(gapMs < delayMs + 1_500, `retry ${index + 1} came after ${gapMs} ms, long after its ${delayMs} ms delay`);
+        });
+    });
+
+    it("logs one entry per message with its id, receive count, duration and outcome", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        const [messageId] = await sendMessages(sqs, queueUrl, ["slow"]);
+        const worker = workers.start({ queueUrl, handler: () => new Promise((resolve) => setTimeout(resolve, 120)) });
+        await waitFor("the message succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 1);
+        const [entry] = worker.finished(MessageOutcome.Succeeded);
+        assert.strictEqual(entry.messageId, messageId);
+        assert.strictEqual(entry.receiveCount, 1);
+        assert.ok((entry.durationMs ?? 0) >= 110 && (entry.durationMs ?? 0) < 2_000, `duration ${entry.durationMs} ms`);
+    });
+});

@@ -1,0 +1,55 @@
+// The visibility heartbeat against a real SQS API (moto): a job that outlasts the visibility timeout is not delivered
+// to a second worker while the first is still on it.
+import * as assert from "assert";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { MessageOutcome, WorkerEvent } from "../../worker";
+import { MotoServer, startMotoServer } from "./support/moto";
+import { createQueues, messageCounts, sendMessages, sqsClient } from "./support/queues";
+import { TestWorkers, waitFor } from "./support/workers";
+
+describe("worker visibility heartbeat (moto)", function () {
+    this.timeout(30_000);
+    let moto: MotoServer;
+    let sqs: SQSClient;
+    const workers = new TestWorkers(() => sqs);
+
+    before(async () => {
+        moto = await startMotoServer();
+        sqs = sqsClient(moto.endpoint);
+    });
+    afterEach(() => workers.stopAll());
+    after(async () => {
+        sqs?.destroy();
+        await moto?.stop();
+    });
+
+    it("receives a job that runs longer than the visibility timeout exactly once, even with another worker polling", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 2, maxReceiveCount: 5 });
+        await sendMessages(sqs, queueUrl, ["four-second-job"]);
+        const deliveries: Array<{ worker: string; receiveCount: number }> = [];
+        // No visibilityTimeoutSeconds: the workers read the queue's own 2 s at start.
+        const start = (name: string) =>
+            workers.start({
+                queueUrl,
+                handler: async ({ receiveCount }) => {
+                    deliveries.push({ worker: name, receiveCount });
+                    await new Promise((resolve) => setTimeout(resolve, 4_000));
+                },
+            });
+        const first = start("first");
+        await waitFor("the first worker took the job", () => deliveries.length === 1);
+        const second = start("second");
+
+        await waitFor("the job succeeded", () => first.finished(MessageOutcome.Succeeded).length + second.finished(MessageOutcome.Succeeded).length === 1, 10_000);
+        // Give a lapsed message time to reach the second worker, were the heartbeat broken.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+
+        assert.deepStrictEqual(deliveries, [{ worker: "first", receiveCount: 1 }]);
+        assert.deepStrictEqual(
+            [...first.logs, ...second.logs].filter((entry) => entry.event === WorkerEvent.VisibilityChangeFailed),
+            [],
+            "every extension was accepted",
+        );
+        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 }, "deleted after success");
+    });
+});
