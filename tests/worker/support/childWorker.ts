@@ -1,0 +1,25 @@
+// A worker process as the container runs it: options from the environment the component sets (QUEUE_URL,
+// VISIBILITY_TIMEOUT_SECONDS, STOP_TIMEOUT_SECONDS, and ECS_AGENT_URI when given), JSON logs on stdout, SIGTERM
+// handled by the runtime. Each message body is `{"jobMs": N}`: the job takes N ms and gives up when its signal aborts.
+// Run with: node -r ts-node/register/transpile-only tests/worker/support/childWorker.ts
+import { runWorker } from "../../../worker";
+import { JobEvent } from "./workerProcess";
+import { delayUnlessAborted } from "./workers";
+
+function print(event: JobEvent, messageId: string): void {
+    process.stdout.write(`${JSON.stringify({ event, messageId })}\n`);
+}
+
+runWorker({
+    waitTimeSeconds: 1,
+    handler: async ({ body, messageId }, signal) => {
+        print(JobEvent.Started, messageId);
+        try {
+            await delayUnlessAborted((JSON.parse(body) as { jobMs: number }).jobMs, signal);
+        } catch (error) {
+            print(JobEvent.Aborted, messageId);
+            throw error;
+        }
+        print(JobEvent.Finished, messageId);
+    },
+});
