@@ -1,6 +1,8 @@
-// A small dense simplex for packing LPs (maximise c.v subject to A v <= b, v >= 0, b >= 0), enough for the oracle's
-// lower bound. The origin is feasible for such an LP, so no phase one is needed. Dantzig's rule, with Bland's rule
-// after a run of degenerate pivots so it cannot cycle.
+// A small dense simplex for packing LPs (maximise c.v subject to A v <= b, v >= 0, b > 0), enough for the oracle's
+// lower bound. The origin is feasible for such an LP, so no phase one is needed. The oracle's LPs are highly
+// degenerate (many windows share a slot's bound); each bound is lowered by a distinct, tiny fraction so no two ties,
+// which lets Dantzig's rule run without stalling. Lowering bounds only shrinks the feasible set, so the value found
+// is never above the true optimum: a lower bound stays a lower bound. Bland's rule remains as the fallback.
 
 export interface PackingProblem {
     /** Constraint rows, each a sparse list of [column, coefficient]. */
@@ -19,6 +21,8 @@ export interface PackingSolution {
 
 const EPSILON = 1e-9;
 const DEGENERATE_PIVOTS_BEFORE_BLAND = 50;
+/** The largest share by which a bound is lowered to break ties. */
+const PERTURBATION = 1e-7;
 
 export function solvePacking(problem: PackingProblem, maxPivots = 200_000): PackingSolution {
     const m = problem.rows.length;
@@ -27,14 +31,16 @@ export function solvePacking(problem: PackingProblem, maxPivots = 200_000): Pack
     const table = new Float64Array((m + 1) * width);
     const basis = new Int32Array(m);
     for (let i = 0; i < m; i++) {
-        if (problem.bounds[i] < 0) {
-            throw new Error(`packing LP row ${i} has a negative bound ${problem.bounds[i]}`);
+        if (!(problem.bounds[i] > 0)) {
+            throw new Error(`packing LP row ${i} needs a positive bound, got ${problem.bounds[i]}`);
         }
         for (const [column, coefficient] of problem.rows[i]) {
             table[i * width + column] += coefficient;
         }
         table[i * width + n + i] = 1;
-        table[i * width + width - 1] = problem.bounds[i];
+        // Distinct per row (golden-ratio sequence), between PERTURBATION / 2 and PERTURBATION.
+        const share = PERTURBATION * (0.5 + 0.5 * ((i * 0.6180339887) % 1));
+        table[i * width + width - 1] = problem.bounds[i] * (1 - share);
         basis[i] = n + i;
     }
     // Objective row holds reduced costs as -c (a negative entry can still improve the objective).

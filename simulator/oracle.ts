@@ -90,14 +90,18 @@ export function lowerBound(input: LowerBoundInput): LowerBound {
             windows.push([s, e, required]);
         }
     }
-    // Columns: y_w for each window, then z_t for t = 1 .. slots-1 (a launch into slot t).
+    if (windows.length === 0) {
+        return { taskSeconds: 0, slotSeconds: slot, capacity: new Array<number>(slots).fill(0) };
+    }
+    // Columns: y_w for each window, then z_t for t = 1 .. slots-1 (a launch into slot t). Scaled so every number the
+    // simplex sees is near 1: each slot row divided by dt (z in slots), the objective divided by the largest demand.
     const zColumn = (t: number) => windows.length + t - 1;
     const rows: [number, number][][] = [];
     const bounds: number[] = [];
     const coverage: [number, number][][] = Array.from({ length: slots }, () => []);
     windows.forEach(([s, e], w) => {
         for (let t = s; t <= e; t++) {
-            coverage[t].push([w, slot]);
+            coverage[t].push([w, 1]);
         }
     });
     for (let t = 0; t < slots; t++) {
@@ -109,15 +113,21 @@ export function lowerBound(input: LowerBoundInput): LowerBound {
             row.push([zColumn(t + 1), 1]);
         }
         rows.push(row);
-        bounds.push(slot);
+        bounds.push(1);
     }
     for (let t = 1; t < slots; t++) {
         rows.push([[zColumn(t), 1]]);
-        bounds.push(startupSeconds);
+        bounds.push(startupSeconds / slot);
     }
-    const objective = [...windows.map(([, , required]) => required), ...new Array<number>(Math.max(0, slots - 1)).fill(0)];
+    const scale = Math.max(...windows.map(([, , required]) => required));
+    const objective = [...windows.map(([, , required]) => required / scale), ...new Array<number>(Math.max(0, slots - 1)).fill(0)];
     const solution = solvePacking({ rows, bounds, objective });
-    return { taskSeconds: solution.value, slotSeconds: slot, capacity: solution.rowDuals.slice(0, slots) };
+    // Undo the scaling: the value in task-seconds, a slot row's dual as tasks (task-seconds / dt).
+    return {
+        taskSeconds: solution.value * scale,
+        slotSeconds: slot,
+        capacity: solution.rowDuals.slice(0, slots).map((dual) => (dual * scale) / slot),
+    };
 }
 
 export interface AchievableOracleInput {
