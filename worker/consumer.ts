@@ -18,6 +18,7 @@ import { Heartbeat, remainingHoldSeconds, startHeartbeat } from "./heartbeat";
 import { describeError, LogLevel, MessageOutcome, WorkerEvent } from "./log";
 import { WorkerMessage, WorkerSettings } from "./options";
 import { ecsAgentProtection, TaskProtection } from "./protection";
+import { drainDeadlineSeconds, receiveWaitSeconds } from "./shutdown";
 import { CancelTimer } from "./timers";
 
 /** SQS returns at most ten messages per receive. */
@@ -54,6 +55,7 @@ export class Consumer {
     private readonly sqs: SQSClient;
     private readonly protection: TaskProtection | undefined;
     private readonly deliveries = new Set<Delivery>();
+    private readonly deadlineSeconds: number;
     private readonly loop: Promise<void>;
     private stopRequested = false;
     private stopping: Promise<void> | undefined;
@@ -61,6 +63,7 @@ export class Consumer {
 
     constructor(private readonly settings: WorkerSettings) {
         this.sqs = settings.sqsClient ?? new SQSClient({});
+        this.deadlineSeconds = drainDeadlineSeconds(settings.stopTimeoutSeconds, settings.shutdownMarginSeconds);
         const { taskProtection, timers, log } = settings;
         this.protection =
             taskProtection &&
@@ -92,11 +95,13 @@ export class Consumer {
     }
 
     private async drain(reason: string): Promise<void> {
-        const { timers, log, stopTimeoutSeconds, shutdownMarginSeconds } = this.settings;
-        const deadlineSeconds = Math.max(0, stopTimeoutSeconds - shutdownMarginSeconds);
+        const { timers, log } = this.settings;
+        const { deadlineSeconds } = this;
         log({ level: LogLevel.Info, event: WorkerEvent.Stopping, reason, inFlight: this.deliveries.size, deadlineSeconds });
         this.wake();
-        const cancelDeadline = timers.schedule(deadlineSeconds * 1000, () => void this.releaseAll());
+        // At the deadline, first let the last poll come back (it ends before the deadline: see receiveWaitSeconds),
+        // so it cannot receive again a message released here.
+        const cancelDeadline = timers.schedule(deadlineSeconds * 1000, () => void this.loop.then(() => this.releaseAll()));
         await this.loop;
         await Promise.all([...this.deliveries].map((delivery) => delivery.left));
         cancelDeadline();
@@ -146,7 +151,7 @@ export class Consumer {
             new ReceiveMessageCommand({
                 QueueUrl: queueUrl,
                 MaxNumberOfMessages: Math.min(MAX_MESSAGES_PER_RECEIVE, concurrency - this.deliveries.size),
-                WaitTimeSeconds: waitTimeSeconds,
+                WaitTimeSeconds: receiveWaitSeconds(waitTimeSeconds, this.deadlineSeconds),
                 // Unset when the worker follows the queue's own timeout, so a later change to the queue applies.
                 VisibilityTimeout: this.settings.visibilityTimeoutSeconds,
                 MessageSystemAttributeNames: ["All"],

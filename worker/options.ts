@@ -64,7 +64,11 @@ export interface WorkerOptions {
      * right choice for CPU-heavy jobs; raise it for jobs that mostly wait on I/O.
      */
     concurrency?: number;
-    /** Long-polling time of each receive, 0 to 20 seconds. Defaults to 20. */
+    /**
+     * Long-polling time of each receive, 0 to 20 seconds; shortened to end a second before the shutdown deadline
+     * when that is nearer (a stop timeout under 31 s), so no poll is still out when messages are released. Defaults
+     * to 20.
+     */
     waitTimeSeconds?: number;
     /**
      * How long each received message is hidden from other consumers, 1 to 43200 seconds. While its handler runs the

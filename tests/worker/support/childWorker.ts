@@ -11,7 +11,6 @@ function print(event: JobEvent, messageId: string): void {
 }
 
 runWorker({
-    waitTimeSeconds: 1,
     handler: async ({ body, messageId }, signal) => {
         print(JobEvent.Started, messageId);
         try {
