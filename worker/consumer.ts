@@ -128,7 +128,9 @@ export class Consumer {
                 failures += 1;
                 const retryInSeconds = backoffSeconds(failures, RECEIVE_RETRY_BASE_SECONDS, RECEIVE_RETRY_MAX_SECONDS);
                 this.settings.log({ level: LogLevel.Error, event: WorkerEvent.ReceiveFailed, retryInSeconds, error: describeError(error) });
-                await this.sleep(retryInSeconds * 1000);
+                if (!this.stopRequested) {
+                    await this.sleep(retryInSeconds * 1000); // stop() wakes it; a stop already begun would not
+                }
             }
         }
     }

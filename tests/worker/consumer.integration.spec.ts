@@ -1,8 +1,8 @@
 // The receive loop against a real SQS API (moto): delete on success, retry with backoff on failure, the redrive to
 // the dead-letter queue, the concurrency limit, and nothing lost at volume.
 import * as assert from "assert";
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { MessageOutcome, WorkerMessage } from "../../worker";
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker";
 import { MotoServer, startMotoServer } from "./support/moto";
 import { createQueues, messageCounts, receiveAllBodies, sendMessages, sqsClient } from "./support/queues";
 import { delay, TestWorkers, waitFor } from "./support/workers";
@@ -209,5 +209,27 @@ describe("worker consuming from SQS (moto)", function () {
         assert.strictEqual(entry.messageId, messageId);
         assert.strictEqual(entry.receiveCount, 1);
         assert.ok((entry.durationMs ?? 0) >= 110 && (entry.durationMs ?? 0) < 2_000, `duration ${entry.durationMs} ms`);
+    });
+
+    it("keeps retrying a failing receive with a doubling pause, and consumes once the queue is there", async () => {
+        const queueName = `late-${Date.now()}`;
+        const queueUrl = `${moto.endpoint}/123456789012/${queueName}`;
+        const worker = workers.start({ queueUrl, visibilityTimeoutSeconds: 30, handler: async () => undefined });
+        const failures = () => worker.logs.filter((entry) => entry.event === WorkerEvent.ReceiveFailed);
+        await waitFor("two receives failed", () => failures().length === 2, 5_000);
+        assert.deepStrictEqual(failures().map((entry) => entry.retryInSeconds), [1, 2]);
+        assert.match(failures()[0].error ?? "", /QueueDoesNotExist|does not exist/i);
+
+        await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
+        await sendMessages(sqs, queueUrl, ["after-outage"]);
+        await waitFor("the message succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 1, 10_000);
+    });
+
+    it("stop() does not wait out a pause after a failed receive", async () => {
+        const worker = workers.start({ queueUrl: `${moto.endpoint}/123456789012/missing`, visibilityTimeoutSeconds: 30, handler: async () => undefined });
+        await waitFor("a receive failed", () => worker.logs.some((entry) => entry.event === WorkerEvent.ReceiveFailed), 5_000);
+        const startedAtMs = Date.now();
+        await worker.stop();
+        assert.ok(Date.now() - startedAtMs < 500, `stop() took ${Date.now() - startedAtMs} ms`);
     });
 });
