@@ -4,15 +4,10 @@
 import { compare, defaultWorker, stackWorkers, WorkerUnderTest } from "../simulator/experiment";
 import { renderAssumptions, renderLosses, renderTable, summarize } from "../simulator/report";
 import { BUILT_IN_TRACES } from "../simulator/traces";
+import { option } from "./simulate";
 
 /** More seeds than `simulate` uses: the bench decides whether our default wins, so it gets the wider sample. */
 const BENCH_SEEDS = 5;
-
-function option(argv: string[], name: string): string | undefined {
-    const index = argv.indexOf(name);
-    const value = index >= 0 ? argv[index + 1] : undefined;
-    return value === undefined || value.startsWith("--") ? undefined : value;
-}
 
 function workerFor(argv: string[]): WorkerUnderTest {
     const stack = option(argv, "--stack");

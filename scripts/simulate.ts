@@ -17,7 +17,8 @@ export interface SimulateOptions {
     seeds: number;
 }
 
-function option(argv: string[], name: string): string | undefined {
+/** The value after `--name`, or undefined when it is absent or another flag follows. */
+export function option(argv: string[], name: string): string | undefined {
     const index = argv.indexOf(name);
     const value = index >= 0 ? argv[index + 1] : undefined;
     return value === undefined || value.startsWith("--") ? undefined : value;

@@ -12,7 +12,7 @@ import { achievableOracle, lowerBound } from "./oracle";
 import { AwsParameters, LAUNCH_MIN_SECONDS, parametersForSeed, PROCESSING_CV_SWEEP, sweepPoint } from "./parameters";
 import { cdkPolicy, copilotPolicy, fixedPolicy, ourPolicy, PolicyDefinition, seedPolicy } from "./policies";
 import { childRandom } from "./random";
-import { RunResult, simulate, SimulatedWorker } from "./simulation";
+import { RunResult, simulate, SimulatedWorker, WaitsAndCost } from "./simulation";
 import { BuiltInTrace, builtInTrace, DEFAULT_MEAN_PROCESSING_SECONDS, meanProcessingSeconds, Trace } from "./traces";
 
 /** A worker to simulate: its name and its settings with defaults applied. */
@@ -124,7 +124,7 @@ export interface OracleRun {
     latencyGoalSeconds: number;
     lowerBoundTaskSeconds: number;
     lowerBoundDollars: number;
-    achievable: ReturnType<typeof achievableOracle>;
+    achievable: WaitsAndCost;
 }
 
 export interface Comparison {

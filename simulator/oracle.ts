@@ -5,7 +5,7 @@ import { CapacityProvider } from "../components/types";
 import { billedSeconds, TaskSize, taskPricePerHour } from "./cost";
 import { providerForLaunch } from "./fargate";
 import { solvePacking } from "./lp";
-import { percentile } from "./simulation";
+import { waitStatistics, WaitsAndCost } from "./simulation";
 import { Trace } from "./traces";
 
 /** The lower bound's slots: at most this many, so the LP stays small; never shorter than a minute. */
@@ -140,17 +140,6 @@ export interface AchievableOracleInput {
     taskSize: TaskSize;
 }
 
-export interface AchievableOracle {
-    messages: number;
-    p50WaitSeconds: number;
-    p95WaitSeconds: number;
-    maxWaitSeconds: number;
-    taskSeconds: number;
-    dollars: number;
-    spotShare: number;
-    launches: number;
-}
-
 interface OracleTask {
     provider: CapacityProvider;
     billedFrom: number;
@@ -164,7 +153,7 @@ interface OracleTask {
  * no task is free, the message waits for the first one to free if that is within the latency goal (or the fleet is at
  * maxTasks), else a new task is launched to start it on arrival.
  */
-export function achievableOracle(input: AchievableOracleInput): AchievableOracle {
+export function achievableOracle(input: AchievableOracleInput): WaitsAndCost {
     const { trace, latencyGoalSeconds, startupSeconds, maxTasks, strategy, taskSize } = input;
     const pool: OracleTask[] = [];
     const waits: number[] = [];
@@ -221,12 +210,9 @@ export function achievableOracle(input: AchievableOracleInput): AchievableOracle
     for (const task of pool) {
         bill(task, task.freeAt);
     }
-    const sorted = [...waits].sort((a, b) => a - b);
     return {
         messages: trace.messages.length,
-        p50WaitSeconds: percentile(sorted, 0.5),
-        p95WaitSeconds: percentile(sorted, 0.95),
-        maxWaitSeconds: sorted.length === 0 ? 0 : sorted[sorted.length - 1],
+        ...waitStatistics(waits),
         taskSeconds,
         dollars,
         spotShare: taskSeconds === 0 ? 0 : spotSeconds / taskSeconds,

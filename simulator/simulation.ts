@@ -32,14 +32,9 @@ export interface SimulatedWorker {
 /** After the last arrival the queue gets this long to drain; what is left then is reported as unprocessed. */
 export const DRAIN_LIMIT_SECONDS = 2 * 3600;
 
-export interface RunResult {
-    policy: string;
-    trace: string;
-    seed: number;
+/** What a schedule of the trace's messages achieved: the waits and the bill. A policy's run and the oracle's share it. */
+export interface WaitsAndCost {
     messages: number;
-    unprocessed: number;
-    /** Seconds from arrival to the start of the attempt that completed, per processed message, in trace order. */
-    waits: number[];
     p50WaitSeconds: number;
     p95WaitSeconds: number;
     maxWaitSeconds: number;
@@ -49,6 +44,15 @@ export interface RunResult {
     /** Share of the billed task-seconds that ran on Fargate Spot. */
     spotShare: number;
     launches: number;
+}
+
+export interface RunResult extends WaitsAndCost {
+    policy: string;
+    trace: string;
+    seed: number;
+    unprocessed: number;
+    /** Seconds from arrival to the start of the attempt that completed, per processed message, in trace order. */
+    waits: number[];
     interruptions: number;
     endSeconds: number;
     activities: ScalingActivity[];
@@ -141,12 +145,22 @@ class Heap<T> {
     }
 }
 
-export function percentile(sorted: readonly number[], p: number): number {
+function percentile(sorted: readonly number[], p: number): number {
     if (sorted.length === 0) {
         return 0;
     }
     const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
     return sorted[index];
+}
+
+/** p50, p95 (nearest rank) and max of the waits; 0 when there are none. */
+export function waitStatistics(waits: readonly number[]): Pick<WaitsAndCost, "p50WaitSeconds" | "p95WaitSeconds" | "maxWaitSeconds"> {
+    const sorted = [...waits].sort((a, b) => a - b);
+    return {
+        p50WaitSeconds: percentile(sorted, 0.5),
+        p95WaitSeconds: percentile(sorted, 0.95),
+        maxWaitSeconds: sorted.length === 0 ? 0 : sorted[sorted.length - 1],
+    };
 }
 
 export interface SimulationInput {
@@ -267,7 +281,6 @@ class Simulation {
                 waits.push(this.startedAt[i] - messages[i].at);
             }
         }
-        const sorted = [...waits].sort((a, b) => a - b);
         return {
             policy: this.policy.name,
             trace: this.trace.name,
@@ -275,9 +288,7 @@ class Simulation {
             messages: messages.length,
             unprocessed: messages.length - this.processed,
             waits,
-            p50WaitSeconds: percentile(sorted, 0.5),
-            p95WaitSeconds: percentile(sorted, 0.95),
-            maxWaitSeconds: sorted.length === 0 ? 0 : sorted[sorted.length - 1],
+            ...waitStatistics(waits),
             taskSeconds: this.billedSeconds,
             dollars: this.dollars,
             spotShare: this.billedSeconds === 0 ? 0 : this.spotSeconds / this.billedSeconds,

@@ -3,7 +3,7 @@
 import { resolveWorkerSettings, WorkerSettings } from "../../components/settings";
 import { CapacityProvider, WorkerScaling } from "../../components/types";
 import { simulatedWorker } from "../../simulator/experiment";
-import { AwsParameters, LAUNCH_MIN_SECONDS, LAUNCH_SIGMA } from "../../simulator/parameters";
+import { AwsParameters, LAUNCH_MIN_SECONDS } from "../../simulator/parameters";
 import { PolicyDefinition } from "../../simulator/policies";
 import { RunResult, simulate } from "../../simulator/simulation";
 import { Trace, TraceMessage } from "../../simulator/traces";
@@ -47,5 +47,3 @@ export function burst(at: number, count: number, processingSeconds: number): Tra
 export function run(policy: PolicyDefinition, settings: WorkerSettings, workload: Trace, parameters = pinnedParameters(), seed = 1): RunResult {
     return simulate({ trace: workload, policy, worker: simulatedWorker(settings), parameters, seed });
 }
-
-export { LAUNCH_SIGMA };
