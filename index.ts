@@ -4,21 +4,10 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, WorkerCluster, WorkerSources } from "./components";
-import { CONFIG_NAMESPACE, readStackConfig, StackConfigError, WorkerConfig, workerArgs } from "./stack/config";
+import { CONFIG_NAMESPACE, parseConfigValue, readStackConfig, StackConfigError, WorkerConfig, workerArgs } from "./stack/config";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
-// Structured values arrive as JSON, plain strings as themselves.
-const settings = readStackConfig((key) => {
-    const raw = config.get(key);
-    if (raw === undefined) {
-        return undefined;
-    }
-    try {
-        return JSON.parse(raw);
-    } catch {
-        return raw;
-    }
-});
+const settings = readStackConfig((key) => parseConfigValue(config.get(key)));
 const tags = { ...settings.tags, stack: pulumi.getStack(), "managed-by": "pulumi" };
 
 // Subnets from config, or a VPC of our own: private subnets behind NAT (one NAT gateway in dev, one per AZ in prod).

@@ -6,7 +6,7 @@ import { DEFAULT_STOP_TIMEOUT_SECONDS, resolveWorkerSettings, WorkerSettings } f
 import { CapacityProvider } from "../components/types";
 import { validateWorkerArgs } from "../components/validation";
 import { readStackConfigFile } from "../scripts/harness";
-import { CONFIG_NAMESPACE, readStackConfig, workerArgs } from "../stack/config";
+import { flatConfigGetter, readStackConfig, workerArgs } from "../stack/config";
 import { taskPricePerHour, UNKNOWN_TASK_SIZE } from "./cost";
 import { achievableOracle, lowerBound } from "./oracle";
 import { AwsParameters, LAUNCH_MIN_SECONDS, parametersForSeed, PROCESSING_CV_SWEEP, sweepPoint } from "./parameters";
@@ -35,17 +35,7 @@ export function defaultWorker(): WorkerUnderTest {
 /** The workers of a stack, read from Pulumi.<stack>.yaml the way index.ts reads them, validated as the component does. */
 export function stackWorkers(stack: string): WorkerUnderTest[] {
     const flat = readStackConfigFile(stack);
-    const config = readStackConfig((key) => {
-        const raw = flat[`${CONFIG_NAMESPACE}:${key}`];
-        if (raw === undefined) {
-            return undefined;
-        }
-        try {
-            return JSON.parse(raw);
-        } catch {
-            return raw;
-        }
-    });
+    const config = readStackConfig(flatConfigGetter(flat));
     return (["jobWorker", "emailWorker"] as const).map((name) => {
         const args = workerArgs(config[name], { clusterArn: "offline", subnetIds: ["offline"] });
         validateWorkerArgs(args);

@@ -132,7 +132,27 @@ function isObject(value: unknown): value is { [key: string]: unknown } {
 }
 
 /**
- * Reads the stack config. `get` returns a key's raw value (as `pulumi.Config.getObject` does) or undefined.
+ * A config value as Pulumi stores it: structured values as JSON, plain strings as themselves. Returns the parsed
+ * value, the string when it is not JSON, or undefined when the key is unset.
+ */
+export function parseConfigValue(raw: string | undefined): unknown {
+    if (raw === undefined) {
+        return undefined;
+    }
+    try {
+        return JSON.parse(raw);
+    } catch {
+        return raw;
+    }
+}
+
+/** A getter over flat "namespace:key" config (Pulumi.<stack>.yaml as the runtime holds it), for readStackConfig. */
+export function flatConfigGetter(flat: Record<string, string>): (key: string) => unknown {
+    return (key) => parseConfigValue(flat[`${CONFIG_NAMESPACE}:${key}`]);
+}
+
+/**
+ * Reads the stack config. `get` returns a key's parsed value (see parseConfigValue) or undefined.
  */
 export function readStackConfig(get: (key: string) => unknown): StackConfig {
     const full = (key: string) => `${CONFIG_NAMESPACE}:${key}`;

@@ -2,25 +2,11 @@ import * as assert from "node:assert/strict";
 import { CapacityProvider } from "../components";
 import { validateWorkerArgs } from "../components/validation";
 import { readStackConfigFile } from "../scripts/harness";
-import { CONFIG_NAMESPACE, NatGatewayStrategy, readStackConfig, StackConfig, StackConfigError, WorkerConfig, workerArgs } from "../stack/config";
+import { flatConfigGetter, NatGatewayStrategy, readStackConfig, StackConfig, StackConfigError, WorkerConfig, workerArgs } from "../stack/config";
 
 /** Reads a stack's YAML as the program does: flat "namespace:key" strings, JSON parsed where it parses (index.ts). */
 function stackConfig(stack: string): StackConfig {
-    return readStackConfig(configGetter(readStackConfigFile(stack)));
-}
-
-function configGetter(raw: Record<string, string>): (key: string) => unknown {
-    return (key) => {
-        const value = raw[`${CONFIG_NAMESPACE}:${key}`];
-        if (value === undefined) {
-            return undefined;
-        }
-        try {
-            return JSON.parse(value);
-        } catch {
-            return value;
-        }
-    };
+    return readStackConfig(flatConfigGetter(readStackConfigFile(stack)));
 }
 
 /** A minimal config as `get` would return it; `overrides` replace whole keys, undefined removes one. */
