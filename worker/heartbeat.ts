@@ -20,7 +20,7 @@ export function remainingHoldSeconds(holdStartedAtMs: number, nowMs: number): nu
     return Math.max(0, Math.floor(MAX_HOLD_SECONDS - (nowMs - holdStartedAtMs) / 1000));
 }
 
-export interface HeartbeatOptions {
+interface HeartbeatOptions {
     /** How long each extension hides the message; also the timeout the receive itself set. */
     visibilityTimeoutSeconds: number;
     /**

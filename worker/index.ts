@@ -7,7 +7,7 @@ import { Consumer } from "./consumer";
 import { resolveWorkerOptions, WorkerOptions } from "./options";
 
 export { LogEntry, LogLevel, MessageOutcome, WorkerEvent } from "./log";
-export { MessageHandler, WorkerEnvironment, WorkerMessage, WorkerOptions } from "./options";
+export { MessageHandler, WorkerMessage, WorkerOptions } from "./options";
 export { CancelTimer, Timers } from "./timers";
 
 export interface WorkerHandle {

@@ -7,7 +7,7 @@ import { MAX_PROTECTION_MINUTES, MIN_PROTECTION_MINUTES } from "./protection";
 import { Timers, systemTimers } from "./timers";
 
 /** Environment variables the BackgroundWorker component sets on the container, and the one ECS sets. */
-export enum WorkerEnvironment {
+enum WorkerEnvironment {
     QueueUrl = "QUEUE_URL",
     VisibilityTimeoutSeconds = "VISIBILITY_TIMEOUT_SECONDS",
     StopTimeoutSeconds = "STOP_TIMEOUT_SECONDS",

@@ -3,9 +3,9 @@
 import * as assert from "assert";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker";
-import { MotoServer, startMotoServer } from "./support/moto";
-import { createQueues, messageCounts, receiveAllBodies, sendMessages, sqsClient } from "./support/queues";
-import { delay, TestWorkers, waitFor } from "./support/workers";
+import { useMoto } from "./support/fixture";
+import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "./support/queues";
+import { delay, waitFor } from "./support/workers";
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failing run can be replayed. */
 function seededRandom(seed: number): () => number {
@@ -26,19 +26,10 @@ function countBy(values: readonly string[]): Map<string, number> {
 
 describe("worker consuming from SQS (moto)", function () {
     this.timeout(60_000);
-    let moto: MotoServer;
+    const moto = useMoto();
+    const { workers } = moto;
     let sqs: SQSClient;
-    const workers = new TestWorkers(() => sqs);
-
-    before(async () => {
-        moto = await startMotoServer();
-        sqs = sqsClient(moto.endpoint);
-    });
-    afterEach(() => workers.stopAll());
-    after(async () => {
-        sqs?.destroy();
-        await moto?.stop();
-    });
+    before(() => (sqs = moto.sqs));
 
     it("deletes every good message after one run and moves every poison message to the DLQ after maxReceiveCount receives", async () => {
         const { queueUrl, deadLetterQueueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });

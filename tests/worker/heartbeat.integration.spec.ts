@@ -3,25 +3,16 @@
 import * as assert from "assert";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { MessageOutcome, WorkerEvent } from "../../worker";
-import { MotoServer, startMotoServer } from "./support/moto";
-import { createQueues, messageCounts, sendMessages, sqsClient } from "./support/queues";
-import { TestWorkers, waitFor } from "./support/workers";
+import { useMoto } from "./support/fixture";
+import { createQueues, messageCounts, sendMessages } from "./support/queues";
+import { waitFor } from "./support/workers";
 
 describe("worker visibility heartbeat (moto)", function () {
     this.timeout(30_000);
-    let moto: MotoServer;
+    const moto = useMoto();
+    const { workers } = moto;
     let sqs: SQSClient;
-    const workers = new TestWorkers(() => sqs);
-
-    before(async () => {
-        moto = await startMotoServer();
-        sqs = sqsClient(moto.endpoint);
-    });
-    afterEach(() => workers.stopAll());
-    after(async () => {
-        sqs?.destroy();
-        await moto?.stop();
-    });
+    before(() => (sqs = moto.sqs));
 
     it("receives a job that runs longer than the visibility timeout exactly once, even with another worker polling", async () => {
         const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 2, maxReceiveCount: 5 });

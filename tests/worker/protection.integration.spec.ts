@@ -4,32 +4,28 @@ import * as assert from "assert";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { MessageOutcome, WorkerEvent } from "../../worker";
 import { FakeEcsAgent, PROTECTION_PATH, startFakeEcsAgent } from "./support/fakeEcsAgent";
-import { MotoServer, startMotoServer } from "./support/moto";
-import { createQueues, sendMessages, sqsClient } from "./support/queues";
+import { useMoto } from "./support/fixture";
+import { createQueues, sendMessages } from "./support/queues";
 import { acceleratedTimers } from "./support/timers";
-import { TestWorkers, waitFor } from "./support/workers";
+import { waitFor } from "./support/workers";
 
 describe("worker task protection (moto and a fake ECS agent)", function () {
     this.timeout(30_000);
-    let moto: MotoServer;
+    const moto = useMoto();
+    const { workers } = moto;
     let sqs: SQSClient;
     let agent: FakeEcsAgent;
-    const workers = new TestWorkers(() => sqs);
 
     before(async () => {
-        moto = await startMotoServer();
-        sqs = sqsClient(moto.endpoint);
+        sqs = moto.sqs;
         agent = await startFakeEcsAgent();
     });
     beforeEach(() => {
         agent.requests.length = 0;
         agent.refuseWith = undefined;
     });
-    afterEach(() => workers.stopAll());
     after(async () => {
-        sqs?.destroy();
         await agent?.stop();
-        await moto?.stop();
     });
 
     it("protects the task before the handler starts and releases it once the queue is idle", async () => {

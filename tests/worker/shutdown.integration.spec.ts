@@ -5,19 +5,19 @@ import * as assert from "assert";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker";
 import { FakeEcsAgent, startFakeEcsAgent } from "./support/fakeEcsAgent";
-import { MotoServer, startMotoServer } from "./support/moto";
-import { createQueues, messageCounts, receiveAllBodies, sendMessages, sqsClient } from "./support/queues";
+import { useMoto } from "./support/fixture";
+import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "./support/queues";
 import { JobEvent, startWorkerProcess, WorkerProcess } from "./support/workerProcess";
-import { TestWorkers, waitFor } from "./support/workers";
+import { waitFor } from "./support/workers";
 
 const job = (jobMs: number): string => JSON.stringify({ jobMs });
 
 describe("worker shutdown (moto)", function () {
     this.timeout(40_000);
-    let moto: MotoServer;
+    const moto = useMoto();
+    const { workers } = moto;
     let sqs: SQSClient;
     let agent: FakeEcsAgent;
-    const workers = new TestWorkers(() => sqs);
     const processes: WorkerProcess[] = [];
 
     function startProcess(environment: Record<string, string>): WorkerProcess {
@@ -27,18 +27,12 @@ describe("worker shutdown (moto)", function () {
     }
 
     before(async () => {
-        moto = await startMotoServer();
-        sqs = sqsClient(moto.endpoint);
+        sqs = moto.sqs;
         agent = await startFakeEcsAgent();
     });
-    afterEach(async () => {
-        await Promise.all(processes.splice(0).map((child) => child.stop()));
-        await workers.stopAll();
-    });
+    afterEach(() => Promise.all(processes.splice(0).map((child) => child.stop())));
     after(async () => {
-        sqs?.destroy();
         await agent?.stop();
-        await moto?.stop();
     });
 
     it("stop() lets the job in hand finish and deletes it, takes nothing new, and leaves the rest for another worker", async () => {
