@@ -2,7 +2,7 @@
 // made in the plan; this file only adapts the plan's neutral query form to each consumer's shape.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PlannedAlarm, PlannedMetric, PlannedQuery, ScalingPlan } from "./scalingPlan";
+import { PlannedAlarm, PlannedMetric, PlannedQuery, PlannedStepScaling, ScalingPlan } from "./scalingPlan";
 
 /** The real names behind a plan's metric subjects. */
 export interface MetricDimensions {
@@ -85,6 +85,33 @@ function createAlarm(
     }, { parent });
 }
 
+/** The scalable target a policy acts on. */
+interface OnTarget {
+    serviceNamespace: pulumi.Output<string>;
+    scalableDimension: pulumi.Output<string>;
+    resourceId: pulumi.Output<string>;
+}
+
+/** A step-scaling policy `${prefix}-policy` and the alarm `${prefix}-alarm` that invokes it. */
+function createStepScaling(prefix: string, step: PlannedStepScaling, onTarget: OnTarget, inputs: WorkerScalingInputs): void {
+    const policy = new aws.appautoscaling.Policy(`${prefix}-policy`, {
+        ...onTarget,
+        policyType: "StepScaling",
+        stepScalingPolicyConfiguration: {
+            adjustmentType: step.adjustmentType,
+            cooldown: step.cooldownSeconds,
+            metricAggregationType: step.metricAggregationType,
+            // Step bounds are strings in the provider's schema.
+            stepAdjustments: step.steps.map((adjustment) => ({
+                metricIntervalLowerBound: adjustment.lowerBound === undefined ? undefined : String(adjustment.lowerBound),
+                metricIntervalUpperBound: adjustment.upperBound === undefined ? undefined : String(adjustment.upperBound),
+                scalingAdjustment: adjustment.scalingAdjustment,
+            })),
+        },
+    }, { parent: inputs.parent });
+    createAlarm(`${prefix}-alarm`, step.alarm, inputs.names, [policy.arn], inputs.tags, inputs.parent);
+}
+
 export interface WorkerScalingInputs {
     name: string;
     plan: ScalingPlan;
@@ -96,7 +123,10 @@ export interface WorkerScalingInputs {
     parent: pulumi.Resource;
 }
 
-/** Creates the scalable target, the backlog policy, the wake-up alarm and policy, schedules and the keep-alive. */
+/**
+ * Creates the scalable target, the backlog policy, the wake-up and burst alarms with their step policies, schedules
+ * and the keep-alive.
+ */
 export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.Target {
     const { name, plan, names, tags, parent } = inputs;
     const target = new aws.appautoscaling.Target(`${name}-scaling-target`, {
@@ -126,23 +156,10 @@ export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.T
     }, { parent });
 
     if (plan.wakeUp) {
-        const wake = plan.wakeUp;
-        const wakePolicy = new aws.appautoscaling.Policy(`${name}-wake-policy`, {
-            ...onTarget,
-            policyType: "StepScaling",
-            stepScalingPolicyConfiguration: {
-                adjustmentType: wake.adjustmentType,
-                cooldown: wake.cooldownSeconds,
-                metricAggregationType: wake.metricAggregationType,
-                // Step bounds are strings in the provider's schema.
-                stepAdjustments: wake.steps.map((step) => ({
-                    metricIntervalLowerBound: step.lowerBound === undefined ? undefined : String(step.lowerBound),
-                    metricIntervalUpperBound: step.upperBound === undefined ? undefined : String(step.upperBound),
-                    scalingAdjustment: step.scalingAdjustment,
-                })),
-            },
-        }, { parent });
-        createAlarm(`${name}-wake-alarm`, wake.alarm, names, [wakePolicy.arn], tags, parent);
+        createStepScaling(`${name}-wake`, plan.wakeUp, onTarget, inputs);
+    }
+    if (plan.burst) {
+        createStepScaling(`${name}-burst`, plan.burst, onTarget, inputs);
     }
 
     for (const schedule of plan.schedules) {

@@ -64,9 +64,15 @@ export interface PlannedStep {
     scalingAdjustment: number;
 }
 
+/**
+ * How a step's scalingAdjustment is read: a number of tasks, or a percentage of the current capacity (Application Auto
+ * Scaling rounds a fractional result down above 1, up to 1 between 0 and 1).
+ */
+export type StepAdjustmentType = "ChangeInCapacity" | "PercentChangeInCapacity";
+
 /** A step-scaling policy and the alarm that drives it. */
 export interface PlannedStepScaling {
-    adjustmentType: "ChangeInCapacity";
+    adjustmentType: StepAdjustmentType;
     cooldownSeconds: number;
     metricAggregationType: "Maximum";
     steps: PlannedStep[];
@@ -97,6 +103,8 @@ export interface ScalingPlan {
     backlog: PlannedTargetTracking;
     /** Present only when something can bring the service to zero tasks. */
     wakeUp?: PlannedStepScaling;
+    /** A fast scale-out next to target tracking for a backlog far above the target; absent when turned off. */
+    burst?: PlannedStepScaling;
     wakeUpEstimate?: WakeUpEstimate;
     keepQueueActive?: PlannedKeepActive;
     schedules: ScheduleSettings[];
@@ -124,6 +132,24 @@ export const WAKE_UP_DATAPOINTS = 2;
  * launch (p95 90 s) plus the metric lag (up to 180 s), or a second task is added before the first one shows up.
  */
 export const WAKE_UP_COOLDOWN_SECONDS = 300;
+/**
+ * The burst alarm fires on backlog per task at this multiple of the target or more. Target tracking already follows a
+ * backlog near the target; a multiple this high is a batch or a burst that three minutes of waiting would make worse,
+ * and Poisson noise at a handful of tasks does not reach it. 3, 4 and 5 bench alike (docs/scaling-simulator.md); the
+ * higher the multiple, the fewer moderate surges pay for target tracking scaling out again on top of the burst.
+ */
+export const BURST_THRESHOLD_MULTIPLE = 4;
+/**
+ * The burst alarm needs this many breaching minutes: fewer than target tracking's 3 of 3, which is where the time to
+ * the first scale-out goes besides the metric lag.
+ */
+export const BURST_DATAPOINTS = 1;
+/**
+ * Like the wake-up, the burst policy is re-invoked every minute while its alarm stays in ALARM, and the backlog per
+ * task it reads keeps dividing by the old running count until the new tasks run and their count is published: its
+ * cooldown outlasts the p95 launch plus the worst metric lag, so it acts once per burst, not once a minute.
+ */
+export const BURST_COOLDOWN_SECONDS = WAKE_UP_COOLDOWN_SECONDS;
 /** SQS counts a queue active for about six hours after any API call; hourly leaves a wide margin. */
 export const KEEP_ACTIVE_SCHEDULE = "rate(1 hour)";
 
@@ -177,6 +203,58 @@ export function wakeUpQuery(): PlannedQuery {
     };
 }
 
+/**
+ * Backlog per running task, and 0 when no task runs. The guard is the wake-up's, mirrored: FILL(running, REPEAT)
+ * carries the last published count over a newest minute that is merely late, so the alarm can act on the newest SQS
+ * minute without waiting for Container Insights; the outer FILL(..., 0) reads a service with no task as 0 tasks, and
+ * then the expression is 0 and the burst stays quiet (leaving zero is the wake-up's job, and a percentage of zero
+ * tasks is zero anyway).
+ */
+export function burstQuery(countInFlight: boolean): PlannedQuery {
+    const work = countInFlight ? "(visible + inflight)" : "visible";
+    return {
+        metrics: countInFlight ? [VISIBLE, IN_FLIGHT, RUNNING] : [VISIBLE, RUNNING],
+        expressions: [{
+            id: "burst",
+            expression: `IF(FILL(FILL(running, REPEAT), 0) > 0, ${work} / FILL(running, REPEAT), 0)`,
+            label: "Backlog per running task, 0 with no task running",
+        }],
+        returnId: "burst",
+    };
+}
+
+/**
+ * Percent steps that approximate target tracking's proportional rule from below: a backlog of r x the target asks
+ * for about r times the capacity, and each step adds the growth its lower edge justifies (r = k, 2k, 4k for the
+ * threshold multiple k). Never more than target tracking would ask for on the same datapoint, so the burst only comes
+ * earlier, it does not overshoot further; target tracking still fine-tunes from there.
+ */
+function burstPlan(targetBacklogPerTask: number, countInFlight: boolean): PlannedStepScaling {
+    const threshold = BURST_THRESHOLD_MULTIPLE * targetBacklogPerTask;
+    const growthAt = (ratio: number) => Math.round((ratio - 1) * 100);
+    return {
+        adjustmentType: "PercentChangeInCapacity",
+        cooldownSeconds: BURST_COOLDOWN_SECONDS,
+        metricAggregationType: "Maximum",
+        steps: [
+            { lowerBound: 0, upperBound: threshold, scalingAdjustment: growthAt(BURST_THRESHOLD_MULTIPLE) },
+            { lowerBound: threshold, upperBound: 3 * threshold, scalingAdjustment: growthAt(2 * BURST_THRESHOLD_MULTIPLE) },
+            { lowerBound: 3 * threshold, scalingAdjustment: growthAt(4 * BURST_THRESHOLD_MULTIPLE) },
+        ],
+        alarm: {
+            description: `Backlog per task is ${BURST_THRESHOLD_MULTIPLE} x the target or more: scale out now, ahead of target tracking's 3 of 3.`,
+            query: burstQuery(countInFlight),
+            periodSeconds: METRIC_PERIOD_SECONDS,
+            evaluationPeriods: BURST_DATAPOINTS,
+            datapointsToAlarm: BURST_DATAPOINTS,
+            threshold,
+            comparison: "GreaterThanOrEqualToThreshold",
+            // No data means no SQS minute yet or no task: nothing to burst for.
+            treatMissingData: "notBreaching",
+        },
+    };
+}
+
 function wakeUpPlan(): PlannedStepScaling {
     return {
         adjustmentType: "ChangeInCapacity",
@@ -226,6 +304,7 @@ export function planScaling(scaling: ScalingSettings): ScalingPlan {
             disableScaleIn: scaling.disableScaleIn,
         },
         wakeUp: toZero ? wakeUpPlan() : undefined,
+        burst: scaling.burstScaleOut ? burstPlan(scaling.targetBacklogPerTask, scaling.countInFlight) : undefined,
         wakeUpEstimate: toZero ? estimateWakeUp(keepActive) : undefined,
         keepQueueActive: keepActive
             ? { scheduleExpression: KEEP_ACTIVE_SCHEDULE, invocationsPerMonth: 24 * 30 }

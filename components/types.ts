@@ -185,12 +185,24 @@ export interface WorkerScaling {
      * kept from scale-in by task protection, which the worker runtime holds while a job runs. Defaults to true.
      */
     countInFlight?: boolean;
-    /** Seconds after a scale-out before another scale-out may start (a larger one still may). Defaults to 60. */
+    /**
+     * Seconds after a scale-out before another scale-out may start (a larger one still may). The default covers the
+     * metric lag plus a task's launch, so target tracking does not scale out again on a backlog that the tasks it just
+     * started have not been counted against yet. Defaults to 300.
+     */
     scaleOutCooldownSeconds?: number;
     /** Seconds after a scale-in before another scale-in may start. Defaults to 300, ECS's own default. */
     scaleInCooldownSeconds?: number;
     /** Never let the backlog policy remove tasks (schedules still may). Defaults to false. */
     disableScaleIn?: boolean;
+    /**
+     * Add a step-scaling policy next to the backlog target tracking, on an alarm of the component's own: when backlog
+     * per task reaches 4 times the target in a single minute, the service grows by 300 % to 1500 % of its running
+     * tasks (more for a larger backlog, never more than target tracking would ask for), at most once per 300 s.
+     * Target tracking needs three breaching minutes before its first scale-out; a batch dropped on the queue waits
+     * that long for nothing. Costs one more CloudWatch alarm. Defaults to true.
+     */
+    burstScaleOut?: boolean;
     /** Scheduled changes of `minTasks` and `maxTasks`, for predictable load. Defaults to none. */
     schedules?: WorkerSchedule[];
     /**

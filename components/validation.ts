@@ -421,6 +421,7 @@ function validateScaling(args: BackgroundWorkerArgs, problems: Problems): void {
     }
     problems.boolean("scaling.countInFlight", scaling.countInFlight);
     problems.boolean("scaling.disableScaleIn", scaling.disableScaleIn);
+    problems.boolean("scaling.burstScaleOut", scaling.burstScaleOut);
     problems.boolean("scaling.keepQueueActive", scaling.keepQueueActive);
     problems.integer("scaling.scaleOutCooldownSeconds", scaling.scaleOutCooldownSeconds ?? DEFAULT_SCALE_OUT_COOLDOWN_SECONDS, 0, MAX_COOLDOWN_SECONDS, "seconds");
     problems.integer("scaling.scaleInCooldownSeconds", scaling.scaleInCooldownSeconds ?? DEFAULT_SCALE_IN_COOLDOWN_SECONDS, 0, MAX_COOLDOWN_SECONDS, "seconds");

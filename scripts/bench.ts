@@ -2,12 +2,17 @@
 // default settings (or a stack's worker), the alternatives and the oracle, as one markdown table: the table the README
 // shows. It flags any trace where an alternative beats our default on both p95 wait and cost.
 import { compare, defaultWorker, stackWorkers, WorkerUnderTest } from "../simulator/experiment";
-import { renderAssumptions, renderLosses, renderTable, summarize } from "../simulator/report";
+import { ComparisonSummary, renderAssumptions, renderLosses, renderTable, summarize } from "../simulator/report";
 import { BUILT_IN_TRACES } from "../simulator/traces";
 import { option } from "./simulate";
 
 /** More seeds than `simulate` uses: the bench decides whether our default wins, so it gets the wider sample. */
-const BENCH_SEEDS = 5;
+export const BENCH_SEEDS = 5;
+
+/** Every built-in trace for one worker: the bench's numbers, which the tests check too. */
+export function benchSummaries(worker: WorkerUnderTest, seeds = BENCH_SEEDS): ComparisonSummary[] {
+    return BUILT_IN_TRACES.map((trace) => summarize(compare(worker, { builtIn: trace }, seeds)));
+}
 
 function workerFor(argv: string[]): WorkerUnderTest {
     const stack = option(argv, "--stack");
@@ -27,7 +32,7 @@ export function main(argv: string[]): number {
         const started = Date.now();
         const worker = workerFor(argv);
         const seeds = Number(option(argv, "--seeds") ?? BENCH_SEEDS);
-        const summaries = BUILT_IN_TRACES.map((trace) => summarize(compare(worker, { builtIn: trace }, seeds)));
+        const summaries = benchSummaries(worker, seeds);
         const scaling = worker.settings.scaling;
         const losses = renderLosses(summaries);
         process.stdout.write([

@@ -2,7 +2,7 @@
 // (with the two alarms AWS creates for them), step-scaling policies on alarms, cooldowns, several policies at once,
 // and scheduled changes of the bounds. It decides the desired count once a minute; the simulation engine turns the
 // desired count into tasks.
-import { PlannedStep, PlannedTargetTracking } from "../components/scalingPlan";
+import { PlannedStep, PlannedTargetTracking, StepAdjustmentType } from "../components/scalingPlan";
 import { ScheduleSettings } from "../components/settings";
 import { AlarmEvaluation, AlarmState, evaluateAlarm, MetricStore, SimulatedAlarm, SimulatedQuery } from "./cloudwatch";
 import {
@@ -16,10 +16,10 @@ import {
 /** A target-tracking policy; the plan's PlannedTargetTracking is one (its query may read any simulated metric). */
 export type TargetTrackingSpec = Omit<PlannedTargetTracking, "query"> & { name: string; query: SimulatedQuery };
 
-/** A step-scaling policy and its alarm; the plan's wake-up policy is one. */
+/** A step-scaling policy and its alarm; the plan's wake-up and burst policies are ones. */
 export interface StepScalingSpec {
     name: string;
-    adjustmentType: "ChangeInCapacity";
+    adjustmentType: StepAdjustmentType;
     cooldownSeconds: number;
     metricAggregationType: "Maximum" | "Average";
     steps: PlannedStep[];
@@ -108,6 +108,22 @@ function stepAdjustment(steps: readonly PlannedStep[], relative: number): number
         }
     }
     return undefined;
+}
+
+/**
+ * The change in tasks a step asks for from `capacity`. PercentChangeInCapacity is rounded as Application Auto Scaling
+ * documents it (step scaling, "Adjustment types"): above 1 down (12.7 -> 12), between 0 and 1 up to 1, between -1 and
+ * 0 to -1, below -1 up (-6.67 -> -6). A percentage of zero tasks is zero tasks.
+ */
+export function capacityChange(type: StepAdjustmentType, adjustment: number, capacity: number): number {
+    if (type === "ChangeInCapacity") {
+        return adjustment;
+    }
+    const change = (capacity * adjustment) / 100;
+    if (change === 0) {
+        return 0;
+    }
+    return change > 0 ? Math.max(1, Math.floor(change + 1e-9)) : Math.min(-1, Math.ceil(change - 1e-9));
 }
 
 function aggregate(values: readonly number[], how: "Maximum" | "Average"): number {
@@ -203,17 +219,20 @@ export class ScalableTarget {
                 continue;
             }
             if (adjustment > 0) {
+                // During the cooldown the capacity the last scale-out added counts as already there: the step applies
+                // to the capacity before it, a percentage included.
                 const inCooldown = now < policy.cooldown.outUntil;
-                const wanted = (inCooldown ? policy.cooldown.outBase : current) + adjustment;
+                const base = inCooldown ? policy.cooldown.outBase : current;
+                const wanted = base + capacityChange(policy.spec.adjustmentType, adjustment, base);
                 if (wanted > out) {
                     out = wanted;
-                    outCause = `${policy.spec.name}: step ${adjustment > 0 ? "+" : ""}${adjustment}`;
+                    outCause = `${policy.spec.name}: step +${adjustment}${policy.spec.adjustmentType === "PercentChangeInCapacity" ? " %" : ""}`;
                 }
                 if (wanted > current) {
                     outPolicies.push(policy.cooldown);
                 }
             } else if (now >= policy.cooldown.inUntil && now >= policy.cooldown.outUntil) {
-                const to = current + adjustment;
+                const to = current + capacityChange(policy.spec.adjustmentType, adjustment, current);
                 if (stepIn === undefined || to < stepIn.to) {
                     stepIn = { to, cause: `${policy.spec.name}: step ${adjustment}`, cooldown: policy.cooldown, seconds: policy.spec.cooldownSeconds };
                 }

@@ -28,12 +28,15 @@ export interface PolicyDefinition {
 export function ourPolicy(plan: ScalingPlan): PolicyDefinition {
     return {
         name: PolicyName.Ours,
-        description: "planScaling(): backlog-per-task target tracking, wake-up step policy when it can reach zero",
+        description: "planScaling(): backlog-per-task target tracking, burst step policy, wake-up step policy when it can reach zero",
         scaling: {
             minTasks: plan.minTasks,
             maxTasks: plan.maxTasks,
             targetTracking: [{ name: "backlog", ...plan.backlog }],
-            stepScaling: plan.wakeUp ? [{ name: "wake-up", ...plan.wakeUp }] : [],
+            stepScaling: [
+                ...(plan.wakeUp ? [{ name: "wake-up", ...plan.wakeUp }] : []),
+                ...(plan.burst ? [{ name: "burst", ...plan.burst }] : []),
+            ],
             schedules: plan.schedules,
         },
         initialTasks: plan.minTasks,

@@ -74,6 +74,7 @@ const SCALING_SHAPE: { [key: string]: Shape } = {
     scaleOutCooldownSeconds: "number",
     scaleInCooldownSeconds: "number",
     disableScaleIn: "boolean",
+    burstScaleOut: "boolean",
     keepQueueActive: "boolean",
     schedules: [{ name: "string", schedule: "string", timezone: "string", minTasks: "number", maxTasks: "number" }],
 };

@@ -5,9 +5,10 @@ import { assertRejectedWith, minimalArgs, ofType, one, recordWorker } from "./su
 const ON_CALL = "arn:aws:sns:eu-west-1:210987654321:on-call";
 
 
-/** The operational alarms only: the wake-up alarm belongs to scaling. */
+/** The operational alarms only: the wake-up and burst alarms belong to scaling. */
 function operationalAlarms(resources: Awaited<ReturnType<typeof recordWorker>>) {
-    return ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((alarm) => alarm.name !== "jobs-wake-alarm");
+    const scaling = ["jobs-wake-alarm", "jobs-burst-alarm"];
+    return ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((alarm) => !scaling.includes(alarm.name));
 }
 
 describe("alarms: operational alarms on the queues", () => {
@@ -91,12 +92,13 @@ describe("alarms: operational alarms on the queues", () => {
             assert.equal(operationalAlarms(resources).length, 2);
         });
 
-        it("leaves the scaling wake-up alarm's actions to scaling", async () => {
+        it("leaves the scaling wake-up and burst alarms' actions to scaling", async () => {
             const resources = await recordWorker(minimalArgs({ scaling: { minTasks: 0 }, alarms: { actionArns: [ON_CALL] } }));
-            const wake = one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "jobs-wake-alarm");
-            const actions = wake.inputs.alarmActions as string[];
-            assert.equal(actions.length, 1, "only the step policy");
-            assert.ok(!actions.includes(ON_CALL), "a page on every wake-up would be noise");
+            for (const name of ["jobs-wake-alarm", "jobs-burst-alarm"]) {
+                const actions = one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", name).inputs.alarmActions as string[];
+                assert.equal(actions.length, 1, `${name}: only the step policy`);
+                assert.ok(!actions.includes(ON_CALL), `${name}: a page on every scale-out would be noise`);
+            }
         });
     });
 

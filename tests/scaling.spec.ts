@@ -49,7 +49,7 @@ describe("scaling: autoscaling resources built from the plan", () => {
             targetValue: number; scaleOutCooldown: number; scaleInCooldown: number; disableScaleIn: boolean;
             customizedMetricSpecification: { metrics: TrackingMetric[] };
         };
-        assert.deepEqual([configuration.targetValue, configuration.scaleOutCooldown, configuration.scaleInCooldown, configuration.disableScaleIn], [7, 60, 300, false]);
+        assert.deepEqual([configuration.targetValue, configuration.scaleOutCooldown, configuration.scaleInCooldown, configuration.disableScaleIn], [7, 300, 300, false]);
         const metrics = configuration.customizedMetricSpecification.metrics;
         const queueDimensions = [{ name: "QueueName", value: queue.outputs.name }];
         const serviceDimensions = [{ name: "ClusterName", value: "workers" }, { name: "ServiceName", value: service.outputs.name }];
@@ -73,7 +73,7 @@ describe("scaling: autoscaling resources built from the plan", () => {
     it("creates no wake-up alarm, step policy or keep-alive when the service never reaches zero", async () => {
         const resources = await recordWorker(minimalArgs({ scaling: { minTasks: 1 } }));
         assert.deepEqual(wakeAlarms(resources), []);
-        assert.deepEqual(ofType(resources, "aws:appautoscaling/policy:Policy").map((policy) => policy.name), ["jobs-backlog-policy"]);
+        assert.deepEqual(ofType(resources, "aws:appautoscaling/policy:Policy").map((policy) => policy.name).sort(), ["jobs-backlog-policy", "jobs-burst-policy"]);
         assert.equal(ofType(resources, "aws:scheduler/schedule:Schedule").length, 0);
     });
 
@@ -99,6 +99,48 @@ describe("scaling: autoscaling resources built from the plan", () => {
             { id: "running", returnData: false, metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: { ClusterName: "workers", ServiceName: service.outputs.name }, period: 60, stat: "Average" } },
             { id: "wake", expression: "IF(visible > 0 AND FILL(FILL(running, REPEAT), 0) == 0, 1, 0)", label: "Messages waiting with no task running", returnData: true },
         ]);
+    });
+
+    it("scales a burst out ahead of target tracking with its own one-minute alarm driving percent steps", async () => {
+        const resources = await recordWorker(minimalArgs({ scaling: { targetBacklogPerTask: 5 } }));
+        const { service, queue } = serviceAndQueue(resources);
+        const target = one(resources, "aws:appautoscaling/target:Target", "jobs-scaling-target");
+        const policy = one(resources, "aws:appautoscaling/policy:Policy", "jobs-burst-policy");
+        assert.deepEqual([policy.inputs.policyType, policy.inputs.resourceId], ["StepScaling", target.outputs.resourceId]);
+        assert.deepEqual(policy.inputs.stepScalingPolicyConfiguration, {
+            adjustmentType: "PercentChangeInCapacity",
+            cooldown: 300,
+            metricAggregationType: "Maximum",
+            stepAdjustments: [
+                { metricIntervalLowerBound: "0", metricIntervalUpperBound: "20", scalingAdjustment: 300 },
+                { metricIntervalLowerBound: "20", metricIntervalUpperBound: "60", scalingAdjustment: 700 },
+                { metricIntervalLowerBound: "60", scalingAdjustment: 1500 },
+            ],
+        });
+        const alarm = one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "jobs-burst-alarm");
+        assert.deepEqual(alarm.inputs.alarmActions, [policy.outputs.arn]);
+        assert.deepEqual(
+            [alarm.inputs.comparisonOperator, alarm.inputs.threshold, alarm.inputs.evaluationPeriods, alarm.inputs.datapointsToAlarm, alarm.inputs.treatMissingData],
+            ["GreaterThanOrEqualToThreshold", 20, 1, 1, "notBreaching"],
+        );
+        const queueDimensions = { QueueName: queue.outputs.name };
+        assert.deepEqual(alarm.inputs.metricQueries as AlarmQuery[], [
+            { id: "visible", returnData: false, metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: queueDimensions, period: 60, stat: "Sum" } },
+            { id: "inflight", returnData: false, metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesNotVisible", dimensions: queueDimensions, period: 60, stat: "Sum" } },
+            { id: "running", returnData: false, metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: { ClusterName: "workers", ServiceName: service.outputs.name }, period: 60, stat: "Average" } },
+            {
+                id: "burst",
+                expression: "IF(FILL(FILL(running, REPEAT), 0) > 0, (visible + inflight) / FILL(running, REPEAT), 0)",
+                label: "Backlog per running task, 0 with no task running",
+                returnData: true,
+            },
+        ]);
+    });
+
+    it("creates no burst alarm or policy when burstScaleOut is false", async () => {
+        const resources = await recordWorker(minimalArgs({ scaling: { burstScaleOut: false } }));
+        assert.deepEqual(ofType(resources, "aws:appautoscaling/policy:Policy").map((policy) => policy.name), ["jobs-backlog-policy"]);
+        assert.deepEqual(ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").map((alarm) => alarm.name).filter((name) => name.includes("burst")), []);
     });
 
     it("keeps an idle queue's metrics flowing with an hourly Scheduler call scoped to this queue", async () => {

@@ -1,11 +1,15 @@
 import * as assert from "node:assert/strict";
 import { evaluateMetricQueries, MetricSeries, referencedIds } from "../components/metricMath";
 import {
+    BURST_COOLDOWN_SECONDS,
+    BURST_THRESHOLD_MULTIPLE,
+    burstQuery,
     estimateWakeUp,
     FARGATE_LAUNCH_P95_SECONDS,
     METRIC_LAG_WORST_SECONDS,
     planScaling,
     PlannedQuery,
+    PlannedStepScaling,
     ScalingPlan,
     WAKE_UP_COOLDOWN_SECONDS,
 } from "../components/scalingPlan";
@@ -24,14 +28,22 @@ function evaluate(query: PlannedQuery, series: Record<string, MetricSeries>): Me
     return evaluateMetricQueries(queries, series, length)[query.returnId];
 }
 
-/** Would the wake-up alarm go to ALARM on the newest `datapointsToAlarm` minutes? */
+/** Would a step policy's alarm (">= threshold") go to ALARM on the newest `evaluationPeriods` minutes? */
+function alarmFires(step: PlannedStepScaling | undefined, series: Record<string, MetricSeries>): boolean {
+    assert.ok(step, "the plan has this alarm");
+    assert.equal(step.alarm.comparison, "GreaterThanOrEqualToThreshold");
+    const values = evaluate(step.alarm.query, series);
+    const newest = values.slice(-step.alarm.evaluationPeriods);
+    const breaching = newest.filter((value) => value !== undefined && value >= step.alarm.threshold).length;
+    return breaching >= step.alarm.datapointsToAlarm;
+}
+
 function wakeAlarmFires(scalingPlan: ScalingPlan, series: Record<string, MetricSeries>): boolean {
-    const wake = scalingPlan.wakeUp;
-    assert.ok(wake, "the plan has a wake-up alarm");
-    const values = evaluate(wake.alarm.query, series);
-    const newest = values.slice(-wake.alarm.evaluationPeriods);
-    const breaching = newest.filter((value) => value !== undefined && value >= wake.alarm.threshold).length;
-    return breaching >= wake.alarm.datapointsToAlarm;
+    return alarmFires(scalingPlan.wakeUp, series);
+}
+
+function burstAlarmFires(scalingPlan: ScalingPlan, series: Record<string, MetricSeries>): boolean {
+    return alarmFires(scalingPlan.burst, series);
 }
 
 const NONE = [undefined, undefined, undefined, undefined];
@@ -74,7 +86,7 @@ describe("scalingPlan: the scaling design as plain data", () => {
             const backlog = plan({ scaleOutCooldownSeconds: 30, scaleInCooldownSeconds: 600, disableScaleIn: true }).backlog;
             assert.deepEqual([backlog.scaleOutCooldownSeconds, backlog.scaleInCooldownSeconds, backlog.disableScaleIn], [30, 600, true]);
             const defaults = plan().backlog;
-            assert.deepEqual([defaults.scaleOutCooldownSeconds, defaults.scaleInCooldownSeconds, defaults.disableScaleIn], [60, 300, false]);
+            assert.deepEqual([defaults.scaleOutCooldownSeconds, defaults.scaleInCooldownSeconds, defaults.disableScaleIn], [300, 300, false]);
         });
 
         it("only names queries that exist in every expression", () => {
@@ -163,6 +175,91 @@ describe("scalingPlan: the scaling design as plain data", () => {
         it("keeps the queue active with an hourly call when the service can reach zero, unless turned off", () => {
             assert.deepEqual(plan({ minTasks: 0 }).keepQueueActive, { scheduleExpression: "rate(1 hour)", invocationsPerMonth: 720 });
             assert.equal(plan({ minTasks: 0, keepQueueActive: false }).keepQueueActive, undefined);
+        });
+    });
+
+    describe("the burst step policy", () => {
+        it("is planned by default, with or without a floor of zero, and not when burstScaleOut is false", () => {
+            assert.ok(plan().burst);
+            assert.ok(plan({ minTasks: 0 }).burst);
+            assert.equal(plan({ burstScaleOut: false }).burst, undefined);
+        });
+
+        it("alarms on one minute at 4 x the target, fewer datapoints than target tracking's 3 of 3", () => {
+            const burst = plan({ targetBacklogPerTask: 5 }).burst;
+            assert.ok(burst);
+            assert.equal(BURST_THRESHOLD_MULTIPLE, 4);
+            assert.deepEqual(
+                [burst.alarm.threshold, burst.alarm.comparison, burst.alarm.periodSeconds, burst.alarm.evaluationPeriods, burst.alarm.datapointsToAlarm],
+                [20, "GreaterThanOrEqualToThreshold", 60, 1, 1],
+            );
+            assert.equal(burst.alarm.treatMissingData, "notBreaching");
+        });
+
+        it("grows capacity by percent steps at or below the proportional rule, and never scales in", () => {
+            const burst = plan().burst;
+            assert.ok(burst);
+            assert.equal(burst.adjustmentType, "PercentChangeInCapacity");
+            // Threshold 40 (4 x 10): backlog 40 to 80 per task +300 %, 80 to 160 +700 %, 160 and more +1500 %.
+            assert.deepEqual(burst.steps, [
+                { lowerBound: 0, upperBound: 40, scalingAdjustment: 300 },
+                { lowerBound: 40, upperBound: 120, scalingAdjustment: 700 },
+                { lowerBound: 120, scalingAdjustment: 1500 },
+            ]);
+            // At each step's lower edge the new capacity is backlog / target times the old: what target tracking asks.
+            for (const step of burst.steps) {
+                const backlog: number = burst.alarm.threshold + (step.lowerBound ?? 0);
+                assert.equal(1 + step.scalingAdjustment / 100, backlog / 10);
+            }
+        });
+
+        it("cools down longer than a launch plus the metric lag, so it acts once per burst", () => {
+            const burst = plan().burst;
+            assert.ok(burst);
+            assert.ok(burst.cooldownSeconds >= FARGATE_LAUNCH_P95_SECONDS + METRIC_LAG_WORST_SECONDS);
+            assert.equal(burst.cooldownSeconds, BURST_COOLDOWN_SECONDS);
+        });
+
+        it("reads backlog per running task with the wake-up's running-count guard", () => {
+            assert.equal(
+                plan().burst?.alarm.query.expressions[0].expression,
+                "IF(FILL(FILL(running, REPEAT), 0) > 0, (visible + inflight) / FILL(running, REPEAT), 0)",
+            );
+            assert.equal(
+                plan({ countInFlight: false }).burst?.alarm.query.expressions[0].expression,
+                "IF(FILL(FILL(running, REPEAT), 0) > 0, visible / FILL(running, REPEAT), 0)",
+            );
+        });
+
+        it("fires on a batch dropped on a running service, in the batch's first minute", () => {
+            assert.equal(burstAlarmFires(plan(), { visible: [0, 0, 0, 450], inflight: [0, 0, 0, 1], running: [1, 1, 1, 1] }), true);
+            assert.deepEqual(evaluate(burstQuery(true), { visible: [450], inflight: [1], running: [1] }), [451]);
+        });
+
+        it("stays quiet at the target and up to just below 4 x the target", () => {
+            const scalingPlan = plan();
+            assert.equal(burstAlarmFires(scalingPlan, { visible: [15, 15, 15, 15], inflight: [5, 5, 5, 5], running: [2, 2, 2, 2] }), false);
+            assert.equal(burstAlarmFires(scalingPlan, { visible: [60, 60, 60, 77], inflight: [2, 2, 2, 2], running: [2, 2, 2, 2] }), false);
+            assert.equal(burstAlarmFires(scalingPlan, { visible: [60, 60, 60, 78], inflight: [2, 2, 2, 2], running: [2, 2, 2, 2] }), true);
+        });
+
+        it("stays quiet at zero tasks, where the wake-up alarm acts instead", () => {
+            const scalingPlan = plan({ minTasks: 0 });
+            const zeroTasks = { visible: [500, 500, 500, 500], inflight: [0, 0, 0, 0], running: NONE };
+            assert.equal(burstAlarmFires(scalingPlan, zeroTasks), false);
+            assert.deepEqual(evaluate(burstQuery(true), zeroTasks), [0, 0, 0, 0]);
+            assert.equal(wakeAlarmFires(scalingPlan, zeroTasks), true);
+            // A count of 0 published for the last minute a task ran is zero tasks too.
+            assert.equal(burstAlarmFires(scalingPlan, { visible: [500, 500, 500, 500], inflight: [0, 0, 0, 0], running: [1, 0, 0, 0] }), false);
+        });
+
+        it("on a late RunningTaskCount minute divides by the last published count: no spurious burst, no missed one", () => {
+            const scalingPlan = plan();
+            // At the target with the newest count late: FILL(running, 0) alone would divide by zero tasks.
+            assert.equal(burstAlarmFires(scalingPlan, { visible: [18, 18, 18, 18], inflight: [2, 2, 2, 2], running: [2, 2, 2, undefined] }), false);
+            assert.deepEqual(evaluate(burstQuery(true), { visible: [18, 18], inflight: [2, 2], running: [2, undefined] }), [10, 10]);
+            // A batch in the newest SQS minute is seen without waiting for Container Insights.
+            assert.equal(burstAlarmFires(scalingPlan, { visible: [18, 18, 18, 400], inflight: [2, 2, 2, 2], running: [2, 2, 2, undefined] }), true);
         });
     });
 

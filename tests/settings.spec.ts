@@ -3,6 +3,7 @@ import { BackgroundWorkerArgs, CapacityProvider, CpuArchitecture } from "../comp
 import {
     backlogTargetFromLatency,
     canScaleToZero,
+    DEFAULT_BURST_SCALE_OUT,
     DEFAULT_CAPACITY_PROVIDER_STRATEGY,
     DEFAULT_CPU_UNITS,
     DEFAULT_DEAD_LETTER_RETENTION_SECONDS,
@@ -73,16 +74,17 @@ describe("resolveWorkerSettings", () => {
             assert.equal(container.command, undefined, "no command means the image's own CMD");
         });
 
-        it("scales between 1 and 10 tasks on a backlog of 10 per task, out after 60 s and in after 300 s", () => {
+        it("scales between 1 and 10 tasks on a backlog of 10 per task, out after 300 s and in after 300 s, with the burst policy", () => {
             const scaling = settings.scaling;
             assertDefault(scaling.minTasks, DEFAULT_MIN_TASKS, 1, "scaling.minTasks");
             assertDefault(scaling.maxTasks, DEFAULT_MAX_TASKS, 10, "scaling.maxTasks");
             assertDefault(scaling.targetBacklogPerTask, DEFAULT_TARGET_BACKLOG_PER_TASK, 10, "scaling.targetBacklogPerTask");
             assert.equal(scaling.targetSource, "default");
-            assertDefault(scaling.scaleOutCooldownSeconds, DEFAULT_SCALE_OUT_COOLDOWN_SECONDS, 60, "scaling.scaleOutCooldownSeconds");
+            assertDefault(scaling.scaleOutCooldownSeconds, DEFAULT_SCALE_OUT_COOLDOWN_SECONDS, 300, "scaling.scaleOutCooldownSeconds");
             assertDefault(scaling.scaleInCooldownSeconds, DEFAULT_SCALE_IN_COOLDOWN_SECONDS, 300, "scaling.scaleInCooldownSeconds");
             assert.equal(scaling.countInFlight, true, "in-flight messages count toward the backlog by default");
             assert.equal(scaling.disableScaleIn, false);
+            assertDefault(scaling.burstScaleOut, DEFAULT_BURST_SCALE_OUT, true, "scaling.burstScaleOut");
             assert.deepEqual(scaling.schedules, []);
             assert.equal(scaling.acceptableLatencySeconds, undefined);
             assert.equal(scaling.averageProcessingSeconds, undefined);
@@ -158,6 +160,7 @@ describe("resolveWorkerSettings", () => {
                     scaleOutCooldownSeconds: 0,
                     scaleInCooldownSeconds: 0,
                     disableScaleIn: true,
+                    burstScaleOut: false,
                     keepQueueActive: false,
                     schedules: [{ name: "peak", schedule: "rate(1 hour)", timezone: "Europe/Paris", minTasks: 2, maxTasks: 3 }],
                 },
@@ -194,6 +197,7 @@ describe("resolveWorkerSettings", () => {
                 scaleOutCooldownSeconds: 0,
                 scaleInCooldownSeconds: 0,
                 disableScaleIn: true,
+                burstScaleOut: false,
                 keepQueueActive: false,
                 schedules: [{ name: "peak", schedule: "rate(1 hour)", timezone: "Europe/Paris", minTasks: 2, maxTasks: 3 }],
             });

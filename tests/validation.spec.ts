@@ -215,6 +215,7 @@ describe("validateWorkerArgs", () => {
             assertRejected(minimalArgs({ scaling: { countInFlight: untyped(1) } }), "scaling.countInFlight", "true or false", "got 1");
             assertRejected(minimalArgs({ scaling: { disableScaleIn: untyped("false") } }), "scaling.disableScaleIn", "true or false", 'got "false"');
             assertRejected(minimalArgs({ scaling: { keepQueueActive: untyped(0) } }), "scaling.keepQueueActive", "true or false", "got 0");
+            assertRejected(minimalArgs({ scaling: { burstScaleOut: untyped("on") } }), "scaling.burstScaleOut", "true or false", 'got "on"');
         });
     });
 

@@ -13,8 +13,19 @@ describe("simulator/policies", () => {
         assert.deepStrictEqual([ours.scaling.minTasks, ours.scaling.maxTasks, ours.keepQueueActive], [0, 7, true]);
     });
 
-    it("has no wake-up policy when the plan cannot reach zero", () => {
-        assert.deepStrictEqual(ourPolicy(planScaling(workerSettings({ minTasks: 1 }).scaling)).scaling.stepScaling, []);
+    it("has no wake-up policy when the plan cannot reach zero, and the burst policy unless it is turned off", () => {
+        const steps = (burstScaleOut?: boolean) => ourPolicy(planScaling(workerSettings({ minTasks: 1, burstScaleOut }).scaling)).scaling.stepScaling;
+        assert.deepStrictEqual(steps().map((policy) => policy.name), ["burst"]);
+        assert.deepStrictEqual(steps(false), []);
+    });
+
+    it("simulates the plan's burst policy unchanged: its alarm, steps, adjustment type and cooldown", () => {
+        const plan = planScaling(workerSettings({ minTasks: 0 }).scaling);
+        const burst = ourPolicy(plan).scaling.stepScaling.find((policy) => policy.name === "burst");
+        assert.ok(burst && plan.burst);
+        assert.strictEqual(burst.alarm, plan.burst.alarm);
+        assert.strictEqual(burst.steps, plan.burst.steps);
+        assert.deepStrictEqual([burst.adjustmentType, burst.cooldownSeconds], [plan.burst.adjustmentType, plan.burst.cooldownSeconds]);
     });
 
     it("gives the alternatives their documented defaults", () => {

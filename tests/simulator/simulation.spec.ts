@@ -11,7 +11,8 @@ const worstCase = pinnedParameters({ metricLagSeconds: METRIC_LAG_WORST_SECONDS,
 describe("simulator/simulation", () => {
     describe("target tracking", () => {
         it("waits for three breaching datapoints (plus their lag) before the first scale-out", () => {
-            const settings = workerSettings({ minTasks: 1, maxTasks: 10 });
+            // Target tracking alone: the burst policy would act first on this surge (see below).
+            const settings = workerSettings({ minTasks: 1, maxTasks: 10, burstScaleOut: false });
             const surgeAt = 610;
             const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(surgeAt, 300, 30), 3600));
             const first = result.activities.find((activity) => activity.to > activity.from);
@@ -35,6 +36,35 @@ describe("simulator/simulation", () => {
             assert.ok(firstIn.at > peak.at + 15 * 60 || firstIn.at > drainedBy - 600);
             assert.ok(result.activities.every((activity) => activity.to >= 1));
             assert.strictEqual(result.unprocessed, 0);
+        });
+    });
+
+    describe("burst step policy", () => {
+        it("scales a surge out on its first breaching datapoint, two minutes ahead of target tracking", () => {
+            const settings = workerSettings({ minTasks: 1, maxTasks: 10 });
+            const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 300, 30), 3600));
+            const first = result.activities.find((activity) => activity.to > activity.from);
+            // The surge's minute ends at 660 s and its datapoint is visible 60 s (the lag) later: one datapoint, not
+            // three. Backlog 300 per task is 3 x the threshold (40) or more: +1500 %, capped at maxTasks.
+            assert.deepStrictEqual(first && [first.at, first.from, first.to, first.cause], [720, 1, 10, "burst: step +1500 %"]);
+        });
+
+        it("acts once per cooldown, not once a minute, while its alarm stays in ALARM on a stale running count", () => {
+            const settings = workerSettings({ minTasks: 1, maxTasks: 10 });
+            // 50 messages for one task: backlog 50 per task, in the first step (40 to 80): +300 %, four tasks. The
+            // alarm stays in ALARM for minutes while RunningTaskCount still reads one task.
+            const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 50, 30), 3600));
+            const bursts = result.activities.filter((activity) => activity.cause.startsWith("burst"));
+            assert.deepStrictEqual(bursts.map((activity) => [activity.at, activity.from, activity.to]), [[720, 1, 4]]);
+            assert.strictEqual(result.unprocessed, 0);
+        });
+
+        it("stays quiet on a backlog near the target, which target tracking follows", () => {
+            const settings = workerSettings({ minTasks: 2, maxTasks: 10 });
+            // 60 messages for two tasks: 30 per task, three times the target but under the burst threshold (40).
+            const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 60, 30), 3600));
+            assert.deepStrictEqual(result.activities.filter((activity) => activity.cause.startsWith("burst")), []);
+            assert.ok(result.activities.some((activity) => activity.to > activity.from), "target tracking still scales out");
         });
     });
 
