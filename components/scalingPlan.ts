@@ -135,7 +135,7 @@ export const WAKE_UP_COOLDOWN_SECONDS = 300;
 /**
  * The burst alarm fires on backlog per task at this multiple of the target or more. Target tracking already follows a
  * backlog near the target; a multiple this high is a batch or a burst that three minutes of waiting would make worse,
- * and Poisson noise at a handful of tasks does not reach it. 3, 4 and 5 bench alike (docs/scaling-simulator.md); the
+ * and Poisson noise at a handful of tasks does not reach it. 3, 4 and 5 bench alike (README, simulator section); the
  * higher the multiple, the fewer moderate surges pay for target tracking scaling out again on top of the burst.
  */
 export const BURST_THRESHOLD_MULTIPLE = 4;

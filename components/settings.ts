@@ -41,7 +41,7 @@ export const DEFAULT_TARGET_BACKLOG_PER_TASK = 10;
 export const DEFAULT_SCALE_OUT_COOLDOWN_SECONDS = 300;
 /** ECS's own default; scale-in is already patient (15 of 15 one-minute datapoints below 90 % of the target). */
 export const DEFAULT_SCALE_IN_COOLDOWN_SECONDS = 300;
-/** The burst step policy next to target tracking (see scalingPlan.ts and the bench in docs/scaling-simulator.md). */
+/** The burst step policy next to target tracking (see scalingPlan.ts and the bench in the README). */
 export const DEFAULT_BURST_SCALE_OUT = true;
 export const DEFAULT_SCHEDULE_TIMEZONE = "UTC";
 
