@@ -46,6 +46,9 @@ export function createService(inputs: WorkerServiceInputs): aws.ecs.Service {
             base: item.base,
         })),
         platformVersion: "LATEST",
+        // The AWS provider refuses an in-place change of capacityProviderStrategies without it (older releases replace
+        // the service instead): changing the strategy must roll the tasks, not fail or replace the service.
+        forceNewDeployment: true,
         networkConfiguration: {
             subnets: inputs.subnetIds,
             securityGroups,

@@ -28,6 +28,11 @@ describe("service: the Fargate service, mostly on Spot", () => {
         ]);
     });
 
+    it("can change its strategy in place: forceNewDeployment, which the provider requires for that update", async () => {
+        const resources = await recordWorker(minimalArgs());
+        assert.equal(one(resources, "aws:ecs/service:Service", "jobs-service").inputs.forceNewDeployment, true);
+    });
+
     it("runs in the given private subnets, without a public IP, on the given cluster and task definition", async () => {
         const resources = await recordWorker(minimalArgs({ securityGroupIds: ["sg-0123456789abcdef0"] }));
         const service = one(resources, "aws:ecs/service:Service", "jobs-service");
