@@ -156,7 +156,7 @@ export function createTask(inputs: WorkerTaskInputs): WorkerTask {
         tags,
     }, { parent });
     const secretArns = pulumi.output(container.secrets ?? {}).apply((secrets) => Object.values(secrets));
-    new aws.iam.RolePolicy(`${name}-execution-policy`, {
+    const executionPolicy = new aws.iam.RolePolicy(`${name}-execution-policy`, {
         role: executionRole.id,
         policy: pulumi.all([logGroup.arn, secretArns]).apply(([logGroupArn, arns]) =>
             policyDocument(executionRoleStatements(logGroupArn, arns))),
@@ -167,7 +167,7 @@ export function createTask(inputs: WorkerTaskInputs): WorkerTask {
         assumeRolePolicy,
         tags,
     }, { parent });
-    new aws.iam.RolePolicy(`${name}-task-policy`, {
+    const taskPolicy = new aws.iam.RolePolicy(`${name}-task-policy`, {
         role: taskRole.id,
         policy: pulumi.all([inputs.queueArn, cluster, inputs.kmsKeyArn]).apply(([queueArn, parts, kmsKeyArn]) =>
             policyDocument(taskRoleStatements(queueArn, parts, kmsKeyArn))),
@@ -228,7 +228,12 @@ export function createTask(inputs: WorkerTaskInputs): WorkerTask {
         // A volume with no host path is the task's own ephemeral storage on Fargate, gone when the task stops.
         volumes: settings.readonlyRootFilesystem ? [{ name: SCRATCH_VOLUME.name }] : undefined,
         tags,
-    }, { parent });
+    }, {
+        parent,
+        // The roles' ARNs alone let the service start tasks before their policies exist: the first tasks would fail
+        // to pull the image or write logs, and three such failures trip the circuit breaker on a first deployment.
+        dependsOn: [executionPolicy, taskPolicy],
+    });
 
     return { taskDefinition, taskRole, executionRole, logGroup };
 }

@@ -29,6 +29,14 @@ describe("task: log group, roles and the Fargate task definition", () => {
         assert.equal(container.essential, true);
     });
 
+    it("registers the task definition only after both role policies exist, so no task starts without its permissions", async () => {
+        const resources = await recordWorker(minimalArgs());
+        const task = one(resources, "aws:ecs/taskDefinition:TaskDefinition", "jobs-task");
+        for (const policy of ["jobs-execution-policy", "jobs-task-policy"]) {
+            assert.ok(task.options.dependsOn.includes(one(resources, "aws:iam/rolePolicy:RolePolicy", policy).urn), `waits for ${policy}`);
+        }
+    });
+
     it("gives the container the queue URLs and timeouts the worker runtime reads, next to the user's variables", async () => {
         const resources = await recordWorker(minimalArgs({
             container: { image: "img", environment: { LOG_LEVEL: "debug" }, stopTimeoutSeconds: 90 },
