@@ -150,6 +150,8 @@ const REGISTRY_CREDENTIAL_NAME = "ECS_ENGINE_AUTH_DATA";
 const SQS_QUEUE_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+/** What `container.secrets` may name: the execution role is granted exactly these, and IAM only takes ARNs. */
+const SECRET_REFERENCE_ARN = /^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+|ssm:[a-z0-9-]+:\d{12}:parameter\/\S+)$/;
 /** EventBridge's limit for a FIFO target's message group. */
 const MAX_MESSAGE_GROUP_ID_LENGTH = 128;
 /** CloudWatch takes at most five actions per alarm state. */
@@ -287,6 +289,16 @@ function validateTaskSource(args: BackgroundWorkerArgs, problems: Problems, warn
     for (const name of Object.keys(secrets)) {
         if ((RESERVED_ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
             problems.add(`container.secrets.${name}`, `is set by the component (${RESERVED_ENVIRONMENT_NAMES.join(", ")}); remove it`);
+        } else if (!pulumi.Output.isInstance(secrets[name]) &&
+            (typeof secrets[name] !== "string" || !SECRET_REFERENCE_ARN.test(secrets[name] as string))) {
+            // ECS would accept a bare parameter name, but the execution role's policy lists these values as IAM
+            // resources, and IAM rejects a resource that is not an ARN.
+            problems.add(
+                `container.secrets.${name}`,
+                "must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf) " +
+                    "or of an SSM parameter (arn:aws:ssm:us-east-1:123456789012:parameter/db/password), not a name: the " +
+                    `execution role is granted exactly these ARNs; got ${describe(secrets[name])}`,
+            );
         }
     }
 }

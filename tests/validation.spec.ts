@@ -481,6 +481,20 @@ describe("validateWorkerArgs", () => {
             assert.deepEqual(accepted(minimalArgs({ container: { image: "worker:1", environment: { UPSTREAM_TOKEN_URL: pulumi.output("https://auth.example.com") } } })), []);
         });
 
+        it("rejects a secret given by name instead of ARN, which would make the execution role's policy invalid", () => {
+            for (const value of ["/prod/db/password", "db-credentials", "arn:aws:s3:::bucket/secret"]) {
+                assertRejected(minimalArgs({ container: { image: "worker:1", secrets: { DB_PASSWORD: value } } }), "container.secrets.DB_PASSWORD", "must be the ARN", JSON.stringify(value));
+            }
+        });
+
+        it("accepts Secrets Manager and SSM parameter ARNs, a JSON key of a secret, and ARNs known only at deployment", () => {
+            accepted(minimalArgs({ container: { image: "worker:1", secrets: {
+                DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::",
+                API_KEY: "arn:aws:ssm:us-east-1:123456789012:parameter/prod/api-key",
+                SIGNING_KEY: pulumi.output("arn:aws:ssm:us-east-1:123456789012:parameter/signing"),
+            } } }));
+        });
+
         it("rejects a name set both as environment and as a secret, keeping the secret", () => {
             assertRejected(
                 minimalArgs({ container: { image: "worker:1", environment: { DATABASE_URL: "postgres://" }, secrets: { DATABASE_URL: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" } } }),
