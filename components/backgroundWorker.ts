@@ -113,6 +113,7 @@ export class BackgroundWorker extends pulumi.ComponentResource {
             queueArn: jobQueue.arn,
             queueUrl: jobQueue.url,
             account: cluster.apply((parts) => parts.account),
+            partition: cluster.apply((parts) => parts.partition),
             tags: args.tags,
             parent: this,
         });

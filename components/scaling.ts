@@ -119,6 +119,8 @@ export interface WorkerScalingInputs {
     queueArn: pulumi.Output<string>;
     queueUrl: pulumi.Output<string>;
     account: pulumi.Output<string>;
+    /** The cluster's partition (aws, aws-cn, aws-us-gov): Scheduler's universal target ARNs carry it. */
+    partition: pulumi.Output<string>;
     tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined;
     parent: pulumi.Resource;
 }
@@ -210,7 +212,7 @@ function createKeepActiveSchedule(inputs: WorkerScalingInputs, scheduleExpressio
         scheduleExpression,
         flexibleTimeWindow: { mode: "OFF" },
         target: {
-            arn: "arn:aws:scheduler:::aws-sdk:sqs:getQueueAttributes",
+            arn: pulumi.interpolate`arn:${inputs.partition}:scheduler:::aws-sdk:sqs:getQueueAttributes`,
             roleArn: role.arn,
             input: pulumi.jsonStringify({ QueueUrl: inputs.queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }),
         },

@@ -159,6 +159,15 @@ describe("scaling: autoscaling resources built from the plan", () => {
         assert.deepEqual(trust.Statement[0].Principal, { Service: "scheduler.amazonaws.com" });
     });
 
+    it("calls the keep-alive's SDK target in the cluster's partition, outside the commercial one too", async () => {
+        const resources = await recordWorker(minimalArgs({
+            clusterArn: "arn:aws-cn:ecs:cn-north-1:210987654321:cluster/workers",
+            scaling: { minTasks: 0 },
+        }));
+        const target = one(resources, "aws:scheduler/schedule:Schedule", "jobs-keep-active").inputs.target as { arn: string };
+        assert.equal(target.arn, "arn:aws-cn:scheduler:::aws-sdk:sqs:getQueueAttributes");
+    });
+
     it("skips the keep-alive when keepQueueActive is false", async () => {
         const resources = await recordWorker(minimalArgs({ scaling: { minTasks: 0, keepQueueActive: false } }));
         assert.equal(ofType(resources, "aws:scheduler/schedule:Schedule").length, 0);
