@@ -48,7 +48,7 @@ export class BackgroundWorker extends pulumi.ComponentResource {
 
     constructor(name: string, args: BackgroundWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validation comes first: a bad value must fail before anything, the component included, is registered.
-        const warnings = validateWorkerArgs(args);
+        const warnings = validateWorkerArgs(args, name);
         super("background-worker:index:BackgroundWorker", name, args, opts);
         for (const warning of warnings) {
             pulumi.log.warn(warning, this);

@@ -190,17 +190,53 @@ export function scheduleExpressionProblem(expression: string): string | undefine
         `at(yyyy-mm-ddThh:mm:ss); got ${JSON.stringify(expression)}`;
 }
 
+/** The longest SQS queue name, `.fifo` included. */
+const MAX_QUEUE_NAME_LENGTH = 80;
+/** What autonaming adds to `${name}-queue`: a dash and seven random characters. */
+const AUTONAME_SUFFIX_LENGTH = 8;
+/** SQS queue and ECS service names allow only these characters, and both are generated from the worker's name. */
+const WORKER_NAME = /^[A-Za-z0-9_-]+$/;
+
 /**
- * Validates a worker's arguments. Throws InputPropertyError (or InputPropertiesError for several) naming each
- * property; returns the warnings for combinations that are legal but probably not what the user wants.
+ * The worker's resource name becomes the prefix of its queue and service names: `${name}-queue-1a2b3c4` (with
+ * `.fifo` appended after the random part for a FIFO queue, past the length autonaming checks) and
+ * `${name}-service-1a2b3c4`.
  */
-export function validateWorkerArgs(args: BackgroundWorkerArgs): string[] {
+function validateWorkerName(name: string, args: BackgroundWorkerArgs, problems: Problems): void {
+    if (!WORKER_NAME.test(name)) {
+        problems.add("name", `must use only letters, digits, - and _, since it prefixes the SQS queue and ECS service names; got ${describe(name)}`);
+        return;
+    }
+    if (args.existingQueue !== undefined) {
+        return;
+    }
+    const fifoSuffix = args.queue?.fifo === true ? ".fifo".length : 0;
+    const longest = MAX_QUEUE_NAME_LENGTH - "-queue".length - AUTONAME_SUFFIX_LENGTH - fifoSuffix;
+    if (name.length > longest) {
+        problems.add(
+            "name",
+            `must be at most ${longest} characters${fifoSuffix ? " for a FIFO queue" : ""}: the job queue is named ` +
+                `${name}-queue-<7 random characters>${fifoSuffix ? ".fifo" : ""}, and SQS allows ${MAX_QUEUE_NAME_LENGTH}; ` +
+                `got ${name.length} characters`,
+        );
+    }
+}
+
+/**
+ * Validates a worker's arguments, and its resource name when given. Throws InputPropertyError (or
+ * InputPropertiesError for several) naming each property; returns the warnings for combinations that are legal but
+ * probably not what the user wants.
+ */
+export function validateWorkerArgs(args: BackgroundWorkerArgs, name?: string): string[] {
     const problems = new Problems();
     const warnings: string[] = [];
     if (args === undefined || args === null || typeof args !== "object") {
         problems.add("args", "must be an object with at least clusterArn, subnetIds and container");
         problems.throwIfAny("BackgroundWorker");
         return warnings;
+    }
+    if (name !== undefined) {
+        validateWorkerName(name, args, problems);
     }
     if (args.clusterArn === undefined || args.clusterArn === null || args.clusterArn === "") {
         problems.add("clusterArn", "is required: the ARN of the ECS cluster, for example a WorkerCluster's arn");

@@ -640,6 +640,43 @@ describe("validateWorkerArgs", () => {
         });
     });
 
+    describe("the worker's name, which prefixes its queue and service names", () => {
+        const rejectedName = (name: string, args: BackgroundWorkerArgs): string => {
+            try {
+                validateWorkerArgs(args, name);
+            } catch (error) {
+                assert.ok(pulumi.InputPropertyError.isInstance(error), `expected one InputPropertyError; got ${describeThrown(error)}`);
+                assert.equal(error.propertyPath, "name");
+                return error.reason;
+            }
+            assert.fail(`expected the name ${JSON.stringify(name)} to be rejected`);
+        };
+
+        it("rejects characters SQS queue and ECS service names do not allow", () => {
+            assert.match(rejectedName("jobs.v2", minimalArgs()), /^name must use only letters, digits, - and _.*got "jobs\.v2"$/);
+        });
+
+        it("rejects a FIFO worker whose queue name would pass 80 characters once .fifo is appended", () => {
+            assert.deepEqual(validateWorkerArgs(minimalArgs({ queue: { fifo: true } }), "a".repeat(61)), []);
+            const reason = rejectedName("a".repeat(62), minimalArgs({ queue: { fifo: true } }));
+            assert.match(reason, /^name must be at most 61 characters for a FIFO queue: .*got 62 characters$/);
+        });
+
+        it("allows a longer name for a standard queue, and any length with an existing queue", () => {
+            assert.deepEqual(validateWorkerArgs(minimalArgs(), "a".repeat(66)), []);
+            assert.match(rejectedName("a".repeat(67), minimalArgs()), /at most 66 characters: /);
+            const existingQueue = { arn: "arn:aws:sqs:us-east-1:123456789012:orders", url: "https://sqs.us-east-1.amazonaws.com/123456789012/orders" };
+            assert.deepEqual(validateWorkerArgs(minimalArgs({ existingQueue, alarms: { deadLetterQueueNotEmpty: false } }), "a".repeat(100)), []);
+        });
+
+        it("is checked by the constructor, before anything is registered", async () => {
+            await assert.rejects(
+                recordResources(() => new BackgroundWorker("jobs v2", minimalArgs())),
+                (error: unknown) => pulumi.InputPropertyError.isInstance(error) && error.propertyPath === "name",
+            );
+        });
+    });
+
     describe("several problems at once", () => {
         it("throws one InputPropertiesError listing every problem, so the user fixes them in one round", () => {
             const error = severalProblems(minimalArgs({
