@@ -45,7 +45,8 @@ export function ecsTasksAssumeRolePolicy(cluster: ClusterArnParts): string {
 
 /**
  * What the worker itself may do: consume its queue, decrypt its messages when a customer-managed key encrypts them,
- * and hold its own scale-in protection, nothing else.
+ * and set scale-in protection on tasks of its own cluster (scoped to the cluster's
+ * tasks, since a task's ARN is not known when the role is written), nothing else.
  */
 export function taskRoleStatements(queueArn: string, cluster: ClusterArnParts, kmsKeyArn?: string): PolicyStatement[] {
     // The worker only receives: SQS calls GenerateDataKey for senders, and only Decrypt for ReceiveMessage.

@@ -194,6 +194,7 @@ export function scheduleExpressionProblem(expression: string): string | undefine
 const MAX_QUEUE_NAME_LENGTH = 80;
 /** What autonaming adds to `${name}-queue`: a dash and seven random characters. */
 const AUTONAME_SUFFIX_LENGTH = 8;
+const MAX_ROLE_NAME_LENGTH = 64;
 /** SQS queue and ECS service names allow only these characters, and both are generated from the worker's name. */
 const WORKER_NAME = /^[A-Za-z0-9_-]+$/;
 
@@ -205,6 +206,21 @@ const WORKER_NAME = /^[A-Za-z0-9_-]+$/;
 function validateWorkerName(name: string, args: BackgroundWorkerArgs, problems: Problems): void {
     if (!WORKER_NAME.test(name)) {
         problems.add("name", `must use only letters, digits, - and _, since it prefixes the SQS queue and ECS service names; got ${describe(name)}`);
+        return;
+    }
+    // IAM role names are at most 64 characters: `${name}-execution-role-1a2b3c4` when the component builds the task,
+    // `${name}-keep-active-role-1a2b3c4` when it keeps the queue active.
+    const scaling = args.scaling ?? {};
+    const keepsQueueActive = scaling.keepQueueActive !== false &&
+        (scaling.minTasks === 0 || (scaling.schedules ?? []).some((schedule) => schedule?.minTasks === 0));
+    const roleSuffix = keepsQueueActive ? "-keep-active-role" : args.container ? "-execution-role" : undefined;
+    const longestForRoles = roleSuffix && MAX_ROLE_NAME_LENGTH - roleSuffix.length - AUTONAME_SUFFIX_LENGTH;
+    if (roleSuffix && longestForRoles && name.length > longestForRoles) {
+        problems.add(
+            "name",
+            `must be at most ${longestForRoles} characters: an IAM role is named ${name}${roleSuffix}-<7 random ` +
+                `characters>, and IAM allows ${MAX_ROLE_NAME_LENGTH}; got ${name.length} characters`,
+        );
         return;
     }
     if (args.existingQueue !== undefined) {
