@@ -1,9 +1,9 @@
 // `npm run plan -- --stack <name> [--json]`: what `pulumi up` would create for a stack, computed offline by running
 // index.ts under Pulumi's runtime mocks. No AWS account, no Pulumi CLI, nothing downloaded.
 import { HarnessError, runStack, StackRun } from "./harness";
-import { RegisteredResource } from "./mocks";
 import { summarize } from "./describe";
-import { renderMonthlyCosts } from "../simulator/cost";
+import { monthlyFleetCost, renderMonthlyCosts } from "../simulator/cost";
+import { WorkerSettings } from "../components/settings";
 import { stackWorkers } from "../simulator/experiment";
 
 interface PlannedResource {
@@ -79,9 +79,10 @@ export async function main(argv: string[]): Promise<number> {
         const options = parseArguments(argv);
         const run = await runStack({ stack: options.stack, preview: options.preview });
         const report = buildReport(run);
+        const workers = stackWorkers(options.stack);
         process.stdout.write(options.json
-            ? `${JSON.stringify(report, null, 2)}\n`
-            : `${renderTree(report)}\n\n${renderMonthlyCosts(stackWorkers(options.stack))}\n`);
+            ? `${JSON.stringify({ ...report, monthlyCosts: monthlyCosts(workers) }, null, 2)}\n`
+            : `${renderTree(report)}\n\n${renderMonthlyCosts(workers)}\n`);
         return 0;
     } catch (error) {
         process.stderr.write(`plan failed: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -89,9 +90,13 @@ export async function main(argv: string[]): Promise<number> {
     }
 }
 
-/** Registered resources for one stack, for other scripts (snapshot) that need them without printing. */
-export async function planResources(stack: string): Promise<RegisteredResource[]> {
-    return (await runStack({ stack })).resources;
+/** Each worker's fleet cost for a month at minTasks and at maxTasks, for `--json`. */
+function monthlyCosts(workers: readonly { name: string; settings: WorkerSettings }[]) {
+    return workers.map(({ name, settings }) => ({
+        worker: name,
+        atMinTasks: monthlyFleetCost(settings, settings.scaling.minTasks),
+        atMaxTasks: monthlyFleetCost(settings, settings.scaling.maxTasks),
+    }));
 }
 
 if (require.main === module) {

@@ -39,6 +39,13 @@ const WORKERS = ["job-worker", "email-worker"] as const;
 
 type PlannedResource = PlanReport["resources"][number];
 
+interface FleetCost {
+    tasks: number;
+    onDemandTasks: number;
+    spotTasks: number;
+    dollars: number;
+}
+
 function planned(report: PlanReport, type: string, name: string): PlannedResource {
     const found = report.resources.filter((resource) => resource.type === type && resource.name === name);
     assert.equal(found.length, 1, `expected one ${type} named ${name} in the ${report.stack} plan; found ${found.length}`);
@@ -122,6 +129,24 @@ describe("npm run plan (offline plan CLI)", () => {
                     const [minTasks, maxTasks] = EXPECTED[stack].tasks[worker];
                     assert.equal(target.inputs.minCapacity, minTasks, `${worker} minCapacity`);
                     assert.equal(target.inputs.maxCapacity, maxTasks, `${worker} maxCapacity`);
+                }
+            });
+
+            it("prices each worker's fleet for a month at minTasks and at maxTasks, split over the capacity providers", () => {
+                const { monthlyCosts } = JSON.parse(runs[stack === "dev" ? "devJson" : "prodJson"].stdout) as {
+                    monthlyCosts: { worker: string; atMinTasks: FleetCost; atMaxTasks: FleetCost }[];
+                };
+                assert.deepEqual(monthlyCosts.map((cost) => cost.worker), ["jobWorker", "emailWorker"]);
+                for (const cost of monthlyCosts) {
+                    assert.equal(cost.atMaxTasks.onDemandTasks + cost.atMaxTasks.spotTasks, cost.atMaxTasks.tasks);
+                    assert.ok(cost.atMaxTasks.dollars > cost.atMinTasks.dollars, `${cost.worker}: more tasks cost more`);
+                }
+                const job = monthlyCosts[0];
+                if (stack === "prod") {
+                    // 1 on-demand base, then weights 1:4 over the other 49: 11 on demand and 39 Spot at 50 tasks.
+                    assert.deepEqual([job.atMinTasks.tasks, job.atMaxTasks.onDemandTasks, job.atMaxTasks.spotTasks], [1, 11, 39]);
+                } else {
+                    assert.deepEqual([job.atMinTasks.dollars, job.atMaxTasks.onDemandTasks], [0, 0], "dev: Spot only, nothing at zero tasks");
                 }
             });
 
