@@ -1,18 +1,9 @@
 // The job queue and its dead-letter queue: encryption, redrive, and one TLS-only policy per queue.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PolicyStatement, policyDocument } from "./iam";
 import { QueueSettings } from "./settings";
 import { WorkerExistingQueue } from "./types";
-
-/** An IAM policy statement as plain data, so tests read it without a provider. */
-export interface PolicyStatement {
-    Sid: string;
-    Effect: "Allow" | "Deny";
-    Principal?: "*" | { [kind: string]: pulumi.Input<string> | pulumi.Input<string>[] };
-    Action: string | string[];
-    Resource: pulumi.Input<string> | pulumi.Input<string>[];
-    Condition?: { [operator: string]: { [key: string]: pulumi.Input<string> | pulumi.Input<string>[] } };
-}
 
 /** Denies every request that does not use TLS (Security Hub SQS-style guardrail, cdk-nag SQS4). */
 export function denyInsecureTransport(queueArn: pulumi.Input<string>): PolicyStatement {
@@ -34,10 +25,7 @@ export function queuePolicyDocument(
     queueArn: pulumi.Input<string>,
     extraStatements: PolicyStatement[] = [],
 ): pulumi.Output<string> {
-    return pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [denyInsecureTransport(queueArn), ...extraStatements],
-    });
+    return pulumi.jsonStringify(policyDocument([denyInsecureTransport(queueArn), ...extraStatements]));
 }
 
 export interface WorkerQueues {

@@ -2,6 +2,7 @@
 // made in the plan; this file only adapts the plan's neutral query form to each consumer's shape.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { policyDocument, serviceAssumeRolePolicy } from "./iam";
 import { PlannedAlarm, PlannedMetric, PlannedQuery, PlannedStepScaling, ScalingPlan } from "./scalingPlan";
 
 /** The real names behind a plan's metric subjects. */
@@ -189,23 +190,15 @@ function createKeepActiveSchedule(inputs: WorkerScalingInputs, scheduleExpressio
     const { name, tags, parent } = inputs;
     const role = new aws.iam.Role(`${name}-keep-active-role`, {
         description: "Lets EventBridge Scheduler read the worker queue's attributes to keep its metrics flowing.",
-        assumeRolePolicy: inputs.account.apply((account) => JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{
-                Effect: "Allow",
-                Principal: { Service: "scheduler.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": account } },
-            }],
-        })),
+        assumeRolePolicy: inputs.account.apply((account) =>
+            serviceAssumeRolePolicy("scheduler.amazonaws.com", { StringEquals: { "aws:SourceAccount": account } })),
         tags,
     }, { parent });
     new aws.iam.RolePolicy(`${name}-keep-active-policy`, {
         role: role.id,
-        policy: pulumi.jsonStringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: "sqs:GetQueueAttributes", Resource: inputs.queueArn }],
-        }),
+        policy: pulumi.jsonStringify(
+            policyDocument([{ Effect: "Allow", Action: "sqs:GetQueueAttributes", Resource: inputs.queueArn }]),
+        ),
     }, { parent });
     new aws.scheduler.Schedule(`${name}-keep-active`, {
         description: "Keeps the worker queue active for CloudWatch so scale-from-zero is not delayed.",

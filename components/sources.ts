@@ -7,7 +7,8 @@
 import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createdQueueEndpoints, createQueues, PolicyStatement, QueueEndpoints } from "./queue";
+import { PolicyStatement } from "./iam";
+import { createdQueueEndpoints, createQueues, QueueEndpoints } from "./queue";
 import { QueueSettings } from "./settings";
 import { SnsFilterPolicyScope, WorkerEventRule, WorkerSources } from "./types";
 

@@ -1,7 +1,7 @@
 // The task side of a worker: log group, the two roles, and the Fargate task definition.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyStatement } from "./queue";
+import { PolicyStatement, policyDocument, serviceAssumeRolePolicy } from "./iam";
 import { ContainerSettings, QueueSettings } from "./settings";
 import { WorkerContainer } from "./types";
 
@@ -28,18 +28,10 @@ export function parseClusterArn(arn: string): ClusterArnParts {
 
 /** A role document letting ECS tasks of this account and region, and nobody else, assume the role. */
 export function ecsTasksAssumeRolePolicy(cluster: ClusterArnParts): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Service: "ecs-tasks.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            // Confused-deputy guard: only ECS acting for this account may assume the role.
-            Condition: {
-                StringEquals: { "aws:SourceAccount": cluster.account },
-                ArnLike: { "aws:SourceArn": `arn:${cluster.partition}:ecs:${cluster.region}:${cluster.account}:*` },
-            },
-        }],
+    // Confused-deputy guard: only ECS acting for this account may assume the role.
+    return serviceAssumeRolePolicy("ecs-tasks.amazonaws.com", {
+        StringEquals: { "aws:SourceAccount": cluster.account },
+        ArnLike: { "aws:SourceArn": `arn:${cluster.partition}:ecs:${cluster.region}:${cluster.account}:*` },
     });
 }
 
@@ -110,10 +102,6 @@ export function executionRoleStatements(logGroupArn: string, secretArns: string[
     return statements;
 }
 
-function policyDocument(statements: PolicyStatement[]): string {
-    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
-}
-
 /** The container's name inside the task definition. */
 export const CONTAINER_NAME = "worker";
 /** The task-scoped volume that stays writable under a read-only root filesystem. */
@@ -160,7 +148,7 @@ export function createTask(inputs: WorkerTaskInputs): WorkerTask {
     const executionPolicy = new aws.iam.RolePolicy(`${name}-execution-policy`, {
         role: executionRole.id,
         policy: pulumi.all([logGroup.arn, secretArns]).apply(([logGroupArn, arns]) =>
-            policyDocument(executionRoleStatements(logGroupArn, arns))),
+            JSON.stringify(policyDocument(executionRoleStatements(logGroupArn, arns)))),
     }, { parent });
 
     const taskRole = new aws.iam.Role(`${name}-task-role`, {
@@ -171,7 +159,7 @@ export function createTask(inputs: WorkerTaskInputs): WorkerTask {
     const taskPolicy = new aws.iam.RolePolicy(`${name}-task-policy`, {
         role: taskRole.id,
         policy: pulumi.all([inputs.queueArn, cluster, inputs.kmsKeyArn]).apply(([queueArn, parts, kmsKeyArn]) =>
-            policyDocument(taskRoleStatements(queueArn, parts, kmsKeyArn))),
+            JSON.stringify(policyDocument(taskRoleStatements(queueArn, parts, kmsKeyArn)))),
     }, { parent });
 
     const environment = pulumi.all([
