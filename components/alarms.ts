@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlannedQueueAlarm } from "./alarmPlan";
+import { BackgroundWorkerArgs } from "./types";
 
 export interface WorkerAlarmsInputs {
     name: string;
@@ -11,7 +12,7 @@ export interface WorkerAlarmsInputs {
     deadLetterQueueName?: pulumi.Input<string>;
     /** Notified on alarm and on recovery, so a page is followed by its all-clear. */
     actionArns: pulumi.Input<string>[];
-    tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined;
+    tags: BackgroundWorkerArgs["tags"];
     parent: pulumi.Resource;
 }
 

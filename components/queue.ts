@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement, policyDocument } from "./iam";
 import { QueueSettings } from "./settings";
-import { WorkerExistingQueue } from "./types";
+import { BackgroundWorkerArgs, WorkerExistingQueue } from "./types";
 
 /** Denies every request that does not use TLS (Security Hub SQS-style guardrail, cdk-nag SQS4). */
 export function denyInsecureTransport(queueArn: pulumi.Input<string>): PolicyStatement {
@@ -64,7 +64,7 @@ function fifoInputs(settings: QueueSettings, contentBasedDeduplication: boolean)
 export function createQueues(
     name: string,
     settings: QueueSettings,
-    tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined,
+    tags: BackgroundWorkerArgs["tags"],
     parent: pulumi.Resource,
     options: QueueOptions = {},
 ): WorkerQueues {

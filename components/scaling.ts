@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceAssumeRolePolicy } from "./iam";
 import { PlannedAlarm, PlannedMetric, PlannedQuery, PlannedStepScaling, ScalingPlan } from "./scalingPlan";
+import { BackgroundWorkerArgs } from "./types";
 
 /** The real names behind a plan's metric subjects. */
 export interface MetricDimensions {
@@ -70,7 +71,7 @@ function createAlarm(
     alarm: PlannedAlarm,
     names: MetricDimensions,
     actions: pulumi.Input<string>[],
-    tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined,
+    tags: BackgroundWorkerArgs["tags"],
     parent: pulumi.Resource,
 ): aws.cloudwatch.MetricAlarm {
     return new aws.cloudwatch.MetricAlarm(name, {
@@ -122,7 +123,7 @@ export interface WorkerScalingInputs {
     account: pulumi.Output<string>;
     /** The cluster's partition (aws, aws-cn, aws-us-gov): Scheduler's universal target ARNs carry it. */
     partition: pulumi.Output<string>;
-    tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined;
+    tags: BackgroundWorkerArgs["tags"];
     parent: pulumi.Resource;
 }
 

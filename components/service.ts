@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CapacityProviderSettings } from "./settings";
+import { BackgroundWorkerArgs } from "./types";
 
 export interface WorkerServiceInputs {
     name: string;
@@ -13,7 +14,7 @@ export interface WorkerServiceInputs {
     capacityProviderStrategy: CapacityProviderSettings[];
     /** The task count at creation only; autoscaling owns it afterwards. */
     initialTasks: number;
-    tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined;
+    tags: BackgroundWorkerArgs["tags"];
     parent: pulumi.Resource;
 }
 

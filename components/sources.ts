@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement } from "./iam";
 import { createdQueueEndpoints, createQueues, QueueEndpoints } from "./queue";
 import { QueueSettings } from "./settings";
-import { SnsFilterPolicyScope, WorkerEventRule, WorkerSources } from "./types";
+import { BackgroundWorkerArgs, SnsFilterPolicyScope, WorkerEventRule, WorkerSources } from "./types";
 
 /** SNS's own default: filter on message attributes. */
 export const DEFAULT_SNS_FILTER_POLICY_SCOPE = SnsFilterPolicyScope.MessageAttributes;
@@ -50,7 +50,7 @@ export function sourcePolicyStatements(
 function createEventRules(
     name: string,
     rules: WorkerEventRule[],
-    tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined,
+    tags: BackgroundWorkerArgs["tags"],
     parent: pulumi.Resource,
 ): aws.cloudwatch.EventRule[] {
     return rules.map((rule) => new aws.cloudwatch.EventRule(`${name}-rule-${rule.name}`, {
@@ -107,7 +107,7 @@ export interface QueuesWithSourcesInputs {
     settings: QueueSettings;
     kmsMasterKeyId?: pulumi.Input<string>;
     sources: WorkerSources;
-    tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined;
+    tags: BackgroundWorkerArgs["tags"];
     parent: pulumi.Resource;
 }
 

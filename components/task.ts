@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement, policyDocument, serviceAssumeRolePolicy } from "./iam";
 import { ContainerSettings, QueueSettings } from "./settings";
-import { WorkerContainer } from "./types";
+import { BackgroundWorkerArgs, WorkerContainer } from "./types";
 
 /** The parts of an ECS cluster ARN the task needs: the region for logs, the account and name for scoping IAM. */
 export interface ClusterArnParts {
@@ -126,7 +126,7 @@ export interface WorkerTaskInputs {
     deadLetterQueueUrl: pulumi.Output<string>;
     /** The customer-managed key encrypting the queue, which the task role may decrypt with. */
     kmsKeyArn?: pulumi.Input<string>;
-    tags: pulumi.Input<{ [key: string]: pulumi.Input<string> }> | undefined;
+    tags: BackgroundWorkerArgs["tags"];
     parent: pulumi.Resource;
 }
 
