@@ -226,6 +226,6 @@ export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSetting
 }
 
 /** True when anything (the floor or a schedule) can bring the service to zero tasks. */
-export function canScaleToZero(minTasks: number, schedules: readonly ScheduleSettings[]): boolean {
+export function canScaleToZero(minTasks: number, schedules: readonly Pick<ScheduleSettings, "minTasks">[]): boolean {
     return minTasks === 0 || schedules.some((schedule) => schedule.minTasks === 0);
 }

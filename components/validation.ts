@@ -4,6 +4,7 @@
 // as the engine prints it for a TypeScript program, tells the user what to change.
 import * as pulumi from "@pulumi/pulumi";
 import {
+    canScaleToZero,
     DEFAULT_CPU_UNITS,
     DEFAULT_DEAD_LETTER_RETENTION_SECONDS,
     DEFAULT_DELAY_SECONDS,
@@ -209,19 +210,22 @@ function validateWorkerName(name: string, args: BackgroundWorkerArgs, problems: 
         return;
     }
     // IAM role names are at most 64 characters: `${name}-execution-role-1a2b3c4` when the component builds the task,
-    // `${name}-keep-active-role-1a2b3c4` when it keeps the queue active.
+    // `${name}-keep-active-role-1a2b3c4` when it keeps the queue active (decided as resolveWorkerSettings and
+    // planScaling decide it: asked for or defaulted, and something can bring the service to zero).
     const scaling = args.scaling ?? {};
     const keepsQueueActive = scaling.keepQueueActive !== false &&
-        (scaling.minTasks === 0 || (scaling.schedules ?? []).some((schedule) => schedule?.minTasks === 0));
+        canScaleToZero(scaling.minTasks ?? DEFAULT_MIN_TASKS, scaling.schedules ?? []);
     const roleSuffix = keepsQueueActive ? "-keep-active-role" : args.container ? "-execution-role" : undefined;
-    const longestForRoles = roleSuffix && MAX_ROLE_NAME_LENGTH - roleSuffix.length - AUTONAME_SUFFIX_LENGTH;
-    if (roleSuffix && longestForRoles && name.length > longestForRoles) {
-        problems.add(
-            "name",
-            `must be at most ${longestForRoles} characters: an IAM role is named ${name}${roleSuffix}-<7 random ` +
-                `characters>, and IAM allows ${MAX_ROLE_NAME_LENGTH}; got ${name.length} characters`,
-        );
-        return;
+    if (roleSuffix !== undefined) {
+        const longestForRoles = MAX_ROLE_NAME_LENGTH - roleSuffix.length - AUTONAME_SUFFIX_LENGTH;
+        if (name.length > longestForRoles) {
+            problems.add(
+                "name",
+                `must be at most ${longestForRoles} characters: an IAM role is named ${name}${roleSuffix}-<7 random ` +
+                    `characters>, and IAM allows ${MAX_ROLE_NAME_LENGTH}; got ${name.length} characters`,
+            );
+            return;
+        }
     }
     if (args.existingQueue !== undefined) {
         return;
