@@ -19,6 +19,16 @@ function dimensionsOf(metric: PlannedMetric, names: MetricDimensions): { [name: 
         : { ClusterName: names.clusterName, ServiceName: names.serviceName };
 }
 
+/** The query's expressions, the same in both shapes; only the one the query returns yields data. */
+function expressionQueries(query: PlannedQuery) {
+    return query.expressions.map((expression) => ({
+        id: expression.id,
+        expression: expression.expression,
+        label: expression.label,
+        returnData: expression.id === query.returnId,
+    }));
+}
+
 /** Target tracking takes dimensions as a `{name, value}` list and no period (it always uses one minute). */
 export function targetTrackingMetrics(query: PlannedQuery, names: MetricDimensions) {
     return [
@@ -34,12 +44,7 @@ export function targetTrackingMetrics(query: PlannedQuery, names: MetricDimensio
                 },
             },
         })),
-        ...query.expressions.map((expression) => ({
-            id: expression.id,
-            expression: expression.expression,
-            label: expression.label,
-            returnData: expression.id === query.returnId,
-        })),
+        ...expressionQueries(query),
     ];
 }
 
@@ -57,12 +62,7 @@ export function alarmMetricQueries(query: PlannedQuery, periodSeconds: number, n
                 stat: metric.stat,
             },
         })),
-        ...query.expressions.map((expression) => ({
-            id: expression.id,
-            expression: expression.expression,
-            label: expression.label,
-            returnData: expression.id === query.returnId,
-        })),
+        ...expressionQueries(query),
     ];
 }
 
