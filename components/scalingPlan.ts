@@ -175,11 +175,22 @@ const RUNNING: PlannedMetric = {
     subject: "service",
 };
 
+/**
+ * The work a backlog counts, as a metric-math term, and the metrics a query needs for it and for the running count:
+ * waiting messages, plus those being processed when `countInFlight`. The backlog and the burst alarm share it, so
+ * they always divide the same work.
+ */
+function workInHand(countInFlight: boolean): { work: string; metrics: PlannedMetric[] } {
+    return countInFlight
+        ? { work: "(visible + inflight)", metrics: [VISIBLE, IN_FLIGHT, RUNNING] }
+        : { work: "visible", metrics: [VISIBLE, RUNNING] };
+}
+
 /** Backlog per task: (visible [+ in flight]) / running. No data at zero tasks: target tracking cannot leave zero. */
 export function backlogQuery(countInFlight: boolean): PlannedQuery {
-    const work = countInFlight ? "(visible + inflight)" : "visible";
+    const { work, metrics } = workInHand(countInFlight);
     return {
-        metrics: countInFlight ? [VISIBLE, IN_FLIGHT, RUNNING] : [VISIBLE, RUNNING],
+        metrics,
         expressions: [{ id: "backlog", expression: `${work} / running`, label: "Backlog per running task" }],
         returnId: "backlog",
     };
@@ -211,9 +222,9 @@ export function wakeUpQuery(): PlannedQuery {
  * tasks is zero anyway).
  */
 export function burstQuery(countInFlight: boolean): PlannedQuery {
-    const work = countInFlight ? "(visible + inflight)" : "visible";
+    const { work, metrics } = workInHand(countInFlight);
     return {
-        metrics: countInFlight ? [VISIBLE, IN_FLIGHT, RUNNING] : [VISIBLE, RUNNING],
+        metrics,
         expressions: [{
             id: "burst",
             expression: `IF(FILL(FILL(running, REPEAT), 0) > 0, ${work} / FILL(running, REPEAT), 0)`,
