@@ -61,6 +61,7 @@ export const RESERVED_ENVIRONMENT_NAMES = [
     "VISIBILITY_TIMEOUT_SECONDS",
     "STOP_TIMEOUT_SECONDS",
 ] as const;
+export type ReservedEnvironmentName = (typeof RESERVED_ENVIRONMENT_NAMES)[number];
 
 export interface QueueSettings {
     visibilityTimeoutSeconds: number;
