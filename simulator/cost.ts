@@ -2,7 +2,7 @@
 // minimum, and the monthly cost of a fleet of a given size split over the capacity providers. Pure, so `npm run plan`
 // and the simulator price the same way.
 import { CapacityProvider, CpuArchitecture } from "../components/types";
-import { ContainerSettings, WorkerSettings } from "../components/settings";
+import { ContainerSettings, DEFAULT_CPU_UNITS, DEFAULT_MEMORY_MIB, WorkerSettings } from "../components/settings";
 import { BILLING_MINIMUM_SECONDS } from "./parameters";
 import { splitTasks } from "./fargate";
 
@@ -27,14 +27,17 @@ export const FARGATE_PRICES: Readonly<Record<CpuArchitecture, Readonly<Record<Ca
 /** AWS prices a month as 730 hours. */
 export const HOURS_PER_MONTH = 730;
 
-/** The task size priced when a worker brings its own task definition (its size is unknown offline). */
-export const UNKNOWN_TASK_SIZE: Pick<ContainerSettings, "cpu" | "memory" | "architecture"> = {
-    cpu: 256,
-    memory: 512,
+export type TaskSize = Pick<ContainerSettings, "cpu" | "memory" | "architecture">;
+
+/**
+ * The task size priced when a worker brings its own task definition (its size is unknown offline): the size the
+ * component gives a container by default.
+ */
+export const UNKNOWN_TASK_SIZE: TaskSize = {
+    cpu: DEFAULT_CPU_UNITS,
+    memory: DEFAULT_MEMORY_MIB,
     architecture: CpuArchitecture.X86_64,
 };
-
-export type TaskSize = Pick<ContainerSettings, "cpu" | "memory" | "architecture">;
 
 /** Dollars per hour one task of this size costs on this provider. */
 export function taskPricePerHour(size: TaskSize, provider: CapacityProvider): number {
@@ -73,7 +76,7 @@ export function describeMonthlyCost(name: string, settings: WorkerSettings): str
         `$${cost.dollars.toFixed(2)} at ${cost.tasks} task${cost.tasks === 1 ? "" : "s"} ` +
         `(${cost.onDemandTasks} on demand, ${cost.spotTasks} Spot)`;
     const size = settings.container ?? UNKNOWN_TASK_SIZE;
-    const sizeNote = settings.container ? "" : " (task definition brought: priced as 256 CPU / 512 MiB)";
+    const sizeNote = settings.container ? "" : ` (task definition brought: priced as ${UNKNOWN_TASK_SIZE.cpu} CPU / ${UNKNOWN_TASK_SIZE.memory} MiB)`;
     return `  ${name}: ${size.cpu} CPU / ${size.memory} MiB ${size.architecture}${sizeNote}: ` +
         `${describe(monthlyFleetCost(settings, settings.scaling.minTasks))} .. ` +
         `${describe(monthlyFleetCost(settings, settings.scaling.maxTasks))} per month`;
