@@ -1,4 +1,5 @@
 // Turns the operational alarm plan (alarmPlan.ts) into CloudWatch alarms on the worker's queues.
+import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlannedQueueAlarm } from "./alarmPlan";
@@ -38,7 +39,7 @@ export function createAlarms(inputs: WorkerAlarmsInputs): aws.cloudwatch.MetricA
             treatMissingData: alarm.treatMissingData,
             alarmActions: actionArns,
             okActions: actionArns,
-            tags,
+            tags: { ...tags, [ALARM_PURPOSE_TAG]: AlarmPurpose.Operational },
         }, { parent });
     });
 }

@@ -1,5 +1,6 @@
 // Turns a scaling plan (scalingPlan.ts) into Application Auto Scaling and CloudWatch resources. Every decision was
 // made in the plan; this file only adapts the plan's neutral query form to each consumer's shape.
+import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceAssumeRolePolicy } from "./iam";
@@ -83,7 +84,7 @@ function createAlarm(
         treatMissingData: alarm.treatMissingData,
         metricQueries: alarmMetricQueries(alarm.query, alarm.periodSeconds, names),
         alarmActions: actions,
-        tags,
+        tags: { ...tags, [ALARM_PURPOSE_TAG]: AlarmPurpose.Scaling },
     }, { parent });
 }
 

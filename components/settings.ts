@@ -8,6 +8,9 @@ import {
     CpuArchitecture,
     WorkerSchedule,
 } from "./types";
+import { DEFAULT_STOP_TIMEOUT_SECONDS, WORKER_ENVIRONMENT_NAMES } from "../contract";
+
+export { DEFAULT_STOP_TIMEOUT_SECONDS };
 
 /** SQS holds a received message this long unless told otherwise: the seed's value, long enough for most jobs. */
 export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 300;
@@ -23,8 +26,6 @@ export const DEFAULT_DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
 
 export const DEFAULT_CPU_UNITS = 256;
 export const DEFAULT_MEMORY_MIB = 512;
-/** Fargate's ceiling; Spot's warning is two minutes, so a worker gets all of it to drain. */
-export const DEFAULT_STOP_TIMEOUT_SECONDS = 120;
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
 /** Security Hub ECS.5: an image that cannot write outside its scratch volume cannot be altered while it runs. */
 export const DEFAULT_READONLY_ROOT_FILESYSTEM = true;
@@ -55,13 +56,7 @@ export const DEFAULT_CAPACITY_PROVIDER_STRATEGY: readonly CapacityProviderSettin
 ];
 
 /** Names the component sets on the container itself; the worker runtime reads them. */
-export const RESERVED_ENVIRONMENT_NAMES = [
-    "QUEUE_URL",
-    "DEAD_LETTER_QUEUE_URL",
-    "VISIBILITY_TIMEOUT_SECONDS",
-    "STOP_TIMEOUT_SECONDS",
-] as const;
-export type ReservedEnvironmentName = (typeof RESERVED_ENVIRONMENT_NAMES)[number];
+export const RESERVED_ENVIRONMENT_NAMES = WORKER_ENVIRONMENT_NAMES;
 
 export interface QueueSettings {
     visibilityTimeoutSeconds: number;

@@ -2,7 +2,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement, policyDocument, serviceAssumeRolePolicy } from "./iam";
-import { ContainerSettings, QueueSettings, ReservedEnvironmentName } from "./settings";
+import { WorkerEnvironment } from "../contract";
+import { ContainerSettings, QueueSettings } from "./settings";
 import { BackgroundWorkerArgs, WorkerContainer } from "./types";
 
 /** The parts of an ECS cluster ARN the task needs: the region for logs, the account and name for scoping IAM. */
@@ -168,11 +169,11 @@ export function createTask(inputs: WorkerTaskInputs): WorkerTask {
         inputs.deadLetterQueueUrl,
     ]).apply(([userEnvironment, queueUrl, deadLetterQueueUrl]) => {
         // Typed by the reserved list, so a variable added here is also refused in container.environment.
-        const componentEnvironment: Record<ReservedEnvironmentName, string> = {
-            QUEUE_URL: queueUrl,
-            DEAD_LETTER_QUEUE_URL: deadLetterQueueUrl,
-            VISIBILITY_TIMEOUT_SECONDS: String(inputs.queueSettings.visibilityTimeoutSeconds),
-            STOP_TIMEOUT_SECONDS: String(settings.stopTimeoutSeconds),
+        const componentEnvironment: Record<WorkerEnvironment, string> = {
+            [WorkerEnvironment.QueueUrl]: queueUrl,
+            [WorkerEnvironment.DeadLetterQueueUrl]: deadLetterQueueUrl,
+            [WorkerEnvironment.VisibilityTimeoutSeconds]: String(inputs.queueSettings.visibilityTimeoutSeconds),
+            [WorkerEnvironment.StopTimeoutSeconds]: String(settings.stopTimeoutSeconds),
         };
         const merged: { [name: string]: string } = { ...userEnvironment, ...componentEnvironment };
         // Sorted, so the JSON (and therefore the task definition) only changes when a value does.

@@ -2,6 +2,7 @@
 // Runs in the constructor before any child exists, so a bad value never leaves half a stack behind. Pure: it returns
 // warnings and throws Pulumi's input errors, whose reason starts with the property path so that the message alone,
 // as the engine prints it for a TypeScript program, tells the user what to change.
+import { MAX_RECEIVE_WAIT_TIME_SECONDS, MAX_STOP_TIMEOUT_SECONDS, MAX_VISIBILITY_TIMEOUT_SECONDS } from "../contract";
 import * as pulumi from "@pulumi/pulumi";
 import {
     canScaleToZero,
@@ -100,15 +101,12 @@ export function describe(value: unknown): string {
     return value === undefined ? "nothing" : JSON.stringify(value) ?? String(value);
 }
 
-const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 const MIN_RETENTION_SECONDS = 60;
 const MAX_RETENTION_SECONDS = 1_209_600;
 const MAX_DELAY_SECONDS = 900;
-const MAX_RECEIVE_WAIT_SECONDS = 20;
 const MIN_MESSAGE_SIZE_BYTES = 1_024;
 const MAX_MESSAGE_SIZE_BYTES = 1_048_576;
 const MAX_RECEIVE_COUNT = 1_000;
-const MAX_FARGATE_STOP_TIMEOUT_SECONDS = 120;
 const MAX_STRATEGY_WEIGHT = 1_000;
 const MAX_STRATEGY_BASE = 100_000;
 /** Application Auto Scaling accepts far more, but an ECS service is capped at 5,000 tasks by default quotas. */
@@ -317,7 +315,7 @@ function validateTaskSource(args: BackgroundWorkerArgs, problems: Problems, warn
         problems.oneOf("container.architecture", container.architecture, Object.values(CpuArchitecture));
     }
     if (container.stopTimeoutSeconds !== undefined) {
-        problems.integer("container.stopTimeoutSeconds", container.stopTimeoutSeconds, 0, MAX_FARGATE_STOP_TIMEOUT_SECONDS, "seconds (Fargate's limit)");
+        problems.integer("container.stopTimeoutSeconds", container.stopTimeoutSeconds, 0, MAX_STOP_TIMEOUT_SECONDS, "seconds (Fargate's limit)");
     }
     if (container.logRetentionDays !== undefined) {
         problems.oneOf("container.logRetentionDays", container.logRetentionDays, LOG_RETENTION_DAYS);
@@ -366,7 +364,7 @@ function validateQueue(args: BackgroundWorkerArgs, problems: Problems, warnings:
     const deadLetterRetention = queue.deadLetterRetentionSeconds ?? DEFAULT_DEAD_LETTER_RETENTION_SECONDS;
     const visibilityValid = problems.integer("queue.visibilityTimeoutSeconds", visibility, 0, MAX_VISIBILITY_TIMEOUT_SECONDS, "seconds (12 hours)");
     const retentionValid = problems.integer("queue.messageRetentionSeconds", retention, MIN_RETENTION_SECONDS, MAX_RETENTION_SECONDS, "seconds (14 days)");
-    problems.integer("queue.receiveWaitTimeSeconds", queue.receiveWaitTimeSeconds ?? DEFAULT_RECEIVE_WAIT_TIME_SECONDS, 0, MAX_RECEIVE_WAIT_SECONDS, "seconds");
+    problems.integer("queue.receiveWaitTimeSeconds", queue.receiveWaitTimeSeconds ?? DEFAULT_RECEIVE_WAIT_TIME_SECONDS, 0, MAX_RECEIVE_WAIT_TIME_SECONDS, "seconds");
     problems.integer("queue.delaySeconds", queue.delaySeconds ?? DEFAULT_DELAY_SECONDS, 0, MAX_DELAY_SECONDS, "seconds");
     if (queue.maxMessageSizeBytes !== undefined) {
         problems.integer("queue.maxMessageSizeBytes", queue.maxMessageSizeBytes, MIN_MESSAGE_SIZE_BYTES, MAX_MESSAGE_SIZE_BYTES, "bytes");

@@ -1,3 +1,4 @@
+import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
 import * as assert from "node:assert/strict";
 import { CapacityProvider } from "../components";
 import { MOCK_VPC_ID } from "../scripts/mocks";
@@ -81,7 +82,15 @@ describe("service: the Fargate service, mostly on Spot", () => {
         const taggable = resources.filter((resource) => resource.custom && !resource.type.includes("Policy") && !resource.type.includes("scheduledAction") && resource.type !== "aws:scheduler/schedule:Schedule");
         assert.ok(taggable.length >= 10);
         for (const resource of taggable) {
-            assert.deepEqual(resource.inputs.tags, { team: "payments" }, `${resource.type} ${resource.name} is tagged`);
+            const { [ALARM_PURPOSE_TAG]: purpose, ...userTags } = resource.inputs.tags as Record<string, string>;
+            assert.deepEqual(userTags, { team: "payments" }, `${resource.type} ${resource.name} is tagged`);
+            if (resource.type === "aws:cloudwatch/metricAlarm:MetricAlarm") {
+                // The wake-up and burst alarms drive scaling; the dead-letter alarm is for people.
+                const expected = resource.name.endsWith("-dlq-not-empty-alarm") ? AlarmPurpose.Operational : AlarmPurpose.Scaling;
+                assert.equal(purpose, expected, `${resource.name} says what it is for`);
+            } else {
+                assert.equal(purpose, undefined, `${resource.type} ${resource.name} carries no alarm-purpose tag`);
+            }
         }
     });
 });

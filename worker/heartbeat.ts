@@ -4,10 +4,8 @@
 // worker while the first is still on it. The heartbeat asks for another full timeout (ChangeMessageVisibility counts
 // from the moment of the call) well before the current one lapses, until SQS's hard limit: a message can be held at
 // most 12 hours after it was received, and SQS rejects any extension past that rather than trimming it.
+import { MAX_VISIBILITY_TIMEOUT_SECONDS as MAX_HOLD_SECONDS } from "../contract";
 import { CancelTimer, Timers } from "./timers";
-
-/** SQS's ceiling on how long a received message can stay hidden, counted from the receive. */
-export const MAX_HOLD_SECONDS = 43_200;
 
 /**
  * Extensions per visibility timeout: three, so a failed call (throttling, a network blip) still leaves one more

@@ -1,18 +1,18 @@
 // What a worker can be told, its defaults, and how options and the container's environment resolve into plain
 // settings. Pure: `resolveWorkerOptions` reads only its arguments, so every default and every error is unit-tested.
 import { MessageAttributeValue, MessageSystemAttributeName, SQSClient } from "@aws-sdk/client-sqs";
-import { MAX_HOLD_SECONDS } from "./heartbeat";
+import {
+    DEFAULT_STOP_TIMEOUT_SECONDS,
+    ECS_AGENT_URI_ENVIRONMENT_NAME,
+    MAX_RECEIVE_WAIT_TIME_SECONDS,
+    MAX_STOP_TIMEOUT_SECONDS,
+    MAX_VISIBILITY_TIMEOUT_SECONDS as MAX_HOLD_SECONDS,
+    WorkerEnvironment,
+} from "../contract";
 import { Log, jsonLinesToStdout } from "./log";
 import { MAX_PROTECTION_MINUTES, MIN_PROTECTION_MINUTES } from "./protection";
 import { Timers, systemTimers } from "./timers";
 
-/** Environment variables the BackgroundWorker component sets on the container, and the one ECS sets. */
-enum WorkerEnvironment {
-    QueueUrl = "QUEUE_URL",
-    VisibilityTimeoutSeconds = "VISIBILITY_TIMEOUT_SECONDS",
-    StopTimeoutSeconds = "STOP_TIMEOUT_SECONDS",
-    EcsAgentUri = "ECS_AGENT_URI",
-}
 
 const DEFAULT_CONCURRENCY = 1;
 /** SQS's longest poll: fewest empty receives, and a message still arrives the moment it is sent. */
@@ -22,17 +22,11 @@ const DEFAULT_RETRY_BASE_SECONDS = 5;
 const DEFAULT_RETRY_MAX_SECONDS = 900;
 /** Renewed every 7.5 minutes while busy; a crashed worker blocks scale-in for at most this long. */
 const DEFAULT_PROTECTION_MINUTES = 15;
-/** The container's stopTimeout when the component has not said (its own default, Fargate's maximum). */
-const DEFAULT_STOP_TIMEOUT_SECONDS = 120;
 /** Time left after the deadline to release messages and protection before ECS sends SIGKILL. */
 const DEFAULT_SHUTDOWN_MARGIN_SECONDS = 10;
 
 /** One process runs this many handlers at most; more work wants more tasks, which is what the scaling is for. */
 const MAX_CONCURRENCY = 1_000;
-/** SQS's limit on long polling. */
-const MAX_WAIT_TIME_SECONDS = 20;
-/** Fargate's limit on a container's stopTimeout. */
-const MAX_STOP_TIMEOUT_SECONDS = 120;
 
 /** A received message, as a handler sees it. */
 export interface WorkerMessage {
@@ -192,7 +186,7 @@ export function resolveWorkerOptions(options: WorkerOptions, environment: Enviro
         problems.push(`retryMaxSeconds (${retryMaxSeconds}) must be at least retryBaseSeconds (${retryBaseSeconds})`);
     }
 
-    const ecsAgentUri = options.ecsAgentUri ?? environment[WorkerEnvironment.EcsAgentUri]?.trim();
+    const ecsAgentUri = options.ecsAgentUri ?? environment[ECS_AGENT_URI_ENVIRONMENT_NAME]?.trim();
     const protectionWanted = options.taskProtection ?? Boolean(ecsAgentUri);
     const protectionMinutes = integer(
         "protectionMinutes",
@@ -202,7 +196,7 @@ export function resolveWorkerOptions(options: WorkerOptions, environment: Enviro
     );
     if (protectionWanted && !ecsAgentUri) {
         problems.push(
-            `taskProtection is on but there is no ECS agent to ask: ${WorkerEnvironment.EcsAgentUri} is not set ` +
+            `taskProtection is on but there is no ECS agent to ask: ${ECS_AGENT_URI_ENVIRONMENT_NAME} is not set ` +
                 "(ECS sets it in every task); pass ecsAgentUri, or set taskProtection to false outside ECS",
         );
     }
@@ -211,7 +205,7 @@ export function resolveWorkerOptions(options: WorkerOptions, environment: Enviro
         handler: options.handler,
         queueUrl: queueUrl ?? "",
         concurrency: integer("concurrency", options.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
-        waitTimeSeconds: integer("waitTimeSeconds", options.waitTimeSeconds ?? DEFAULT_WAIT_TIME_SECONDS, 0, MAX_WAIT_TIME_SECONDS),
+        waitTimeSeconds: integer("waitTimeSeconds", options.waitTimeSeconds ?? DEFAULT_WAIT_TIME_SECONDS, 0, MAX_RECEIVE_WAIT_TIME_SECONDS),
         visibilityTimeoutSeconds,
         retryBaseSeconds,
         retryMaxSeconds,

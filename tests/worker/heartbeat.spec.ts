@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { MAX_HOLD_SECONDS, startHeartbeat } from "../../worker/heartbeat";
+import { MAX_VISIBILITY_TIMEOUT_SECONDS as MAX_HOLD_SECONDS } from "../../contract";
+import { startHeartbeat } from "../../worker/heartbeat";
 import { ManualTimers } from "./support/timers";
 
 interface Extension {
