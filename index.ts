@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorker, WorkerCluster, WorkerSources } from "./components";
+import { BackgroundWorker, WorkerCluster, WorkerSources } from "@background-worker/pulumi";
 import { CONFIG_NAMESPACE, parseConfigValue, readStackConfig, StackConfigError, WorkerConfig, workerArgs } from "./stack/config";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);

@@ -9,7 +9,7 @@ import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/
 import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
-export const SCHEMA_PATH = path.join(REPO_ROOT, "schema.json");
+export const SCHEMA_PATH = path.join(REPO_ROOT, "components", "schema.json");
 
 /**
  * The provider the plugin host would start for this directory: named after package.json's `name` (its npm scope, if
