@@ -1,7 +1,7 @@
 // A minimal worker for the BackgroundWorker component: the code inside the container image the component runs.
 // The runtime reads what it needs from the environment the component and ECS set (QUEUE_URL,
 // VISIBILITY_TIMEOUT_SECONDS, STOP_TIMEOUT_SECONDS, ECS_AGENT_URI), so all that is left to write is the job.
-import { runWorker } from "../../worker";
+import { runWorker } from "@background-worker/runtime";
 
 /** What the producer sends: render a report of `pages` pages. */
 interface RenderReportJob {
