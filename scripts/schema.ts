@@ -30,8 +30,8 @@ function createProvider(): ComponentProvider {
 let provider: ComponentProvider | undefined;
 
 /**
- * The package's component provider. One per process: inferring the schema builds a TypeScript program over the whole
- * tsconfig (about 3 s), and the provider caches it, so the schema and construct tests pay for it once.
+ * The package's component provider. One per process: inferring the schema builds a TypeScript program from
+ * tsconfig.json (the component's files), and the provider caches it, so the schema and construct tests pay for it once.
  */
 export function componentProvider(): ComponentProvider {
     provider ??= createProvider();

@@ -222,7 +222,7 @@ describe("schema", () => {
     }
 
     before(async function () {
-        // Inferring builds a TypeScript program over the whole tsconfig; reading the declarations builds a smaller one.
+        // Inferring and reading the declarations each build a TypeScript program over the component.
         this.timeout(60_000);
         schema = await inferSchema();
         declared = readDeclared();
