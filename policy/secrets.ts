@@ -42,6 +42,7 @@ const SETTING_FORMATS: RegExp[] = [
     /^(alias|secret|ssm|parameter)[:/]/i, // or a KMS alias, a secret or parameter name with its kind
     /^[a-z][a-z0-9+.-]*:\/\/\S+$/i, // or a URL (one with a password in it is a token format above)
     /^\/[A-Za-z0-9_.\-/]+$/, // or a path: /run/secrets/db, /prod/db/password
+    /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/, // or a secret's name in Secrets Manager: prod/db
 ];
 
 /** A value that reads as an identifier: camelCase or separated lower-case words, or one short word (userId, user_id). */

@@ -71,7 +71,7 @@ export const sqsHasDeadLetterQueue: StackValidationPolicy = {
         "(or one listed in `externalDeadLetterQueueArns`) of the same type, with a maxReceiveCount of 1 to 1,000. " +
         "Without one, a message that always fails is retried until it expires, blocking a worker each time and then " +
         "vanishing without a trace. A queue counts as a dead-letter queue only when a redrive policy names it, or its " +
-        "redrive allow policy names source queues outside the stack; an `allowAll` redrive allow policy alone does not.",
+        "redrive allow policy names its source queues (`byQueue`); an `allowAll` redrive allow policy alone does not.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
@@ -115,21 +115,23 @@ function openWhileUnknown(references: QueueReference[]): void {
     }
 }
 
-/**
- * Whether `queue` is a real dead-letter queue: a redrive policy in the stack names it, or its redrive allow policy
- * lets named source queues outside the stack use it. Open while a redrive target is not known yet.
- */
-export function isDeadLetterQueue(graph: QueueGraph, queue: Queue): boolean {
+/** Whether a redrive policy in the stack names `queue` as its dead-letter queue; open while a redrive target is unknown. */
+function isRedriveTarget(graph: QueueGraph, queue: Queue): boolean {
     if (graph.redrives.some((link) => link.target === queue && link.source !== queue)) {
         return true;
     }
     openWhileUnknown(graph.redrives.map((link) => link.target));
-    const inStack = new Set(graph.queues.map((candidate) => candidate.arn).filter((arn): arn is string => typeof arn === "string"));
-    return graph.redriveAllows.some(
-        (allow) =>
-            allow.queue === queue &&
-            need(allow.permission) === "byQueue" &&
-            need(allow.sourceQueueArns).some((arn) => !inStack.has(arn)),
+    return false;
+}
+
+/**
+ * Whether `queue` is a dead-letter queue: a redrive policy in the stack names it, or its redrive allow policy names
+ * the source queues that may use it (`byQueue`, for sources in other stacks). An `allowAll` redrive allow policy
+ * alone does not make a queue a dead-letter queue: any queue could declare it to escape the check.
+ */
+export function isDeadLetterQueue(graph: QueueGraph, queue: Queue): boolean {
+    return isRedriveTarget(graph, queue) || graph.redriveAllows.some(
+        (allow) => allow.queue === queue && need(allow.permission) === "byQueue" && need(allow.sourceQueueArns).length > 0,
     );
 }
 
@@ -359,7 +361,7 @@ export const sqsNoPublicAccess: StackValidationPolicy = {
                 return;
             }
             const queue = need(allow.queue);
-            if (queue && !isDeadLetterQueue(graph, queue)) {
+            if (queue && !isRedriveTarget(graph, queue)) {
                 reportViolation(
                     `Queue ${queueLabel(queue)} lets any queue of the account use it as a dead-letter queue ` +
                         "(redriveAllowPolicy allowAll), but no redrive policy names it: it is not a dead-letter queue.",

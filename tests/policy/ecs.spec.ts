@@ -104,7 +104,7 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
     for (const name of ["DB_PASSWORD", "dbPassword", "STRIPE_SECRET", "GITHUB_TOKEN", "API_KEY", "apiKey", "SENDGRID_APIKEY", "SIGNING_PRIVATE_KEY", "SMTP_CREDENTIALS"]) {
         it(`fails the secret-looking name ${name} with a literal value`, async () => {
             const [message] = await violations(ecsTaskNoPlaintextSecrets, [withEnvironment({ name, value: "hunter2hunter2" })]);
-            assert.equal(message, `task: Container worker: environment variable ${name} has a secret-looking name and a literal value.`);
+            assert.equal(message, `task: Container worker: environment variable ${name} has a secret-sounding name and a literal value that is not a setting.`);
         });
     }
 
@@ -125,12 +125,12 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
             { name: "TOKEN_URL", value: "https://auth.example.com/oauth/token" },
             { name: "SECRET_NAME", value: "prod/db" },
             { name: "API_KEY", value: "" },
-            { name: "TOKEN_BUCKET", value: "64" },
+            { name: "TOKEN_BUCKET", value: "orders-bucket" },
         );
         const config = { "ecs-task-no-plaintext-secrets": { allowedNames: ["TOKEN_BUCKET"] } };
         assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task], { config }), []);
         assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task]), [
-            "task: Container worker: environment variable TOKEN_BUCKET has a secret-looking name and a literal value.",
+            "task: Container worker: environment variable TOKEN_BUCKET has a secret-sounding name and a literal value that is not a setting.",
         ]);
     });
 });

@@ -26,10 +26,13 @@ describe("policy sqs-encrypted", () => {
         assert.deepEqual(await violations(sqsEncrypted, [queue("orders", { kmsMasterKeyId: "alias/orders" })]), []);
     });
 
-    it("fails a queue that sets no encryption and leaves it to the account default", async () => {
-        assert.deepEqual(await violations(sqsEncrypted, [queue("orders")]), [
-            "orders: The queue sets neither sqsManagedSseEnabled nor kmsMasterKeyId, so its encryption at rest is left to the account default.",
-        ]);
+    it("passes a queue that sets neither option, which SQS encrypts with SSE-SQS by default, unless told to require the choice", async () => {
+        assert.deepEqual(await violations(sqsEncrypted, [queue("orders")]), []);
+        const config = { "sqs-encrypted": { requireExplicitEncryption: true } };
+        const [message, ...rest] = await violations(sqsEncrypted, [queue("orders")], { config });
+        assert.deepEqual(rest, []);
+        assert.match(message, /^orders: The queue sets neither sqsManagedSseEnabled nor kmsMasterKeyId\. SQS encrypts a queue created since October 2022 with SSE-SQS by default/);
+        assert.doesNotMatch(message, /account default/);
     });
 
     it("fails a queue that turns SSE-SQS off", async () => {
@@ -37,10 +40,15 @@ describe("policy sqs-encrypted", () => {
         assert.match(message, /turns SSE-SQS off/);
     });
 
-    it("cannot decide in preview when the KMS key is created in the same stack", async () => {
-        const orders = queue("orders", { kmsMasterKeyId: undefined });
+    it("decides in preview that a queue whose KMS key is created in the same stack is encrypted: the key is set", async () => {
+        const orders = queue("orders", { kmsMasterKeyId: undefined, sqsManagedSseEnabled: false });
         assert.deepEqual(await violations(sqsEncrypted, [orders], { preview: true }), []);
-        assert.deepEqual(await undecided(sqsEncrypted, [orders]), ["orders: the value at orders.inputs.kmsMasterKeyId is not known until `pulumi up`"]);
+        assert.deepEqual(await undecided(sqsEncrypted, [orders]), []);
+    });
+
+    it("leaves open in preview only a queue whose sqsManagedSseEnabled itself is unknown", async () => {
+        const orders = queue("orders", { sqsManagedSseEnabled: undefined });
+        assert.deepEqual(await undecided(sqsEncrypted, [orders]), ["orders: the value at orders.inputs.sqsManagedSseEnabled is not known until `pulumi up`"]);
     });
 });
 
@@ -98,11 +106,18 @@ describe("policy sqs-has-dead-letter-queue", () => {
         assert.deepEqual(found.map((line) => line.split(":")[0]), ["orders"]);
     });
 
-    it("treats a queue with a redrive allow policy as a dead-letter queue, unless it denies all sources", async () => {
-        const shared = queue("shared-dlq", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
+    it("treats a queue whose redrive allow policy names its sources as a dead-letter queue, but not allowAll or denyAll alone", async () => {
+        const shared = queue("shared-dlq", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("other-stack-queue")] }) });
+        const open = queue("open", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
         const closed = queue("closed", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "denyAll" }) });
-        const found = await violations(sqsHasDeadLetterQueue, [shared, closed]);
-        assert.deepEqual(found.map((line) => line.split(":")[0]), ["closed"]);
+        const found = await violations(sqsHasDeadLetterQueue, [shared, open, closed]);
+        assert.deepEqual(found.map((line) => line.split(":")[0]), ["open", "closed"]);
+    });
+
+    it("counts a queue as a dead-letter queue once a redrive policy names it, whatever its redrive allow policy says", async () => {
+        const deadLetterQueue = queue("orders-dlq", { redriveAllowPolicy: { redrivePermission: "allowAll" } });
+        const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, [deadLetterQueue, orders]), []);
     });
 
     it("fails a FIFO queue that redrives to a standard queue", async () => {
@@ -124,11 +139,25 @@ describe("policy sqs-has-dead-letter-queue", () => {
         assert.match(found[2], /^broken: .*is not valid JSON/);
     });
 
-    it("cannot decide in preview, when new queues have no ARN or URL yet", async () => {
+    it("in preview of new queues, follows the redrive through what it was built from and leaves open only its maxReceiveCount", async () => {
         const queues = planned(componentQueues("job-worker"));
         assert.deepEqual(await violations(sqsHasDeadLetterQueue, queues, { preview: true }), []);
-        const [message] = await undecided(sqsHasDeadLetterQueue, queues);
-        assert.match(message, /^stack: the value at job-worker-dlq\.outputs\.arn is not known until `pulumi up`/);
+        assert.deepEqual(await undecided(sqsHasDeadLetterQueue, queues), [
+            "stack: the value at job-worker-redrive.outputs.redrivePolicy is not known until `pulumi up`",
+        ]);
+    });
+
+    it("in preview, fails a new queue without a dead-letter queue although the rest of the stack is not known yet", async () => {
+        const queues = planned([...componentQueues("job-worker"), queue("orders", { sqsManagedSseEnabled: true })]);
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, queues, { preview: true }), [
+            "orders: Queue orders has no redrive policy, and no redrive policy in the stack names it as a dead-letter queue: a message that keeps failing is retried until it expires.",
+        ]);
+    });
+
+    it("in preview without property dependencies, leaves a queue open rather than failing it on a redrive it cannot place", async () => {
+        const queues = planned(componentQueues("job-worker")).map((item) => ({ ...item, options: { ...item.options, propertyDependencies: {} } }));
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, queues, { preview: true }), []);
+        assert.equal((await undecided(sqsHasDeadLetterQueue, queues)).length, 1);
     });
 });
 
