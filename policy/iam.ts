@@ -82,7 +82,7 @@ function roleDocuments(role: PolicyResource, resources: PolicyResource[]): (Role
         if (inStack) {
             documents.push({ source: `policy ${inStack.name}`, document: attempt(() => inStack.props.policy) });
         } else if (BROAD_MANAGED_POLICY.test(arn)) {
-            documents.push({ source: `managed policy ${arn}`, document: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } });
+            documents.push({ source: `managed policy ${arn}`, document: { Statement: [{ Sid: "AwsManagedBroadAccess", Effect: "Allow", Action: "*", Resource: "*" }] } });
         }
     }
     return documents;

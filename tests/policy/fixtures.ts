@@ -4,6 +4,9 @@
 // objects instead of JSON, top-level resources). Outputs are realistic and distinct per resource, as the shared mocks
 // make them, so a link to the wrong queue resolves to the wrong ARN.
 import { Policies } from "@pulumi/policy";
+import { BackgroundWorker, BackgroundWorkerArgs } from "../../components";
+import { recordResources } from "../../scripts/mocks";
+import { minimalArgs } from "../support/worker";
 import { Evaluation, evaluatePolicies, EvaluateOptions, Finding, StackResource } from "../../policy/offline";
 
 export const ACCOUNT = "123456789012";
@@ -202,4 +205,12 @@ function label(findings: Finding[], resources: StackResource[]): string[] {
         const subject = resources.find((candidate) => candidate.urn === finding.urn)?.name ?? "stack";
         return `${subject}: ${finding.message}`;
     });
+}
+
+/**
+ * What the BackgroundWorker component registers for `overrides` on top of the smallest valid worker, under the shared
+ * mocks: the component-built case of every policy. In preview, outputs are unknown as in `pulumi preview`.
+ */
+export function componentStack(overrides: Partial<BackgroundWorkerArgs> = {}, preview = false): Promise<StackResource[]> {
+    return recordResources(() => new BackgroundWorker("jobs", minimalArgs(overrides)), { preview });
 }

@@ -1,8 +1,10 @@
 import * as assert from "node:assert/strict";
-import { sqsDlqRetentionCoversSource, sqsEncrypted, sqsHasDeadLetterQueue, sqsTlsOnly } from "../../policy/sqs";
+import { sqsDlqRetentionCoversSource, sqsEncrypted, sqsHasDeadLetterQueue, sqsNoPublicAccess, sqsTlsOnly } from "../../policy/sqs";
 import {
+    ACCOUNT,
     arnOf,
     componentQueues,
+    componentStack,
     planned,
     policyDocument,
     queue,
@@ -265,5 +267,81 @@ describe("policy sqs-dlq-retention-covers-source", () => {
         const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
         const [message] = await violations(sqsDlqRetentionCoversSource, [deadLetterQueue, orders]);
         assert.match(message, /less than its source orders \(345600 s\)/);
+    });
+});
+
+describe("policy sqs-no-public-access", function () {
+    this.timeout(30_000);
+    const SNS_TOPIC = "arn:aws:sns:eu-west-1:210987654321:orders";
+    const sendFromTopic = (condition: Record<string, unknown> | undefined, principal: unknown = "*") => ({
+        Sid: "SendFromTopic",
+        Effect: "Allow",
+        Principal: principal,
+        Action: "sqs:SendMessage",
+        Resource: queueArn("orders"),
+        ...(condition ? { Condition: condition } : {}),
+    });
+    const ordersWith = (...statements: Record<string, unknown>[]) =>
+        queue("orders", { policy: JSON.stringify(policyDocument(tlsDenyStatement(queueArn("orders")), ...statements)) });
+
+    it("passes what the component builds, a topic feeding the queue included (service principal scoped by aws:SourceArn)", async () => {
+        const resources = await componentStack({ sources: { snsTopicArns: [SNS_TOPIC] } });
+        assert.deepEqual(await violations(sqsNoPublicAccess, resources), []);
+    });
+
+    it("fails the TLS deny next to Allow Principal * sqs:*, which every other queue policy check passes", async () => {
+        const found = await violations(sqsNoPublicAccess, [ordersWith({ Sid: "Everyone", Effect: "Allow", Principal: "*", Action: "sqs:*", Resource: queueArn("orders") })]);
+        assert.deepEqual(found, [
+            'orders: The queue policy of orders: statement Everyone allows Principal "*" with no condition naming the caller\'s account, organisation, source ARN or VPC.',
+        ]);
+        assert.deepEqual(await violations(sqsTlsOnly, [ordersWith({ Effect: "Allow", Principal: "*", Action: "sqs:*", Resource: queueArn("orders") })]), []);
+    });
+
+    const cases: [string, Record<string, unknown>, boolean][] = [
+        ["Principal * scoped by aws:SourceArn", sendFromTopic({ ArnEquals: { "aws:SourceArn": SNS_TOPIC } }), false],
+        ["Principal * scoped by aws:PrincipalOrgID", sendFromTopic({ StringEquals: { "aws:PrincipalOrgID": "o-abc123" } }), false],
+        ["Principal { AWS: * } scoped by aws:SourceAccount", sendFromTopic({ StringEquals: { "aws:SourceAccount": ACCOUNT } }, { AWS: "*" }), false],
+        ["an account principal with one action", sendFromTopic(undefined, { AWS: `arn:aws:iam::${ACCOUNT}:root` }), false],
+        ["Principal * without a condition", sendFromTopic(undefined), true],
+        ["Principal { AWS: [*] } without a condition", sendFromTopic(undefined, { AWS: ["*"] }), true],
+        ["Principal * under a wildcard aws:SourceArn", sendFromTopic({ ArnLike: { "aws:SourceArn": "arn:aws:sns:eu-west-1:*:orders" } }), true],
+        ["Principal * under a negated condition", sendFromTopic({ StringNotEquals: { "aws:SourceAccount": ACCOUNT } }), true],
+        ["Principal * under an IfExists condition", sendFromTopic({ StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } }), true],
+        ["Principal * under a condition that names no caller", sendFromTopic({ Bool: { "aws:SecureTransport": "true" } }), true],
+        ["an account principal with sqs:*", { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sqs:*", Resource: queueArn("orders") }, true],
+        ["NotPrincipal", { Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sqs:SendMessage", Resource: queueArn("orders") }, true],
+    ];
+    for (const [what, statement, fails] of cases) {
+        it(`${fails ? "fails" : "passes"} a hand-built queue policy with ${what}`, async () => {
+            const found = await violations(sqsNoPublicAccess, [ordersWith(statement)]);
+            assert.equal(found.length, fails ? 1 : 0, found.join("\n"));
+        });
+    }
+
+    it("fails an allowAll redrive allow policy on a queue no redrive names, and passes it on a real dead-letter queue", async () => {
+        const deadLetterQueue = queue("orders-dlq", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
+        const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
+        const lonely = queue("lonely", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
+        assert.deepEqual(await violations(sqsNoPublicAccess, [deadLetterQueue, orders, lonely]), [
+            "lonely: Queue lonely lets any queue of the account use it as a dead-letter queue (redriveAllowPolicy allowAll), but no redrive policy names it: it is not a dead-letter queue.",
+        ]);
+    });
+
+    it("judges a QueuePolicy resource the same way, reporting it on the queue it is attached to", async () => {
+        const orders = queue("orders");
+        const policy = resource("aws:sqs/queuePolicy:QueuePolicy", "orders-policy", {
+            queueUrl: urlOf(orders),
+            policy: policyDocument({ Effect: "Allow", Principal: "*", Action: ["sqs:SendMessage"], Resource: arnOf(orders) }),
+        });
+        const [message, ...rest] = await violations(sqsNoPublicAccess, [orders, policy]);
+        assert.deepEqual(rest, []);
+        assert.match(message, /^orders: The queue policy of orders: statement allows Principal "\*"/);
+    });
+
+    it("in preview, decides the policies it can read and leaves open only the ones whose document is unknown", async () => {
+        const known = queue("public", { policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "sqs:ReceiveMessage" }) });
+        const queues = planned([...componentQueues("job-worker"), known]);
+        assert.deepEqual((await violations(sqsNoPublicAccess, queues, { preview: true })).map((line) => line.split(":")[0]), ["public"]);
+        assert.equal((await undecided(sqsNoPublicAccess, queues)).length, 1);
     });
 });
