@@ -176,8 +176,8 @@ export function planned(resources: StackResource[]): StackResource[] {
     };
     return resources.map((item) => {
         const inputs = plan(item.inputs) as Props;
-        const propertyDependencies = Object.fromEntries(
-            Object.entries(item.inputs).map(([key, value]) => [key, builtFrom(item, value)]).filter(([, urns]) => urns.length > 0),
+        const propertyDependencies: Record<string, string[]> = Object.fromEntries(
+            Object.entries(item.inputs).map(([key, value]): [string, string[]] => [key, builtFrom(item, value)]).filter(([, urns]) => urns.length > 0),
         );
         const dependsOn = [...new Set(Object.values(propertyDependencies).flat())];
         return { ...item, inputs, outputs: { ...inputs }, options: { ...item.options, dependsOn, propertyDependencies } };
