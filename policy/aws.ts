@@ -165,12 +165,6 @@ export function readRedrive(value: unknown): Redrive | undefined {
     };
 }
 
-/** The `redrivePermission` of a redrive allow policy (`allowAll`, `denyAll` or `byQueue`), if it has one. */
-export function readRedrivePermission(value: unknown): string | undefined {
-    const document = readDocument(value);
-    return document.kind === "present" && isRecord(document.value) ? stringOf(document.value.redrivePermission) : undefined;
-}
-
 /** The statements of an IAM policy document (a JSON string or an object; `Statement` one item or a list). */
 export function readStatements(value: unknown): Props[] | undefined {
     const document = readDocument(value);

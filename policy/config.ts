@@ -8,7 +8,7 @@ import { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
 type SettingSchema = PolicyConfigSchema["properties"][string];
 
 /** The enforcement levels @pulumi/policy accepts, spelt as it spells them (lower case). */
-export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
 /** The key of a pack configuration that sets the level of every policy at once. */
 export const ALL_POLICIES = "all";

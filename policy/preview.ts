@@ -5,7 +5,7 @@
 // violation already visible is reported, and only the open part is handed back to the engine as unknown.
 
 /** The engine does not export its UnknownValueError class, so it is recognised by name (the offline evaluator's too). */
-export function isUnknownValueError(error: unknown): error is Error {
+function isUnknownValueError(error: unknown): error is Error {
     return error instanceof Error && error.constructor.name === "UnknownValueError";
 }
 

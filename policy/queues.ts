@@ -55,7 +55,7 @@ export interface QueuePolicyLink {
 }
 
 /** A redrive allow policy: which source queues may use `queue` as their dead-letter queue. */
-export interface RedriveAllowLink {
+interface RedriveAllowLink {
     declaredBy: PolicyResource;
     queue: QueueReference;
     /** `allowAll`, `denyAll` or `byQueue`. */

@@ -42,7 +42,7 @@ const VALUE_FLAGS = ["--stack", "--program", "--policy-config", "--accept-uninsp
 const SWITCHES = ["--preview", "--fail-on-undecided", "--json"];
 
 /** Parses the arguments strictly: an unknown flag, a flag without its value or a stray word is an error. */
-export function parseArguments(argv: string[]): Options {
+function parseArguments(argv: string[]): Options {
     const values = new Map<string, string[]>();
     const switches = new Set<string>();
     for (let index = 0; index < argv.length; index++) {
