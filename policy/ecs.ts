@@ -47,7 +47,8 @@ export const ecsServiceNoPublicIp: ResourceValidationPolicy = {
             return;
         }
         const network: unknown = args.props.networkConfiguration;
-        if (isRecord(network) && isTrue(network.assignPublicIp)) {
+        // Boolean in the Pulumi provider; "ENABLED" in the shape CloudFormation and the ECS API use.
+        if (isRecord(network) && (isTrue(network.assignPublicIp) || String(network.assignPublicIp).toUpperCase() === "ENABLED")) {
             reportViolation("The service assigns public IP addresses to its tasks (networkConfiguration.assignPublicIp: true).");
         }
     },
@@ -257,7 +258,8 @@ export const ecsNoPublicIpAnywhere: ResourceValidationPolicy = {
             value = isRecord(value) ? value[key] : undefined;
         }
         const network = value;
-        if (isRecord(network) && isTrue(network.assignPublicIp)) {
+        // Boolean in the Pulumi provider; "ENABLED" in the shape CloudFormation and the ECS API use.
+        if (isRecord(network) && (isTrue(network.assignPublicIp) || String(network.assignPublicIp).toUpperCase() === "ENABLED")) {
             reportViolation(`${where.what} assigns public IP addresses to the tasks it starts (${where.path.join(".")}.assignPublicIp: true).`);
         }
     },

@@ -115,7 +115,8 @@ function wildcardProblem(statement: Props, allowedOnAnyResource: string[]): stri
     if (statement.NotAction !== undefined) {
         return "allows every action but its NotAction";
     }
-    const wildActions = actions.filter((action) => action === "*" || /^[a-z0-9-]+:\*$/i.test(action));
+    // `*`, `sqs:*`, and a wildcard in the service part (`*:Get*`), which matches every service.
+    const wildActions = actions.filter((action) => action === "*" || /:\*$/.test(action) || /^[^:]*\*[^:]*:/.test(action));
     if (wildActions.length > 0) {
         return `allows every action of a service (${wildActions.join(", ")})`;
     }

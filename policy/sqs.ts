@@ -256,9 +256,12 @@ function grantsEverySqsAction(action: unknown): boolean {
     return listOf(action).some((item) => ["*", "sqs:*"].includes(String(item).toLowerCase()));
 }
 
-/** Principal `*` or `{ AWS: "*" }` (or any AWS principal with a wildcard in it, such as `arn:aws:iam::*:root`). */
+/**
+ * Principal `*`, or a principal of any kind (`AWS`, `Service`, `Federated`) with a wildcard in it: `{ AWS: "*" }`,
+ * `arn:aws:iam::*:root`.
+ */
 function isEveryone(principal: unknown): boolean {
-    return principal === "*" || (isRecord(principal) && listOf(principal.AWS).some((item) => String(item).includes("*")));
+    return principal === "*" || (isRecord(principal) && Object.values(principal).some((value) => listOf(value).some((item) => String(item).includes("*"))));
 }
 
 /** `Bool` (or `BoolIfExists`) `aws:SecureTransport` = false. IAM treats operator and key names case-insensitively. */

@@ -124,6 +124,14 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
         });
     }
 
+    it("in preview, reports the variables it can read and leaves open only one whose value is unknown", async () => {
+        const task = taskDefinition("task", [container({ environment: [{ name: "QUEUE_URL", value: undefined }, { name: "DB_PASS", value: "hunter2" }] })], {}, { asObjects: true });
+        assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task], { preview: true }), [
+            "task: Container worker: environment variable DB_PASS has a secret-sounding name and a literal value that is not a setting.",
+        ]);
+        assert.equal((await undecided(ecsTaskNoPlaintextSecrets, [task])).length, 1);
+    });
+
     it("passes references to secrets, settings about them, empty values and names listed in allowedNames", async () => {
         const task = withEnvironment(
             { name: "DB_SECRET_ARN", value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" },
@@ -236,6 +244,10 @@ describe("policy ecs-no-public-ip-anywhere", () => {
             "nightly: The EventBridge target assigns public IP addresses to the tasks it starts (ecsTarget.networkConfiguration.assignPublicIp: true).",
             "hourly: The EventBridge Scheduler schedule assigns public IP addresses to the tasks it starts (target.ecsParameters.networkConfiguration.assignPublicIp: true).",
         ]);
+    });
+
+    it("reads the ENABLED spelling of the ECS API as well as a boolean", async () => {
+        assert.equal((await violations(ecsNoPublicIpAnywhere, [service("api", { networkConfiguration: { assignPublicIp: "ENABLED", subnets: [] } })])).length, 1);
     });
 
     it("passes them all in private subnets", async () => {

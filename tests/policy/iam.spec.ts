@@ -62,6 +62,7 @@ describe("policy iam-task-role-no-wildcards", () => {
                 { Sid: "AllOfSqs", Effect: "Allow", Action: "sqs:*", Resource: "arn:aws:sqs:us-east-1:123456789012:orders" },
                 { Sid: "AnyBucket", Effect: "Allow", Action: "s3:GetObject", Resource: "*" },
                 { Sid: "AllBut", Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:s3:::b/*" },
+                { Sid: "AnyService", Effect: "Allow", Action: "*:Get*", Resource: "arn:aws:s3:::b/*" },
                 { Sid: "DenyIsFine", Effect: "Deny", Action: "*", Resource: "*" },
             ),
         ]);
@@ -70,6 +71,7 @@ describe("policy iam-task-role-no-wildcards", () => {
             "api-task: Task role api-task: role policy api-task-policy: statement AllOfSqs allows every action of a service (sqs:*).",
             'api-task: Task role api-task: role policy api-task-policy: statement AnyBucket grants s3:GetObject on Resource "*".',
             "api-task: Task role api-task: role policy api-task-policy: statement AllBut allows every action but its NotAction.",
+            "api-task: Task role api-task: role policy api-task-policy: statement AnyService allows every action of a service (*:Get*).",
             "api-task: Task role api-task: managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess: statement AwsManagedBroadAccess allows every action of a service (*).",
         ]);
     });

@@ -304,6 +304,8 @@ describe("policy sqs-no-public-access", function () {
         ["an account principal with one action", sendFromTopic(undefined, { AWS: `arn:aws:iam::${ACCOUNT}:root` }), false],
         ["Principal * without a condition", sendFromTopic(undefined), true],
         ["Principal { AWS: [*] } without a condition", sendFromTopic(undefined, { AWS: ["*"] }), true],
+        ["an account and * among the AWS principals", sendFromTopic(undefined, { AWS: [`arn:aws:iam::${ACCOUNT}:root`, "*"] }), true],
+        ["Principal { Service: * }", sendFromTopic(undefined, { Service: "*" }), true],
         ["Principal * under a wildcard aws:SourceArn", sendFromTopic({ ArnLike: { "aws:SourceArn": "arn:aws:sns:eu-west-1:*:orders" } }), true],
         ["Principal * under a negated condition", sendFromTopic({ StringNotEquals: { "aws:SourceAccount": ACCOUNT } }), true],
         ["Principal * under an IfExists condition", sendFromTopic({ StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } }), true],
