@@ -91,7 +91,7 @@ export function packDefinition(args: BackgroundWorkerPackArgs = {}): { policies:
 
 /** Builds and serves the pack (constructing a PolicyPack starts the analyzer the Pulumi CLI talks to). */
 export function backgroundWorkerPolicyPack(name: string, args: BackgroundWorkerPackArgs = {}): PolicyPack {
-    const { settings: _settings, extraPolicies: _extraPolicies, ...packArgs } = args;
-    const { policies, initialConfig } = packDefinition(args);
+    const { settings, extraPolicies, ...packArgs } = args;
+    const { policies, initialConfig } = packDefinition({ settings, extraPolicies });
     return new PolicyPack(name, { ...packArgs, policies }, initialConfig);
 }

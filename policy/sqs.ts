@@ -86,15 +86,16 @@ export const sqsHasDeadLetterQueue: StackValidationPolicy = {
         decideEach(graph.queues, (queue) => {
             const links = graph.redrives.filter((link) => link.source === queue);
             if (links.length === 0) {
+                if (isDeadLetterQueue(graph, queue)) {
+                    return;
+                }
                 // A redrive policy whose queue is not known yet may be this queue's.
                 openWhileUnknown(graph.redrives.map((link) => link.source));
-                if (!isDeadLetterQueue(graph, queue)) {
-                    reportViolation(
-                        `Queue ${queueLabel(queue)} has no redrive policy, and no redrive policy in the stack names it as ` +
-                            "a dead-letter queue: a message that keeps failing is retried until it expires.",
-                        queue.resource.urn,
-                    );
-                }
+                reportViolation(
+                    `Queue ${queueLabel(queue)} has no redrive policy, and no redrive policy in the stack names it as ` +
+                        "a dead-letter queue: a message that keeps failing is retried until it expires.",
+                    queue.resource.urn,
+                );
                 return;
             }
             decideEach(links, (link) => {
@@ -213,6 +214,8 @@ export const sqsTlsOnly: StackValidationPolicy = {
                 return;
             }
             if (statements.some((statement) => deniesInsecureTransport(statement, queue.arn))) {
+                // A second queue policy whose queue is not known yet may overwrite this one.
+                openWhileUnknown(graph.queuePolicies.map((link) => link.queue));
                 return;
             }
             const elsewhere = statements
