@@ -51,7 +51,7 @@ const ALSO_MIRRORS: Record<string, string[]> = {
 };
 
 describe("policy pack", () => {
-    it("has the issue's policies, with their enforcement levels, stack scope, Security Hub controls and config defaults", () => {
+    it("has the documented policies, with their enforcement levels, stack scope, Security Hub controls and config defaults", () => {
         const actual = policies.map((policy) => ({
             name: policy.name,
             level: policy.enforcementLevel,

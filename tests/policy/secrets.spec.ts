@@ -1,6 +1,5 @@
 // The name-and-value rules of ecs-task-no-plaintext-secrets, as a table: what it must flag (hits), what it must leave
-// alone (would be false alarms), and what it knowingly misses. Every example of the issue that asked for these rules
-// is here.
+// alone (would be false alarms), and what it knowingly misses. docs/policy.md describes the rules this table pins.
 import * as assert from "node:assert/strict";
 import { plaintextSecretReason } from "../../policy/secrets";
 
