@@ -156,6 +156,14 @@ describe("policy sqs-has-dead-letter-queue", () => {
         ]);
     });
 
+    it("in preview, decides a dead-letter queue although a redrive elsewhere names an unknown source", async () => {
+        const deadLetterQueue = queue("orders-dlq");
+        const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
+        const unplaced = resource("aws:sqs/redrivePolicy:RedrivePolicy", "unplaced", { queueUrl: undefined, redrivePolicy: redriveDocument(deadLetterQueue) });
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, [deadLetterQueue, orders, unplaced], { preview: true }), []);
+        assert.deepEqual(await undecided(sqsHasDeadLetterQueue, [deadLetterQueue, orders, unplaced]), []);
+    });
+
     it("in preview without property dependencies, leaves a queue open rather than failing it on a redrive it cannot place", async () => {
         const queues = planned(componentQueues("job-worker")).map((item) => ({ ...item, options: { ...item.options, propertyDependencies: {} } }));
         assert.deepEqual(await violations(sqsHasDeadLetterQueue, queues, { preview: true }), []);
@@ -238,6 +246,16 @@ describe("policy sqs-tls-only", () => {
             assert.equal(message, `orders: The queue policy of orders has no statement denying sqs:* to Principal "*" when aws:SecureTransport is false.`);
         });
     }
+});
+
+describe("policy sqs-tls-only in preview", () => {
+    it("leaves a queue with a good TLS deny open while a queue policy it cannot place could overwrite it", async () => {
+        const orders = queue("orders", { policy: JSON.stringify(policyDocument(tlsDenyStatement(queueArn("orders")))) });
+        const unplaced = resource("aws:sqs/queuePolicy:QueuePolicy", "unplaced", { queueUrl: undefined, policy: JSON.stringify(policyDocument()) });
+        assert.deepEqual(await violations(sqsTlsOnly, [orders, unplaced], { preview: true }), []);
+        assert.equal((await undecided(sqsTlsOnly, [orders, unplaced])).length, 1);
+        assert.deepEqual(await undecided(sqsTlsOnly, [orders]), []);
+    });
 });
 
 describe("policy sqs-dlq-retention-covers-source", () => {
