@@ -5,6 +5,10 @@
 //
 // Every reader touches only the properties it needs: during `pulumi preview` the engine hands policies a proxy that
 // throws on an unknown value, and reading a property a policy does not need would turn a decision into "can't run".
+// Readers that serve several policies keep an unknown field as Unknown (./preview), so each policy is left open only
+// on the fields it asks about.
+import { PolicyResource } from "@pulumi/policy";
+import { attempt, Unknown } from "./preview";
 
 /** The resource types the pack inspects. */
 export enum ResourceType {
@@ -17,7 +21,15 @@ export enum ResourceType {
     TaskDefinition = "aws:ecs/taskDefinition:TaskDefinition",
     ScalableTarget = "aws:appautoscaling/target:Target",
     ScheduledAction = "aws:appautoscaling/scheduledAction:ScheduledAction",
+    TaskSet = "aws:ecs/taskSet:TaskSet",
     LogGroup = "aws:cloudwatch/logGroup:LogGroup",
+    MetricAlarm = "aws:cloudwatch/metricAlarm:MetricAlarm",
+    EventTarget = "aws:cloudwatch/eventTarget:EventTarget",
+    Schedule = "aws:scheduler/schedule:Schedule",
+    Role = "aws:iam/role:Role",
+    RolePolicy = "aws:iam/rolePolicy:RolePolicy",
+    RolePolicyAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    ManagedPolicy = "aws:iam/policy:Policy",
 }
 
 /** AWS defaults the pack assumes when a property is not set. */
@@ -86,11 +98,13 @@ export function stackOfUrn(urn: string): string {
 /** One container of a task definition, with ECS's defaults applied where the pack relies on them. */
 export interface ContainerDefinition {
     name: string;
-    logDriver?: string;
-    environment: { name: string; value?: string }[];
-    privileged: boolean;
-    readonlyRootFilesystem: boolean;
-    stopTimeoutSeconds: number;
+    logDriver: string | undefined | Unknown;
+    environment: { name: string; value: string | undefined | Unknown }[] | Unknown;
+    privileged: boolean | Unknown;
+    readonlyRootFilesystem: boolean | Unknown;
+    /** The `user` the container runs as; unset means the image's USER, root unless the image says otherwise. */
+    user: string | undefined | Unknown;
+    stopTimeoutSeconds: number | Unknown;
 }
 
 export type Containers = { ok: true; containers: ContainerDefinition[] } | { ok: false; reason: string };
@@ -106,19 +120,25 @@ export function readContainers(value: unknown): Containers {
     }
     const containers = document.value.map((item: unknown, index: number): ContainerDefinition => {
         const container = isRecord(item) ? item : {};
-        const logConfiguration = container.logConfiguration;
+        const name = attempt(() => stringOf(container.name));
         return {
-            name: stringOf(container.name) ?? `#${index}`,
-            logDriver: isRecord(logConfiguration) ? stringOf(logConfiguration.logDriver) : undefined,
-            environment: listOf(container.environment)
-                .filter(isRecord)
-                .map((variable) => ({
-                    name: typeof variable.name === "string" ? variable.name : "",
-                    value: typeof variable.value === "string" ? variable.value : undefined,
-                })),
-            privileged: isTrue(container.privileged),
-            readonlyRootFilesystem: isTrue(container.readonlyRootFilesystem),
-            stopTimeoutSeconds: numberOf(container.stopTimeout) ?? FARGATE_DEFAULT_STOP_TIMEOUT_SECONDS,
+            name: (typeof name === "string" ? name : undefined) ?? `#${index}`,
+            logDriver: attempt(() => {
+                const logConfiguration = container.logConfiguration;
+                return isRecord(logConfiguration) ? stringOf(logConfiguration.logDriver) : undefined;
+            }),
+            environment: attempt(() =>
+                listOf(container.environment)
+                    .filter(isRecord)
+                    .map((variable) => ({
+                        name: typeof variable.name === "string" ? variable.name : "",
+                        value: attempt(() => (typeof variable.value === "string" ? variable.value : undefined)),
+                    })),
+            ),
+            privileged: attempt(() => isTrue(container.privileged)),
+            readonlyRootFilesystem: attempt(() => isTrue(container.readonlyRootFilesystem)),
+            user: attempt(() => stringOf(container.user)),
+            stopTimeoutSeconds: attempt(() => numberOf(container.stopTimeout) ?? FARGATE_DEFAULT_STOP_TIMEOUT_SECONDS),
         };
     });
     return { ok: true, containers };
@@ -145,12 +165,6 @@ export function readRedrive(value: unknown): Redrive | undefined {
     };
 }
 
-/** The `redrivePermission` of a redrive allow policy (`allowAll`, `denyAll` or `byQueue`), if it has one. */
-export function readRedrivePermission(value: unknown): string | undefined {
-    const document = readDocument(value);
-    return document.kind === "present" && isRecord(document.value) ? stringOf(document.value.redrivePermission) : undefined;
-}
-
 /** The statements of an IAM policy document (a JSON string or an object; `Statement` one item or a list). */
 export function readStatements(value: unknown): Props[] | undefined {
     const document = readDocument(value);
@@ -166,16 +180,51 @@ export function arnPatternMatches(pattern: string, arn: string): boolean {
     return new RegExp(`^${regex}$`).test(arn);
 }
 
+/** A control a policy mirrors: a Security Hub CSPM control ("SQS.1"), a checkov check ("CKV_AWS_158") or a cdk-nag rule. */
+type Control = { securityHub: string; title: string } | { checkov: string; title: string };
+
 /**
- * Names the AWS Security Hub CSPM control a policy mirrors, in the policy's `framework` (what Pulumi Cloud shows as
- * the compliance mapping) and `url` (the control's documentation).
+ * Names the controls a policy mirrors. The first is the policy's `framework` (what Pulumi Cloud shows as the
+ * compliance mapping) and `url` (its documentation); every ID, the first's and `alsoMirrors`, is in the policy's
+ * `tags`, so a search for a control ID finds the policy.
  */
-export function securityHubControl(control: string, title: string) {
-    const [service, number] = control.toLowerCase().split(".");
+export function mirrors(control: Control, ...alsoMirrors: string[]) {
+    if ("securityHub" in control) {
+        const [service, number] = control.securityHub.toLowerCase().split(".");
+        return {
+            framework: { name: "AWS Security Hub CSPM", version: "latest", reference: control.securityHub, specification: control.title },
+            url: `https://docs.aws.amazon.com/securityhub/latest/userguide/${service}-controls.html#${service}-${number}`,
+            tags: [control.securityHub, ...alsoMirrors],
+        };
+    }
     return {
-        framework: { name: "AWS Security Hub CSPM", version: "latest", reference: control, specification: title },
-        url: `https://docs.aws.amazon.com/securityhub/latest/userguide/${service}-controls.html#${service}-${number}`,
+        framework: { name: "checkov", version: "latest", reference: control.checkov, specification: control.title },
+        url: "https://www.checkov.io/5.Policy%20Index/terraform.html",
+        tags: [control.checkov, ...alsoMirrors],
     };
+}
+
+/** Shorthand for the common case: one Security Hub control, and any other IDs it also mirrors. */
+export function securityHubControl(control: string, title: string, ...alsoMirrors: string[]) {
+    return mirrors({ securityHub: control, title }, ...alsoMirrors);
+}
+
+/**
+ * The resources a property of `resource` was built from, of `type`: how a stack policy follows a link whose value
+ * (an ARN, a URL) is not known until `pulumi up`. The engine records them per property; an older engine or a state
+ * without them yields none.
+ */
+export function dependenciesOf(resource: PolicyResource, property: string, type: ResourceType): PolicyResource[] {
+    const dependencies = resource.propertyDependencies?.[property] ?? [];
+    return dependencies.filter((dependency) => dependency.type === type);
+}
+
+/** The value of tag `key` on a resource's props, if its tags are known and carry it. */
+export function tagOf(props: Props, key: string): string | undefined | Unknown {
+    return attempt(() => {
+        const tags = props.tags;
+        return isRecord(tags) ? stringOf(tags[key]) : undefined;
+    });
 }
 
 /**

@@ -2,9 +2,14 @@
 // applied before the task definition is registered, plus the deployment safety a queue worker needs.
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import { ContainerDefinition, isRecord, isTrue, listOf, Props, readContainers, ResourceType, securityHubControl, stringOf } from "./aws";
-import { readConfig, stringListSetting } from "./config";
+import { settings, stringListSetting } from "./config";
+import { attempt, decideEach, need } from "./preview";
+import { plaintextSecretReason } from "./secrets";
 
-/** Runs `check` on each container of a task definition; reports a container list that cannot be read. */
+/**
+ * Runs `check` on each container of a task definition; reports a container list that cannot be read. Each container
+ * is decided on its own, so in preview a container whose field is unknown leaves only itself open.
+ */
 function forEachContainer(
     args: ResourceValidationArgs,
     reportViolation: ReportViolation,
@@ -18,12 +23,12 @@ function forEachContainer(
         reportViolation(`The task definition's ${read.reason}.`);
         return;
     }
-    for (const container of read.containers) {
+    decideEach(read.containers, (container) => {
         const problem = check(container);
         if (problem) {
             reportViolation(`Container ${container.name}: ${problem}`);
         }
-    }
+    });
 }
 
 export const ecsServiceNoPublicIp: ResourceValidationPolicy = {
@@ -42,7 +47,8 @@ export const ecsServiceNoPublicIp: ResourceValidationPolicy = {
             return;
         }
         const network: unknown = args.props.networkConfiguration;
-        if (isRecord(network) && isTrue(network.assignPublicIp)) {
+        // Boolean in the Pulumi provider; "ENABLED" in the shape CloudFormation and the ECS API use.
+        if (isRecord(network) && (isTrue(network.assignPublicIp) || String(network.assignPublicIp).toUpperCase() === "ENABLED")) {
             reportViolation("The service assigns public IP addresses to its tasks (networkConfiguration.assignPublicIp: true).");
         }
     },
@@ -90,64 +96,24 @@ export const ecsTaskLogging: ResourceValidationPolicy = {
         '<log group name>, "awslogs-region": <region>, "awslogs-stream-prefix": <container name> } }`.',
     validateResource: (args, reportViolation) =>
         forEachContainer(args, reportViolation, (container) =>
-            container.logDriver === undefined ? "has no logConfiguration.logDriver, so its output is lost." : undefined,
+            need(container.logDriver) === undefined ? "has no logConfiguration.logDriver, so its output is lost." : undefined,
         ),
 };
 
-/** Variables that hold AWS or ECS agent credentials whatever their value (ECS.8's own list, plus session tokens). */
-const CREDENTIAL_VARIABLES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ECS_ENGINE_AUTH_DATA"];
-/** Words that make a variable name look like it holds a secret. */
-const SECRET_WORDS = [
-    "password", "passwd", "passphrase", "secret", "secrets", "token", "credential", "credentials",
-    // Two words people write apart (API_KEY) or together (apiKey, APIKEY); matched on adjacent words joined.
-    "apikey", "privatekey", "accesskey",
-];
-/** A last word that makes the variable a reference to a secret or a setting about it, not the secret itself. */
-const REFERENCE_SUFFIXES = ["arn", "id", "name", "path", "file", "url", "uri", "endpoint", "region", "header", "ttl", "seconds", "count", "limit", "size", "type"];
-/** Values that are credentials whatever the variable is called. */
-const SECRET_VALUE_PATTERNS: [RegExp, string][] = [
-    [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/, "an AWS access key ID"],
-    [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password in it"],
-    [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
-];
-
-/** Splits `DB_PASSWORD`, `dbPassword` and `db-password` into lower-case words. */
-function words(name: string): string[] {
-    return name
-        .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-        .split(/[^A-Za-z0-9]+/)
-        .filter((word) => word !== "")
-        .map((word) => word.toLowerCase());
-}
-
-/** Why a variable with a literal value looks like a plaintext secret, or undefined. */
-function plaintextSecretReason(name: string, value: string): string | undefined {
-    if (CREDENTIAL_VARIABLES.includes(name.toUpperCase())) {
-        return "holds AWS or ECS agent credentials; the task role provides credentials, never the environment";
-    }
-    for (const [pattern, what] of SECRET_VALUE_PATTERNS) {
-        if (pattern.test(value)) {
-            return `holds ${what}`;
-        }
-    }
-    const parts = words(name);
-    if (value.startsWith("arn:") || REFERENCE_SUFFIXES.includes(parts[parts.length - 1])) {
-        return undefined;
-    }
-    const adjacentPairs = parts.slice(1).map((word, index) => parts[index] + word);
-    const secretLooking = [...parts, ...adjacentPairs].some((word) => SECRET_WORDS.includes(word));
-    return secretLooking ? "has a secret-looking name and a literal value" : undefined;
-}
-
-const secretsDefaults = { allowedNames: [] as string[] };
+export const secretsSettings = settings<{ allowedNames: string[] }>("ecs-task-no-plaintext-secrets", {
+    allowedNames: stringListSetting("Variable names that look secret but are not (checked exactly, case-sensitively).", []),
+});
 
 export const ecsTaskNoPlaintextSecrets: ResourceValidationPolicy = {
     name: "ecs-task-no-plaintext-secrets",
     description:
-        "No container passes secrets in plain `environment` variables: no AWS credentials, no values that are keys or " +
-        "passwords, and no literal value under a secret-looking name (password, secret, token, API key, private key, " +
-        "credentials). Task definitions are readable by anyone with ecs:DescribeTaskDefinition and every revision is " +
-        "kept forever.",
+        "No container passes secrets in plain `environment` variables: no AWS credentials; no value in a well-known " +
+        "token format (AWS access keys, Stripe `sk_live_`, GitHub `ghp_`, Slack `xoxb-`/`xoxp-` and webhook URLs, " +
+        "private-key blocks, URLs with a password), whatever the variable is called; and no variable whose name ends " +
+        "in _KEY, _PASS, _PASSWORD, _TOKEN, _SECRET or _WEBHOOK_URL (or holds password, secret or token anywhere) " +
+        "with a value that is not plainly a setting (a number, a switch, a duration, an ARN, path or URL, or for _KEY " +
+        "an identifier such as userId). Task definitions are readable by anyone with ecs:DescribeTaskDefinition and " +
+        "every revision is kept forever.",
     enforcementLevel: "mandatory",
     severity: "critical",
     ...securityHubControl("ECS.8", "Secrets should not be passed as container environment variables"),
@@ -155,25 +121,20 @@ export const ecsTaskNoPlaintextSecrets: ResourceValidationPolicy = {
         "Move the value to Secrets Manager or SSM Parameter Store and reference it from the container's `secrets` " +
         "(`{ name, valueFrom: <secret ARN> }`); the component's `secrets` argument does this. Drop AWS credentials: the " +
         "task role provides them. If a name is a false positive (say TOKEN_BUCKET_CAPACITY), list it in `allowedNames`.",
-    configSchema: {
-        properties: {
-            allowedNames: stringListSetting(
-                "Variable names that look secret but are not (checked exactly, case-sensitively).",
-                secretsDefaults.allowedNames,
-            ),
-        },
-    },
+    configSchema: secretsSettings.configSchema,
     validateResource: (args, reportViolation) => {
-        const { allowedNames } = readConfig(args, secretsDefaults);
+        const { allowedNames } = secretsSettings.read(args);
         forEachContainer(args, reportViolation, (container) => {
-            const problems = container.environment
-                .filter((variable) => variable.value !== undefined && variable.value !== "" && !allowedNames.includes(variable.name))
-                .map((variable) => {
-                    const reason = plaintextSecretReason(variable.name, variable.value as string);
-                    return reason ? `${variable.name} ${reason}` : undefined;
-                })
-                .filter((problem): problem is string => problem !== undefined);
-            return problems.length > 0 ? `environment variable ${problems.join("; ")}.` : undefined;
+            // One violation per variable, reported as soon as it is seen: a variable whose value is unknown in
+            // preview leaves only itself open.
+            decideEach(need(container.environment), (variable) => {
+                const value = allowedNames.includes(variable.name) ? undefined : need(variable.value);
+                const reason = value ? plaintextSecretReason(variable.name, value) : undefined;
+                if (reason) {
+                    reportViolation(`Container ${container.name}: environment variable ${variable.name} ${reason}.`);
+                }
+            });
+            return undefined;
         });
     },
 };
@@ -191,7 +152,7 @@ export const ecsTaskNotPrivileged: ResourceValidationPolicy = {
         "needs with `linuxParameters.capabilities.add` instead (Fargate refuses privileged containers anyway).",
     validateResource: (args, reportViolation) =>
         forEachContainer(args, reportViolation, (container) =>
-            container.privileged ? "runs privileged (privileged: true)." : undefined,
+            need(container.privileged) ? "runs privileged (privileged: true)." : undefined,
         ),
 };
 
@@ -208,7 +169,7 @@ export const ecsTaskReadonlyRootFilesystem: ResourceValidationPolicy = {
         "a task `volumes` entry mounted at /tmp).",
     validateResource: (args, reportViolation) =>
         forEachContainer(args, reportViolation, (container) =>
-            container.readonlyRootFilesystem ? undefined : "can write to its root filesystem (readonlyRootFilesystem is not true).",
+            need(container.readonlyRootFilesystem) ? undefined : "can write to its root filesystem (readonlyRootFilesystem is not true).",
         ),
 };
 
@@ -266,8 +227,151 @@ export const ecsServiceCircuitBreaker: ResourceValidationPolicy = {
     },
 };
 
+/** Where a resource that starts ECS tasks keeps their `networkConfiguration`, by resource type. */
+const NETWORK_CONFIGURATION_PATHS: Partial<Record<string, { path: string[]; what: string }>> = {
+    [ResourceType.Service]: { path: ["networkConfiguration"], what: "The service" },
+    [ResourceType.TaskSet]: { path: ["networkConfiguration"], what: "The task set" },
+    [ResourceType.EventTarget]: { path: ["ecsTarget", "networkConfiguration"], what: "The EventBridge target" },
+    [ResourceType.Schedule]: { path: ["target", "ecsParameters", "networkConfiguration"], what: "The EventBridge Scheduler schedule" },
+};
+
+export const ecsNoPublicIpAnywhere: ResourceValidationPolicy = {
+    name: "ecs-no-public-ip-anywhere",
+    description:
+        "Nothing that starts ECS tasks gives them a public IP address: not services, not task sets, and not " +
+        "EventBridge rule targets or EventBridge Scheduler schedules that run tasks. A queue worker only calls out; a " +
+        "public address makes the task reachable from the internet, guarded by security groups alone.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    ...securityHubControl("ECS.16", "ECS task sets should not automatically assign public IP addresses", "ECS.2"),
+    remediationSteps:
+        "Set `assignPublicIp: false` in the `networkConfiguration` (of the service or task set, of the target's " +
+        "`ecsTarget`, or of the schedule's `target.ecsParameters`) and run the tasks in private subnets with a NAT " +
+        "gateway or VPC endpoints for their outbound calls.",
+    validateResource: (args, reportViolation) => {
+        const where = NETWORK_CONFIGURATION_PATHS[args.type];
+        if (!where) {
+            return;
+        }
+        let value: unknown = args.props;
+        for (const key of where.path) {
+            value = isRecord(value) ? value[key] : undefined;
+        }
+        const network = value;
+        // Boolean in the Pulumi provider; "ENABLED" in the shape CloudFormation and the ECS API use.
+        if (isRecord(network) && (isTrue(network.assignPublicIp) || String(network.assignPublicIp).toUpperCase() === "ENABLED")) {
+            reportViolation(`${where.what} assigns public IP addresses to the tasks it starts (${where.path.join(".")}.assignPublicIp: true).`);
+        }
+    },
+};
+
+/** Fargate capacity providers: a service on either runs on a Fargate platform version. */
+const FARGATE_CAPACITY_PROVIDERS = ["FARGATE", "FARGATE_SPOT"];
+
+export const platformSettings = settings<{ allowedPlatformVersions: string[] }>("ecs-fargate-latest-platform", {
+    allowedPlatformVersions: stringListSetting(
+        "Platform versions a Fargate service or task set may pin. LATEST is what ECS uses when none is set; 1.4.0 is " +
+            "the latest Linux version (add 1.0.0 for Windows tasks).",
+        ["LATEST", "1.4.0"],
+    ),
+});
+
+export const ecsFargateLatestPlatform: ResourceValidationPolicy = {
+    name: "ecs-fargate-latest-platform",
+    description:
+        "Fargate services and task sets run on the latest platform version: `LATEST` (what ECS uses when none is " +
+        "set) or a version in `allowedPlatformVersions`. Older platform versions miss kernel and runtime patches.",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    ...securityHubControl("ECS.10", "ECS Fargate services should run on the latest Fargate platform version"),
+    remediationSteps: 'Remove `platformVersion` from the service or task set, or set it to "LATEST".',
+    configSchema: platformSettings.configSchema,
+    validateResource: (args, reportViolation) => {
+        if (args.type !== ResourceType.Service && args.type !== ResourceType.TaskSet) {
+            return;
+        }
+        const props: Props = args.props;
+        const strategies = listOf(props.capacityProviderStrategies ?? props.capacityProviderStrategy).filter(isRecord);
+        const fargate = stringOf(props.launchType) === "FARGATE" ||
+            strategies.some((item) => FARGATE_CAPACITY_PROVIDERS.includes(String(item.capacityProvider)));
+        if (!fargate) {
+            return;
+        }
+        const { allowedPlatformVersions } = platformSettings.read(args);
+        const version = stringOf(props.platformVersion);
+        if (version !== undefined && !allowedPlatformVersions.includes(version)) {
+            reportViolation(`The ${args.type === ResourceType.Service ? "service" : "task set"} pins Fargate platform version ${version}; allowed: ${allowedPlatformVersions.join(", ")}.`);
+        }
+    },
+};
+
+export const ecsTaskNoHostNetworkOrPid: ResourceValidationPolicy = {
+    name: "ecs-task-no-host-network-or-pid",
+    description:
+        "Task definitions use neither the host's network (`networkMode: host`) nor its process namespace " +
+        "(`pidMode: host`). Either lets a compromised job handler see and reach what else runs on the instance.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    ...securityHubControl("ECS.17", "ECS task definitions should not use host network mode", "ECS.3"),
+    remediationSteps:
+        'Use `networkMode: "awsvpc"` (what Fargate requires) and remove `pidMode: "host"`; share a process namespace ' +
+        'between the task\'s own containers with `pidMode: "task"` if they need it.',
+    validateResource: (args, reportViolation) => {
+        if (args.type !== ResourceType.TaskDefinition) {
+            return;
+        }
+        const props: Props = args.props;
+        decideEach(["networkMode", "pidMode"], (key) => {
+            if (String(props[key] ?? "").toLowerCase() === "host") {
+                reportViolation(`The task definition shares the host's ${key === "networkMode" ? "network" : "process namespace"} (${key}: host).`);
+            }
+        });
+    },
+};
+
+/** `user` values that are root: the name, UID 0, and either with a group. */
+function isRootUser(user: string): boolean {
+    const name = user.split(":")[0].trim().toLowerCase();
+    return name === "root" || name === "0";
+}
+
+export const ecsTaskNonRootUser: ResourceValidationPolicy = {
+    name: "ecs-task-non-root-user",
+    description:
+        "Every container of a Linux task definition names a non-root `user`. Without one, the container runs as the " +
+        "image's USER, which is root unless the image says otherwise, and root in the container is what an escape " +
+        "starts from.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    ...securityHubControl("ECS.20", "ECS Task Definitions should configure non-root users in Linux container definitions"),
+    remediationSteps:
+        'Set `user` on each container to a non-root user or UID the image has (for example "1000" or "1000:1000"), ' +
+        "and build the image so the worker runs as that user.",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== ResourceType.TaskDefinition) {
+            return;
+        }
+        const platform = attempt(() => args.props.runtimePlatform);
+        const family = isRecord(platform) ? stringOf(platform.operatingSystemFamily) : undefined;
+        if (family?.startsWith("WINDOWS")) {
+            args.notApplicable("Windows containers have no root user");
+        }
+        forEachContainer(args, reportViolation, (container) => {
+            const user = need(container.user);
+            if (user === undefined) {
+                return "sets no user, so it runs as the image's USER (root unless the image sets one).";
+            }
+            return isRootUser(user) ? `runs as root (user: ${user}).` : undefined;
+        });
+    },
+};
+
 export const ecsPolicies = [
     ecsServiceNoPublicIp,
+    ecsNoPublicIpAnywhere,
+    ecsFargateLatestPlatform,
+    ecsTaskNoHostNetworkOrPid,
+    ecsTaskNonRootUser,
     ecsClusterContainerInsights,
     ecsTaskLogging,
     ecsTaskNoPlaintextSecrets,

@@ -1,12 +1,15 @@
-// Policies on CloudWatch Logs: every log group expires its events.
+// Policies on CloudWatch Logs: every log group expires its events, and is encrypted with a key of the account's own.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { numberOf, ResourceType, securityHubControl } from "./aws";
-import { integerSetting, readConfig } from "./config";
+import { mirrors, numberOf, ResourceType, securityHubControl } from "./aws";
+import { integerSetting, settings } from "./config";
+import { isSet } from "./preview";
 
 /** CloudWatch Logs' `retentionInDays` for "never expire". */
 const NEVER_EXPIRE = 0;
 
-const retentionDefaults = { minimumRetentionDays: 1 };
+export const retentionSettings = settings<{ minimumRetentionDays: number }>("cloudwatch-log-retention-set", {
+    minimumRetentionDays: integerSetting("The shortest retention a log group may have, in days.", 1, 1),
+});
 
 export const cloudwatchLogRetentionSet: ResourceValidationPolicy = {
     name: "cloudwatch-log-retention-set",
@@ -22,20 +25,12 @@ export const cloudwatchLogRetentionSet: ResourceValidationPolicy = {
         "Set `retentionInDays` on the log group (the component's `container.logRetentionDays`) to one of the values " +
         "CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, " +
         "2922, 3288, 3653) at or above `minimumRetentionDays`.",
-    configSchema: {
-        properties: {
-            minimumRetentionDays: integerSetting(
-                "The shortest retention a log group may have, in days.",
-                retentionDefaults.minimumRetentionDays,
-                1,
-            ),
-        },
-    },
+    configSchema: retentionSettings.configSchema,
     validateResource: (args, reportViolation) => {
         if (args.type !== ResourceType.LogGroup) {
             return;
         }
-        const { minimumRetentionDays } = readConfig(args, retentionDefaults);
+        const { minimumRetentionDays } = retentionSettings.read(args);
         const days = numberOf(args.props.retentionInDays);
         if (days === undefined || days === NEVER_EXPIRE) {
             reportViolation(
@@ -47,4 +42,25 @@ export const cloudwatchLogRetentionSet: ResourceValidationPolicy = {
     },
 };
 
-export const logPolicies = [cloudwatchLogRetentionSet];
+export const cloudwatchLogGroupEncrypted: ResourceValidationPolicy = {
+    name: "cloudwatch-log-group-encrypted",
+    description:
+        "Every CloudWatch log group is encrypted with a KMS key of the account's own (`kmsKeyId`). CloudWatch Logs " +
+        "always encrypts at rest with a key AWS owns; a customer-managed key adds a key policy and CloudTrail records " +
+        "of who decrypted the logs, and lets the account revoke access by disabling the key.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    ...mirrors({ checkov: "CKV_AWS_158", title: "Ensure that CloudWatch Log Group is encrypted by KMS" }),
+    remediationSteps:
+        "Set `kmsKeyId` on the log group to the ARN of a KMS key whose key policy lets the service principal " +
+        "`logs.<region>.amazonaws.com` use it (kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, " +
+        "kms:Describe*), conditioned on `kms:EncryptionContext:aws:logs:arn`.",
+    validateResource: (args, reportViolation) => {
+        // A key that is set but not known yet (created in the same update) still encrypts the group.
+        if (args.type === ResourceType.LogGroup && !isSet(args.props, "kmsKeyId")) {
+            reportViolation("The log group names no KMS key (kmsKeyId), so only a key AWS owns encrypts it.");
+        }
+    },
+};
+
+export const logPolicies = [cloudwatchLogRetentionSet, cloudwatchLogGroupEncrypted];

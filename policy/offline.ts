@@ -17,6 +17,7 @@ import {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
+import { packConfigProblems, PolicyConfigError, PolicyPackConfig } from "./config";
 
 /** A resource as the program registered it under mocks (the shape of scripts/harness.ts's RegisteredResource). */
 export interface StackResource {
@@ -29,11 +30,17 @@ export interface StackResource {
     inputs: Record<string, unknown>;
     /** What the provider (the mocks) returned; in preview mode computed outputs (arn, url, id) are missing. */
     outputs: Record<string, unknown>;
-    options: { protect: boolean; ignoreChanges: string[]; dependsOn: string[] };
+    /** Remote (multi-language) components such as awsx's: their children are invisible to mocks. */
+    remote?: boolean;
+    options: {
+        protect: boolean;
+        ignoreChanges: string[];
+        /** Every resource this one depends on, explicit or through its inputs. */
+        dependsOn: string[];
+        /** Per input property, the resources its value was built from. */
+        propertyDependencies?: Record<string, string[]>;
+    };
 }
-
-/** The content of a `--policy-pack-config` file: per policy (or `all`), an enforcement level or an object. */
-export type PolicyPackConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 
 export interface Finding {
     policy: string;
@@ -54,7 +61,8 @@ export interface Evaluation {
 export interface EvaluateOptions {
     /** Preview mode: values the program could not know yet are unknown, as in `pulumi preview`. */
     preview: boolean;
-    config?: PolicyPackConfigFile;
+    /** A `--policy-pack-config` file's content; checked first (PolicyConfigError names every bad key). */
+    config?: PolicyPackConfig;
 }
 
 type Policy = Policies[number];
@@ -153,8 +161,8 @@ function typeChecks<Args extends { isType: unknown; asType: unknown }>(type: str
 }
 
 /** Schema defaults under what the config file sets, as the Pulumi CLI passes them to the policy. */
-function policyConfig(policy: Policy, config: PolicyPackConfigFile): { level: EnforcementLevel; properties: Record<string, unknown> } {
-    const levelOf = (entry: PolicyPackConfigFile[string] | undefined) =>
+function policyConfig(policy: Policy, config: PolicyPackConfig): { level: EnforcementLevel; properties: Record<string, unknown> } {
+    const levelOf = (entry: PolicyPackConfig[string] | undefined) =>
         typeof entry === "string" ? entry : entry?.enforcementLevel;
     const entry = config[policy.name];
     const level = levelOf(entry) ?? levelOf(config.all) ?? policy.enforcementLevel ?? "advisory";
@@ -180,6 +188,10 @@ export async function evaluatePolicies(
     resources: StackResource[],
     options: EvaluateOptions,
 ): Promise<Evaluation> {
+    const problems = packConfigProblems(policies, options.config ?? {});
+    if (problems.length > 0) {
+        throw new PolicyConfigError(problems);
+    }
     const evaluation: Evaluation = { findings: [], notApplicable: [] };
     const notApplicable = (reason?: string): never => {
         throw new NotApplicableError(reason ?? "the policy does not apply");
@@ -226,9 +238,11 @@ export async function evaluatePolicies(
     const byUrn = new Map(stackResources.map((resource) => [resource.urn, resource]));
     resources.forEach((resource, index) => {
         stackResources[index].parent = resource.parent ? byUrn.get(resource.parent) : undefined;
-        stackResources[index].dependencies = resource.options.dependsOn
-            .map((urn) => byUrn.get(urn))
-            .filter((dependency): dependency is PolicyResource => dependency !== undefined);
+        const resolve = (urns: string[]) => urns.map((urn) => byUrn.get(urn)).filter((dependency): dependency is PolicyResource => dependency !== undefined);
+        stackResources[index].dependencies = resolve(resource.options.dependsOn);
+        stackResources[index].propertyDependencies = Object.fromEntries(
+            Object.entries(resource.options.propertyDependencies ?? {}).map(([property, urns]) => [property, resolve(urns)]),
+        );
     });
 
     for (const policy of policies) {

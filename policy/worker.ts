@@ -2,15 +2,19 @@
 // and a visibility timeout that covers the worker's shutdown (no double processing).
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isRecord, listOf, numberOf, Props, readContainers, ResourceType, stackOfUrn, stringOf } from "./aws";
-import { integerSetting, readConfig, stringListSetting } from "./config";
+import { integerSetting, settings, stringListSetting } from "./config";
+import { decideEach, need } from "./preview";
 import { queueGraph, queueLabel } from "./queues";
+import { WorkerEnvironment } from "../contract";
 
 /** Application Auto Scaling's namespace for ECS services; other namespaces (DynamoDB, Lambda, ...) are not workers. */
 const ECS_NAMESPACE = "ecs";
 /** The Fargate capacity provider AWS may reclaim with two minutes' warning. */
 const SPOT_CAPACITY_PROVIDER = "FARGATE_SPOT";
 
-const maxTasksDefaults = { maxTasks: 100 };
+export const maxTasksSettings = settings<{ maxTasks: number }>("worker-max-tasks-limit", {
+    maxTasks: integerSetting("The most tasks any worker may scale to.", 100, 1),
+});
 
 export const workerMaxTasksLimit: ResourceValidationPolicy = {
     name: "worker-max-tasks-limit",
@@ -24,11 +28,7 @@ export const workerMaxTasksLimit: ResourceValidationPolicy = {
         "Lower the scalable target's `maxCapacity` (the component's `scaling.maxTasks`) and the scheduled actions' " +
         "`scalableTargetAction` bounds to `maxTasks` or below, or, if the load needs it, raise `maxTasks` in this " +
         "policy's configuration for the stack.",
-    configSchema: {
-        properties: {
-            maxTasks: integerSetting("The most tasks any worker may scale to.", maxTasksDefaults.maxTasks, 1),
-        },
-    },
+    configSchema: maxTasksSettings.configSchema,
     validateResource: (args, reportViolation) => {
         if (args.type !== ResourceType.ScalableTarget && args.type !== ResourceType.ScheduledAction) {
             return;
@@ -37,7 +37,7 @@ export const workerMaxTasksLimit: ResourceValidationPolicy = {
         if (props.serviceNamespace !== ECS_NAMESPACE) {
             return;
         }
-        const { maxTasks } = readConfig(args, maxTasksDefaults);
+        const { maxTasks } = maxTasksSettings.read(args);
         if (args.type === ResourceType.ScalableTarget) {
             const maxCapacity = numberOf(props.maxCapacity);
             if (maxCapacity !== undefined && maxCapacity > maxTasks) {
@@ -55,7 +55,10 @@ export const workerMaxTasksLimit: ResourceValidationPolicy = {
     },
 };
 
-const onDemandDefaults = { stacks: ["prod"], minimumOnDemandTasks: 1 };
+export const onDemandSettings = settings<{ stacks: string[]; minimumOnDemandTasks: number }>("worker-on-demand-base", {
+    stacks: stringListSetting("The stacks whose workers must keep an on-demand base.", ["prod"]),
+    minimumOnDemandTasks: integerSetting("How many tasks must run on on-demand capacity.", 1, 1),
+});
 
 export const workerOnDemandBase: ResourceValidationPolicy = {
     name: "worker-on-demand-base",
@@ -70,21 +73,12 @@ export const workerOnDemandBase: ResourceValidationPolicy = {
         'Add `{ capacityProvider: "FARGATE", base: 1, weight: 0 }` (or a higher base) to the service\'s ' +
         "`capacityProviderStrategies`; only one entry may have a base. Set the strategy on the service even when the " +
         "cluster has a default, so the base is visible in review.",
-    configSchema: {
-        properties: {
-            stacks: stringListSetting("The stacks whose workers must keep an on-demand base.", onDemandDefaults.stacks),
-            minimumOnDemandTasks: integerSetting(
-                "How many tasks must run on on-demand capacity.",
-                onDemandDefaults.minimumOnDemandTasks,
-                1,
-            ),
-        },
-    },
+    configSchema: onDemandSettings.configSchema,
     validateResource: (args, reportViolation) => {
         if (args.type !== ResourceType.Service) {
             return;
         }
-        const { stacks, minimumOnDemandTasks } = readConfig(args, onDemandDefaults);
+        const { stacks, minimumOnDemandTasks } = onDemandSettings.read(args);
         const stack = stackOfUrn(args.urn);
         if (!stacks.includes(stack)) {
             args.notApplicable(`stack ${stack} is not one of ${stacks.join(", ")}`);
@@ -118,7 +112,12 @@ export const workerOnDemandBase: ResourceValidationPolicy = {
     },
 };
 
-const visibilityDefaults = { queueUrlVariables: ["QUEUE_URL"] };
+export const visibilitySettings = settings<{ queueUrlVariables: string[] }>("worker-visibility-covers-stop-timeout", {
+    queueUrlVariables: stringListSetting(
+        "Container environment variables whose value is the URL of the queue the container consumes.",
+        [WorkerEnvironment.QueueUrl],
+    ),
+});
 
 export const workerVisibilityCoversStopTimeout: StackValidationPolicy = {
     name: "worker-visibility-covers-stop-timeout",
@@ -133,44 +132,34 @@ export const workerVisibilityCoversStopTimeout: StackValidationPolicy = {
         "Raise the queue's `visibilityTimeoutSeconds` to at least the container's `stopTimeout` (better: stopTimeout " +
         "plus the longest job), or lower `stopTimeout`. Workers that name their queue variable differently list the " +
         "names in `queueUrlVariables`.",
-    configSchema: {
-        properties: {
-            queueUrlVariables: stringListSetting(
-                "Container environment variables whose value is the URL of the queue the container consumes.",
-                visibilityDefaults.queueUrlVariables,
-            ),
-        },
-    },
+    configSchema: visibilitySettings.configSchema,
     validateStack: (args, reportViolation) => {
-        const { queueUrlVariables } = readConfig(args, visibilityDefaults);
-        const consumers = args.resources
-            .filter((resource) => resource.type === ResourceType.TaskDefinition)
-            .flatMap((resource) => {
-                const read = readContainers(resource.props.containerDefinitions);
-                // An unreadable container list is ecs-task-logging's to report.
-                return read.ok ? read.containers.map((container) => ({ resource, container })) : [];
-            })
-            .flatMap(({ resource, container }) =>
-                container.environment
-                    .filter((variable) => queueUrlVariables.includes(variable.name) && variable.value)
-                    .map((variable) => ({ resource, container, queueUrl: variable.value as string })),
-            );
-        if (consumers.length === 0) {
-            return;
-        }
+        const { queueUrlVariables } = visibilitySettings.read(args);
         const graph = queueGraph(args.resources);
-        for (const { resource, container, queueUrl } of consumers) {
-            // A queue outside the stack (another team's, or a shared one) cannot be checked from here.
-            const queue = graph.byUrl(queueUrl);
-            if (queue && queue.visibilityTimeoutSeconds < container.stopTimeoutSeconds) {
-                reportViolation(
-                    `Container ${container.name} may run ${container.stopTimeoutSeconds} s after SIGTERM (stopTimeout), ` +
-                        `but queue ${queueLabel(queue)} hides a received message for only ${queue.visibilityTimeoutSeconds} s ` +
-                        "(visibilityTimeoutSeconds): a message finished during shutdown can be processed twice.",
-                    resource.urn,
-                );
-            }
-        }
+        const taskDefinitions = args.resources.filter((resource) => resource.type === ResourceType.TaskDefinition);
+        decideEach(taskDefinitions, (resource) => {
+            const read = readContainers(resource.props.containerDefinitions);
+            // An unreadable container list is ecs-task-logging's to report.
+            decideEach(read.ok ? read.containers : [], (container) => {
+                decideEach(need(container.environment), (variable) => {
+                    const queueUrl = queueUrlVariables.includes(variable.name) ? need(variable.value) : undefined;
+                    // A queue outside the stack (another team's, or a shared one) cannot be checked from here.
+                    const queue = queueUrl ? graph.byUrl(queueUrl) : undefined;
+                    if (!queue) {
+                        return;
+                    }
+                    const [visibility, stopTimeout] = [need(queue.visibilityTimeoutSeconds), need(container.stopTimeoutSeconds)];
+                    if (visibility < stopTimeout) {
+                        reportViolation(
+                            `Container ${container.name} may run ${stopTimeout} s after SIGTERM (stopTimeout), ` +
+                                `but queue ${queueLabel(queue)} hides a received message for only ${visibility} s ` +
+                                "(visibilityTimeoutSeconds): a message finished during shutdown can be processed twice.",
+                            resource.urn,
+                        );
+                    }
+                });
+            });
+        });
     },
 };
 

@@ -25,7 +25,14 @@ export interface RegisteredResource {
     inputs: Record<string, unknown>;
     /** What the mocks returned; in preview mode only the inputs echo back, so computed outputs are absent. */
     outputs: Record<string, unknown>;
-    options: { protect: boolean; retainOnDelete: boolean; ignoreChanges: string[]; dependsOn: string[] };
+    options: {
+        protect: boolean;
+        retainOnDelete: boolean;
+        ignoreChanges: string[];
+        dependsOn: string[];
+        /** Per input property, the URNs of the resources its value was built from (what the engine records too). */
+        propertyDependencies: Record<string, string[]>;
+    };
 }
 
 /** Pulumi's autonaming: the logical name plus a random suffix; here a stable hash so snapshots are deterministic. */
@@ -202,6 +209,7 @@ interface RegisterRequest {
     getRetainondelete(): boolean;
     getIgnorechangesList(): string[];
     getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getObject(): unknown;
 }
 interface RegisterResponse {
@@ -235,6 +243,10 @@ export class ResourceRecorder {
     private record(request: RegisterRequest, response: RegisterResponse): void {
         const inputs = rpc.deserializeProperties(request.getObject() as never) as Record<string, unknown>;
         const outputs = rpc.deserializeProperties(response.getObject() as never) as Record<string, unknown>;
+        const propertyDependencies: Record<string, string[]> = {};
+        request.getPropertydependenciesMap().forEach((dependencies, property) => {
+            propertyDependencies[property] = dependencies.getUrnsList();
+        });
         this.resources.push({
             urn: response.getUrn(),
             id: response.getId(),
@@ -250,6 +262,7 @@ export class ResourceRecorder {
                 retainOnDelete: request.getRetainondelete(),
                 ignoreChanges: request.getIgnorechangesList(),
                 dependsOn: request.getDependenciesList(),
+                propertyDependencies,
             },
         });
     }

@@ -1,6 +1,10 @@
 import * as assert from "node:assert/strict";
 import {
     ecsClusterContainerInsights,
+    ecsFargateLatestPlatform,
+    ecsNoPublicIpAnywhere,
+    ecsTaskNoHostNetworkOrPid,
+    ecsTaskNonRootUser,
     ecsServiceCircuitBreaker,
     ecsServiceNoPublicIp,
     ecsTaskLogging,
@@ -9,7 +13,8 @@ import {
     ecsTaskReadonlyRootFilesystem,
     ecsTaskRoleSeparateFromExecutionRole,
 } from "../../policy/ecs";
-import { ACCOUNT, componentQueues, container, planned, resource, service, taskDefinition, undecided, violations } from "./fixtures";
+import { ACCOUNT, componentQueues, componentStack, container, planned, resource, service, taskDefinition, undecided, violations } from "./fixtures";
+import { StackResource } from "../../policy/offline";
 
 const cluster = (settings: unknown) => resource("aws:ecs/cluster:Cluster", "workers", settings === undefined ? {} : { settings });
 
@@ -104,7 +109,7 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
     for (const name of ["DB_PASSWORD", "dbPassword", "STRIPE_SECRET", "GITHUB_TOKEN", "API_KEY", "apiKey", "SENDGRID_APIKEY", "SIGNING_PRIVATE_KEY", "SMTP_CREDENTIALS"]) {
         it(`fails the secret-looking name ${name} with a literal value`, async () => {
             const [message] = await violations(ecsTaskNoPlaintextSecrets, [withEnvironment({ name, value: "hunter2hunter2" })]);
-            assert.equal(message, `task: Container worker: environment variable ${name} has a secret-looking name and a literal value.`);
+            assert.equal(message, `task: Container worker: environment variable ${name} has a secret-sounding name and a literal value that is not a setting.`);
         });
     }
 
@@ -119,18 +124,26 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
         });
     }
 
+    it("in preview, reports the variables it can read and leaves open only one whose value is unknown", async () => {
+        const task = taskDefinition("task", [container({ environment: [{ name: "QUEUE_URL", value: undefined }, { name: "DB_PASS", value: "hunter2" }] })], {}, { asObjects: true });
+        assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task], { preview: true }), [
+            "task: Container worker: environment variable DB_PASS has a secret-sounding name and a literal value that is not a setting.",
+        ]);
+        assert.equal((await undecided(ecsTaskNoPlaintextSecrets, [task])).length, 1);
+    });
+
     it("passes references to secrets, settings about them, empty values and names listed in allowedNames", async () => {
         const task = withEnvironment(
             { name: "DB_SECRET_ARN", value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" },
             { name: "TOKEN_URL", value: "https://auth.example.com/oauth/token" },
             { name: "SECRET_NAME", value: "prod/db" },
             { name: "API_KEY", value: "" },
-            { name: "TOKEN_BUCKET", value: "64" },
+            { name: "TOKEN_BUCKET", value: "orders-bucket" },
         );
         const config = { "ecs-task-no-plaintext-secrets": { allowedNames: ["TOKEN_BUCKET"] } };
         assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task], { config }), []);
         assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task]), [
-            "task: Container worker: environment variable TOKEN_BUCKET has a secret-looking name and a literal value.",
+            "task: Container worker: environment variable TOKEN_BUCKET has a secret-sounding name and a literal value that is not a setting.",
         ]);
     });
 });
@@ -191,5 +204,116 @@ describe("policy ecs-service-circuit-breaker", () => {
     it("does not apply to services deployed by CodeDeploy", async () => {
         const blueGreen = service("blue-green", { deploymentCircuitBreaker: undefined, deploymentController: { type: "CODE_DEPLOY" } });
         assert.deepEqual(await violations(ecsServiceCircuitBreaker, [blueGreen]), []);
+    });
+});
+
+describe("ECS policies against what the component builds", function () {
+    this.timeout(30_000);
+    let built: StackResource[];
+    before(async () => {
+        built = await componentStack();
+    });
+
+    it("passes ecs-no-public-ip-anywhere, ecs-fargate-latest-platform and ecs-task-no-host-network-or-pid", async () => {
+        for (const policy of [ecsNoPublicIpAnywhere, ecsFargateLatestPlatform, ecsTaskNoHostNetworkOrPid]) {
+            assert.deepEqual(await violations(policy, built), [], policy.name);
+        }
+    });
+
+    it("is reported by the advisory ecs-task-non-root-user: the component leaves the user to the image", async () => {
+        assert.deepEqual(await violations(ecsTaskNonRootUser, built), [
+            "jobs-task: Container worker: sets no user, so it runs as the image's USER (root unless the image sets one).",
+        ]);
+    });
+});
+
+describe("policy ecs-no-public-ip-anywhere", () => {
+    const publicNetwork = { assignPublicIp: true, subnets: ["subnet-0public00000000a1"] };
+    const privateNetwork = { assignPublicIp: false, subnets: ["subnet-0private0000000a1"] };
+    const starters = (network: Record<string, unknown>) => [
+        service("api", { networkConfiguration: network }),
+        resource("aws:ecs/taskSet:TaskSet", "canary", { service: "api", cluster: "workers", taskDefinition: "api:3", networkConfiguration: network }),
+        resource("aws:cloudwatch/eventTarget:EventTarget", "nightly", { rule: "nightly", arn: "arn:aws:ecs:us-east-1:123456789012:cluster/workers", ecsTarget: { taskDefinitionArn: "api:3", networkConfiguration: network } }),
+        resource("aws:scheduler/schedule:Schedule", "hourly", { scheduleExpression: "rate(1 hour)", target: { arn: "arn:aws:ecs:us-east-1:123456789012:cluster/workers", roleArn: "r", ecsParameters: { taskDefinitionArn: "api:3", networkConfiguration: network } } }),
+    ];
+
+    it("fails services, task sets, EventBridge targets and Scheduler schedules that assign public IPs", async () => {
+        assert.deepEqual(await violations(ecsNoPublicIpAnywhere, starters(publicNetwork)), [
+            "api: The service assigns public IP addresses to the tasks it starts (networkConfiguration.assignPublicIp: true).",
+            "canary: The task set assigns public IP addresses to the tasks it starts (networkConfiguration.assignPublicIp: true).",
+            "nightly: The EventBridge target assigns public IP addresses to the tasks it starts (ecsTarget.networkConfiguration.assignPublicIp: true).",
+            "hourly: The EventBridge Scheduler schedule assigns public IP addresses to the tasks it starts (target.ecsParameters.networkConfiguration.assignPublicIp: true).",
+        ]);
+    });
+
+    it("reads the ENABLED spelling of the ECS API as well as a boolean", async () => {
+        assert.equal((await violations(ecsNoPublicIpAnywhere, [service("api", { networkConfiguration: { assignPublicIp: "ENABLED", subnets: [] } })])).length, 1);
+    });
+
+    it("passes them all in private subnets", async () => {
+        assert.deepEqual(await violations(ecsNoPublicIpAnywhere, starters(privateNetwork)), []);
+    });
+});
+
+describe("policy ecs-fargate-latest-platform", () => {
+    it("passes a Fargate service on LATEST or without a platform version, and ignores EC2 services", async () => {
+        const services = [
+            service("latest", { platformVersion: "LATEST" }),
+            service("unset"),
+            service("ec2", { capacityProviderStrategies: [], launchType: "EC2", platformVersion: "1.3.0" }),
+        ];
+        assert.deepEqual(await violations(ecsFargateLatestPlatform, services), []);
+    });
+
+    it("fails a Fargate service or task set pinned to an old platform version, unless the config allows it", async () => {
+        const pinned = [service("old", { platformVersion: "1.3.0" }), resource("aws:ecs/taskSet:TaskSet", "canary", { launchType: "FARGATE", platformVersion: "1.2.0" })];
+        assert.deepEqual(await violations(ecsFargateLatestPlatform, pinned), [
+            "old: The service pins Fargate platform version 1.3.0; allowed: LATEST, 1.4.0.",
+            "canary: The task set pins Fargate platform version 1.2.0; allowed: LATEST, 1.4.0.",
+        ]);
+        const config = { "ecs-fargate-latest-platform": { allowedPlatformVersions: ["LATEST", "1.4.0", "1.3.0", "1.2.0"] } };
+        assert.deepEqual(await violations(ecsFargateLatestPlatform, pinned, { config }), []);
+    });
+});
+
+describe("policy ecs-task-no-host-network-or-pid", () => {
+    it("passes an awsvpc task definition and fails the host's network or process namespace", async () => {
+        const tasks = [
+            taskDefinition("awsvpc", [container()], { networkMode: "awsvpc", pidMode: "task" }),
+            taskDefinition("host-network", [container()], { networkMode: "host" }),
+            taskDefinition("host-pid", [container()], { networkMode: "bridge", pidMode: "host" }),
+        ];
+        assert.deepEqual(await violations(ecsTaskNoHostNetworkOrPid, tasks), [
+            "host-network: The task definition shares the host's network (networkMode: host).",
+            "host-pid: The task definition shares the host's process namespace (pidMode: host).",
+        ]);
+    });
+});
+
+describe("policy ecs-task-non-root-user", () => {
+    it("passes containers with a non-root user, and fails root by name or UID", async () => {
+        const task = taskDefinition("task", [
+            container({ name: "app", user: "1000:1000" }),
+            container({ name: "named", user: "worker" }),
+            container({ name: "root", user: "root" }),
+            container({ name: "uid", user: "0:0" }),
+        ]);
+        assert.deepEqual(await violations(ecsTaskNonRootUser, [task]), [
+            "task: Container root: runs as root (user: root).",
+            "task: Container uid: runs as root (user: 0:0).",
+        ]);
+    });
+
+    it("does not judge Windows task definitions", async () => {
+        const task = taskDefinition("windows", [container()], { runtimePlatform: { operatingSystemFamily: "WINDOWS_SERVER_2022_CORE" } });
+        assert.deepEqual(await violations(ecsTaskNonRootUser, [task]), []);
+    });
+
+    it("in preview, judges each container on its own: one whose user is unknown leaves only itself open", async () => {
+        const task = taskDefinition("task", [container({ name: "known" }), container({ name: "later", user: undefined })], {}, { asObjects: true });
+        assert.deepEqual(await violations(ecsTaskNonRootUser, [task], { preview: true }), [
+            "task: Container known: sets no user, so it runs as the image's USER (root unless the image sets one).",
+        ]);
+        assert.equal((await undecided(ecsTaskNonRootUser, [task])).length, 1);
     });
 });

@@ -7,13 +7,23 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { AnalyzeDiagnostic, AnalyzeRequest, AnalyzerResource, AnalyzerResourceOptions, AnalyzeStackRequest, EnforcementLevel } from "@pulumi/pulumi/proto/analyzer_pb";
+import {
+    AnalyzeDiagnostic,
+    AnalyzeRequest,
+    AnalyzerResource,
+    AnalyzerResourceOptions,
+    AnalyzeStackRequest,
+    ConfigureAnalyzerRequest,
+    EnforcementLevel,
+    PolicyConfig,
+} from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policyDocument, queueArn, queueUrl, tlsDenyStatement } from "./fixtures";
 
 const POLICY_DIR = path.join(__dirname, "..", "..", "policy");
 /** How the engine marks a string it will only know after `pulumi up`. */
 const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN_BOOLEAN = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7";
 
 interface Diagnostic {
     policy: string;
@@ -85,18 +95,36 @@ describe("policy pack served to the Pulumi engine", function () {
 
     it("reports a mandatory violation on an unencrypted queue and none on an encrypted one", async () => {
         assert.deepEqual(await analyze("aws:sqs/queue:Queue", "orders", { sqsManagedSseEnabled: true }), []);
-        const [diagnostic, ...rest] = await analyze("aws:sqs/queue:Queue", "orders", {});
+        const [diagnostic, ...rest] = await analyze("aws:sqs/queue:Queue", "orders", { sqsManagedSseEnabled: false });
         assert.deepEqual(rest, []);
         assert.equal(diagnostic.policy, "sqs-encrypted");
         assert.equal(diagnostic.level, "mandatory");
-        assert.match(diagnostic.message, /left to the account default/);
+        assert.match(diagnostic.message, /turns SSE-SQS off/);
+    });
+
+    it("counts a KMS key that is present but unknown during preview as set, deciding the queue is encrypted", async () => {
+        assert.deepEqual(await analyze("aws:sqs/queue:Queue", "orders", { kmsMasterKeyId: UNKNOWN_STRING }), []);
     });
 
     it("downgrades a policy that reads a value unknown during preview to advisory \"can't run\"", async () => {
-        const [diagnostic] = await analyze("aws:sqs/queue:Queue", "orders", { kmsMasterKeyId: UNKNOWN_STRING });
+        const [diagnostic] = await analyze("aws:sqs/queue:Queue", "orders", { sqsManagedSseEnabled: UNKNOWN_BOOLEAN });
         assert.equal(diagnostic.policy, "sqs-encrypted");
         assert.equal(diagnostic.level, "advisory");
-        assert.match(diagnostic.message, /can't run policy 'sqs-encrypted' .* during preview: string value at \.kmsMasterKeyId can't be known during preview/);
+        assert.match(diagnostic.message, /can't run policy 'sqs-encrypted' .* during preview: boolean value at \.sqsManagedSseEnabled can't be known during preview/);
+    });
+
+    it("keeps a stack policy's violations when a queue policy is unknown, and leaves only the queue it may belong to open", async () => {
+        const diagnostics = await analyzeStack([
+            { type: "aws:sqs/queue:Queue", name: "known", properties: { arn: queueArn("known"), url: queueUrl("known"), sqsManagedSseEnabled: true } },
+            { type: "aws:sqs/queue:Queue", name: "planned", properties: { arn: UNKNOWN_STRING, url: UNKNOWN_STRING, sqsManagedSseEnabled: true } },
+            { type: "aws:sqs/queuePolicy:QueuePolicy", name: "planned-policy", properties: { queueUrl: UNKNOWN_STRING, policy: UNKNOWN_STRING } },
+        ]);
+        // No redrive policy anywhere: both queues lack a dead-letter queue, the planned one although its ARN is unknown.
+        const dlq = diagnostics.filter((d) => d.policy === "sqs-has-dead-letter-queue");
+        assert.deepEqual(dlq.map((d) => [d.level, d.urn]), [["mandatory", urnOf("aws:sqs/queue:Queue", "known")], ["mandatory", urnOf("aws:sqs/queue:Queue", "planned")]]);
+        const tls = diagnostics.filter((d) => d.policy === "sqs-tls-only");
+        assert.deepEqual(tls.map((d) => d.level), ["advisory"]);
+        assert.match(tls[0].message, /can't run policy 'sqs-tls-only' .* during preview/);
     });
 
     it("applies the documented defaults when no config is given: 100 tasks, on-demand base in prod only", async () => {
@@ -112,6 +140,26 @@ describe("policy pack served to the Pulumi engine", function () {
         assert.deepEqual((await analyze("aws:ecs/service:Service", "job-worker", spotOnly, "prod")).map((d) => [d.policy, d.level]), [["worker-on-demand-base", "advisory"]]);
     });
 
+    it("refuses, inside the pack, a setting of the wrong type the engine hands a policy, naming the key", async () => {
+        const configure = (properties: Record<string, unknown>) => {
+            const request = new ConfigureAnalyzerRequest();
+            const config = new PolicyConfig();
+            config.setEnforcementlevel(EnforcementLevel.MANDATORY);
+            config.setProperties(Struct.fromJavaScript(properties as never));
+            request.getPolicyconfigMap().set("worker-max-tasks-limit", config);
+            return new Promise<void>((resolve, reject) => client.configure(request, (error) => (error ? reject(error) : resolve())));
+        };
+        const target = { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: "service/workers/job-worker", minCapacity: 0, maxCapacity: 4 };
+        try {
+            await configure({ maxTasks: "3" });
+            await assert.rejects(analyze("aws:appautoscaling/target:Target", "scaling", target), /worker-max-tasks-limit\.maxTasks: "3" is a string; expected a whole number/);
+            await configure({ maxTasks: 3 });
+            assert.deepEqual((await analyze("aws:appautoscaling/target:Target", "scaling", target)).map((d) => d.policy), ["worker-max-tasks-limit"]);
+        } finally {
+            await new Promise<void>((resolve) => client.configure(new ConfigureAnalyzerRequest(), () => resolve()));
+        }
+    });
+
     it("follows queue URLs and ARNs across the stack's outputs", async () => {
         const queue = (name: string) => ({ type: "aws:sqs/queue:Queue", name, properties: { arn: queueArn(name), url: queueUrl(name), sqsManagedSseEnabled: true } });
         const diagnostics = await analyzeStack([
@@ -121,6 +169,7 @@ describe("policy pack served to the Pulumi engine", function () {
         ]);
         assert.deepEqual(diagnostics.map((d) => [d.policy, d.level, d.urn]), [
             ["sqs-tls-only", "mandatory", urnOf("aws:sqs/queue:Queue", "orders")],
+            ["sqs-dead-letter-queue-alarmed", "mandatory", urnOf("aws:sqs/queue:Queue", "orders-dlq")],
         ]);
     });
 });

@@ -4,6 +4,9 @@
 // objects instead of JSON, top-level resources). Outputs are realistic and distinct per resource, as the shared mocks
 // make them, so a link to the wrong queue resolves to the wrong ARN.
 import { Policies } from "@pulumi/policy";
+import { BackgroundWorker, BackgroundWorkerArgs } from "../../components";
+import { recordResources } from "../../scripts/mocks";
+import { minimalArgs } from "../support/worker";
 import { Evaluation, evaluatePolicies, EvaluateOptions, Finding, StackResource } from "../../policy/offline";
 
 export const ACCOUNT = "123456789012";
@@ -150,10 +153,13 @@ type Policy = Policies[number];
  * not known yet, and neither is any input built from one (a JSON string embedding a queue ARN is unknown as a whole).
  */
 export function planned(resources: StackResource[]): StackResource[] {
-    const computed = new Set(resources.flatMap((item) => ["arn", "url", "id"].map((key) => item.outputs[key]).filter((value) => typeof value === "string")));
+    const computedOf = (item: StackResource) => ["arn", "url", "id"].map((key) => item.outputs[key]).filter((value): value is string => typeof value === "string");
+    const computed = resources.flatMap(computedOf);
+    /** Whether `text` holds `known` as a whole value (not as the prefix of a longer name, orders in orders-dlq). */
+    const mentions = (text: string, known: string) => text.split(known).slice(1).some((after) => !/^[\w.-]/.test(after));
     const plan = (value: unknown): unknown => {
         if (typeof value === "string") {
-            return [...computed].some((known) => value.includes(known as string)) ? undefined : value;
+            return computed.some((known) => mentions(value, known)) ? undefined : value;
         }
         if (Array.isArray(value)) {
             return value.map(plan);
@@ -163,9 +169,18 @@ export function planned(resources: StackResource[]): StackResource[] {
         }
         return value;
     };
+    // The engine records, per input property, the resources whose outputs it was built from.
+    const builtFrom = (item: StackResource, value: unknown) => {
+        const text = JSON.stringify(value) ?? "";
+        return resources.filter((other) => other !== item && computedOf(other).some((known) => mentions(text, known))).map((other) => other.urn);
+    };
     return resources.map((item) => {
         const inputs = plan(item.inputs) as Props;
-        return { ...item, inputs, outputs: { ...inputs } };
+        const propertyDependencies: Record<string, string[]> = Object.fromEntries(
+            Object.entries(item.inputs).map(([key, value]): [string, string[]] => [key, builtFrom(item, value)]).filter(([, urns]) => urns.length > 0),
+        );
+        const dependsOn = [...new Set(Object.values(propertyDependencies).flat())];
+        return { ...item, inputs, outputs: { ...inputs }, options: { ...item.options, dependsOn, propertyDependencies } };
     });
 }
 
@@ -190,4 +205,12 @@ function label(findings: Finding[], resources: StackResource[]): string[] {
         const subject = resources.find((candidate) => candidate.urn === finding.urn)?.name ?? "stack";
         return `${subject}: ${finding.message}`;
     });
+}
+
+/**
+ * What the BackgroundWorker component registers for `overrides` on top of the smallest valid worker, under the shared
+ * mocks: the component-built case of every policy. In preview, outputs are unknown as in `pulumi preview`.
+ */
+export function componentStack(overrides: Partial<BackgroundWorkerArgs> = {}, preview = false): Promise<StackResource[]> {
+    return recordResources(() => new BackgroundWorker("jobs", minimalArgs(overrides)), { preview });
 }

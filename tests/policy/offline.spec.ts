@@ -5,7 +5,7 @@ import { evaluatePolicies } from "../../policy/offline";
 import { sqsEncrypted } from "../../policy/sqs";
 import { queue, resource } from "./fixtures";
 
-const unencrypted = queue("orders");
+const unencrypted = queue("orders", { sqsManagedSseEnabled: false });
 
 describe("offline policy evaluation", () => {
     describe("enforcement levels and config, as --policy-pack-config sets them", () => {
@@ -67,14 +67,14 @@ describe("offline policy evaluation", () => {
     });
 
     it("in preview, reports a policy that reads an unknown value as undecided, naming the value, instead of guessing", async () => {
-        const planned = queue("orders", { kmsMasterKeyId: undefined });
+        const planned = queue("orders", { sqsManagedSseEnabled: undefined });
         const preview = await evaluatePolicies([sqsEncrypted], [planned], { preview: true });
         assert.deepEqual(preview.findings.map((finding) => [finding.kind, finding.enforcementLevel, finding.message]), [
-            ["undecided", "mandatory", "the value at orders.inputs.kmsMasterKeyId is not known until `pulumi up`"],
+            ["undecided", "mandatory", "the value at orders.inputs.sqsManagedSseEnabled is not known until `pulumi up`"],
         ]);
-        // Outside preview an undefined input is simply not set.
+        // Outside preview an undefined input is simply not set, and SQS's default encryption applies.
         const up = await evaluatePolicies([sqsEncrypted], [planned], { preview: false });
-        assert.deepEqual(up.findings.map((finding) => finding.kind), ["violation"]);
+        assert.deepEqual(up.findings, []);
     });
 
     it("fails loudly when a policy throws, naming the policy and the resource", async () => {

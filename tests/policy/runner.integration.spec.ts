@@ -38,14 +38,18 @@ const policiesIn = (findings: Evaluation["findings"], kind: "violation" | "undec
     [...new Set(findings.filter((finding) => finding.kind === kind).map((finding) => finding.policy))].sort();
 
 describe("npm run policy", function () {
-    this.timeout(120_000);
+    this.timeout(400_000);
     const runs: Record<string, Run> = {};
     let configFile: string;
+    let badConfigFile: string;
 
     before(async () => {
         configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "policy-config.json");
         fs.writeFileSync(configFile, JSON.stringify({ all: "advisory" }));
         const broken = path.join(PROGRAMS, "broken-stack.ts");
+        const remote = path.join(PROGRAMS, "remote-stack.ts");
+        badConfigFile = path.join(path.dirname(configFile), "bad-config.json");
+        fs.writeFileSync(badConfigFile, JSON.stringify({ "sqs-has-dead-letter-queue": "Mandatory", "worker-max-tasks-limit": { maxTasks: "5" }, "sqs-tls-onyl": "advisory" }));
         const jobs: Record<string, string[]> = {
             dev: ["--stack", "dev", "--json"],
             prod: ["--stack", "prod", "--json"],
@@ -54,9 +58,20 @@ describe("npm run policy", function () {
             broken: ["--stack", "dev", "--program", broken],
             brokenAdvisory: ["--stack", "dev", "--program", broken, "--policy-config", configFile, "--json"],
             missingStack: ["--stack", "staging"],
+            devPreviewStrict: ["--stack", "dev", "--preview", "--fail-on-undecided"],
+            badConfig: ["--stack", "dev", "--policy-config", badConfigFile],
+            unknownFlag: ["--stack", "dev", "--config", configFile],
+            remote: ["--stack", "dev", "--program", remote],
+            remoteAccepted: ["--stack", "dev", "--program", remote, "--accept-uninspected", "awsx:ecs:FargateService", "--json"],
         };
-        const results = await Promise.all(Object.values(jobs).map((args) => runPolicy(...args)));
-        Object.keys(jobs).forEach((name, index) => (runs[name] = results[index]));
+        // A few processes at a time: each compiles and runs a whole program, and CI machines have few cores.
+        const queue = Object.entries(jobs);
+        const worker = async () => {
+            for (let job = queue.shift(); job; job = queue.shift()) {
+                runs[job[0]] = await runPolicy(...job[1]);
+            }
+        };
+        await Promise.all([worker(), worker(), worker()]);
     });
 
     after(() => fs.rmSync(path.dirname(configFile), { recursive: true, force: true }));
@@ -78,17 +93,25 @@ describe("npm run policy", function () {
         assert.deepEqual(prod.findings.filter((finding) => finding.policy === "worker-on-demand-base"), []);
     });
 
-    it("in preview, reports the stack policies that follow ARNs and URLs as undecided, and decides the ones on literal inputs", () => {
+    it("in preview, decides per resource what known values decide and leaves open only policies that read unknown ones", () => {
         const preview = report(runs.devPreview);
         assert.equal(runs.devPreview.code, 0);
         assert.equal(preview.preview, true);
         const undecided = policiesIn(preview.findings, "undecided");
-        for (const policy of ["sqs-has-dead-letter-queue", "sqs-tls-only", "sqs-dlq-retention-covers-source", "worker-visibility-covers-stop-timeout"]) {
-            assert.ok(undecided.includes(policy), `${policy} should be undecided in preview`);
-        }
-        for (const policy of ["sqs-encrypted", "ecs-service-no-public-ip", "ecs-cluster-container-insights", "worker-max-tasks-limit", "cloudwatch-log-retention-set"]) {
+        // Decided from literal inputs, or by following links through what a value was built from.
+        for (const policy of [
+            "sqs-encrypted", "sqs-dlq-retention-covers-source", "sqs-dead-letter-queue-alarmed", "ecs-service-no-public-ip",
+            "ecs-no-public-ip-anywhere", "ecs-fargate-latest-platform", "ecs-task-no-host-network-or-pid", "ecs-cluster-container-insights",
+            "worker-max-tasks-limit", "cloudwatch-log-retention-set", "cloudwatch-log-group-encrypted", "cloudwatch-alarm-has-actions",
+        ]) {
             assert.ok(!undecided.includes(policy), `${policy} should decide in preview`);
         }
+        // Each open one read a document built from an output of a resource not created yet, and says which.
+        for (const finding of preview.findings.filter((item) => item.kind === "undecided")) {
+            assert.match(finding.message, /\.(containerDefinitions|taskRoleArn|redrivePolicy|policy|assumeRolePolicy) is not known until `pulumi up`$/, finding.policy);
+        }
+        assert.match(runs.devPreviewStrict.stdout, /FAILED: mandatory policies are undecided \(sqs-has-dead-letter-queue, sqs-tls-only, /);
+        assert.equal(runs.devPreviewStrict.code, 1);
     });
 
     it("passes a worker built by hand that follows every policy", () => {
@@ -113,6 +136,28 @@ describe("npm run policy", function () {
         assert.equal(runs.brokenAdvisory.code, 0);
         assert.deepEqual([...new Set(advisory.findings.map((finding) => finding.enforcementLevel))], ["advisory"]);
         assert.equal(advisory.findings.length, 4);
+    });
+
+    it("exits 2 on a configuration it cannot use, naming every bad key, before running the program", () => {
+        assert.equal(runs.badConfig.code, 2);
+        assert.equal(runs.badConfig.stdout, "");
+        assert.match(runs.badConfig.stderr, /sqs-has-dead-letter-queue: "Mandatory" is not an enforcement level; .*\(levels are lower case: "mandatory"\)/);
+        assert.match(runs.badConfig.stderr, /worker-max-tasks-limit\.maxTasks: "5" is a string; expected a whole number of at least 1/);
+        assert.match(runs.badConfig.stderr, /sqs-tls-onyl: no policy of that name in the pack; did you mean sqs-tls-only\?/);
+    });
+
+    it("exits 2 on an option it does not know, such as --config, instead of ignoring it", () => {
+        assert.equal(runs.unknownFlag.code, 2);
+        assert.match(runs.unknownFlag.stderr, /unknown option --config \(the pack's configuration is --policy-config <file\.json>\)/);
+    });
+
+    it("fails a stack whose awsx FargateService it cannot inspect, lists the VPC without failing, and passes once it is accepted", () => {
+        assert.equal(runs.remote.code, 1);
+        assert.match(runs.remote.stdout, /awsx:ec2:Vpc api-vpc: creates nothing the pack governs\. listed/);
+        assert.match(runs.remote.stdout, /awsx:ecs:FargateService api: creates aws:ecs\/service:Service.* ✖ not inspected; accept with --accept-uninspected awsx:ecs:FargateService/);
+        assert.match(runs.remote.stdout, /FAILED: a remote component that creates governed resources was not inspected\.$/m);
+        assert.equal(runs.remoteAccepted.code, 0);
+        assert.equal(report(runs.remoteAccepted).passed, true);
     });
 
     it("exits 2 with the harness's message for a stack that does not exist", () => {

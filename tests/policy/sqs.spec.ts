@@ -1,8 +1,10 @@
 import * as assert from "node:assert/strict";
-import { sqsDlqRetentionCoversSource, sqsEncrypted, sqsHasDeadLetterQueue, sqsTlsOnly } from "../../policy/sqs";
+import { sqsDlqRetentionCoversSource, sqsEncrypted, sqsHasDeadLetterQueue, sqsNoPublicAccess, sqsTlsOnly } from "../../policy/sqs";
 import {
+    ACCOUNT,
     arnOf,
     componentQueues,
+    componentStack,
     planned,
     policyDocument,
     queue,
@@ -26,10 +28,13 @@ describe("policy sqs-encrypted", () => {
         assert.deepEqual(await violations(sqsEncrypted, [queue("orders", { kmsMasterKeyId: "alias/orders" })]), []);
     });
 
-    it("fails a queue that sets no encryption and leaves it to the account default", async () => {
-        assert.deepEqual(await violations(sqsEncrypted, [queue("orders")]), [
-            "orders: The queue sets neither sqsManagedSseEnabled nor kmsMasterKeyId, so its encryption at rest is left to the account default.",
-        ]);
+    it("passes a queue that sets neither option, which SQS encrypts with SSE-SQS by default, unless told to require the choice", async () => {
+        assert.deepEqual(await violations(sqsEncrypted, [queue("orders")]), []);
+        const config = { "sqs-encrypted": { requireExplicitEncryption: true } };
+        const [message, ...rest] = await violations(sqsEncrypted, [queue("orders")], { config });
+        assert.deepEqual(rest, []);
+        assert.match(message, /^orders: The queue sets neither sqsManagedSseEnabled nor kmsMasterKeyId\. SQS encrypts a queue created since October 2022 with SSE-SQS by default/);
+        assert.doesNotMatch(message, /account default/);
     });
 
     it("fails a queue that turns SSE-SQS off", async () => {
@@ -37,10 +42,15 @@ describe("policy sqs-encrypted", () => {
         assert.match(message, /turns SSE-SQS off/);
     });
 
-    it("cannot decide in preview when the KMS key is created in the same stack", async () => {
-        const orders = queue("orders", { kmsMasterKeyId: undefined });
+    it("decides in preview that a queue whose KMS key is created in the same stack is encrypted: the key is set", async () => {
+        const orders = queue("orders", { kmsMasterKeyId: undefined, sqsManagedSseEnabled: false });
         assert.deepEqual(await violations(sqsEncrypted, [orders], { preview: true }), []);
-        assert.deepEqual(await undecided(sqsEncrypted, [orders]), ["orders: the value at orders.inputs.kmsMasterKeyId is not known until `pulumi up`"]);
+        assert.deepEqual(await undecided(sqsEncrypted, [orders]), []);
+    });
+
+    it("leaves open in preview only a queue whose sqsManagedSseEnabled itself is unknown", async () => {
+        const orders = queue("orders", { sqsManagedSseEnabled: undefined });
+        assert.deepEqual(await undecided(sqsEncrypted, [orders]), ["orders: the value at orders.inputs.sqsManagedSseEnabled is not known until `pulumi up`"]);
     });
 });
 
@@ -98,11 +108,18 @@ describe("policy sqs-has-dead-letter-queue", () => {
         assert.deepEqual(found.map((line) => line.split(":")[0]), ["orders"]);
     });
 
-    it("treats a queue with a redrive allow policy as a dead-letter queue, unless it denies all sources", async () => {
-        const shared = queue("shared-dlq", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
+    it("treats a queue whose redrive allow policy names its sources as a dead-letter queue, but not allowAll or denyAll alone", async () => {
+        const shared = queue("shared-dlq", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("other-stack-queue")] }) });
+        const open = queue("open", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
         const closed = queue("closed", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "denyAll" }) });
-        const found = await violations(sqsHasDeadLetterQueue, [shared, closed]);
-        assert.deepEqual(found.map((line) => line.split(":")[0]), ["closed"]);
+        const found = await violations(sqsHasDeadLetterQueue, [shared, open, closed]);
+        assert.deepEqual(found.map((line) => line.split(":")[0]), ["open", "closed"]);
+    });
+
+    it("counts a queue as a dead-letter queue once a redrive policy names it, whatever its redrive allow policy says", async () => {
+        const deadLetterQueue = queue("orders-dlq", { redriveAllowPolicy: { redrivePermission: "allowAll" } });
+        const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, [deadLetterQueue, orders]), []);
     });
 
     it("fails a FIFO queue that redrives to a standard queue", async () => {
@@ -124,11 +141,33 @@ describe("policy sqs-has-dead-letter-queue", () => {
         assert.match(found[2], /^broken: .*is not valid JSON/);
     });
 
-    it("cannot decide in preview, when new queues have no ARN or URL yet", async () => {
+    it("in preview of new queues, follows the redrive through what it was built from and leaves open only its maxReceiveCount", async () => {
         const queues = planned(componentQueues("job-worker"));
         assert.deepEqual(await violations(sqsHasDeadLetterQueue, queues, { preview: true }), []);
-        const [message] = await undecided(sqsHasDeadLetterQueue, queues);
-        assert.match(message, /^stack: the value at job-worker-dlq\.outputs\.arn is not known until `pulumi up`/);
+        assert.deepEqual(await undecided(sqsHasDeadLetterQueue, queues), [
+            "stack: the value at job-worker-redrive.outputs.redrivePolicy is not known until `pulumi up`",
+        ]);
+    });
+
+    it("in preview, fails a new queue without a dead-letter queue although the rest of the stack is not known yet", async () => {
+        const queues = planned([...componentQueues("job-worker"), queue("orders", { sqsManagedSseEnabled: true })]);
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, queues, { preview: true }), [
+            "orders: Queue orders has no redrive policy, and no redrive policy in the stack names it as a dead-letter queue: a message that keeps failing is retried until it expires.",
+        ]);
+    });
+
+    it("in preview, decides a dead-letter queue although a redrive elsewhere names an unknown source", async () => {
+        const deadLetterQueue = queue("orders-dlq");
+        const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
+        const unplaced = resource("aws:sqs/redrivePolicy:RedrivePolicy", "unplaced", { queueUrl: undefined, redrivePolicy: redriveDocument(deadLetterQueue) });
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, [deadLetterQueue, orders, unplaced], { preview: true }), []);
+        assert.deepEqual(await undecided(sqsHasDeadLetterQueue, [deadLetterQueue, orders, unplaced]), []);
+    });
+
+    it("in preview without property dependencies, leaves a queue open rather than failing it on a redrive it cannot place", async () => {
+        const queues = planned(componentQueues("job-worker")).map((item) => ({ ...item, options: { ...item.options, propertyDependencies: {} } }));
+        assert.deepEqual(await violations(sqsHasDeadLetterQueue, queues, { preview: true }), []);
+        assert.equal((await undecided(sqsHasDeadLetterQueue, queues)).length, 1);
     });
 });
 
@@ -209,6 +248,16 @@ describe("policy sqs-tls-only", () => {
     }
 });
 
+describe("policy sqs-tls-only in preview", () => {
+    it("leaves a queue with a good TLS deny open while a queue policy it cannot place could overwrite it", async () => {
+        const orders = queue("orders", { policy: JSON.stringify(policyDocument(tlsDenyStatement(queueArn("orders")))) });
+        const unplaced = resource("aws:sqs/queuePolicy:QueuePolicy", "unplaced", { queueUrl: undefined, policy: JSON.stringify(policyDocument()) });
+        assert.deepEqual(await violations(sqsTlsOnly, [orders, unplaced], { preview: true }), []);
+        assert.equal((await undecided(sqsTlsOnly, [orders, unplaced])).length, 1);
+        assert.deepEqual(await undecided(sqsTlsOnly, [orders]), []);
+    });
+});
+
 describe("policy sqs-dlq-retention-covers-source", () => {
     it("passes the component's defaults: 4 days on the queue, 14 on the dead-letter queue", async () => {
         assert.deepEqual(await violations(sqsDlqRetentionCoversSource, componentQueues("job-worker")), []);
@@ -236,5 +285,83 @@ describe("policy sqs-dlq-retention-covers-source", () => {
         const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
         const [message] = await violations(sqsDlqRetentionCoversSource, [deadLetterQueue, orders]);
         assert.match(message, /less than its source orders \(345600 s\)/);
+    });
+});
+
+describe("policy sqs-no-public-access", function () {
+    this.timeout(30_000);
+    const SNS_TOPIC = "arn:aws:sns:eu-west-1:210987654321:orders";
+    const sendFromTopic = (condition: Record<string, unknown> | undefined, principal: unknown = "*") => ({
+        Sid: "SendFromTopic",
+        Effect: "Allow",
+        Principal: principal,
+        Action: "sqs:SendMessage",
+        Resource: queueArn("orders"),
+        ...(condition ? { Condition: condition } : {}),
+    });
+    const ordersWith = (...statements: Record<string, unknown>[]) =>
+        queue("orders", { policy: JSON.stringify(policyDocument(tlsDenyStatement(queueArn("orders")), ...statements)) });
+
+    it("passes what the component builds, a topic feeding the queue included (service principal scoped by aws:SourceArn)", async () => {
+        const resources = await componentStack({ sources: { snsTopicArns: [SNS_TOPIC] } });
+        assert.deepEqual(await violations(sqsNoPublicAccess, resources), []);
+    });
+
+    it("fails the TLS deny next to Allow Principal * sqs:*, which every other queue policy check passes", async () => {
+        const found = await violations(sqsNoPublicAccess, [ordersWith({ Sid: "Everyone", Effect: "Allow", Principal: "*", Action: "sqs:*", Resource: queueArn("orders") })]);
+        assert.deepEqual(found, [
+            'orders: The queue policy of orders: statement Everyone allows Principal "*" with no condition naming the caller\'s account, organisation, source ARN or VPC.',
+        ]);
+        assert.deepEqual(await violations(sqsTlsOnly, [ordersWith({ Effect: "Allow", Principal: "*", Action: "sqs:*", Resource: queueArn("orders") })]), []);
+    });
+
+    const cases: [string, Record<string, unknown>, boolean][] = [
+        ["Principal * scoped by aws:SourceArn", sendFromTopic({ ArnEquals: { "aws:SourceArn": SNS_TOPIC } }), false],
+        ["Principal * scoped by aws:PrincipalOrgID", sendFromTopic({ StringEquals: { "aws:PrincipalOrgID": "o-abc123" } }), false],
+        ["Principal { AWS: * } scoped by aws:SourceAccount", sendFromTopic({ StringEquals: { "aws:SourceAccount": ACCOUNT } }, { AWS: "*" }), false],
+        ["an account principal with one action", sendFromTopic(undefined, { AWS: `arn:aws:iam::${ACCOUNT}:root` }), false],
+        ["Principal * without a condition", sendFromTopic(undefined), true],
+        ["Principal { AWS: [*] } without a condition", sendFromTopic(undefined, { AWS: ["*"] }), true],
+        ["an account and * among the AWS principals", sendFromTopic(undefined, { AWS: [`arn:aws:iam::${ACCOUNT}:root`, "*"] }), true],
+        ["Principal { Service: * }", sendFromTopic(undefined, { Service: "*" }), true],
+        ["Principal * under a wildcard aws:SourceArn", sendFromTopic({ ArnLike: { "aws:SourceArn": "arn:aws:sns:eu-west-1:*:orders" } }), true],
+        ["Principal * under a negated condition", sendFromTopic({ StringNotEquals: { "aws:SourceAccount": ACCOUNT } }), true],
+        ["Principal * under an IfExists condition", sendFromTopic({ StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } }), true],
+        ["Principal * under a condition that names no caller", sendFromTopic({ Bool: { "aws:SecureTransport": "true" } }), true],
+        ["an account principal with sqs:*", { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sqs:*", Resource: queueArn("orders") }, true],
+        ["NotPrincipal", { Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sqs:SendMessage", Resource: queueArn("orders") }, true],
+    ];
+    for (const [what, statement, fails] of cases) {
+        it(`${fails ? "fails" : "passes"} a hand-built queue policy with ${what}`, async () => {
+            const found = await violations(sqsNoPublicAccess, [ordersWith(statement)]);
+            assert.equal(found.length, fails ? 1 : 0, found.join("\n"));
+        });
+    }
+
+    it("fails an allowAll redrive allow policy on a queue no redrive names, and passes it on a real dead-letter queue", async () => {
+        const deadLetterQueue = queue("orders-dlq", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
+        const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
+        const lonely = queue("lonely", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
+        assert.deepEqual(await violations(sqsNoPublicAccess, [deadLetterQueue, orders, lonely]), [
+            "lonely: Queue lonely lets any queue of the account use it as a dead-letter queue (redriveAllowPolicy allowAll), but no redrive policy names it: it is not a dead-letter queue.",
+        ]);
+    });
+
+    it("judges a QueuePolicy resource the same way, reporting it on the queue it is attached to", async () => {
+        const orders = queue("orders");
+        const policy = resource("aws:sqs/queuePolicy:QueuePolicy", "orders-policy", {
+            queueUrl: urlOf(orders),
+            policy: policyDocument({ Effect: "Allow", Principal: "*", Action: ["sqs:SendMessage"], Resource: arnOf(orders) }),
+        });
+        const [message, ...rest] = await violations(sqsNoPublicAccess, [orders, policy]);
+        assert.deepEqual(rest, []);
+        assert.match(message, /^orders: The queue policy of orders: statement allows Principal "\*"/);
+    });
+
+    it("in preview, decides the policies it can read and leaves open only the ones whose document is unknown", async () => {
+        const known = queue("public", { policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "sqs:ReceiveMessage" }) });
+        const queues = planned([...componentQueues("job-worker"), known]);
+        assert.deepEqual((await violations(sqsNoPublicAccess, queues, { preview: true })).map((line) => line.split(":")[0]), ["public"]);
+        assert.equal((await undecided(sqsNoPublicAccess, queues)).length, 1);
     });
 });

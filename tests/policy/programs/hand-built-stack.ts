@@ -1,6 +1,7 @@
 // A worker built by hand, without the component, that satisfies every policy of the pack: the inline and object
 // forms the pack must read as well as the component's (inline redrive policy, queue policy as an object, a launch
-// type instead of a capacity provider strategy, role ARNs from elsewhere).
+// type instead of a capacity provider strategy, an execution role ARN from elsewhere, a task role with an inline
+// policy, and literal names where the component would wire outputs).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -45,8 +46,44 @@ new aws.sqs.QueuePolicy("hand-queue-policy", {
     },
 });
 
+// The dead-letter queue's alarm, found by its QueueName dimension, paging the on-call topic.
+new aws.cloudwatch.MetricAlarm("hand-dlq-alarm", {
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: "hand-dlq" },
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    alarmActions: [`arn:aws:sns:${region}:${account}:oncall`],
+});
+
 const cluster = new aws.ecs.Cluster("hand-cluster", { settings: [{ name: "containerInsights", value: "enabled" }] });
-const logGroup = new aws.cloudwatch.LogGroup("hand-logs", { retentionInDays: 30 });
+const logGroup = new aws.cloudwatch.LogGroup("hand-logs", {
+    retentionInDays: 30,
+    kmsKeyId: `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+});
+
+// The task role: only ECS tasks of this account may assume it, and it may only consume its queue.
+const taskRole = new aws.iam.Role("hand-task-role", {
+    assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Service: "ecs-tasks.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": account } },
+        }],
+    }),
+    inlinePolicies: [{
+        name: "consume",
+        policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], Resource: queue.arn }],
+        }),
+    }],
+});
 
 const taskDefinition = new aws.ecs.TaskDefinition("hand-task", {
     family: "hand-worker",
@@ -54,13 +91,14 @@ const taskDefinition = new aws.ecs.TaskDefinition("hand-task", {
     memory: "512",
     networkMode: "awsvpc",
     requiresCompatibilities: ["FARGATE"],
-    taskRoleArn: `arn:aws:iam::${account}:role/hand-worker-task`,
+    taskRoleArn: taskRole.arn,
     executionRoleArn: `arn:aws:iam::${account}:role/hand-worker-execution`,
     containerDefinitions: pulumi.jsonStringify([{
         name: "worker",
         image: `${account}.dkr.ecr.${region}.amazonaws.com/hand-worker:1.0.0`,
         essential: true,
         readonlyRootFilesystem: true,
+        user: "1000:1000",
         stopTimeout: 90,
         environment: [{ name: "QUEUE_URL", value: queue.url }, { name: "LOG_LEVEL", value: "info" }],
         secrets: [{ name: "API_TOKEN", valueFrom: `arn:aws:ssm:${region}:${account}:parameter/hand-worker/api-token` }],
