@@ -5,9 +5,9 @@
 import * as fs from "fs";
 import { HarnessError, runStack, StackRun } from "./harness";
 import { packConfigProblems, PolicyPackConfig } from "../policy/config";
-import { evaluatePolicies, Evaluation, Finding } from "../policy/offline";
+import { evaluatePolicies, Evaluation, Finding } from "./policyEngine";
 import { policies } from "../policy/policies";
-import { UninspectedComponent, uninspectedComponents } from "../policy/remote";
+import { UninspectedComponent, uninspectedComponents } from "./policyRemote";
 
 interface Options {
     stack: string;

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { packConfigProblems, PolicyConfigError } from "../../policy/config";
-import { evaluatePolicies } from "../../policy/offline";
+import { evaluatePolicies } from "../../scripts/policyEngine";
 import { policies } from "../../policy/policies";
 import { workerMaxTasksLimit } from "../../policy/worker";
 import { queue } from "./fixtures";

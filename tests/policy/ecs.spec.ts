@@ -14,7 +14,7 @@ import {
     ecsTaskRoleSeparateFromExecutionRole,
 } from "../../policy/ecs";
 import { ACCOUNT, componentQueues, componentStack, container, planned, resource, service, taskDefinition, undecided, violations } from "./fixtures";
-import { StackResource } from "../../policy/offline";
+import { StackResource } from "../../scripts/policyEngine";
 
 const cluster = (settings: unknown) => resource("aws:ecs/cluster:Cluster", "workers", settings === undefined ? {} : { settings });
 

@@ -7,7 +7,7 @@ import { Policies } from "@pulumi/policy";
 import { BackgroundWorker, BackgroundWorkerArgs } from "../../components";
 import { recordResources } from "../../scripts/mocks";
 import { minimalArgs } from "../support/worker";
-import { Evaluation, evaluatePolicies, EvaluateOptions, Finding, StackResource } from "../../policy/offline";
+import { Evaluation, evaluatePolicies, EvaluateOptions, Finding, StackResource } from "../../scripts/policyEngine";
 
 export const ACCOUNT = "123456789012";
 const REGION = "us-east-1";

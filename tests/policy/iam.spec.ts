@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { iamTaskRoleNoWildcards, iamTaskRoleTrustScoped } from "../../policy/iam";
-import { StackResource } from "../../policy/offline";
+import { StackResource } from "../../scripts/policyEngine";
 import { ACCOUNT, componentStack, container, planned, policyDocument, resource, taskDefinition, undecided, violations } from "./fixtures";
 
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { evaluatePolicies } from "../../policy/offline";
+import { evaluatePolicies } from "../../scripts/policyEngine";
 import { sqsEncrypted } from "../../policy/sqs";
 import { queue, resource } from "./fixtures";
 

@@ -99,13 +99,20 @@ describe("policy pack", () => {
         ]);
     });
 
-    it("is a Node.js pack the Pulumi CLI can install and run: PulumiPolicy.yaml, package.json, tsconfig", () => {
+    it("is a Node.js pack the Pulumi CLI can install and run: PulumiPolicy.yaml, a built main, the pack's entry points", () => {
         const manifest = parse(fs.readFileSync(path.join(POLICY_DIR, "PulumiPolicy.yaml"), "utf8")) as { runtime: string };
         assert.equal(manifest.runtime, "nodejs");
-        const pkg = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-        assert.deepEqual(Object.keys(pkg.dependencies).sort(), ["@pulumi/policy", "@pulumi/pulumi"]);
+        const pkg = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as {
+            main: string;
+            dependencies: Record<string, string>;
+            scripts: Record<string, string>;
+        };
+        assert.deepEqual(Object.keys(pkg.dependencies), ["@pulumi/policy"]);
+        // The CLI runs `main`; `npm ci` in the pack's directory builds it (prepare), from index.ts.
+        assert.equal(pkg.main, "./dist/policy/index.js");
+        assert.match(pkg.scripts.prepare, /build/);
         const tsconfig = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "tsconfig.json"), "utf8")) as { files: string[] };
-        assert.deepEqual(tsconfig.files, ["index.ts"]);
+        assert.deepEqual(tsconfig.files, ["index.ts", "pack.ts", "policies.ts"]);
     });
 
     it("imports nothing from outside policy/ but @pulumi packages and the dependency-free contract, never the component", () => {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { uninspectedComponents } from "../../policy/remote";
+import { uninspectedComponents } from "../../scripts/policyRemote";
 import { resource } from "./fixtures";
 
 const remote = (type: string, name: string) => ({ ...resource(type, name, {}), custom: false, remote: true });

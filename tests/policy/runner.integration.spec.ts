@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Evaluation } from "../../policy/offline";
+import { Evaluation } from "../../scripts/policyEngine";
 
 const REPO_ROOT = path.join(__dirname, "..", "..");
 const PROGRAMS = path.join(__dirname, "programs");

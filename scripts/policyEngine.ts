@@ -17,7 +17,7 @@ import {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
-import { packConfigProblems, PolicyConfigError, PolicyPackConfig } from "./config";
+import { packConfigProblems, PolicyConfigError, PolicyPackConfig } from "../policy/config";
 
 /** A resource as the program registered it under mocks (the shape of scripts/harness.ts's RegisteredResource). */
 export interface StackResource {

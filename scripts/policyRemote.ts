@@ -2,7 +2,7 @@
 // and none of its children: a policy cannot judge what it cannot see. This table says which resource types the pack
 // governs that each known component creates; the offline runner fails on a component that creates any (or that it
 // does not know) unless the user names it as accepted, and only lists the ones that create none.
-import { StackResource } from "./offline";
+import { StackResource } from "./policyEngine";
 
 /** Type prefixes of the resources the pack's policies judge: ECS, SQS, IAM, CloudWatch logs and alarms. */
 const GOVERNED_TYPE_PREFIXES = ["aws:ecs/", "aws:sqs/", "aws:iam/", "aws:cloudwatch/logGroup:", "aws:cloudwatch/metricAlarm:", "aws:cloudwatch/eventTarget:", "aws:scheduler/"];
