@@ -253,6 +253,14 @@ export interface WorkerSources {
      */
     snsTopicArns?: pulumi.Input<string>[];
     /**
+     * Whether the topics in `snsTopicArns` are FIFO topics; a plain value. A standard topic cannot deliver to a FIFO
+     * queue, and an ARN that is an Output (a topic created in the same program) is not known before deployment, so
+     * with `queue.fifo` the component needs this to check the subscription when it is constructed; it also checks
+     * that each ARN ends in `.fifo` as soon as the ARN is known. Defaults to true when every ARN is a plain string
+     * ending in `.fifo`, and to false otherwise.
+     */
+    snsTopicsFifo?: boolean;
+    /**
      * An SNS filter policy, as a JSON string, applied to every topic subscription: only matching messages reach the
      * queue. A plain value. Defaults to none (every message).
      */
