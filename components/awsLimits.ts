@@ -23,7 +23,7 @@ export const MAX_STRATEGY_BASE = 100_000;
 export const MAX_SERVICE_NAME_LENGTH = 255;
 /** Application Auto Scaling accepts far more, but an ECS service is capped at 5,000 tasks by default quotas. */
 export const MAX_TASKS_LIMIT = 5_000;
-/** Application Auto Scaling: a cooldown of at most a day. */
+/** Application Auto Scaling documents a floor of 0 only; more than a day is refused as a likely unit mistake. */
 export const MAX_COOLDOWN_SECONDS = 86_400;
 
 /** IAM: a role name. */

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /** One rejected property, or one legal but doubtful one: `reason` starts with `propertyPath`. */
-export interface ValidationProblem {
+interface ValidationProblem {
     propertyPath: string;
     reason: string;
 }
@@ -53,21 +53,16 @@ export class Problems {
 
     /** Throws when anything was collected: one problem as InputPropertyError, several as InputPropertiesError. */
     throwIfAny(resource: string): void {
-        throwProblems(resource, this.list);
-    }
-}
-
-/** Throws `problems`, if any: one as InputPropertyError, several as InputPropertiesError listing every reason. */
-export function throwProblems(resource: string, problems: readonly ValidationProblem[]): void {
-    if (problems.length === 1) {
-        throw new pulumi.InputPropertyError(problems[0]);
-    }
-    if (problems.length > 1) {
-        throw new pulumi.InputPropertiesError({
-            message: `${resource} has ${problems.length} invalid properties:\n` +
-                problems.map((problem) => `  - ${problem.reason}`).join("\n"),
-            errors: [...problems],
-        });
+        if (this.list.length === 1) {
+            throw new pulumi.InputPropertyError(this.list[0]);
+        }
+        if (this.list.length > 1) {
+            throw new pulumi.InputPropertiesError({
+                message: `${resource} has ${this.list.length} invalid properties:\n` +
+                    this.list.map((problem) => `  - ${problem.reason}`).join("\n"),
+                errors: this.list,
+            });
+        }
     }
 }
 

@@ -12,7 +12,7 @@ import { DEFAULT_STOP_TIMEOUT_SECONDS, WORKER_ENVIRONMENT_NAMES } from "../contr
 
 export { DEFAULT_STOP_TIMEOUT_SECONDS };
 
-/** SQS holds a received message this long unless told otherwise: the seed's value, long enough for most jobs. */
+/** SQS holds a received message this long unless told otherwise: long enough for most jobs. */
 export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 300;
 /** AWS's own default retention (4 days). */
 export const DEFAULT_MESSAGE_RETENTION_SECONDS = 345_600;
@@ -49,7 +49,7 @@ export const DEFAULT_SCHEDULE_TIMEZONE = "UTC";
 /** Every dead-lettered message is a job that failed for good: someone should hear of the first one. */
 export const DEFAULT_DEAD_LETTER_QUEUE_NOT_EMPTY_ALARM = true;
 
-/** Mostly Spot, one task in five on demand, no base: the seed's weights, without its Spot base (see README). */
+/** Mostly Spot, one task in five on demand, no base: a Spot shortage slows the service but cannot stop it. */
 export const DEFAULT_CAPACITY_PROVIDER_STRATEGY: readonly CapacityProviderSettings[] = [
     { capacityProvider: CapacityProvider.FargateSpot, weight: 4, base: 0 },
     { capacityProvider: CapacityProvider.Fargate, weight: 1, base: 0 },
@@ -126,7 +126,7 @@ export interface AlarmSettings {
 }
 
 /** What the component knows of the worker's sources before deployment. */
-export interface SourceSettings {
+interface SourceSettings {
     /** Whether the SNS topics are FIFO topics, as stated or as their plain ARNs show. */
     snsTopicsFifo: boolean;
 }

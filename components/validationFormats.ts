@@ -17,7 +17,7 @@ export const SECRETS_MANAGER_ANY_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]
 export const SSM_PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/\S+$/;
 
 /** Names that key child resources (schedules, event rules): 1 to 64 letters, digits, - or _. */
-export const CHILD_KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const CHILD_KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 // A container image reference as Docker and ECS parse it: [registry[:port]/]path[:tag][@digest], with lowercase
 // path components. Anything else (a space, an uppercase repository) fails only when a task tries to pull it.

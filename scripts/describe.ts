@@ -27,7 +27,7 @@ export const REPLACEMENT_INPUTS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** NAT gateway hours in us-east-1 (the VPC pricing page); data processed costs the same again per GB. */
-export const NAT_GATEWAY_DOLLARS_PER_HOUR = 0.045;
+const NAT_GATEWAY_DOLLARS_PER_HOUR = 0.045;
 /** AWS prices a month as 730 hours. */
 const HOURS_PER_MONTH = 730;
 
@@ -37,7 +37,7 @@ function arnName(arn: string): string {
 }
 
 /** Who an alarm notifies: each action's name, or a warning sign when none. */
-export function alarmActions(inputs: Record<string, unknown>): string {
+function alarmActions(inputs: Record<string, unknown>): string {
     const actions = (inputs.alarmActions ?? []) as (string | undefined)[];
     if (actions.length === 0) {
         return "NOTIFIES NO ONE";
@@ -46,7 +46,7 @@ export function alarmActions(inputs: Record<string, unknown>): string {
 }
 
 /** The NAT gateways a VPC gets and what they cost a month to run, before the data they process. */
-export function natGateways(inputs: Record<string, unknown>): string {
+function natGateways(inputs: Record<string, unknown>): string {
     const strategy = (inputs.natGateways as { strategy?: string } | undefined)?.strategy ?? "OnePerAz";
     const zones = typeof inputs.numberOfAvailabilityZones === "number" ? inputs.numberOfAvailabilityZones : 3;
     const count = strategy === "None" ? 0 : strategy === "Single" ? 1 : zones;

@@ -109,7 +109,7 @@ export function renderTree(report: PlanReport): string {
 }
 
 /** Every price in the plan is us-east-1's: say so when the stack deploys elsewhere. */
-export function regionNote(stack: string): string {
+function regionNote(stack: string): string {
     const region = readStackConfigFile(stack)["aws:region"];
     return region === PRICED_REGION
         ? `Prices are ${PRICED_REGION}'s, the stack's region (aws:region).`
