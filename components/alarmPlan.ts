@@ -24,7 +24,7 @@ export interface PlannedQueueAlarm {
     treatMissingData: "notBreaching";
 }
 
-/** The seed's queue-depth-high alarm: two consecutive one-minute averages above the threshold. */
+/** A queue-depth-high alarm: two consecutive one-minute averages above the threshold, so one spike is not a page. */
 export const QUEUE_DEPTH_EVALUATION_PERIODS = 2;
 
 /**

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement, policyDocument } from "./iam";
 import { QueueSettings } from "./settings";
 import { BackgroundWorkerArgs, WorkerExistingQueue } from "./types";
+import { childNames } from "./names";
 
 /** Denies every request that does not use TLS (Security Hub SQS-style guardrail, cdk-nag SQS4). */
 export function denyInsecureTransport(queueArn: pulumi.Input<string>): PolicyStatement {
@@ -68,7 +69,8 @@ export function createQueues(
     parent: pulumi.Resource,
     options: QueueOptions = {},
 ): WorkerQueues {
-    const deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
+    const names = childNames(name);
+    const deadLetterQueue = new aws.sqs.Queue(names.deadLetterQueue, {
         messageRetentionSeconds: settings.deadLetterRetentionSeconds,
         ...encryption(options.kmsMasterKeyId),
         // A FIFO queue's dead-letter queue must be FIFO too; nothing is sent to it directly, so no deduplication.
@@ -76,7 +78,7 @@ export function createQueues(
         tags,
     }, { parent });
 
-    const queue = new aws.sqs.Queue(`${name}-queue`, {
+    const queue = new aws.sqs.Queue(names.queue, {
         visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
         messageRetentionSeconds: settings.messageRetentionSeconds,
         receiveWaitTimeSeconds: settings.receiveWaitTimeSeconds,
@@ -87,7 +89,7 @@ export function createQueues(
         tags,
     }, { parent });
 
-    new aws.sqs.RedrivePolicy(`${name}-redrive`, {
+    new aws.sqs.RedrivePolicy(names.redrivePolicy, {
         queueUrl: queue.url,
         redrivePolicy: pulumi.jsonStringify({
             deadLetterTargetArn: deadLetterQueue.arn,
@@ -95,7 +97,7 @@ export function createQueues(
         }),
     }, { parent });
 
-    new aws.sqs.RedriveAllowPolicy(`${name}-dlq-redrive-allow`, {
+    new aws.sqs.RedriveAllowPolicy(names.redriveAllowPolicy, {
         queueUrl: deadLetterQueue.url,
         redriveAllowPolicy: pulumi.jsonStringify({
             redrivePermission: "byQueue",
@@ -103,12 +105,12 @@ export function createQueues(
         }),
     }, { parent });
 
-    const queuePolicy = new aws.sqs.QueuePolicy(`${name}-queue-policy`, {
+    const queuePolicy = new aws.sqs.QueuePolicy(names.queuePolicy, {
         queueUrl: queue.url,
         policy: queuePolicyDocument(queue.arn, options.sourceStatements?.(queue.arn)),
     }, { parent });
 
-    new aws.sqs.QueuePolicy(`${name}-dlq-policy`, {
+    new aws.sqs.QueuePolicy(names.deadLetterQueuePolicy, {
         queueUrl: deadLetterQueue.url,
         policy: queuePolicyDocument(deadLetterQueue.arn),
     }, { parent });

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceAssumeRolePolicy } from "./iam";
 import { PlannedAlarm, PlannedMetric, PlannedQuery, PlannedStepScaling, ScalingPlan } from "./scalingPlan";
 import { BackgroundWorkerArgs } from "./types";
+import { childNames } from "./names";
 
 /** The real names behind a plan's metric subjects. */
 export interface MetricDimensions {
@@ -134,7 +135,8 @@ export interface WorkerScalingInputs {
  */
 export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.Target {
     const { name, plan, names, tags, parent } = inputs;
-    const target = new aws.appautoscaling.Target(`${name}-scaling-target`, {
+    const children = childNames(name);
+    const target = new aws.appautoscaling.Target(children.scalingTarget, {
         serviceNamespace: "ecs",
         scalableDimension: "ecs:service:DesiredCount",
         resourceId: pulumi.interpolate`service/${names.clusterName}/${names.serviceName}`,
@@ -148,7 +150,7 @@ export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.T
         resourceId: target.resourceId,
     };
 
-    new aws.appautoscaling.Policy(`${name}-backlog-policy`, {
+    new aws.appautoscaling.Policy(children.backlogPolicy, {
         ...onTarget,
         policyType: "TargetTrackingScaling",
         targetTrackingScalingPolicyConfiguration: {
@@ -161,16 +163,16 @@ export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.T
     }, { parent });
 
     if (plan.wakeUp) {
-        createStepScaling(`${name}-wake`, plan.wakeUp, onTarget, inputs);
+        createStepScaling(children.wakeUp, plan.wakeUp, onTarget, inputs);
     }
     if (plan.burst) {
-        createStepScaling(`${name}-burst`, plan.burst, onTarget, inputs);
+        createStepScaling(children.burst, plan.burst, onTarget, inputs);
     }
 
     for (const schedule of plan.schedules) {
-        new aws.appautoscaling.ScheduledAction(`${name}-schedule-${schedule.name}`, {
+        new aws.appautoscaling.ScheduledAction(children.scheduledAction(schedule.name), {
             ...onTarget,
-            name: `${name}-${schedule.name}`,
+            name: children.scheduledActionName(schedule.name),
             schedule: schedule.schedule,
             timezone: schedule.timezone,
             scalableTargetAction: { minCapacity: schedule.minTasks, maxCapacity: schedule.maxTasks },
@@ -190,19 +192,20 @@ export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.T
  */
 function createKeepActiveSchedule(inputs: WorkerScalingInputs, scheduleExpression: string): void {
     const { name, tags, parent } = inputs;
-    const role = new aws.iam.Role(`${name}-keep-active-role`, {
+    const children = childNames(name);
+    const role = new aws.iam.Role(children.keepActiveRole, {
         description: "Lets EventBridge Scheduler read the worker queue's attributes to keep its metrics flowing.",
         assumeRolePolicy: inputs.account.apply((account) =>
             serviceAssumeRolePolicy("scheduler.amazonaws.com", { StringEquals: { "aws:SourceAccount": account } })),
         tags,
     }, { parent });
-    new aws.iam.RolePolicy(`${name}-keep-active-policy`, {
+    new aws.iam.RolePolicy(children.keepActivePolicy, {
         role: role.id,
         policy: pulumi.jsonStringify(
             policyDocument([{ Effect: "Allow", Action: "sqs:GetQueueAttributes", Resource: inputs.queueArn }]),
         ),
     }, { parent });
-    new aws.scheduler.Schedule(`${name}-keep-active`, {
+    new aws.scheduler.Schedule(children.keepActiveSchedule, {
         description: "Keeps the worker queue active for CloudWatch so scale-from-zero is not delayed.",
         scheduleExpression,
         flexibleTimeWindow: { mode: "OFF" },

@@ -1,7 +1,7 @@
 // The whole scaling design of a worker as plain data: the backlog target, the metric queries, every alarm, policy
 // and schedule. Resource code (scaling.ts) only turns this plan into AWS resources; the tests evaluate the plan's own
 // metric-math expressions, and the simulator runs exactly this plan, so what is tested and simulated is what deploys.
-// The AWS behaviour it is designed against is in ../shared/SCALING-MODEL.md.
+// The AWS behaviour it is designed against is described in docs/scaling-model.md.
 import { canScaleToZero, ScalingSettings, ScheduleSettings } from "./settings";
 
 /** Which resource a metric's dimensions point at; the adapters in scaling.ts fill in the real names. */
@@ -110,7 +110,7 @@ export interface ScalingPlan {
     schedules: ScheduleSettings[];
 }
 
-// Facts from ../shared/SCALING-MODEL.md that the design depends on.
+// Facts about AWS that the design depends on (docs/scaling-model.md).
 /** SQS and Container Insights publish one datapoint a minute. */
 export const METRIC_PERIOD_SECONDS = 60;
 /** Metric delivery lag is not published; 60 to 180 s observed. */

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CapacityProviderSettings } from "./settings";
 import { BackgroundWorkerArgs } from "./types";
+import { childNames } from "./names";
 
 export interface WorkerServiceInputs {
     name: string;
@@ -25,7 +26,7 @@ export interface WorkerServiceInputs {
 function createEgressOnlySecurityGroup(inputs: WorkerServiceInputs): aws.ec2.SecurityGroup {
     const firstSubnet = pulumi.output(inputs.subnetIds).apply((ids) => ids[0]);
     const vpcId = aws.ec2.getSubnetOutput({ id: firstSubnet }, { parent: inputs.parent }).vpcId;
-    return new aws.ec2.SecurityGroup(`${inputs.name}-sg`, {
+    return new aws.ec2.SecurityGroup(childNames(inputs.name).securityGroup, {
         description: "Background worker tasks: outbound only",
         vpcId,
         egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
@@ -36,7 +37,7 @@ function createEgressOnlySecurityGroup(inputs: WorkerServiceInputs): aws.ec2.Sec
 /** Creates the service (and its security group when none is given). */
 export function createService(inputs: WorkerServiceInputs): aws.ecs.Service {
     const securityGroups = inputs.securityGroupIds ?? [createEgressOnlySecurityGroup(inputs).id];
-    return new aws.ecs.Service(`${inputs.name}-service`, {
+    return new aws.ecs.Service(childNames(inputs.name).service, {
         cluster: inputs.clusterArn,
         taskDefinition: inputs.taskDefinitionArn,
         desiredCount: inputs.initialTasks,

@@ -12,7 +12,7 @@ import { DEFAULT_STOP_TIMEOUT_SECONDS, WORKER_ENVIRONMENT_NAMES } from "../contr
 
 export { DEFAULT_STOP_TIMEOUT_SECONDS };
 
-/** SQS holds a received message this long unless told otherwise: the seed's value, long enough for most jobs. */
+/** SQS holds a received message this long unless told otherwise: long enough for most jobs. */
 export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 300;
 /** AWS's own default retention (4 days). */
 export const DEFAULT_MESSAGE_RETENTION_SECONDS = 345_600;
@@ -49,7 +49,7 @@ export const DEFAULT_SCHEDULE_TIMEZONE = "UTC";
 /** Every dead-lettered message is a job that failed for good: someone should hear of the first one. */
 export const DEFAULT_DEAD_LETTER_QUEUE_NOT_EMPTY_ALARM = true;
 
-/** Mostly Spot, one task in five on demand, no base: the seed's weights, without its Spot base (see README). */
+/** Mostly Spot, one task in five on demand, no base: a Spot shortage slows the service but cannot stop it. */
 export const DEFAULT_CAPACITY_PROVIDER_STRATEGY: readonly CapacityProviderSettings[] = [
     { capacityProvider: CapacityProvider.FargateSpot, weight: 4, base: 0 },
     { capacityProvider: CapacityProvider.Fargate, weight: 1, base: 0 },
@@ -125,6 +125,12 @@ export interface AlarmSettings {
     queueDepthThreshold?: number;
 }
 
+/** What the component knows of the worker's sources before deployment. */
+interface SourceSettings {
+    /** Whether the SNS topics are FIFO topics, as stated or as their plain ARNs show. */
+    snsTopicsFifo: boolean;
+}
+
 /** Every plain setting of a worker with its default applied. */
 export interface WorkerSettings {
     queue: QueueSettings;
@@ -133,6 +139,7 @@ export interface WorkerSettings {
     capacityProviderStrategy: CapacityProviderSettings[];
     scaling: ScalingSettings;
     alarms: AlarmSettings;
+    sources: SourceSettings;
     assignPublicIp: boolean;
 }
 
@@ -142,10 +149,14 @@ export function backlogTargetFromLatency(acceptableLatencySeconds: number, avera
 }
 
 function resolveStrategyItem(item: CapacityProviderStrategyItem): CapacityProviderSettings {
-    return { capacityProvider: item.capacityProvider, weight: item.weight ?? 1, base: item.base ?? 0 };
+    return { capacityProvider: item?.capacityProvider, weight: item?.weight ?? 1, base: item?.base ?? 0 };
 }
 
 function resolveSchedule(schedule: WorkerSchedule): ScheduleSettings {
+    if (typeof schedule !== "object" || schedule === null) {
+        // Left as given for validation to reject with its position in the list.
+        return schedule;
+    }
     return {
         name: schedule.name,
         schedule: schedule.schedule,
@@ -156,8 +167,9 @@ function resolveSchedule(schedule: WorkerSchedule): ScheduleSettings {
 }
 
 /**
- * Applies the defaults. The user's values always win; validation (validation.ts) runs before this and guarantees
- * the combination makes sense, so this function never has to choose between conflicting values.
+ * Applies the defaults, once: everything else (validation, the scaling and alarm plans, the resources, the simulator)
+ * reads the values this returns. The user's values always win. It never throws: a value of the wrong type is passed
+ * through as given, and validation (validation.ts), which checks these resolved values, rejects it with its path.
  */
 export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSettings {
     const queue = args.queue ?? {};
@@ -166,7 +178,7 @@ export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSetting
     const processing = scaling.averageProcessingSeconds;
     const fromLatency = latency !== undefined && processing !== undefined;
     const minTasks = scaling.minTasks ?? DEFAULT_MIN_TASKS;
-    const schedules = (scaling.schedules ?? []).map(resolveSchedule);
+    const schedules = Array.isArray(scaling.schedules) ? scaling.schedules.map(resolveSchedule) : [];
     return {
         queue: {
             visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS,
@@ -188,7 +200,7 @@ export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSetting
             logRetentionDays: args.container.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
             readonlyRootFilesystem: args.container.readonlyRootFilesystem ?? DEFAULT_READONLY_ROOT_FILESYSTEM,
         },
-        capacityProviderStrategy: args.capacityProviderStrategy
+        capacityProviderStrategy: Array.isArray(args.capacityProviderStrategy)
             ? args.capacityProviderStrategy.map(resolveStrategyItem)
             : DEFAULT_CAPACITY_PROVIDER_STRATEGY.map((item) => ({ ...item })),
         scaling: {
@@ -217,6 +229,7 @@ export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSetting
             maxMessageAgeSeconds: args.alarms?.maxMessageAgeSeconds,
             queueDepthThreshold: args.alarms?.queueDepthThreshold,
         },
+        sources: { snsTopicsFifo: resolveSnsTopicsFifo(args.sources) },
         assignPublicIp: args.assignPublicIp ?? false,
     };
 }
@@ -224,4 +237,14 @@ export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSetting
 /** True when anything (the floor or a schedule) can bring the service to zero tasks. */
 export function canScaleToZero(minTasks: number, schedules: readonly Pick<ScheduleSettings, "minTasks">[]): boolean {
     return minTasks === 0 || schedules.some((schedule) => schedule.minTasks === 0);
+}
+
+/** As stated, or true when every topic ARN is a plain string ending in `.fifo` (see WorkerSources.snsTopicsFifo). */
+function resolveSnsTopicsFifo(sources: BackgroundWorkerArgs["sources"]): boolean {
+    if (sources?.snsTopicsFifo !== undefined) {
+        return sources.snsTopicsFifo;
+    }
+    const topics = sources?.snsTopicArns;
+    return Array.isArray(topics) && topics.length > 0 &&
+        topics.every((topic) => typeof topic === "string" && topic.endsWith(".fifo"));
 }

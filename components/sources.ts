@@ -11,6 +11,8 @@ import { PolicyStatement } from "./iam";
 import { createdQueueEndpoints, createQueues, QueueEndpoints } from "./queue";
 import { QueueSettings } from "./settings";
 import { BackgroundWorkerArgs, SnsFilterPolicyScope, WorkerEventRule, WorkerSources } from "./types";
+import { childNames } from "./names";
+import { checkResolvedTopicArn } from "./validationSources";
 
 /** SNS's own default: filter on message attributes. */
 export const DEFAULT_SNS_FILTER_POLICY_SCOPE = SnsFilterPolicyScope.MessageAttributes;
@@ -53,7 +55,7 @@ function createEventRules(
     tags: BackgroundWorkerArgs["tags"],
     parent: pulumi.Resource,
 ): aws.cloudwatch.EventRule[] {
-    return rules.map((rule) => new aws.cloudwatch.EventRule(`${name}-rule-${rule.name}`, {
+    return rules.map((rule) => new aws.cloudwatch.EventRule(childNames(name).eventRule(rule.name), {
         description: `Sends matching events to the ${name} worker's queue.`,
         eventBusName: rule.eventBusName,
         eventPattern: rule.eventPattern,
@@ -79,8 +81,9 @@ function connectSources(inputs: SourceConnectionInputs): void {
     const options = { parent, dependsOn: [inputs.queuePolicy] };
     const filterPolicy = sources.snsFilterPolicy;
     (sources.snsTopicArns ?? []).forEach((topicArn, index) => {
-        new aws.sns.TopicSubscription(`${name}-sns-${snsSubscriptionKey(topicArn, index)}`, {
-            topic: topicArn,
+        new aws.sns.TopicSubscription(childNames(name).snsSubscription(snsSubscriptionKey(topicArn, index)), {
+            // A topic created in the same program is known only now: a standard one cannot feed a FIFO queue.
+            topic: pulumi.output(topicArn).apply((arn) => checkResolvedTopicArn(arn, index, fifo)),
             protocol: "sqs",
             endpoint: queueArn,
             // The worker gets the message as published, not wrapped in SNS's JSON envelope.
@@ -92,7 +95,7 @@ function connectSources(inputs: SourceConnectionInputs): void {
         }, options);
     });
     (sources.eventRules ?? []).forEach((rule, index) => {
-        new aws.cloudwatch.EventTarget(`${name}-rule-${rule.name}-target`, {
+        new aws.cloudwatch.EventTarget(childNames(name).eventTarget(rule.name), {
             rule: inputs.rules[index].name,
             eventBusName: rule.eventBusName,
             arn: queueArn,

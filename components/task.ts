@@ -5,6 +5,7 @@ import { PolicyStatement, policyDocument, serviceAssumeRolePolicy } from "./iam"
 import { WorkerEnvironment } from "../contract";
 import { ContainerSettings, QueueSettings } from "./settings";
 import { BackgroundWorkerArgs, WorkerContainer } from "./types";
+import { childNames } from "./names";
 
 /** The parts of an ECS cluster ARN the task needs: the region for logs, the account and name for scoping IAM. */
 export interface ClusterArnParts {
@@ -134,30 +135,31 @@ export interface WorkerTaskInputs {
 /** Creates the log group, both roles and the task definition for a component-built container. */
 export function createTask(inputs: WorkerTaskInputs): WorkerTask {
     const { name, container, settings, cluster, tags, parent } = inputs;
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+    const names = childNames(name);
+    const logGroup = new aws.cloudwatch.LogGroup(names.logGroup, {
         retentionInDays: settings.logRetentionDays,
         tags,
     }, { parent });
 
     const assumeRolePolicy = cluster.apply(ecsTasksAssumeRolePolicy);
-    const executionRole = new aws.iam.Role(`${name}-execution-role`, {
+    const executionRole = new aws.iam.Role(names.executionRole, {
         description: "Lets ECS pull the worker image, write its logs and read its secrets.",
         assumeRolePolicy,
         tags,
     }, { parent });
     const secretArns = pulumi.output(container.secrets ?? {}).apply((secrets) => Object.values(secrets));
-    const executionPolicy = new aws.iam.RolePolicy(`${name}-execution-policy`, {
+    const executionPolicy = new aws.iam.RolePolicy(names.executionPolicy, {
         role: executionRole.id,
         policy: pulumi.all([logGroup.arn, secretArns]).apply(([logGroupArn, arns]) =>
             JSON.stringify(policyDocument(executionRoleStatements(logGroupArn, arns)))),
     }, { parent });
 
-    const taskRole = new aws.iam.Role(`${name}-task-role`, {
+    const taskRole = new aws.iam.Role(names.taskRole, {
         description: "The worker's own identity: consume its queue and manage its scale-in protection.",
         assumeRolePolicy,
         tags,
     }, { parent });
-    const taskPolicy = new aws.iam.RolePolicy(`${name}-task-policy`, {
+    const taskPolicy = new aws.iam.RolePolicy(names.taskPolicy, {
         role: taskRole.id,
         policy: pulumi.all([inputs.queueArn, cluster, inputs.kmsKeyArn]).apply(([queueArn, parts, kmsKeyArn]) =>
             JSON.stringify(policyDocument(taskRoleStatements(queueArn, parts, kmsKeyArn)))),
@@ -206,7 +208,7 @@ export function createTask(inputs: WorkerTaskInputs): WorkerTask {
         },
     }]);
 
-    const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
+    const taskDefinition = new aws.ecs.TaskDefinition(names.taskDefinition, {
         family: taskFamily(name),
         cpu: String(settings.cpu),
         memory: String(settings.memory),

@@ -75,7 +75,7 @@ export interface WorkerContainer {
 export interface WorkerQueue {
     /**
      * Seconds a received message stays hidden from other consumers (0 to 43200). Set it above the time one job takes;
-     * the worker runtime extends it while a job runs. Defaults to 300, as in the seed's example.
+     * the worker runtime extends it while a job runs. Defaults to 300.
      */
     visibilityTimeoutSeconds?: number;
     /** Seconds SQS keeps an unprocessed message (60 to 1209600, i.e. 14 days). Defaults to 345600 (4 days). */
@@ -253,6 +253,14 @@ export interface WorkerSources {
      */
     snsTopicArns?: pulumi.Input<string>[];
     /**
+     * Whether the topics in `snsTopicArns` are FIFO topics; a plain value. A standard topic cannot deliver to a FIFO
+     * queue, and an ARN that is an Output (a topic created in the same program) is not known before deployment, so
+     * with `queue.fifo` the component needs this to check the subscription when it is constructed; it also checks
+     * that each ARN ends in `.fifo` as soon as the ARN is known. Defaults to true when every ARN is a plain string
+     * ending in `.fifo`, and to false otherwise.
+     */
+    snsTopicsFifo?: boolean;
+    /**
      * An SNS filter policy, as a JSON string, applied to every topic subscription: only matching messages reach the
      * queue. A plain value. Defaults to none (every message).
      */
@@ -297,8 +305,8 @@ export interface WorkerAlarms {
      */
     maxMessageAgeSeconds?: number;
     /**
-     * Alarm when the average number of visible messages stays above this for two one-minute periods: the seed's
-     * queue-depth-high alarm (it used 100). A whole number of messages, 0 or more. Defaults to no such alarm.
+     * Alarm when the average number of visible messages stays above this for two one-minute periods, for example
+     * 100. A whole number of messages, 0 or more. Defaults to no such alarm.
      */
     queueDepthThreshold?: number;
     /**
@@ -324,7 +332,7 @@ export interface BackgroundWorkerArgs {
     /** The container to run. Give either this or `taskDefinitionArn`. */
     container?: WorkerContainer;
     /**
-     * The ARN of a task definition built elsewhere, as in the seed's example. Give either this or `container`. Its
+     * The ARN of a task definition built elsewhere. Give either this or `container`. Its
      * container must read the queue URL from its own configuration, and its task role needs the queue permissions.
      */
     taskDefinitionArn?: pulumi.Input<string>;

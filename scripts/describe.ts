@@ -1,6 +1,7 @@
 // How the offline plan and the replacement snapshot read a registered resource: the settings worth a glance, and the
 // inputs whose change makes the provider replace it (a replaced queue loses its messages).
-import { RegisteredResource } from "./mocks";
+import { parseJsonOrRaw } from "../stack/config";
+import { ContainerDefinition, RegisteredResource } from "./mocks";
 
 /** Inputs that force a replacement when they change, per type (from the AWS provider's schema: ForceNew). */
 export const REPLACEMENT_INPUTS: Readonly<Record<string, readonly string[]>> = {
@@ -25,15 +26,33 @@ export const REPLACEMENT_INPUTS: Readonly<Record<string, readonly string[]>> = {
     "aws:kms/key:Key": [],
 };
 
-function parseJson(value: unknown): unknown {
-    if (typeof value !== "string") {
-        return value;
+/** NAT gateway hours in us-east-1 (the VPC pricing page); data processed costs the same again per GB. */
+const NAT_GATEWAY_DOLLARS_PER_HOUR = 0.045;
+/** AWS prices a month as 730 hours. */
+const HOURS_PER_MONTH = 730;
+
+/** The name at the end of an ARN: a topic's, or an Application Auto Scaling policy's. */
+function arnName(arn: string): string {
+    return arn.includes(":policyName/") ? arn.split(":policyName/")[1] : arn.split(":").pop() ?? arn;
+}
+
+/** Who an alarm notifies: each action's name, or a warning sign when none. */
+function alarmActions(inputs: Record<string, unknown>): string {
+    const actions = (inputs.alarmActions ?? []) as (string | undefined)[];
+    if (actions.length === 0) {
+        return "NOTIFIES NO ONE";
     }
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
-    }
+    return `actions: ${actions.map((action) => (action === undefined ? "(known at deployment)" : arnName(action))).join(", ")}`;
+}
+
+/** The NAT gateways a VPC gets and what they cost a month to run, before the data they process. */
+function natGateways(inputs: Record<string, unknown>): string {
+    const strategy = (inputs.natGateways as { strategy?: string } | undefined)?.strategy ?? "OnePerAz";
+    const zones = typeof inputs.numberOfAvailabilityZones === "number" ? inputs.numberOfAvailabilityZones : 3;
+    const count = strategy === "None" ? 0 : strategy === "Single" ? 1 : zones;
+    const dollars = count * NAT_GATEWAY_DOLLARS_PER_HOUR * HOURS_PER_MONTH;
+    return `NAT gateways: ${strategy}, ${count} in ${zones} availability zones, $${dollars.toFixed(2)} a month ` +
+        `(us-east-1 prices) plus $${NAT_GATEWAY_DOLLARS_PER_HOUR} per GB processed`;
 }
 
 function duration(seconds: unknown): string {
@@ -51,7 +70,7 @@ interface PolicyDocument {
 }
 
 function statements(document: unknown): string {
-    const parsed = parseJson(document) as PolicyDocument;
+    const parsed = parseJsonOrRaw(document) as PolicyDocument;
     return (parsed?.Statement ?? [])
         .map((statement) => `${statement.Sid ?? statement.Effect}: ${[statement.Action ?? []].flat().join(", ")}`)
         .join("; ");
@@ -61,13 +80,6 @@ interface StrategyItem {
     capacityProvider: string;
     weight?: number;
     base?: number;
-}
-interface ContainerDefinition {
-    image?: string;
-    stopTimeout?: number;
-    environment?: { name: string }[];
-    secrets?: { name: string }[];
-    readonlyRootFilesystem?: boolean;
 }
 interface MetricQuery {
     id: string;
@@ -88,11 +100,11 @@ export function summarize(resource: RegisteredResource): string {
                 inputs.kmsMasterKeyId ? "KMS" : inputs.sqsManagedSseEnabled ? "SSE-SQS" : "UNENCRYPTED",
             ].filter(Boolean).join(", ");
         case "aws:sqs/redrivePolicy:RedrivePolicy": {
-            const policy = parseJson(inputs.redrivePolicy) as { deadLetterTargetArn?: string; maxReceiveCount?: number };
+            const policy = parseJsonOrRaw(inputs.redrivePolicy) as { deadLetterTargetArn?: string; maxReceiveCount?: number };
             return `to ${policy?.deadLetterTargetArn?.split(":").pop()} after ${policy?.maxReceiveCount} receives`;
         }
         case "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": {
-            const policy = parseJson(inputs.redriveAllowPolicy) as { sourceQueueArns?: string[] };
+            const policy = parseJsonOrRaw(inputs.redriveAllowPolicy) as { sourceQueueArns?: string[] };
             return `only from ${(policy?.sourceQueueArns ?? []).map((arn) => arn.split(":").pop()).join(", ")}`;
         }
         case "aws:sqs/queuePolicy:QueuePolicy":
@@ -112,7 +124,7 @@ export function summarize(resource: RegisteredResource): string {
             return `${strategy}; ${network?.assignPublicIp ? "PUBLIC IP" : "private"}; circuit breaker with rollback; desiredCount ignored after create`;
         }
         case "aws:ecs/taskDefinition:TaskDefinition": {
-            const [container] = (parseJson(inputs.containerDefinitions) ?? []) as ContainerDefinition[];
+            const [container] = (parseJsonOrRaw(inputs.containerDefinitions) ?? []) as Partial<ContainerDefinition>[];
             return `${inputs.cpu} CPU units, ${inputs.memory} MiB; ${container?.image}; stopTimeout ${container?.stopTimeout} s; ` +
                 `${container?.readonlyRootFilesystem ? "read-only root" : "WRITABLE ROOT"}; ` +
                 `env ${(container?.environment ?? []).map((variable) => variable.name).join(", ")}` +
@@ -137,7 +149,7 @@ export function summarize(resource: RegisteredResource): string {
         case "aws:cloudwatch/metricAlarm:MetricAlarm": {
             const expression = ((inputs.metricQueries ?? []) as MetricQuery[]).find((query) => query.returnData)?.expression
                 ?? `${inputs.metricName}`;
-            return `${expression} ${inputs.comparisonOperator} ${inputs.threshold} for ${inputs.datapointsToAlarm ?? inputs.evaluationPeriods} of ${inputs.evaluationPeriods} periods; missing data: ${inputs.treatMissingData}`;
+            return `${expression} ${inputs.comparisonOperator} ${inputs.threshold} for ${inputs.datapointsToAlarm ?? inputs.evaluationPeriods} of ${inputs.evaluationPeriods} periods; missing data: ${inputs.treatMissingData}; ${alarmActions(inputs)}`;
         }
         case "aws:appautoscaling/scheduledAction:ScheduledAction": {
             const action = inputs.scalableTargetAction as { minCapacity?: number; maxCapacity?: number } | undefined;
@@ -158,7 +170,8 @@ export function summarize(resource: RegisteredResource): string {
             return `to ${String(inputs.arn ?? "").split(":").pop()}${sqsTarget?.messageGroupId ? `, message group ${sqsTarget.messageGroupId}` : ""}`;
         }
         case "awsx:ec2:Vpc":
-            return "remote component: its subnets, route tables and NAT gateways are created by the awsx plugin and are not shown here";
+            return `${natGateways(inputs)}; a remote component: its subnets, route tables and NAT gateways are created by the awsx ` +
+                "plugin and are not shown here";
         default:
             return "";
     }

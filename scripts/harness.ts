@@ -2,29 +2,30 @@
 // engine, and a record of every resource registered. The offline plan, the snapshot and the policy runner use it.
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
+import { readStackConfigFile, REPO_ROOT } from "../stack/configFile";
 import { recordResources, RegisteredResource } from "./mocks";
 
-export const REPO_ROOT = path.resolve(__dirname, "..");
+export { availableStacks, readStackConfigFile, REPO_ROOT } from "../stack/configFile";
 
 export interface StackRun {
     project: string;
     stack: string;
     preview: boolean;
     resources: RegisteredResource[];
-    /** Warnings the program and the components logged (pulumi.log.warn). */
-    warnings: string[];
+    /** Warnings the program and the components logged (pulumi.log.warn), in the order they were logged. */
+    warnings: LoggedWarning[];
+}
+
+/** One logged warning, with the resource it was logged against, if any. */
+export interface LoggedWarning {
+    message: string;
+    resourceUrn?: string;
 }
 
 /** Thrown for a missing stack or an unusable config; the CLI prints its message and exits non-zero. */
 export class HarnessError extends Error {}
-
-export function availableStacks(directory = REPO_ROOT): string[] {
-    return fs.readdirSync(directory)
-        .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
-        .filter((stack): stack is string => stack !== undefined)
-        .sort();
-}
 
 function projectName(directory: string): string {
     const project = YAML.parse(fs.readFileSync(path.join(directory, "Pulumi.yaml"), "utf8")) as { name?: string };
@@ -32,29 +33,6 @@ function projectName(directory: string): string {
         throw new HarnessError(`${path.join(directory, "Pulumi.yaml")} has no name`);
     }
     return project.name;
-}
-
-/** Reads Pulumi.<stack>.yaml into the flat "namespace:key" -> string form the Pulumi runtime keeps config in. */
-export function readStackConfigFile(stack: string, directory = REPO_ROOT): Record<string, string> {
-    const file = path.join(directory, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) {
-        const stacks = availableStacks(directory);
-        throw new HarnessError(
-            `no stack named ${JSON.stringify(stack)}: ${path.basename(file)} does not exist (stacks here: ${stacks.join(", ") || "none"})`,
-        );
-    }
-    const parsed = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-    const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(parsed?.config ?? {})) {
-        if (value && typeof value === "object" && "secure" in value) {
-            throw new HarnessError(
-                `config ${key} in ${path.basename(file)} is a secret (secure:); the offline plan cannot decrypt it. ` +
-                    "Keep example stacks free of secrets, or pass secrets by ARN (container.secrets)",
-            );
-        }
-        config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    return config;
 }
 
 export interface RunStackOptions {
@@ -73,10 +51,24 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
     const config = options.program && !hasOwnConfig ? {} : readStackConfigFile(options.stack, directory);
     const project = fs.existsSync(path.join(directory, "Pulumi.yaml")) ? projectName(directory) : projectName(REPO_ROOT);
 
-    const warnings: string[] = [];
-    const warn = console.warn;
+    const warnings: LoggedWarning[] = [];
+    const attributed: Promise<void>[] = [];
+    // Pulumi prints a warning without its resource when no engine runs; keep the resource, as the engine would.
+    const logWarn = pulumi.log.warn;
+    (pulumi.log as { warn: typeof logWarn }).warn = (message, resource) => {
+        const warning: LoggedWarning = { message };
+        warnings.push(warning);
+        if (resource) {
+            attributed.push(new Promise((resolve) => resource.urn.apply((urn) => {
+                warning.resourceUrn = urn;
+                resolve();
+            })));
+        }
+        return Promise.resolve();
+    };
+    const consoleWarn = console.warn;
     console.warn = (...parts: unknown[]) => {
-        warnings.push(parts.map(String).join(" ").replace(/^warning: \[runtime\] /, ""));
+        warnings.push({ message: parts.map(String).join(" ").replace(/^warning: \[runtime\] /, "") });
     };
     try {
         const resources = await recordResources(() => require(program), {
@@ -85,8 +77,10 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
             preview: options.preview,
             config,
         });
+        await Promise.all(attributed);
         return { project, stack: options.stack, preview: options.preview ?? false, resources, warnings };
     } finally {
-        console.warn = warn;
+        (pulumi.log as { warn: typeof logWarn }).warn = logWarn;
+        console.warn = consoleWarn;
     }
 }

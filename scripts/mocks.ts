@@ -35,6 +35,21 @@ export interface RegisteredResource {
     };
 }
 
+/** One container of a registered task definition, as its `containerDefinitions` JSON holds it. */
+export interface ContainerDefinition {
+    name: string;
+    image: string;
+    essential: boolean;
+    command?: string[];
+    environment: { name: string; value: string }[];
+    secrets: { name: string; valueFrom: string }[];
+    stopTimeout: number;
+    privileged: boolean;
+    readonlyRootFilesystem: boolean;
+    mountPoints: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
+    logConfiguration: { logDriver: string; options: Record<string, string> };
+}
+
 /** Pulumi's autonaming: the logical name plus a random suffix; here a stable hash so snapshots are deterministic. */
 export function autoName(name: string, length = 7): string {
     return `${name}-${crypto.createHash("sha1").update(name).digest("hex").slice(0, length)}`;
@@ -222,32 +237,40 @@ interface Monitor {
     registerResource(request: RegisterRequest, callback: Callback): void;
 }
 
-/** Records every registered resource, in registration order. */
+/**
+ * Records every registered resource in the order the program asked for them, which is stable from run to run; the
+ * engine's replies arrive in whatever order outputs happen to resolve.
+ */
 export class ResourceRecorder {
-    readonly resources: RegisteredResource[] = [];
+    private readonly slots: (RegisteredResource | undefined)[] = [];
+
+    get resources(): RegisteredResource[] {
+        return this.slots.filter((resource): resource is RegisteredResource => resource !== undefined);
+    }
 
     /** Wraps the mock monitor installed by setMocks, keeping its behaviour and noting each request and reply. */
     attach(): void {
         const monitor = runtimeSettings.getMonitor() as unknown as Monitor;
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (request, callback) => {
+            const slot = this.slots.push(undefined) - 1;
             register(request, (error, response) => {
                 if (!error && response) {
-                    this.record(request, response);
+                    this.slots[slot] = this.record(request, response);
                 }
                 callback(error, response);
             });
         };
     }
 
-    private record(request: RegisterRequest, response: RegisterResponse): void {
+    private record(request: RegisterRequest, response: RegisterResponse): RegisteredResource {
         const inputs = rpc.deserializeProperties(request.getObject() as never) as Record<string, unknown>;
         const outputs = rpc.deserializeProperties(response.getObject() as never) as Record<string, unknown>;
         const propertyDependencies: Record<string, string[]> = {};
         request.getPropertydependenciesMap().forEach((dependencies, property) => {
             propertyDependencies[property] = dependencies.getUrnsList();
         });
-        this.resources.push({
+        return {
             urn: response.getUrn(),
             id: response.getId(),
             type: request.getType(),
@@ -264,7 +287,7 @@ export class ResourceRecorder {
                 dependsOn: request.getDependenciesList(),
                 propertyDependencies,
             },
-        });
+        };
     }
 }
 

@@ -1,10 +1,18 @@
 // `npm run plan -- --stack <name> [--json]`: what `pulumi up` would create for a stack, computed offline by running
 // index.ts under Pulumi's runtime mocks. No AWS account, no Pulumi CLI, nothing downloaded.
-import { HarnessError, runStack, StackRun } from "./harness";
-import { summarize } from "./describe";
-import { monthlyFleetCost, renderMonthlyCosts } from "../simulator/cost";
+import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
 import { WorkerSettings } from "../components/settings";
+import { monthlyFleetCost, renderMonthlyCosts } from "../simulator/cost";
 import { stackWorkers } from "../simulator/experiment";
+import { configKeyed, EXAMPLE_WORKERS } from "../stack/config";
+import { readStackConfigFile } from "../stack/configFile";
+import { summarize } from "./describe";
+import { HarnessError, LoggedWarning, runStack, StackRun } from "./harness";
+import { RegisteredResource } from "./mocks";
+
+/** The region every price in the plan is quoted for. */
+const PRICED_REGION = "us-east-1";
+const WORKER_TYPE = "background-worker:index:BackgroundWorker";
 
 interface PlannedResource {
     urn: string;
@@ -22,6 +30,41 @@ export interface PlanReport {
     warnings: string[];
 }
 
+/** The resource name in a URN: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
+function nameOfUrn(urn: string): string {
+    return urn.split("::").pop() ?? urn;
+}
+
+/** The config key of the example worker a URN names, if it names one. */
+function workerConfigKey(urn: string | undefined): string | undefined {
+    if (!urn?.includes(`::${WORKER_TYPE}::`)) {
+        return undefined;
+    }
+    return EXAMPLE_WORKERS.find((worker) => worker.resourceName === nameOfUrn(urn))?.configKey;
+}
+
+/** A warning as the user acts on it: under the config key of the worker that logged it, as errors are reported. */
+function describeWarning(warning: LoggedWarning): string {
+    const configKey = workerConfigKey(warning.resourceUrn);
+    if (configKey) {
+        return configKeyed(configKey, warning.message);
+    }
+    return warning.resourceUrn ? `${nameOfUrn(warning.resourceUrn)}: ${warning.message}` : warning.message;
+}
+
+/** An operational alarm nobody hears of is no alarm: say which, and where to give it a topic. */
+function silentAlarmWarnings(resources: readonly RegisteredResource[]): string[] {
+    return resources
+        .filter((resource) => resource.type === "aws:cloudwatch/metricAlarm:MetricAlarm")
+        .filter((resource) => (resource.inputs.tags as Record<string, string> | undefined)?.[ALARM_PURPOSE_TAG] === AlarmPurpose.Operational)
+        .filter((resource) => ((resource.inputs.alarmActions ?? []) as unknown[]).length === 0)
+        .map((resource) => {
+            const configKey = workerConfigKey(resource.parent);
+            const message = `notifies no one: the alarm ${resource.name} has no action; give alarms.actionArns an SNS topic someone is subscribed to`;
+            return configKey ? configKeyed(configKey, `alarms.actionArns ${message}`) : `${resource.name} ${message}`;
+        });
+}
+
 export function buildReport(run: StackRun): PlanReport {
     return {
         project: run.project,
@@ -34,7 +77,7 @@ export function buildReport(run: StackRun): PlanReport {
             summary: summarize(resource),
             inputs: resource.inputs,
         })),
-        warnings: run.warnings,
+        warnings: [...run.warnings.map(describeWarning), ...silentAlarmWarnings(run.resources)],
     };
 }
 
@@ -65,6 +108,15 @@ export function renderTree(report: PlanReport): string {
     return lines.join("\n");
 }
 
+/** Every price in the plan is us-east-1's: say so when the stack deploys elsewhere. */
+function regionNote(stack: string): string {
+    const region = readStackConfigFile(stack)["aws:region"];
+    return region === PRICED_REGION
+        ? `Prices are ${PRICED_REGION}'s, the stack's region (aws:region).`
+        : `Prices are ${PRICED_REGION}'s; this stack deploys to ${region} (aws:region), where Fargate and NAT gateways ` +
+            "may cost more or less.";
+}
+
 function parseArguments(argv: string[]): { stack: string; json: boolean; preview: boolean } {
     const stackIndex = argv.indexOf("--stack");
     const stack = stackIndex >= 0 ? argv[stackIndex + 1] : undefined;
@@ -82,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
         const workers = stackWorkers(options.stack);
         process.stdout.write(options.json
             ? `${JSON.stringify({ ...report, monthlyCosts: monthlyCosts(workers) }, null, 2)}\n`
-            : `${renderTree(report)}\n\n${renderMonthlyCosts(workers)}\n`);
+            : `${renderTree(report)}\n\n${renderMonthlyCosts(workers)}\n${regionNote(options.stack)}\n`);
         return 0;
     } catch (error) {
         process.stderr.write(`plan failed: ${error instanceof Error ? error.message : String(error)}\n`);

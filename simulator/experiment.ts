@@ -5,8 +5,8 @@ import { planScaling } from "../components/scalingPlan";
 import { DEFAULT_STOP_TIMEOUT_SECONDS, resolveWorkerSettings, WorkerSettings } from "../components/settings";
 import { CapacityProvider } from "../components/types";
 import { validateWorkerArgs } from "../components/validation";
-import { readStackConfigFile } from "../scripts/harness";
-import { flatConfigGetter, readStackConfig, workerArgs } from "../stack/config";
+import { readStackConfig, workerArgs } from "../stack/config";
+import { readStackConfigFile } from "../stack/configFile";
 import { taskPricePerHour, UNKNOWN_TASK_SIZE } from "./cost";
 import { achievableOracle, lowerBound } from "./oracle";
 import { AwsParameters, LAUNCH_MIN_SECONDS, parametersForSeed, PROCESSING_CV_SWEEP, sweepPoint } from "./parameters";
@@ -34,12 +34,11 @@ export function defaultWorker(): WorkerUnderTest {
 
 /** The workers of a stack, read from Pulumi.<stack>.yaml the way index.ts reads them, validated as the component does. */
 export function stackWorkers(stack: string): WorkerUnderTest[] {
-    const flat = readStackConfigFile(stack);
-    const config = readStackConfig(flatConfigGetter(flat));
-    return (["jobWorker", "emailWorker"] as const).map((name) => {
-        const args = workerArgs(config[name], { clusterArn: "offline", subnetIds: ["offline"] });
+    const config = readStackConfig(readStackConfigFile(stack));
+    return config.workers.map(({ configKey, config: workerConfig }) => {
+        const args = workerArgs(workerConfig, { clusterArn: "offline", subnetIds: ["offline"] });
         validateWorkerArgs(args);
-        return { name, settings: resolveWorkerSettings(args) };
+        return { name: configKey, settings: resolveWorkerSettings(args) };
     });
 }
 

@@ -1,5 +1,5 @@
 // Every number the simulator assumes about AWS, each a named constant with its source. Most come from
-// ../shared/SCALING-MODEL.md ("the model"); the plan's own constants (scalingPlan.ts) are reused, not copied. Where
+// docs/scaling-model.md ("the model"); the plan's own constants (scalingPlan.ts) are reused, not copied. Where
 // AWS publishes no number the model marks the parameter (sweep): it is a range, each seed of a run takes one point
 // of it (see sweepPoint), and every report prints the range tried. Changing a value here to flatter a policy is not
 // allowed: a policy that loses under the model has to be changed instead.
@@ -33,9 +33,9 @@ export const METRIC_LAG_SWEEP: SweepRange = {
     low: METRIC_LAG_TYPICAL_SECONDS,
     high: METRIC_LAG_WORST_SECONDS,
     unit: "s",
-    source: "SCALING-MODEL.md Signals: delivery lag 60 .. 180 s (sweep)",
+    source: "docs/scaling-model.md Signals: delivery lag 60 .. 180 s (sweep)",
 };
-/** Spread of the per-datapoint lag around the seed's lag, in seconds, kept inside METRIC_LAG_SWEEP. */
+/** Spread of the per-datapoint lag around the lag a run's seed draws, in seconds, kept inside METRIC_LAG_SWEEP. */
 export const METRIC_LAG_JITTER_SECONDS = 30;
 /** After this long with no message and no API call SQS stops publishing the queue's metrics. Model: "about 6 h". */
 export const SQS_INACTIVE_AFTER_SECONDS = 6 * 3600;
@@ -89,26 +89,26 @@ export const SPOT_INTERRUPTION_SWEEP: SweepRange = {
     low: 0.005,
     high: 0.05,
     unit: "per task-hour",
-    source: "SCALING-MODEL.md Fargate: Spot hazard per task-hour (sweep); range assumed",
+    source: "docs/scaling-model.md Fargate: Spot hazard per task-hour (sweep); range assumed",
 };
 /** Model: "a chance that Spot capacity is unavailable at launch (sweep)". */
 export const SPOT_UNAVAILABLE_SWEEP: SweepRange = {
     low: 0,
     high: 0.1,
     unit: "per launch",
-    source: "SCALING-MODEL.md Fargate: Spot unavailable at launch (sweep); range assumed",
+    source: "docs/scaling-model.md Fargate: Spot unavailable at launch (sweep); range assumed",
 };
 /** Not published: how long the ECS service scheduler waits before placing again after a failed Spot placement. */
 export const SPOT_PLACEMENT_RETRY_SECONDS = 60;
 /**
- * Issue 8: "a crash leaves it to the visibility timeout". Not published: the share of interruptions where the worker
- * dies without draining (its message then waits out the visibility timeout). Swept.
+ * A worker that crashes leaves its message to the visibility timeout. Not published: the share of interruptions where
+ * the worker dies without draining (its message then waits out the visibility timeout). Swept.
  */
 export const CRASH_SHARE_SWEEP: SweepRange = {
     low: 0,
     high: 0.1,
     unit: "of interruptions",
-    source: "issue 8 (worker crash path); share assumed (sweep)",
+    source: "worker crash path: the message waits out its visibility timeout; share assumed (sweep)",
 };
 
 // --- Workload -------------------------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ export const PROCESSING_CV_SWEEP: SweepRange = {
     low: 0.5,
     high: 2,
     unit: "coefficient of variation",
-    source: "SCALING-MODEL.md Workload traces: steady, CV 0.5 .. 2",
+    source: "docs/scaling-model.md Workload traces: steady, CV 0.5 .. 2",
 };
 
 /** The values one simulated run uses; tests override single fields. */

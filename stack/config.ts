@@ -1,24 +1,39 @@
-// The example stacks' configuration: read from Pulumi.<stack>.yaml, checked key by key, and turned into component
-// arguments. Pure: the plan, the tests and `pulumi up` all go through it, and a typo fails with the config key named.
-import {
-    BackgroundWorkerArgs,
-    CapacityProviderStrategyItem,
-    WorkerAlarms,
-    WorkerContainer,
-    WorkerQueue,
-    WorkerScaling,
-} from "../components";
+// The example stacks' configuration: read from the stack's config, checked key by key against the component's own
+// schema (stack/schema.ts), and turned into component arguments. Pure: the plan, the tests and `pulumi up` all go
+// through it, and a typo fails with the config key named.
+import * as pulumi from "@pulumi/pulumi";
+import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
+import { BackgroundWorkerArgs } from "../components";
+import { isObject } from "../components/problems";
+import { readComponentSchema, Shape, workerInputShape, workerInputShapes } from "./schema";
 
 /** The project's config namespace (Pulumi.yaml's `name`). */
 export const CONFIG_NAMESPACE = "background-worker";
 
-/** One worker as the stack config describes it: the component's settings, minus what the program wires itself. */
-export interface WorkerConfig {
-    container: WorkerContainer;
-    queue?: WorkerQueue;
-    scaling?: WorkerScaling;
-    capacityProviderStrategy?: CapacityProviderStrategyItem[];
-    alarms?: WorkerAlarms;
+/** One worker of the example program. */
+export interface ExampleWorker {
+    /** Its key in the stack config: `background-worker:<configKey>`. */
+    configKey: string;
+    /** Its resource name, which prefixes its children's names; never change it once deployed. */
+    resourceName: string;
+    /** An SNS topic the program creates for other services to publish this worker's jobs to. */
+    requestTopic?: string;
+}
+
+/** The example's workers, in the order the program creates them and the plan lists them: the one place they're named. */
+export const EXAMPLE_WORKERS: readonly ExampleWorker[] = [
+    { configKey: "jobWorker", resourceName: "job-worker" },
+    { configKey: "emailWorker", resourceName: "email-worker", requestTopic: "email-requests" },
+];
+
+/** The component arguments the program wires itself, and which the config therefore cannot set. */
+const WIRED_INPUTS = ["clusterArn", "subnetIds", "tags"] as const;
+
+/** One worker as the stack config describes it: every component argument but those the program wires. */
+export type WorkerConfig = Omit<BackgroundWorkerArgs, (typeof WIRED_INPUTS)[number]>;
+
+export interface ConfiguredWorker extends ExampleWorker {
+    config: WorkerConfig;
 }
 
 export enum NatGatewayStrategy {
@@ -27,180 +42,205 @@ export enum NatGatewayStrategy {
 }
 
 export interface StackConfig {
+    /** `aws:region`: where the stack deploys. */
+    region: string;
     /** Existing private subnets; when absent the program creates a VPC. */
     subnetIds?: string[];
     natGateways: NatGatewayStrategy;
     tags: { [key: string]: string };
-    jobWorker: WorkerConfig;
-    emailWorker: WorkerConfig;
+    /** An SNS topic every worker alarm notifies; when absent the program creates one. */
+    alarmTopicArn?: string;
+    /** Every worker of EXAMPLE_WORKERS, in that order. */
+    workers: ConfiguredWorker[];
 }
 
 /** A config problem, named by its full key as the user writes it (`background-worker:jobWorker.scaling.maxTasks`). */
 export class StackConfigError extends Error {}
 
-type Shape = "string" | "number" | "boolean" | "strings" | "stringMap" | { [key: string]: Shape } | [{ [key: string]: Shape }];
-
-const CONTAINER_SHAPE: { [key: string]: Shape } = {
-    image: "string",
-    cpu: "number",
-    memory: "number",
-    command: "strings",
-    environment: "stringMap",
-    secrets: "stringMap",
-    architecture: "string",
-    stopTimeoutSeconds: "number",
-    logRetentionDays: "number",
-    readonlyRootFilesystem: "boolean",
-};
-const QUEUE_SHAPE: { [key: string]: Shape } = {
-    visibilityTimeoutSeconds: "number",
-    messageRetentionSeconds: "number",
-    receiveWaitTimeSeconds: "number",
-    delaySeconds: "number",
-    maxMessageSizeBytes: "number",
-    maxReceiveCount: "number",
-    deadLetterRetentionSeconds: "number",
-    fifo: "boolean",
-    contentBasedDeduplication: "boolean",
-    kmsMasterKeyId: "string",
-};
-const SCALING_SHAPE: { [key: string]: Shape } = {
-    minTasks: "number",
-    maxTasks: "number",
-    targetBacklogPerTask: "number",
-    acceptableLatencySeconds: "number",
-    averageProcessingSeconds: "number",
-    countInFlight: "boolean",
-    scaleOutCooldownSeconds: "number",
-    scaleInCooldownSeconds: "number",
-    disableScaleIn: "boolean",
-    burstScaleOut: "boolean",
-    keepQueueActive: "boolean",
-    schedules: [{ name: "string", schedule: "string", timezone: "string", minTasks: "number", maxTasks: "number" }],
-};
-const ALARMS_SHAPE: { [key: string]: Shape } = {
-    deadLetterQueueNotEmpty: "boolean",
-    maxMessageAgeSeconds: "number",
-    queueDepthThreshold: "number",
-    actionArns: "strings",
-};
-const WORKER_SHAPE: { [key: string]: Shape } = {
-    container: CONTAINER_SHAPE,
-    queue: QUEUE_SHAPE,
-    scaling: SCALING_SHAPE,
-    capacityProviderStrategy: [{ capacityProvider: "string", weight: "number", base: "number" }],
-    alarms: ALARMS_SHAPE,
-};
-
-function checkShape(key: string, value: unknown, shape: Shape): void {
-    const fail = (expected: string) => {
-        throw new StackConfigError(`config ${key} must be ${expected}; got ${JSON.stringify(value)}`);
-    };
-    if (shape === "string" || shape === "number" || shape === "boolean") {
-        if (typeof value !== shape) {
-            fail(`a ${shape}`);
-        }
-    } else if (shape === "strings") {
-        if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
-            fail("a list of strings");
-        }
-    } else if (shape === "stringMap") {
-        if (!isObject(value) || Object.values(value).some((item) => typeof item !== "string")) {
-            fail("a map of strings");
-        }
-    } else if (Array.isArray(shape)) {
-        if (!Array.isArray(value)) {
-            fail("a list");
-        }
-        (value as unknown[]).forEach((item, index) => checkShape(`${key}[${index}]`, item, shape[0]));
-    } else {
-        if (!isObject(value)) {
-            fail("an object");
-        }
-        for (const [inner, innerValue] of Object.entries(value as object)) {
-            if (!(inner in shape)) {
-                throw new StackConfigError(
-                    `config ${key}.${inner} is not a known setting; expected one of ${Object.keys(shape).join(", ")}`,
-                );
-            }
-            checkShape(`${key}.${inner}`, innerValue, shape[inner]);
-        }
-    }
-}
-
-function isObject(value: unknown): value is { [key: string]: unknown } {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
- * A config value as Pulumi stores it: structured values as JSON, plain strings as themselves. Returns the parsed
- * value, the string when it is not JSON, or undefined when the key is unset.
+ * A value as Pulumi's config holds it: structured values as JSON, plain strings as themselves. Returns the parsed
+ * value, or the value itself when it is not a string or not JSON.
  */
-export function parseConfigValue(raw: string | undefined): unknown {
-    if (raw === undefined) {
-        return undefined;
+export function parseJsonOrRaw(value: unknown): unknown {
+    if (typeof value !== "string") {
+        return value;
     }
     try {
-        return JSON.parse(raw);
+        return JSON.parse(value);
     } catch {
-        return raw;
+        return value;
     }
 }
 
-/** A getter over flat "namespace:key" config (Pulumi.<stack>.yaml as the runtime holds it), for readStackConfig. */
-export function flatConfigGetter(flat: Record<string, string>): (key: string) => unknown {
-    return (key) => parseConfigValue(flat[`${CONFIG_NAMESPACE}:${key}`]);
+/** The namespace's keys: the stack's own settings, derived from the component where it has them, and the workers. */
+function namespaceShape(schema: PackageSpec): Record<string, Shape> {
+    const worker: Shape = { kind: "object", properties: workerInputShapes(schema, WIRED_INPUTS), required: [] };
+    return {
+        subnetIds: workerInputShape(schema, "subnetIds"),
+        natGateways: { kind: "enum", values: Object.values(NatGatewayStrategy) },
+        tags: workerInputShape(schema, "tags"),
+        alarmTopicArn: { kind: "string" },
+        ...Object.fromEntries(EXAMPLE_WORKERS.map(({ configKey }) => [configKey, worker])),
+    };
+}
+
+const SHAPE_NAMES: Record<"string" | "number" | "boolean", string> = { string: "a string", number: "a number", boolean: "a boolean" };
+
+function describeShape(shape: Shape): string {
+    switch (shape.kind) {
+        case "string":
+        case "number":
+        case "boolean":
+            return SHAPE_NAMES[shape.kind];
+        case "enum":
+            return `one of ${shape.values.join(", ")}`;
+        case "list":
+            return shape.item.kind === "string" ? "a list of strings" : "a list";
+        case "map":
+            return shape.value.kind === "string" ? "a map of strings" : "a map";
+        case "object":
+            return "an object";
+    }
+}
+
+/** Checks `value` against `shape`, adding one problem per wrong key to `problems`. */
+function checkShape(key: string, value: unknown, shape: Shape, problems: string[]): void {
+    const wrong = () => problems.push(`config ${key} must be ${describeShape(shape)}; got ${JSON.stringify(value)}`);
+    switch (shape.kind) {
+        case "string":
+        case "number":
+        case "boolean":
+            if (typeof value !== shape.kind) {
+                wrong();
+            }
+            return;
+        case "enum":
+            if (!shape.values.includes(value as string)) {
+                wrong();
+            }
+            return;
+        case "list":
+            if (!Array.isArray(value)) {
+                wrong();
+            } else if (shape.item.kind === "string") {
+                if (value.some((item) => typeof item !== "string")) {
+                    wrong();
+                }
+            } else {
+                value.forEach((item, index) => checkShape(`${key}[${index}]`, item, shape.item, problems));
+            }
+            return;
+        case "map":
+            if (!isObject(value) || (shape.value.kind === "string" && Object.values(value).some((item) => typeof item !== "string"))) {
+                wrong();
+            } else if (shape.value.kind !== "string") {
+                Object.entries(value).forEach(([inner, item]) => checkShape(`${key}.${inner}`, item, shape.value, problems));
+            }
+            return;
+        case "object":
+            if (!isObject(value)) {
+                wrong();
+                return;
+            }
+            for (const [inner, innerValue] of Object.entries(value)) {
+                if (inner in shape.properties) {
+                    checkShape(`${key}.${inner}`, innerValue, shape.properties[inner], problems);
+                } else {
+                    problems.push(`config ${key}.${inner} is not a known setting; expected one of ${Object.keys(shape.properties).join(", ")}`);
+                }
+            }
+            for (const required of shape.required) {
+                if (value[required] === undefined) {
+                    problems.push(`config ${key}.${required} is required`);
+                }
+            }
+    }
 }
 
 /**
- * Reads the stack config. `get` returns a key's parsed value (see parseConfigValue) or undefined.
+ * Reads the stack config from `config`, every key as `pulumi.runtime.allConfig()` returns it ("namespace:key" to
+ * the stored string). Every key of the project's namespace must be known; all problems are reported at once.
  */
-export function readStackConfig(get: (key: string) => unknown): StackConfig {
+export function readStackConfig(config: Record<string, string>, schema: PackageSpec = readComponentSchema()): StackConfig {
     const full = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
-    const worker = (key: string): WorkerConfig => {
-        const value = get(key);
-        if (value === undefined) {
-            throw new StackConfigError(`config ${full(key)} is required: the worker's container and its settings`);
+    const shapes = namespaceShape(schema);
+    const problems: string[] = [];
+    const values: Record<string, unknown> = {};
+    for (const [fullKey, raw] of Object.entries(config)) {
+        const [namespace, key] = [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)];
+        if (namespace !== CONFIG_NAMESPACE) {
+            continue;
         }
-        checkShape(full(key), value, WORKER_SHAPE);
-        const config = value as unknown as WorkerConfig;
-        if (!config.container?.image) {
-            throw new StackConfigError(`config ${full(key)}.container.image is required: the worker's image URI`);
+        if (!(key in shapes)) {
+            problems.push(`config ${fullKey} is not a known setting; expected one of ${Object.keys(shapes).join(", ")}`);
+            continue;
         }
-        return config;
-    };
-    const subnetIds = get("subnetIds");
-    if (subnetIds !== undefined) {
-        checkShape(full("subnetIds"), subnetIds, "strings");
+        values[key] = parseJsonOrRaw(raw);
+        checkShape(fullKey, values[key], shapes[key], problems);
     }
-    const natGateways = get("natGateways") ?? NatGatewayStrategy.Single;
-    if (!Object.values(NatGatewayStrategy).includes(natGateways as NatGatewayStrategy)) {
-        throw new StackConfigError(
-            `config ${full("natGateways")} must be one of ${Object.values(NatGatewayStrategy).join(", ")}; got ${JSON.stringify(natGateways)}`,
+    const region = config["aws:region"];
+    if (region === undefined || region === "") {
+        problems.push(
+            "config aws:region is required: the region the stack deploys to, for example `pulumi config set aws:region us-east-1`",
         );
     }
-    const tags = get("tags") ?? {};
-    checkShape(full("tags"), tags, "stringMap");
+    for (const { configKey } of EXAMPLE_WORKERS) {
+        if (values[configKey] === undefined) {
+            problems.push(`config ${full(configKey)} is required: the worker's container and its settings`);
+        }
+    }
+    if (problems.length > 0) {
+        throw new StackConfigError(problems.join("\n"));
+    }
     return {
-        subnetIds: subnetIds as string[] | undefined,
-        natGateways: natGateways as NatGatewayStrategy,
-        tags: tags as { [key: string]: string },
-        jobWorker: worker("jobWorker"),
-        emailWorker: worker("emailWorker"),
+        region,
+        subnetIds: values.subnetIds as string[] | undefined,
+        natGateways: (values.natGateways as NatGatewayStrategy | undefined) ?? NatGatewayStrategy.Single,
+        tags: (values.tags as { [key: string]: string } | undefined) ?? {},
+        alarmTopicArn: values.alarmTopicArn as string | undefined,
+        workers: EXAMPLE_WORKERS.map((worker) => ({ ...worker, config: values[worker.configKey] as WorkerConfig })),
     };
 }
 
-/** The component arguments for one configured worker; `sources` are wired by the program, which owns the topics. */
-export function workerArgs(
-    config: WorkerConfig,
-    wiring: Pick<BackgroundWorkerArgs, "clusterArn" | "subnetIds" | "tags" | "sources">,
-): BackgroundWorkerArgs {
+/** What the program wires into every worker: the cluster, the subnets, tags, and what it created for the worker. */
+export interface WorkerWiring {
+    clusterArn: pulumi.Input<string>;
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    tags?: BackgroundWorkerArgs["tags"];
+    /** Topics the program created for the worker, subscribed besides any in the config. */
+    snsTopicArns?: pulumi.Input<string>[];
+    /** Topics every alarm notifies, besides any in the config. */
+    alarmActionArns?: pulumi.Input<string>[];
+}
+
+/** The component arguments for one configured worker: its config, with the program's wiring added. */
+export function workerArgs(config: WorkerConfig, wiring: WorkerWiring): BackgroundWorkerArgs {
+    const { snsTopicArns, alarmActionArns, ...wired } = wiring;
     return {
-        ...wiring,
-        container: config.container,
-        queue: config.queue,
-        scaling: config.scaling,
-        capacityProviderStrategy: config.capacityProviderStrategy,
-        alarms: config.alarms,
+        ...config,
+        ...wired,
+        sources: snsTopicArns?.length
+            ? { ...config.sources, snsTopicArns: [...(config.sources?.snsTopicArns ?? []), ...snsTopicArns] }
+            : config.sources,
+        alarms: alarmActionArns?.length
+            ? { ...config.alarms, actionArns: [...(config.alarms?.actionArns ?? []), ...alarmActionArns] }
+            : config.alarms,
     };
+}
+
+/**
+ * A component validation error, reported under the config key the worker came from: every reason starts with its
+ * property path, so `config background-worker:jobWorker.` + reason names the key to change.
+ */
+export function asConfigError(configKey: string, error: unknown): unknown {
+    if (pulumi.InputPropertyError.isInstance(error) || pulumi.InputPropertiesError.isInstance(error)) {
+        const reasons = pulumi.InputPropertyError.isInstance(error) ? [error.reason] : error.errors.map((e) => e.reason);
+        return new StackConfigError(reasons.map((reason) => configKeyed(configKey, reason)).join("\n"));
+    }
+    return error;
+}
+
+/** A component's problem or warning, prefixed with the config key of the worker it came from. */
+export function configKeyed(configKey: string, reason: string): string {
+    return `config ${CONFIG_NAMESPACE}:${configKey}.${reason}`;
 }

@@ -3,16 +3,8 @@
 import * as assert from "node:assert/strict";
 import { WorkerCluster } from "../components";
 import { validateWorkerArgs } from "../components/validation";
-import { recordResources } from "../scripts/mocks";
+import { ContainerDefinition, recordResources } from "../scripts/mocks";
 import { json, minimalArgs, ofType, one, recordWorker } from "./support/worker";
-
-interface ContainerDefinition {
-    privileged?: boolean;
-    readonlyRootFilesystem?: boolean;
-    mountPoints?: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
-    environment: { name: string; value: string }[];
-    logConfiguration?: { logDriver: string };
-}
 
 async function containerAndTask(args = minimalArgs()) {
     const resources = await recordWorker(args);

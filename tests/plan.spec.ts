@@ -3,8 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../scripts/harness";
-import type { PlanReport } from "../scripts/plan";
+import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
+import { BackgroundWorker } from "../components";
+import { recordResources } from "../scripts/mocks";
+import { buildReport, PlanReport } from "../scripts/plan";
+import { EXAMPLE_WORKERS } from "../stack/config";
 import { describeRun, runScript, SCRIPT_TIMEOUT_MS, ScriptRun } from "./support/cli";
+import { minimalArgs } from "./support/worker";
 
 const PLAN = "scripts/plan.ts";
 
@@ -161,6 +166,40 @@ describe("npm run plan (offline plan CLI)", () => {
         });
     }
 
+    it("wires every operational alarm of both stacks to the alarm topic, and warns about nothing", () => {
+        for (const run of [runs.devJson, runs.prodJson]) {
+            const plan = parseReport(run);
+            planned(plan, "aws:sns/topic:Topic", "worker-alarms");
+            const operational = plan.resources.filter((resource) => resource.type === "aws:cloudwatch/metricAlarm:MetricAlarm" &&
+                (resource.inputs.tags as Record<string, string>)[ALARM_PURPOSE_TAG] === AlarmPurpose.Operational);
+            assert.ok(operational.length >= 2, `${plan.stack}: every worker has at least its dead-letter alarm`);
+            for (const alarm of operational) {
+                const actions = alarm.inputs.alarmActions as string[];
+                assert.equal(actions.length, 1, `${plan.stack}: ${alarm.name}`);
+                assert.match(actions[0], /^arn:aws:sns:us-east-1:123456789012:worker-alarms-[0-9a-f]{7}$/, `${plan.stack}: ${alarm.name}`);
+                assert.deepEqual(alarm.inputs.okActions, alarm.inputs.alarmActions, `${plan.stack}: ${alarm.name} also reports recovery`);
+            }
+            assert.deepEqual(plan.warnings, [], plan.stack);
+        }
+    });
+
+    it("lists the workers in the same order in both stacks, the example's", () => {
+        const order = (run: ScriptRun) => parseReport(run).resources
+            .filter((resource) => resource.type === "background-worker:index:BackgroundWorker")
+            .map((resource) => resource.name);
+        const expected = EXAMPLE_WORKERS.map((worker) => worker.resourceName);
+        assert.deepEqual(order(runs.devJson), expected);
+        assert.deepEqual(order(runs.prodJson), expected);
+    });
+
+    it("shows each alarm's actions, the NAT gateways and their cost, and the region prices are quoted for", () => {
+        const text = runs.devText.stdout;
+        assert.match(text, /\+ aws:cloudwatch\/metricAlarm:MetricAlarm job-worker-dlq-not-empty-alarm .*; actions: worker-alarms-[0-9a-f]{7}$/m);
+        assert.match(text, /\+ aws:cloudwatch\/metricAlarm:MetricAlarm job-worker-burst-alarm .*; actions: job-worker-burst-policy-[0-9a-f]{7}$/m);
+        assert.match(text, /\+ awsx:ec2:Vpc workers-vpc {2}NAT gateways: Single, 1 in 3 availability zones, \$32\.85 a month \(us-east-1 prices\)/);
+        assert.match(text, /^Prices are us-east-1's, the stack's region \(aws:region\)\.$/m);
+    });
+
     it("prints a tree for people: a title naming the stack, components with their children indented", () => {
         const run = runs.devText;
         assert.equal(run.code, 0, describeRun(run));
@@ -193,5 +232,87 @@ describe("npm run plan (offline plan CLI)", () => {
             assert.notEqual(run.code, 0, describeRun(run));
             assert.match(run.stderr, /usage: npm run plan -- --stack <name> \[--json\]/);
         }
+    });
+});
+
+describe("npm run plan: the mistakes a new user makes", () => {
+    const stacks: string[] = [];
+    const runs = {} as Record<"shortVisibility" | "fifoStandardTopic" | "fifoTopic" | "typoNoRegion", ScriptRun>;
+
+    /** Writes a variant of Pulumi.dev.yaml as a stack of its own; the name is unique per process. */
+    function variant(name: string, edit: (config: Record<string, Record<string, Record<string, unknown>>>) => void): string {
+        const dev = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, Record<string, Record<string, unknown>>> };
+        edit(dev.config);
+        const stack = `plan-spec-${name}-${process.pid}`;
+        fs.writeFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), YAML.stringify(dev));
+        stacks.push(stack);
+        return stack;
+    }
+
+    before(async function () {
+        this.timeout(2 * SCRIPT_TIMEOUT_MS);
+        const shortVisibility = variant("short-visibility", (config) => {
+            config["background-worker:jobWorker"].queue.visibilityTimeoutSeconds = 60;
+        });
+        const fifoStandardTopic = variant("fifo-standard", (config) => {
+            config["background-worker:emailWorker"].queue = { fifo: true };
+        });
+        const fifoTopic = variant("fifo-topic", (config) => {
+            config["background-worker:emailWorker"].queue = { fifo: true };
+            config["background-worker:emailWorker"].sources = { snsTopicsFifo: true };
+        });
+        const typoNoRegion = variant("typo", (config) => {
+            delete config["aws:region"];
+            (config as Record<string, unknown>)["background-worker:natGateway"] = "OnePerAz";
+        });
+        const [a, b, c, d] = await Promise.all([
+            runScript(PLAN, ["--stack", shortVisibility]),
+            runScript(PLAN, ["--stack", fifoStandardTopic]),
+            runScript(PLAN, ["--stack", fifoTopic, "--json"]),
+            runScript(PLAN, ["--stack", typoNoRegion]),
+        ]);
+        Object.assign(runs, { shortVisibility: a, fifoStandardTopic: b, fifoTopic: c, typoNoRegion: d });
+    });
+
+    after(() => {
+        for (const stack of stacks) {
+            fs.rmSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), { force: true });
+        }
+    });
+
+    it("warns under the worker's config key, as errors are reported", () => {
+        const run = runs.shortVisibility;
+        assert.equal(run.code, 0, describeRun(run));
+        assert.match(run.stdout, /^ {2}! config background-worker:jobWorker\.queue\.visibilityTimeoutSeconds \(60\) is shorter than container\.stopTimeoutSeconds \(120\)/m);
+    });
+
+    it("fails a FIFO queue fed by the standard request topic, naming the key and the setting that fixes it", () => {
+        const run = runs.fifoStandardTopic;
+        assert.notEqual(run.code, 0, describeRun(run));
+        assert.match(run.stderr, /config background-worker:emailWorker\.sources\.snsTopicArns\[0\] is known only at deployment, and queue\.fifo is true: set sources\.snsTopicsFifo to true/);
+        assert.equal(run.stdout, "");
+    });
+
+    it("builds a FIFO request topic when the stack says the email worker's topics are FIFO", () => {
+        const plan = parseReport(runs.fifoTopic);
+        assert.equal(planned(plan, "aws:sns/topic:Topic", "email-requests").inputs.fifoTopic, true);
+        assert.equal(planned(plan, "aws:sqs/queue:Queue", "email-worker-queue").inputs.fifoQueue, true);
+        assert.deepEqual(plan.warnings, []);
+    });
+
+    it("fails a typo in a top-level key and a missing aws:region together, naming both", () => {
+        const run = runs.typoNoRegion;
+        assert.notEqual(run.code, 0, describeRun(run));
+        assert.match(run.stderr, /config background-worker:natGateway is not a known setting; expected one of subnetIds, natGateways,/);
+        assert.match(run.stderr, /config aws:region is required/);
+    });
+
+    it("warns about an operational alarm that notifies no one, under the worker's config key", async () => {
+        const resources = await recordResources(() => new BackgroundWorker("job-worker", minimalArgs({ alarms: { maxMessageAgeSeconds: 600 } })));
+        const report = buildReport({ project: "background-worker", stack: "test", preview: false, resources, warnings: [] });
+        assert.deepEqual(report.warnings.map((warning) => warning.replace(/ the alarm (\S+) .*/, " $1")).sort(), [
+            "config background-worker:jobWorker.alarms.actionArns notifies no one: job-worker-dlq-not-empty-alarm",
+            "config background-worker:jobWorker.alarms.actionArns notifies no one: job-worker-message-age-alarm",
+        ]);
     });
 });

@@ -2,7 +2,7 @@
 // change what is created (the defaults are in queue.spec.ts).
 import * as assert from "node:assert/strict";
 import { queueNameFromArn } from "../components/queue";
-import { autoName } from "../scripts/mocks";
+import { autoName, ContainerDefinition } from "../scripts/mocks";
 import { assertRejectedWith, json, minimalArgs, ofType, one, PolicyDocument, recordWorker, recordWorkerWithComponent, valueOf } from "./support/worker";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -12,10 +12,6 @@ const EXISTING = {
     deadLetterQueueArn: "arn:aws:sqs:eu-west-1:210987654321:orders-dlq",
     deadLetterQueueUrl: "https://sqs.eu-west-1.amazonaws.com/210987654321/orders-dlq",
 };
-
-interface ContainerDefinition {
-    environment: { name: string; value: string }[];
-}
 
 function environmentOf(resources: Awaited<ReturnType<typeof recordWorker>>): Record<string, string> {
     const [container] = json<ContainerDefinition[]>(one(resources, "aws:ecs/taskDefinition:TaskDefinition", "jobs-task").inputs.containerDefinitions);

@@ -1,4 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorkerArgs, CapacityProvider, CpuArchitecture } from "../components";
 import {
     backlogTargetFromLatency,
@@ -25,6 +28,7 @@ import {
     ScheduleSettings,
     WorkerSettings,
 } from "../components/settings";
+import { validateWorkerArgs } from "../components/validation";
 import { minimalArgs } from "./support/worker";
 
 /** Each default: the resolved value, the named constant, and the value the docs promise. */
@@ -261,6 +265,43 @@ describe("resolveWorkerSettings", () => {
         it("is false when the floor and every scheduled minimum are above 0, or a schedule only sets a maximum", () => {
             assert.equal(canScaleToZero(1, []), false);
             assert.equal(canScaleToZero(1, [schedule({ minTasks: 1 }), schedule({ name: "cap", maxTasks: 4 })]), false);
+        });
+    });
+
+    describe("resolve once, then validate", () => {
+        it("never throws on values of the wrong shape, and leaves them for validation to reject with their path", () => {
+            const args = minimalArgs({
+                capacityProviderStrategy: [null as unknown as { capacityProvider: CapacityProvider }],
+                scaling: { schedules: "nightly" as unknown as ScheduleSettings[] },
+            });
+            const settings = resolveWorkerSettings(args);
+            assert.deepEqual(settings.scaling.schedules, []);
+            assert.throws(() => validateWorkerArgs(args), (error: unknown) => {
+                assert.ok(pulumi.InputPropertiesError.isInstance(error), String(error));
+                const paths = error.errors.map((problem) => problem.propertyPath);
+                assert.ok(paths.includes("capacityProviderStrategy[0].capacityProvider"), paths.join(", "));
+                assert.ok(paths.includes("scaling.schedules"), paths.join(", "));
+                return true;
+            });
+        });
+
+        it("applies no default anywhere but settings.ts: no validation file reads a DEFAULT_ constant", () => {
+            const directory = path.join(__dirname, "..", "components");
+            const readers = fs.readdirSync(directory)
+                .filter((file) => file.startsWith("validation"))
+                .filter((file) => /\bDEFAULT_[A-Z_]+/.test(fs.readFileSync(path.join(directory, file), "utf8")));
+            assert.deepEqual(readers, []);
+        });
+
+        it("decides whether the SNS topics are FIFO: as stated, or from plain ARNs that all end in .fifo", () => {
+            const fifo = "arn:aws:sns:us-east-1:123456789012:orders.fifo";
+            const standard = "arn:aws:sns:us-east-1:123456789012:orders";
+            const resolved = (sources: BackgroundWorkerArgs["sources"]) => resolveWorkerSettings(minimalArgs({ sources })).sources.snsTopicsFifo;
+            assert.equal(resolved({ snsTopicArns: [fifo] }), true);
+            assert.equal(resolved({ snsTopicArns: [fifo, standard] }), false);
+            assert.equal(resolved({ snsTopicArns: [pulumi.output(fifo)] }), false);
+            assert.equal(resolved({ snsTopicArns: [pulumi.output(fifo)], snsTopicsFifo: true }), true);
+            assert.equal(resolved(undefined), false);
         });
     });
 });

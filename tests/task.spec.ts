@@ -1,18 +1,8 @@
 import * as assert from "node:assert/strict";
 import { CpuArchitecture } from "../components";
 import { executionRoleStatements, parseClusterArn, secretResourceArn, taskFamily } from "../components/task";
+import { ContainerDefinition } from "../scripts/mocks";
 import { CLUSTER_ARN, json, minimalArgs, ofType, one, PolicyDocument, recordWorker, recordWorkerWithComponent, valueOf } from "./support/worker";
-
-interface ContainerDefinition {
-    name: string;
-    image: string;
-    essential: boolean;
-    command?: string[];
-    environment: { name: string; value: string }[];
-    secrets: { name: string; valueFrom: string }[];
-    stopTimeout: number;
-    logConfiguration: { logDriver: string; options: Record<string, string> };
-}
 
 describe("task: log group, roles and the Fargate task definition", () => {
     it("builds a Fargate task definition with the documented defaults", async () => {

@@ -2,7 +2,9 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, BackgroundWorkerArgs, CapacityProvider, CpuArchitecture, WorkerScaling, WorkerSchedule } from "../components";
 import { RESERVED_ENVIRONMENT_NAMES } from "../components/settings";
-import { FARGATE_MEMORY_BY_CPU, LOG_RETENTION_DAYS, validateWorkerArgs } from "../components/validation";
+import { LOG_RETENTION_DAYS } from "../components/awsLimits";
+import { FARGATE_MEMORY_BY_CPU } from "../components/fargateSizes";
+import { validateWorkerArgs } from "../components/validation";
 import { recordResources } from "../scripts/mocks";
 import { minimalArgs, recordWorker } from "./support/worker";
 
@@ -291,6 +293,24 @@ describe("validateWorkerArgs", () => {
             assertRejected(minimalArgs({ container: { image: "" } }), "container.image", "is required");
         });
 
+        it("rejects an image reference a task could not pull: a space, an uppercase repository, an empty tag", () => {
+            for (const image of ["job worker:latest", "Job-Worker:1", "worker:", " worker:1"]) {
+                assertRejected(minimalArgs({ container: { image } }), "container.image", "must be an image reference", JSON.stringify(image));
+            }
+        });
+
+        it("accepts the image references ECS pulls: ECR with a tag, a digest, a registry port, a bare name, an Output", () => {
+            for (const image of [
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/jobs/worker:1.0.0",
+                `public.ecr.aws/docker/library/node@sha256:${"a".repeat(64)}`,
+                "localhost:5000/worker:dev",
+                "worker",
+            ]) {
+                accepted(minimalArgs({ container: { image } }));
+            }
+            accepted(minimalArgs({ container: { image: pulumi.output("Not Checked Until Deployment") } }));
+        });
+
         it("rejects a command that is not a list of strings", () => {
             assertRejected(minimalArgs({ container: { image: "worker:1", command: untyped("node worker.js") } }), "container.command", "list of strings", 'got "node worker.js"');
             assertRejected(minimalArgs({ container: { image: "worker:1", command: untyped(["node", 1]) } }), "container.command", "list of strings");
@@ -495,9 +515,30 @@ describe("validateWorkerArgs", () => {
             } } }));
         });
 
+        it("rejects a Secrets Manager ARN without its six-character suffix, which IAM would not match", () => {
+            for (const value of ["arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db:password::"]) {
+                assertRejected(
+                    minimalArgs({ container: { image: "worker:1", secrets: { DB_PASSWORD: value } } }),
+                    "container.secrets.DB_PASSWORD",
+                    "complete ARN",
+                    "six random characters",
+                    "IAM does not match a partial one",
+                    JSON.stringify(value),
+                );
+            }
+        });
+
+        it("accepts a complete secret ARN, with or without a JSON key, and SSM parameter ARNs", () => {
+            accepted(minimalArgs({ container: { image: "worker:1", secrets: {
+                DB: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
+                DB_USER: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf:username::",
+                API: "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/api",
+            } } }));
+        });
+
         it("rejects a name set both as environment and as a secret, keeping the secret", () => {
             assertRejected(
-                minimalArgs({ container: { image: "worker:1", environment: { DATABASE_URL: "postgres://" }, secrets: { DATABASE_URL: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" } } }),
+                minimalArgs({ container: { image: "worker:1", environment: { DATABASE_URL: "postgres://" }, secrets: { DATABASE_URL: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" } } }),
                 "container.environment.DATABASE_URL",
                 "also set in container.secrets",
                 "keep only the secret",

@@ -1,0 +1,73 @@
+// The names of a worker's child resources, in one place: the resource files create children under these names, and
+// validation checks the physical names AWS will derive from them. A child's name is its identity in the state: once
+// released it never changes, since a renamed queue is a replaced queue, and a replaced queue loses its messages.
+
+/** The logical names of a worker's children, derived from the worker's own resource name. */
+export interface ChildNames {
+    queue: string;
+    deadLetterQueue: string;
+    redrivePolicy: string;
+    redriveAllowPolicy: string;
+    queuePolicy: string;
+    deadLetterQueuePolicy: string;
+    logGroup: string;
+    executionRole: string;
+    executionPolicy: string;
+    taskRole: string;
+    taskPolicy: string;
+    taskDefinition: string;
+    securityGroup: string;
+    service: string;
+    scalingTarget: string;
+    backlogPolicy: string;
+    /** The prefix of the wake-up step policy and its alarm. */
+    wakeUp: string;
+    /** The prefix of the burst step policy and its alarm. */
+    burst: string;
+    keepActiveRole: string;
+    keepActivePolicy: string;
+    keepActiveSchedule: string;
+    /** A scheduled action's resource name, keyed by the schedule's own name. */
+    scheduledAction(scheduleName: string): string;
+    /** A scheduled action's physical name in Application Auto Scaling. */
+    scheduledActionName(scheduleName: string): string;
+    eventRule(ruleName: string): string;
+    eventTarget(ruleName: string): string;
+    /** An SNS subscription, keyed by snsSubscriptionKey (sources.ts). */
+    snsSubscription(key: string): string;
+}
+
+/** The child names of the worker named `name`. */
+export function childNames(name: string): ChildNames {
+    return {
+        queue: `${name}-queue`,
+        deadLetterQueue: `${name}-dlq`,
+        redrivePolicy: `${name}-redrive`,
+        redriveAllowPolicy: `${name}-dlq-redrive-allow`,
+        queuePolicy: `${name}-queue-policy`,
+        deadLetterQueuePolicy: `${name}-dlq-policy`,
+        logGroup: `${name}-logs`,
+        executionRole: `${name}-execution-role`,
+        executionPolicy: `${name}-execution-policy`,
+        taskRole: `${name}-task-role`,
+        taskPolicy: `${name}-task-policy`,
+        taskDefinition: `${name}-task`,
+        securityGroup: `${name}-sg`,
+        service: `${name}-service`,
+        scalingTarget: `${name}-scaling-target`,
+        backlogPolicy: `${name}-backlog-policy`,
+        wakeUp: `${name}-wake`,
+        burst: `${name}-burst`,
+        keepActiveRole: `${name}-keep-active-role`,
+        keepActivePolicy: `${name}-keep-active-policy`,
+        keepActiveSchedule: `${name}-keep-active`,
+        scheduledAction: (scheduleName) => `${name}-schedule-${scheduleName}`,
+        scheduledActionName: (scheduleName) => `${name}-${scheduleName}`,
+        eventRule: (ruleName) => `${name}-rule-${ruleName}`,
+        eventTarget: (ruleName) => `${name}-rule-${ruleName}-target`,
+        snsSubscription: (key) => `${name}-sns-${key}`,
+    };
+}
+
+/** What Pulumi's autonaming appends to a logical name for the physical one: a dash and seven random characters. */
+export const AUTONAME_SUFFIX_LENGTH = 8;
