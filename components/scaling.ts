@@ -95,8 +95,8 @@ interface OnTarget {
     resourceId: pulumi.Output<string>;
 }
 
-/** A step-scaling policy `${prefix}-policy` and the alarm `${prefix}-alarm` that invokes it. */
-function createStepScaling(prefix: string, step: PlannedStepScaling, onTarget: OnTarget, inputs: WorkerScalingInputs): void {
+/** A step-scaling policy `${prefix}-policy` and the alarm `${prefix}-alarm` that invokes it; returns the alarm. */
+function createStepScaling(prefix: string, step: PlannedStepScaling, onTarget: OnTarget, inputs: WorkerScalingInputs): aws.cloudwatch.MetricAlarm {
     const policy = new aws.appautoscaling.Policy(`${prefix}-policy`, {
         ...onTarget,
         policyType: "StepScaling",
@@ -112,7 +112,7 @@ function createStepScaling(prefix: string, step: PlannedStepScaling, onTarget: O
             })),
         },
     }, { parent: inputs.parent });
-    createAlarm(`${prefix}-alarm`, step.alarm, inputs.names, [policy.arn], inputs.tags, inputs.parent);
+    return createAlarm(`${prefix}-alarm`, step.alarm, inputs.names, [policy.arn], inputs.tags, inputs.parent);
 }
 
 export interface WorkerScalingInputs {
@@ -130,9 +130,9 @@ export interface WorkerScalingInputs {
 
 /**
  * Creates the scalable target, the backlog policy, the wake-up and burst alarms with their step policies, schedules
- * and the keep-alive.
+ * and the keep-alive. Returns the alarms it created, for the dashboard's alarm status.
  */
-export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.Target {
+export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.MetricAlarm[] {
     const { name, plan, names, tags, parent } = inputs;
     const target = new aws.appautoscaling.Target(`${name}-scaling-target`, {
         serviceNamespace: "ecs",
@@ -160,11 +160,12 @@ export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.T
         },
     }, { parent });
 
+    const alarms: aws.cloudwatch.MetricAlarm[] = [];
     if (plan.wakeUp) {
-        createStepScaling(`${name}-wake`, plan.wakeUp, onTarget, inputs);
+        alarms.push(createStepScaling(`${name}-wake`, plan.wakeUp, onTarget, inputs));
     }
     if (plan.burst) {
-        createStepScaling(`${name}-burst`, plan.burst, onTarget, inputs);
+        alarms.push(createStepScaling(`${name}-burst`, plan.burst, onTarget, inputs));
     }
 
     for (const schedule of plan.schedules) {
@@ -180,7 +181,7 @@ export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.T
     if (plan.keepQueueActive) {
         createKeepActiveSchedule(inputs, plan.keepQueueActive.scheduleExpression);
     }
-    return target;
+    return alarms;
 }
 
 /**

@@ -268,6 +268,7 @@ export function validateWorkerArgs(args: BackgroundWorkerArgs, name?: string): s
         problems.add("securityGroupIds", "must name at least one security group when given; omit it to have one created");
     }
     problems.boolean("assignPublicIp", args.assignPublicIp);
+    problems.boolean("dashboard", args.dashboard);
 
     validateTaskSource(args, problems, warnings);
     validateQueue(args, problems, warnings);
