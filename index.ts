@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, WorkerCluster, WorkerSources } from "./components";
+import { createOverviewDashboard } from "./components/dashboard";
 import { CONFIG_NAMESPACE, parseConfigValue, readStackConfig, StackConfigError, WorkerConfig, workerArgs } from "./stack/config";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
@@ -39,7 +40,15 @@ const emailRequests = new aws.sns.Topic("email-requests", { kmsMasterKeyId: "ali
 // The seed's email-worker: small and steady, fed by the topic.
 const emailWorker = worker("email-worker", "emailWorker", settings.emailWorker, { snsTopicArns: [emailRequests.arn] });
 
+// One page for the whole stack: a row per worker, each linking to the worker's own dashboard.
+const overview = createOverviewDashboard("overview", {
+    clusterArn: cluster.arn,
+    clusterName: cluster.name,
+    workers: { "job-worker": jobWorker, "email-worker": emailWorker },
+});
+
 export const clusterName = cluster.name;
+export const overviewDashboardName = overview.dashboardName;
 export const jobQueueUrl = jobWorker.queueUrl;
 export const jobDeadLetterQueueUrl = jobWorker.deadLetterQueueUrl;
 export const jobServiceName = jobWorker.serviceName;
