@@ -4,7 +4,8 @@ import { ALARM_PURPOSE_TAG } from "../contract";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlannedQueueAlarm } from "./alarmPlan";
-import { dashboardName, overviewDashboardBody, workerDashboardBody } from "./dashboardPlan";
+import { overviewDashboardBody, workerDashboardBody } from "./dashboardPlan";
+import { accountWideName } from "./names";
 import { ScalingPlan } from "./scalingPlan";
 import { parseClusterArn } from "./task";
 
@@ -23,7 +24,10 @@ export interface WorkerDashboardInputs {
     parent: pulumi.Resource;
 }
 
-/** The worker's dashboard `${name}-dashboard`, named per project, stack and worker (see dashboardName). */
+/**
+ * The worker's dashboard `${name}-dashboard`, named per project, stack and worker: CloudWatch dashboard names are
+ * account-wide, and a second PutDashboard silently overwrites the first.
+ */
 export function createDashboard(inputs: WorkerDashboardInputs): aws.cloudwatch.Dashboard {
     const createdAlarms = pulumi.all(inputs.alarms.map((alarm) =>
         pulumi.all([alarm.arn, alarm.tags]).apply(([arn, tags]) => ({ arn, purpose: tags?.[ALARM_PURPOSE_TAG] ?? "untagged" }))));
@@ -38,7 +42,7 @@ export function createDashboard(inputs: WorkerDashboardInputs): aws.cloudwatch.D
             createdAlarms: alarms,
         })));
     return new aws.cloudwatch.Dashboard(`${inputs.name}-dashboard`, {
-        dashboardName: dashboardName(pulumi.getProject(), pulumi.getStack(), inputs.name),
+        dashboardName: accountWideName(pulumi.getProject(), pulumi.getStack(), inputs.name),
         dashboardBody: body,
     }, { parent: inputs.parent });
 }
@@ -69,7 +73,7 @@ export function createOverviewDashboard(
             })));
     const region = pulumi.output(args.clusterArn).apply((arn) => parseClusterArn(arn).region);
     return new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
-        dashboardName: dashboardName(pulumi.getProject(), pulumi.getStack(), name),
+        dashboardName: accountWideName(pulumi.getProject(), pulumi.getStack(), name),
         dashboardBody: pulumi.all([region, pulumi.all(rows)]).apply(([resolvedRegion, resolvedRows]) =>
             JSON.stringify(overviewDashboardBody(resolvedRegion, resolvedRows))),
     });

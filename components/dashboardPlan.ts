@@ -3,7 +3,6 @@
 // metric queries by the same adapter the alarms use (scaling.ts), so the dashboard draws exactly what the alarms judge.
 // dashboard.ts only resolves the names and creates the resource. The body follows CloudWatch's "Dashboard Body
 // Structure and Syntax" (APIReference/CloudWatch-Dashboard-Body-Structure.html); docs/dashboard.md shows the layout.
-import * as crypto from "crypto";
 import { AlarmPurpose } from "../contract";
 import { AlarmComparison, METRIC_PERIOD_SECONDS, PlannedAlarm, PlannedMetric, PlannedQuery, PlannedStepScaling, PlannedTargetTracking, ScalingPlan, backlogQuery } from "./scalingPlan";
 import { AlarmedQueue, PlannedQueueAlarm } from "./alarmPlan";
@@ -11,10 +10,6 @@ import { alarmMetricQueries } from "./scaling";
 
 /** CloudWatch lays widgets out on a grid 24 columns wide. */
 export const DASHBOARD_GRID_COLUMNS = 24;
-/** PutDashboard: a name is at most 255 characters of A-Z, a-z, 0-9, "-" and "_". */
-export const MAX_DASHBOARD_NAME_LENGTH = 255;
-const DASHBOARD_NAME_INVALID = /[^A-Za-z0-9_-]/g;
-const NAME_HASH_LENGTH = 8;
 /** The height of a graph: six rows is CloudWatch's default and leaves a readable plot at half the width. */
 const GRAPH_HEIGHT = 6;
 const ALARM_STATUS_HEIGHT = 3;
@@ -107,21 +102,6 @@ export interface WorkerDashboardInputs {
     operationalAlarms: PlannedQueueAlarm[];
     /** Every alarm the component created; the alarm status widgets group them by purpose. */
     createdAlarms: CreatedAlarm[];
-}
-
-/**
- * The dashboard's name: unique per project, stack and worker, since dashboard names are account-wide and a second
- * PutDashboard silently overwrites the first. Readable when it can be; when a character had to be replaced or the
- * name cut to CloudWatch's length, a hash of the three parts keeps distinct workers apart.
- */
-export function dashboardName(project: string, stack: string, worker: string): string {
-    const joined = `${project}-${stack}-${worker}`;
-    const valid = joined.replace(DASHBOARD_NAME_INVALID, "-");
-    if (valid === joined && valid.length <= MAX_DASHBOARD_NAME_LENGTH) {
-        return valid;
-    }
-    const hash = crypto.createHash("sha256").update(JSON.stringify([project, stack, worker])).digest("hex").slice(0, NAME_HASH_LENGTH);
-    return `${valid.slice(0, MAX_DASHBOARD_NAME_LENGTH - NAME_HASH_LENGTH - 1)}-${hash}`;
 }
 
 const COMPARISON_SYMBOL: Readonly<Record<AlarmComparison, string>> = {
