@@ -1,4 +1,4 @@
-// `npm run docs:dashboard`: draws docs/images/dashboard.svg, the layout of a worker's dashboard, from the body the
+// `npm run docs:dashboard [-- --check]`: draws docs/images/dashboard.svg, the layout of a worker's dashboard, from the body the
 // component generates for the dev stack's job-worker (run offline under mocks, as `npm run plan` does). Each widget is
 // a box at its grid position with its title, the series it plots and its threshold lines, so the picture changes
 // whenever the body does. Drawn with Vega-Lite, not by hand; no metric data is invented.
@@ -8,7 +8,7 @@ import * as vega from "vega";
 import * as vegaLite from "vega-lite";
 import { REPO_ROOT, runStack } from "./harness";
 
-export const SVG_PATH = path.join(REPO_ROOT, "docs", "images", "dashboard.svg");
+const SVG_PATH = path.join(REPO_ROOT, "docs", "images", "dashboard.svg");
 const WORKER_DASHBOARD = "job-worker-dashboard";
 const STACK = "dev";
 /** Pixels per grid column and per grid row: CloudWatch's grid is 24 columns wide. */
@@ -81,7 +81,7 @@ function widgetLabels(widget: Widget): Label[] {
 }
 
 /** The Vega-Lite specification of the layout: one box per widget, its labels on top. */
-export function layoutSpec(widgets: Widget[]): vegaLite.TopLevelSpec {
+function layoutSpec(widgets: Widget[]): vegaLite.TopLevelSpec {
     const rows = Math.max(...widgets.map((widget) => widget.y + widget.height));
     const x = { type: "quantitative" as const, scale: { domain: [0, 24] }, axis: null };
     const y = { type: "quantitative" as const, scale: { domain: [0, rows], reverse: true }, axis: null };
@@ -141,20 +141,33 @@ export async function renderSvg(widgets: Widget[]): Promise<string> {
     return view.toSVG();
 }
 
-async function main(): Promise<void> {
+/** Writes the SVG, or with `--check` exits non-zero when the committed one is not what the body draws now. */
+async function main(argv: string[]): Promise<number> {
     const run = await runStack({ stack: STACK });
     const dashboard = run.resources.find((resource) => resource.name === WORKER_DASHBOARD);
     if (!dashboard || typeof dashboard.inputs.dashboardBody !== "string") {
         throw new Error(`the ${STACK} stack registers no ${WORKER_DASHBOARD} with a body`);
     }
     const body = JSON.parse(dashboard.inputs.dashboardBody) as { widgets: Widget[] };
+    const svg = `${await renderSvg(body.widgets)}\n`;
+    const file = path.relative(REPO_ROOT, SVG_PATH);
+    if (argv.includes("--check")) {
+        const current = fs.existsSync(SVG_PATH) ? fs.readFileSync(SVG_PATH, "utf8") : "";
+        if (current !== svg) {
+            process.stderr.write(`${file} is out of date: run npm run docs:dashboard\n`);
+            return 1;
+        }
+        process.stdout.write(`${file} is up to date\n`);
+        return 0;
+    }
     fs.mkdirSync(path.dirname(SVG_PATH), { recursive: true });
-    fs.writeFileSync(SVG_PATH, `${await renderSvg(body.widgets)}\n`);
-    process.stdout.write(`wrote ${path.relative(REPO_ROOT, SVG_PATH)}: ${body.widgets.length} widgets of ${dashboard.inputs.dashboardName}\n`);
+    fs.writeFileSync(SVG_PATH, svg);
+    process.stdout.write(`wrote ${file}: ${body.widgets.length} widgets of ${dashboard.inputs.dashboardName}\n`);
+    return 0;
 }
 
 if (require.main === module) {
-    main().catch((error: unknown) => {
+    main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
         process.stderr.write(`docs:dashboard failed: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exit(1);
     });
