@@ -9,7 +9,7 @@ import { accountWideName } from "./names";
 import { ScalingPlan } from "./scalingPlan";
 import { parseClusterArn } from "./task";
 
-export interface WorkerDashboardInputs {
+export interface WorkerDashboardResourceInputs {
     name: string;
     scaling: ScalingPlan;
     operationalAlarms: PlannedQueueAlarm[];
@@ -28,7 +28,7 @@ export interface WorkerDashboardInputs {
  * The worker's dashboard `${name}-dashboard`, named per project, stack and worker: CloudWatch dashboard names are
  * account-wide, and a second PutDashboard silently overwrites the first.
  */
-export function createDashboard(inputs: WorkerDashboardInputs): aws.cloudwatch.Dashboard {
+export function createDashboard(inputs: WorkerDashboardResourceInputs): aws.cloudwatch.Dashboard {
     const createdAlarms = pulumi.all(inputs.alarms.map((alarm) =>
         pulumi.all([alarm.arn, alarm.tags]).apply(([arn, tags]) => ({ arn, purpose: tags?.[ALARM_PURPOSE_TAG] ?? "untagged" }))));
     const body = pulumi
@@ -48,7 +48,7 @@ export function createDashboard(inputs: WorkerDashboardInputs): aws.cloudwatch.D
 }
 
 /** What the overview needs of each worker: a BackgroundWorker's outputs fit. */
-export interface OverviewWorker {
+interface OverviewWorker {
     queueName: pulumi.Output<string>;
     deadLetterQueueArn: pulumi.Output<string>;
     serviceName: pulumi.Output<string>;

@@ -9,7 +9,7 @@ import { AlarmedQueue, PlannedQueueAlarm } from "./alarmPlan";
 import { alarmMetricQueries } from "./scaling";
 
 /** CloudWatch lays widgets out on a grid 24 columns wide. */
-export const DASHBOARD_GRID_COLUMNS = 24;
+const DASHBOARD_GRID_COLUMNS = 24;
 /** The height of a graph: six rows is CloudWatch's default and leaves a readable plot at half the width. */
 const GRAPH_HEIGHT = 6;
 const ALARM_STATUS_HEIGHT = 3;
@@ -18,7 +18,7 @@ const TEXT_HEIGHT = 4;
 const GRAPHS_PER_ROW = 4;
 
 /** One rendering-options object of a metric line: the documented keys this builder uses. */
-export interface MetricOptions {
+interface MetricOptions {
     id?: string;
     expression?: string;
     label?: string;
@@ -32,9 +32,9 @@ export interface MetricOptions {
  * One entry of `properties.metrics`, in the documented form: `[namespace, metricName, dimension, value, ..., options]`
  * for a metric, `[{ expression, id, label }]` for metric math.
  */
-export type MetricLine = (string | MetricOptions)[];
+type MetricLine = (string | MetricOptions)[];
 
-export interface HorizontalAnnotation {
+interface HorizontalAnnotation {
     value: number;
     label: string;
     yAxis?: "left" | "right";
@@ -47,7 +47,7 @@ interface Placement {
     height: number;
 }
 
-export interface MetricWidget extends Placement {
+interface MetricWidget extends Placement {
     type: "metric";
     properties: {
         title: string;
@@ -61,17 +61,17 @@ export interface MetricWidget extends Placement {
     };
 }
 
-export interface TextWidget extends Placement {
+interface TextWidget extends Placement {
     type: "text";
     properties: { markdown: string };
 }
 
-export interface AlarmStatusWidget extends Placement {
+interface AlarmStatusWidget extends Placement {
     type: "alarm";
     properties: { title: string; alarms: string[]; sortBy: "stateUpdatedTimestamp" };
 }
 
-export type DashboardWidget = MetricWidget | TextWidget | AlarmStatusWidget;
+type DashboardWidget = MetricWidget | TextWidget | AlarmStatusWidget;
 
 export interface DashboardBody {
     start: string;
@@ -437,7 +437,7 @@ export function workerDashboardBody(inputs: WorkerDashboardInputs): DashboardBod
 }
 
 /** One worker's row on a stack-wide overview dashboard. */
-export interface OverviewRow {
+interface OverviewRow {
     workerName: string;
     names: DashboardNames;
     /** The worker's own dashboard; empty when it has none. */

@@ -12,14 +12,14 @@ const VIEWS = ["timeSeries", "singleValue", "bar", "pie", "gauge", "table"];
 const ID = /^[a-z][A-Za-z0-9_]*$/;
 const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:[^:]+$/;
 
-export interface ParsedMetric {
+interface ParsedMetric {
     kind: "metric";
     namespace: string;
     metricName: string;
     dimensions: Record<string, string>;
     options: Record<string, unknown>;
 }
-export interface ParsedExpression {
+interface ParsedExpression {
     kind: "expression";
     expression: string;
     options: Record<string, unknown>;
@@ -40,7 +40,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Parses one entry of `properties.metrics`; throws naming what is wrong. */
-export function parseMetricLine(line: unknown): ParsedLine {
+function parseMetricLine(line: unknown): ParsedLine {
     if (!Array.isArray(line) || line.length === 0) {
         throw new Error(`a metric line must be a non-empty array; got ${JSON.stringify(line)}`);
     }
