@@ -375,7 +375,7 @@ export function describeScaling(plan: ScalingPlan): string {
         ...stepPolicies(plan).map((policy) =>
             `${policy.alarm.description} Its alarm fires when \`${expressionOf(policy.alarm.query)}\` ` +
             `${COMPARISON_SYMBOL[policy.alarm.comparison]} ${policy.alarm.threshold} for ${policy.alarm.datapointsToAlarm} ` +
-            `of ${policy.alarm.evaluationPeriods} one-minute periods, and then adds ${steps(policy)} ` +
+            `of ${policy.alarm.evaluationPeriods} one-minute periods, and then scales by ${steps(policy)} ` +
             `(cooldown ${policy.cooldownSeconds} s).`),
         plan.wakeUpEstimate
             ? `From zero tasks, a first message waits about ${plan.wakeUpEstimate.typicalSeconds} s for a task ` +

@@ -244,7 +244,7 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
             assert.ok(plannedScalingAlarms(extended).includes(scaleIn.alarm));
             const graph = graphTitled(body, "Scaling alarm: Queue empty");
             assert.deepEqual(horizontalLines(graph.widget).map((line) => line.value), [1]);
-            assert.match(describeScaling(extended), /The queue has been empty for a while: remove a task\. Its alarm fires when `IF\(visible == 0, 1, 0\)` >= 1 .* adds -1 task/);
+            assert.match(describeScaling(extended), /The queue has been empty for a while: remove a task\. Its alarm fires when `IF\(visible == 0, 1, 0\)` >= 1 .* scales by -1 task/);
             assert.deepEqual(dashboardBodyProblems(JSON.parse(JSON.stringify(body))), []);
         });
     });
@@ -255,7 +255,7 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
             const text = describeScaling(plan);
             assert.ok(text.includes(`Target tracking keeps \`${plan.backlog.query.expressions[0].expression}\` near ${plan.targetBacklogPerTask} between 0 and ${plan.maxTasks} tasks`), text);
             assert.ok(plan.wakeUp && text.includes(plan.wakeUp.alarm.description), text);
-            assert.ok(plan.wakeUp && text.includes(`\`${plan.wakeUp.alarm.query.expressions[0].expression}\` >= 1 for 2 of 2 one-minute periods, and then adds +1 task`), text);
+            assert.ok(plan.wakeUp && text.includes(`\`${plan.wakeUp.alarm.query.expressions[0].expression}\` >= 1 for 2 of 2 one-minute periods, and then scales by +1 task`), text);
             assert.ok(plan.burst && text.includes(plan.burst.alarm.description), text);
             assert.ok(plan.wakeUpEstimate && text.includes(`waits about ${plan.wakeUpEstimate.typicalSeconds} s`), text);
             assert.ok(text.includes("Schedule days (cron(0 8 ? * MON-FRI *), UTC) sets minTasks 2 and maxTasks unchanged."), text);
