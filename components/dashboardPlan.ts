@@ -1,83 +1,19 @@
 // A worker's CloudWatch dashboard as plain data: the body is decided from the scaling plan (scalingPlan.ts) and the
 // operational alarm plan (alarmPlan.ts), never re-typed. Every metric-math line is the plan's own query, turned into
 // metric queries by the same adapter the alarms use (scaling.ts), so the dashboard draws exactly what the alarms judge.
-// dashboard.ts only resolves the names and creates the resource. The body follows CloudWatch's "Dashboard Body
-// Structure and Syntax" (APIReference/CloudWatch-Dashboard-Body-Structure.html); docs/dashboard.md shows the layout.
+// dashboard.ts only resolves the names and creates the resource; dashboardBody.ts holds the body format and the grid;
+// docs/dashboard.md shows the layout.
 import { AlarmPurpose } from "../contract";
-import { AlarmComparison, METRIC_PERIOD_SECONDS, PlannedAlarm, PlannedMetric, PlannedQuery, PlannedStepScaling, PlannedTargetTracking, ScalingPlan, backlogQuery } from "./scalingPlan";
 import { AlarmedQueue, PlannedQueueAlarm } from "./alarmPlan";
+import { AlarmStatusWidget, chunk, DashboardBody, DashboardWidget, graph, GRAPH_HEIGHT, HorizontalAnnotation, layout, MetricLine, MetricOptions, MetricWidget, TextWidget, Unplaced } from "./dashboardBody";
 import { alarmMetricQueries } from "./scaling";
+import { AlarmComparison, backlogQuery, METRIC_PERIOD_SECONDS, PlannedMetric, PlannedQuery, ScalingPlan } from "./scalingPlan";
+import { COMPARISON_SYMBOL, describeScaling, plannedScalingAlarms, targetTrackings } from "./scalingSummary";
 
-/** CloudWatch lays widgets out on a grid 24 columns wide. */
-const DASHBOARD_GRID_COLUMNS = 24;
-/** The height of a graph: six rows is CloudWatch's default and leaves a readable plot at half the width. */
-const GRAPH_HEIGHT = 6;
 const ALARM_STATUS_HEIGHT = 3;
 const TEXT_HEIGHT = 4;
 /** At most this many graphs share a row, so each stays at least six columns wide. */
 const GRAPHS_PER_ROW = 4;
-
-/** One rendering-options object of a metric line: the documented keys this builder uses. */
-interface MetricOptions {
-    id?: string;
-    expression?: string;
-    label?: string;
-    stat?: string;
-    period?: number;
-    visible?: boolean;
-    yAxis?: "left" | "right";
-}
-
-/**
- * One entry of `properties.metrics`, in the documented form: `[namespace, metricName, dimension, value, ..., options]`
- * for a metric, `[{ expression, id, label }]` for metric math.
- */
-type MetricLine = (string | MetricOptions)[];
-
-interface HorizontalAnnotation {
-    value: number;
-    label: string;
-    yAxis?: "left" | "right";
-}
-
-interface Placement {
-    x: number;
-    y: number;
-    width: number;
-    height: number;
-}
-
-interface MetricWidget extends Placement {
-    type: "metric";
-    properties: {
-        title: string;
-        region: string;
-        view: "timeSeries";
-        stacked: false;
-        period: number;
-        metrics: MetricLine[];
-        annotations?: { horizontal: HorizontalAnnotation[] };
-        yAxis?: { left?: { min?: number; label?: string }; right?: { min?: number; label?: string } };
-    };
-}
-
-interface TextWidget extends Placement {
-    type: "text";
-    properties: { markdown: string };
-}
-
-interface AlarmStatusWidget extends Placement {
-    type: "alarm";
-    properties: { title: string; alarms: string[]; sortBy: "stateUpdatedTimestamp" };
-}
-
-type DashboardWidget = MetricWidget | TextWidget | AlarmStatusWidget;
-
-export interface DashboardBody {
-    start: string;
-    periodOverride: "inherit";
-    widgets: DashboardWidget[];
-}
 
 /** The real names behind the plan's metric subjects, resolved to plain strings. */
 export interface DashboardNames {
@@ -103,55 +39,6 @@ export interface WorkerDashboardInputs {
     /** Every alarm the component created; the alarm status widgets group them by purpose. */
     createdAlarms: CreatedAlarm[];
 }
-
-const COMPARISON_SYMBOL: Readonly<Record<AlarmComparison, string>> = {
-    GreaterThanThreshold: ">",
-    GreaterThanOrEqualToThreshold: ">=",
-    LessThanThreshold: "<",
-    LessThanOrEqualToThreshold: "<=",
-};
-
-function isObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null;
-}
-
-function isQuery(value: unknown): value is PlannedQuery {
-    return isObject(value) && Array.isArray(value.metrics) && Array.isArray(value.expressions) && typeof value.returnId === "string";
-}
-
-/** Every part of the scaling plan that matches `test`, wherever the plan keeps it, in the plan's own order. */
-function findInPlan<T>(plan: ScalingPlan, test: (value: unknown) => value is T): T[] {
-    const found: T[] = [];
-    const visit = (value: unknown): void => {
-        if (test(value)) {
-            found.push(value);
-        } else if (isObject(value)) {
-            Object.values(value).forEach(visit);
-        }
-    };
-    visit(plan);
-    return found;
-}
-
-/**
- * The alarms the scaling plan creates, found by shape rather than by field name, so an alarm the plan gains later is
- * drawn and described without a change here.
- */
-export function plannedScalingAlarms(plan: ScalingPlan): PlannedAlarm[] {
-    return findInPlan(plan, (value): value is PlannedAlarm =>
-        isObject(value) && isQuery(value.query) && typeof value.threshold === "number" && typeof value.comparison === "string");
-}
-
-function stepPolicies(plan: ScalingPlan): PlannedStepScaling[] {
-    return findInPlan(plan, (value): value is PlannedStepScaling =>
-        isObject(value) && Array.isArray(value.steps) && isObject(value.alarm) && typeof value.adjustmentType === "string");
-}
-
-function targetTrackings(plan: ScalingPlan): PlannedTargetTracking[] {
-    return findInPlan(plan, (value): value is PlannedTargetTracking =>
-        isObject(value) && typeof value.targetValue === "number" && isQuery(value.query));
-}
-
 function plainName(value: unknown): string {
     if (typeof value !== "string") {
         throw new Error(`a dashboard dimension must be a resolved name; got ${typeof value}`);
@@ -223,26 +110,6 @@ function thresholdLines(alarms: PlannedQueueAlarm[], queue: AlarmedQueue, axisOf
         .filter((alarm) => alarm.queue === queue)
         .map((alarm) => ({ value: alarm.threshold, label: `${alarm.key}: ${describeAlarm(alarm)}`, yAxis: axisOf(alarm.metricName) }));
 }
-
-type Unplaced<W extends DashboardWidget> = Omit<W, "x" | "y" | "width">;
-
-function graph(title: string, region: string, metrics: MetricLine[], horizontal: HorizontalAnnotation[] = [], yAxis?: MetricWidget["properties"]["yAxis"]): Unplaced<MetricWidget> {
-    return {
-        type: "metric",
-        height: GRAPH_HEIGHT,
-        properties: {
-            title,
-            region,
-            view: "timeSeries",
-            stacked: false,
-            period: METRIC_PERIOD_SECONDS,
-            metrics,
-            ...(horizontal.length > 0 ? { annotations: { horizontal } } : {}),
-            ...(yAxis ? { yAxis } : {}),
-        },
-    };
-}
-
 function backlogGraphs(inputs: WorkerDashboardInputs): Unplaced<MetricWidget>[] {
     return targetTrackings(inputs.scaling).map((tracking) => {
         const returned = tracking.query.expressions.find((expression) => expression.id === tracking.query.returnId);
@@ -350,70 +217,6 @@ function alarmStatusWidgets(inputs: WorkerDashboardInputs): Unplaced<AlarmStatus
         },
     }));
 }
-
-function steps(policy: PlannedStepScaling): string {
-    const unit = (adjustment: number) =>
-        policy.adjustmentType === "PercentChangeInCapacity" ? " % of the running tasks" : Math.abs(adjustment) === 1 ? " task" : " tasks";
-    const change = (adjustment: number) => `${adjustment > 0 ? "+" : ""}${adjustment}${unit(adjustment)}`;
-    if (policy.steps.length === 1) {
-        return change(policy.steps[0].scalingAdjustment);
-    }
-    return policy.steps
-        .map((step) => `${change(step.scalingAdjustment)} from ${policy.alarm.threshold + (step.lowerBound ?? 0)}`)
-        .join(", ");
-}
-
-/** What the scaling does, in one paragraph written from the plan. */
-export function describeScaling(plan: ScalingPlan): string {
-    const expressionOf = (query: PlannedQuery) =>
-        query.expressions.find((expression) => expression.id === query.returnId)?.expression ?? query.returnId;
-    const sentences = [
-        ...targetTrackings(plan).map((tracking) =>
-            `Target tracking keeps \`${expressionOf(tracking.query)}\` near ${tracking.targetValue} between ` +
-            `${plan.minTasks} and ${plan.maxTasks} tasks (scale-out cooldown ${tracking.scaleOutCooldownSeconds} s, ` +
-            `scale-in ${tracking.disableScaleIn ? "disabled" : `cooldown ${tracking.scaleInCooldownSeconds} s`}).`),
-        ...stepPolicies(plan).map((policy) =>
-            `${policy.alarm.description} Its alarm fires when \`${expressionOf(policy.alarm.query)}\` ` +
-            `${COMPARISON_SYMBOL[policy.alarm.comparison]} ${policy.alarm.threshold} for ${policy.alarm.datapointsToAlarm} ` +
-            `of ${policy.alarm.evaluationPeriods} one-minute periods, and then scales by ${steps(policy)} ` +
-            `(cooldown ${policy.cooldownSeconds} s).`),
-        plan.wakeUpEstimate
-            ? `From zero tasks, a first message waits about ${plan.wakeUpEstimate.typicalSeconds} s for a task ` +
-                `(${plan.wakeUpEstimate.worstSeconds} s at worst${plan.wakeUpEstimate.idleQueueExtraSeconds > 0 ? `, plus up to ${plan.wakeUpEstimate.idleQueueExtraSeconds} s after six idle hours` : ""}).`
-            : "",
-        plan.keepQueueActive
-            ? `A schedule (${plan.keepQueueActive.scheduleExpression}) keeps the queue's metrics flowing while it is idle.`
-            : "",
-        ...plan.schedules.map((schedule) =>
-            `Schedule ${schedule.name} (${schedule.schedule}${schedule.timezone ? `, ${schedule.timezone}` : ""}) sets ` +
-            `minTasks ${schedule.minTasks ?? "unchanged"} and maxTasks ${schedule.maxTasks ?? "unchanged"}.`),
-    ];
-    return sentences.filter(Boolean).join(" ");
-}
-
-/** Places rows of widgets on the grid, top to bottom; the widgets of a row share its width evenly. */
-function layout(rows: Unplaced<DashboardWidget>[][]): DashboardWidget[] {
-    const placed: DashboardWidget[] = [];
-    let y = 0;
-    for (const row of rows.filter((widgets) => widgets.length > 0)) {
-        const width = Math.floor(DASHBOARD_GRID_COLUMNS / row.length);
-        row.forEach((widget, index) => {
-            const last = index === row.length - 1;
-            placed.push({ ...widget, x: index * width, y, width: last ? DASHBOARD_GRID_COLUMNS - index * width : width } as DashboardWidget);
-        });
-        y += Math.max(...row.map((widget) => widget.height));
-    }
-    return placed;
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-    const chunks: T[][] = [];
-    for (let start = 0; start < items.length; start += size) {
-        chunks.push(items.slice(start, start + size));
-    }
-    return chunks;
-}
-
 /** The worker's dashboard: what fired, then the backlog and the fleet, the queues, the scaling alarms, the tasks. */
 export function workerDashboardBody(inputs: WorkerDashboardInputs): DashboardBody {
     const text: Unplaced<TextWidget> = {

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as vega from "vega";
 import * as vegaLite from "vega-lite";
+import { DashboardBody, DashboardWidget } from "../components/dashboardBody";
 import { REPO_ROOT, runStack } from "./harness";
 
 const SVG_PATH = path.join(REPO_ROOT, "docs", "images", "dashboard.svg");
@@ -17,21 +18,6 @@ const ROW_PIXELS = 40;
 /** A label line is 16 px high. */
 const LINE_ROWS = 0.4;
 const CHARACTER_PIXELS = 6.2;
-
-interface Widget {
-    type: string;
-    x: number;
-    y: number;
-    width: number;
-    height: number;
-    properties: {
-        title?: string;
-        markdown?: string;
-        alarms?: string[];
-        metrics?: (string | { label?: string; expression?: string; visible?: boolean })[][];
-        annotations?: { horizontal?: { label: string }[] };
-    };
-}
 
 interface Label {
     x: number;
@@ -56,18 +42,18 @@ function wrap(text: string, widthColumns: number): string[] {
 }
 
 /** What a widget says, line by line: its title first, then its series, thresholds or alarms. */
-function widgetLabels(widget: Widget): Label[] {
+function widgetLabels(widget: DashboardWidget): Label[] {
     const lines: { text: string; role: Label["role"] }[] = [];
     if (widget.type === "text") {
-        const [heading, ...paragraph] = (widget.properties.markdown ?? "").split("\n").filter(Boolean);
+        const [heading, ...paragraph] = widget.properties.markdown.split("\n").filter(Boolean);
         lines.push({ text: heading.replace(/^#+\s*/, ""), role: "title" });
         lines.push(...wrap(paragraph.join(" ").replace(/`/g, ""), widget.width).map((text) => ({ text, role: "detail" as const })));
     } else {
-        lines.push({ text: widget.properties.title ?? widget.type, role: "title" });
+        lines.push({ text: widget.properties.title, role: "title" });
         if (widget.type === "alarm") {
-            lines.push(...(widget.properties.alarms ?? []).map((arn) => ({ text: `● ${arn.split(":").pop()}`, role: "detail" as const })));
+            lines.push(...widget.properties.alarms.map((arn) => ({ text: `● ${arn.split(":").pop()}`, role: "detail" as const })));
         } else {
-            for (const line of widget.properties.metrics ?? []) {
+            for (const line of widget.properties.metrics) {
                 const options = line[line.length - 1];
                 if (typeof options === "object" && options.visible !== false) {
                     lines.push({ text: `— ${options.label ?? options.expression ?? line[1]}`, role: "detail" });
@@ -81,7 +67,7 @@ function widgetLabels(widget: Widget): Label[] {
 }
 
 /** The Vega-Lite specification of the layout: one box per widget, its labels on top. */
-function layoutSpec(widgets: Widget[]): vegaLite.TopLevelSpec {
+function layoutSpec(widgets: DashboardWidget[]): vegaLite.TopLevelSpec {
     const rows = Math.max(...widgets.map((widget) => widget.y + widget.height));
     const x = { type: "quantitative" as const, scale: { domain: [0, 24] }, axis: null };
     const y = { type: "quantitative" as const, scale: { domain: [0, rows], reverse: true }, axis: null };
@@ -136,7 +122,7 @@ function layoutSpec(widgets: Widget[]): vegaLite.TopLevelSpec {
     };
 }
 
-export async function renderSvg(widgets: Widget[]): Promise<string> {
+export async function renderSvg(widgets: DashboardWidget[]): Promise<string> {
     const view = new vega.View(vega.parse(vegaLite.compile(layoutSpec(widgets)).spec), { renderer: "none" });
     return view.toSVG();
 }
@@ -148,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
     if (!dashboard || typeof dashboard.inputs.dashboardBody !== "string") {
         throw new Error(`the ${STACK} stack registers no ${WORKER_DASHBOARD} with a body`);
     }
-    const body = JSON.parse(dashboard.inputs.dashboardBody) as { widgets: Widget[] };
+    const body = JSON.parse(dashboard.inputs.dashboardBody) as DashboardBody;
     const svg = `${await renderSvg(body.widgets)}\n`;
     const file = path.relative(REPO_ROOT, SVG_PATH);
     if (argv.includes("--check")) {

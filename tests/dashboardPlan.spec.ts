@@ -1,18 +1,11 @@
 import * as assert from "node:assert/strict";
 import { AlarmPurpose } from "../contract";
 import { planAlarms, PlannedQueueAlarm } from "../components/alarmPlan";
-import {
-    CreatedAlarm,
-    DashboardBody,
-    DashboardNames,
-    describeScaling,
-    overviewDashboardBody,
-    plannedScalingAlarms,
-    workerDashboardBody,
-    WorkerDashboardInputs,
-} from "../components/dashboardPlan";
+import { DashboardBody } from "../components/dashboardBody";
+import { CreatedAlarm, DashboardNames, overviewDashboardBody, workerDashboardBody, WorkerDashboardInputs } from "../components/dashboardPlan";
 import { evaluateMetricQueries, MetricSeries } from "../components/metricMath";
 import { PlannedStepScaling, planScaling, ScalingPlan } from "../components/scalingPlan";
+import { describeScaling, plannedScalingAlarms } from "../components/scalingSummary";
 import { resolveWorkerSettings } from "../components/settings";
 import { BackgroundWorkerArgs } from "../components/types";
 import { dashboardBodyProblems, metricWidgets, ParsedLine, Widget } from "./support/dashboardBody";
@@ -246,25 +239,6 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
             assert.deepEqual(horizontalLines(graph.widget).map((line) => line.value), [1]);
             assert.match(describeScaling(extended), /The queue has been empty for a while: remove a task\. Its alarm fires when `IF\(visible == 0, 1, 0\)` >= 1 .* scales by -1 task/);
             assert.deepEqual(dashboardBodyProblems(JSON.parse(JSON.stringify(body))), []);
-        });
-    });
-
-    describe("describeScaling", () => {
-        it("states the target, the task range, each step policy with its alarm, the wake-up time and the schedules", () => {
-            const plan = inputsFor(CASES[3]).scaling;
-            const text = describeScaling(plan);
-            assert.ok(text.includes(`Target tracking keeps \`${plan.backlog.query.expressions[0].expression}\` near ${plan.targetBacklogPerTask} between 0 and ${plan.maxTasks} tasks`), text);
-            assert.ok(plan.wakeUp && text.includes(plan.wakeUp.alarm.description), text);
-            assert.ok(plan.wakeUp && text.includes(`\`${plan.wakeUp.alarm.query.expressions[0].expression}\` >= 1 for 2 of 2 one-minute periods, and then scales by +1 task`), text);
-            assert.ok(plan.burst && text.includes(plan.burst.alarm.description), text);
-            assert.ok(plan.wakeUpEstimate && text.includes(`waits about ${plan.wakeUpEstimate.typicalSeconds} s`), text);
-            assert.ok(text.includes("Schedule days (cron(0 8 ? * MON-FRI *), UTC) sets minTasks 2 and maxTasks unchanged."), text);
-            assert.ok(!text.includes("\n\n"), "one paragraph");
-        });
-
-        it("says nothing of a wake-up when the service never reaches zero", () => {
-            const text = describeScaling(inputsFor(CASES[0]).scaling);
-            assert.ok(!/waits about|scale from zero/.test(text), text);
         });
     });
 

@@ -22,7 +22,7 @@ describe("docs:dashboard: the picture of the dashboard in the docs", () => {
             operationalAlarms: planAlarms(settings.alarms, true),
             createdAlarms: [{ arn: "arn:aws:cloudwatch:eu-west-1:210987654321:alarm:jobs-wake-alarm-1", purpose: "scaling" }],
         });
-        const svg = await renderSvg(JSON.parse(JSON.stringify(body.widgets)));
+        const svg = await renderSvg(body.widgets);
         assert.match(svg, /^<svg [^>]*width="1080"/, "24 columns of 44 px and the padding");
         for (const widget of body.widgets) {
             const title = widget.type === "text" ? "jobs: how it scales" : widget.properties.title;
