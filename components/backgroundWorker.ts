@@ -18,7 +18,8 @@ import { validateWorkerArgs } from "./validation";
 /**
  * A background worker on ECS Fargate: an encrypted SQS queue with a dead-letter queue and redrive (or a queue created
  * elsewhere), fed by SNS topics and EventBridge rules if asked, a hardened Fargate service that runs mostly on Spot,
- * autoscaling on backlog per task that can scale to zero and wake on a single message, and alarms on the queues.
+ * autoscaling on backlog per task that can scale to zero and wake on a single message, alarms on the queues, and a
+ * CloudWatch dashboard that shows them all.
  */
 export class BackgroundWorker extends pulumi.ComponentResource {
     /** The URL of the job queue: send jobs here. */
