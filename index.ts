@@ -4,7 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorker, WorkerCluster } from "@background-worker/pulumi";
+import { BackgroundWorker, createOverviewDashboard, WorkerCluster } from "@background-worker/pulumi";
 import { asConfigError, ConfiguredWorker, readStackConfig, WorkerWiring, workerArgs } from "./stack/config";
 
 const settings = readStackConfig(pulumi.runtime.allConfig());
@@ -62,6 +62,13 @@ for (const configured of settings.workers) {
     workers[configured.configKey] = worker(configured, topic ? [topic.arn] : undefined);
 }
 
+// One page for the whole stack: a row per worker, each linking to the worker's own dashboard.
+const overview = createOverviewDashboard("overview", {
+    clusterArn: cluster.arn,
+    clusterName: cluster.name,
+    workers: Object.fromEntries(settings.workers.map(({ configKey, resourceName }) => [resourceName, workers[configKey]])),
+});
+
 export const clusterName = cluster.name;
 export const alarmTopic = alarmTopicArn;
 /** Per worker, by config key: where to send jobs, where failed ones land, the service and the topic feeding it. */
@@ -69,6 +76,8 @@ export const workerOutputs = Object.fromEntries(Object.entries(workers).map(([co
     queueUrl: created.queueUrl,
     deadLetterQueueUrl: created.deadLetterQueueUrl,
     serviceName: created.serviceName,
+    dashboardName: created.dashboardName,
     targetBacklogPerTask: created.targetBacklogPerTask,
     requestTopicArn: topics[configKey]?.arn,
 }]));
+export const overviewDashboardName = overview.dashboardName;

@@ -1,9 +1,10 @@
 // The BackgroundWorker component: it reads like the architecture it deploys. Validate and decide in plain data first,
 // then build in the order data flows: sources, queue and dead-letter queue, task and roles, service and capacity,
-// scaling, alarms.
+// scaling, alarms, and the dashboard that shows them.
 import * as pulumi from "@pulumi/pulumi";
 import { planAlarms } from "./alarmPlan";
 import { createAlarms } from "./alarms";
+import { createDashboard } from "./dashboard";
 import { existingQueueEndpoints } from "./queue";
 import { createScaling } from "./scaling";
 import { planScaling } from "./scalingPlan";
@@ -17,7 +18,8 @@ import { validateWorkerArgs } from "./validation";
 /**
  * A background worker on ECS Fargate: an encrypted SQS queue with a dead-letter queue and redrive (or a queue created
  * elsewhere), fed by SNS topics and EventBridge rules if asked, a hardened Fargate service that runs mostly on Spot,
- * autoscaling on backlog per task that can scale to zero and wake on a single message, and alarms on the queues.
+ * autoscaling on backlog per task that can scale to zero and wake on a single message, alarms on the queues, and a
+ * CloudWatch dashboard that shows them all.
  */
 export class BackgroundWorker extends pulumi.ComponentResource {
     /** The URL of the job queue: send jobs here. */
@@ -45,6 +47,8 @@ export class BackgroundWorker extends pulumi.ComponentResource {
     public readonly logGroupName!: pulumi.Output<string>;
     /** The backlog-per-task target in force: `scaling.targetBacklogPerTask`, or the one derived from latency. */
     public readonly targetBacklogPerTask!: pulumi.Output<number>;
+    /** The name of the worker's CloudWatch dashboard; empty when `dashboard` is false. */
+    public readonly dashboardName!: pulumi.Output<string>;
 
     constructor(name: string, args: BackgroundWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validation comes first: a bad value must fail before anything, the component included, is registered.
@@ -102,14 +106,11 @@ export class BackgroundWorker extends pulumi.ComponentResource {
             parent: this,
         });
 
-        createScaling({
+        const clusterName = cluster.apply((parts) => parts.clusterName);
+        const scalingAlarms = createScaling({
             name,
             plan,
-            names: {
-                queueName: jobQueue.name,
-                clusterName: cluster.apply((parts) => parts.clusterName),
-                serviceName: service.name,
-            },
+            names: { queueName: jobQueue.name, clusterName, serviceName: service.name },
             queueArn: jobQueue.arn,
             queueUrl: jobQueue.url,
             account: cluster.apply((parts) => parts.account),
@@ -118,15 +119,32 @@ export class BackgroundWorker extends pulumi.ComponentResource {
             parent: this,
         });
 
-        createAlarms({
+        const operationalAlarms = planAlarms(settings.alarms, deadLetterQueue !== undefined);
+        const alarms = createAlarms({
             name,
-            alarms: planAlarms(settings.alarms, deadLetterQueue !== undefined),
+            alarms: operationalAlarms,
             queueName: jobQueue.name,
             deadLetterQueueName: deadLetterQueue?.name,
             actionArns: args.alarms?.actionArns ?? [],
             tags: args.tags,
             parent: this,
         });
+
+        // On unless turned off: a plain boolean, checked in validation.
+        const dashboard = args.dashboard === false
+            ? undefined
+            : createDashboard({
+                name,
+                scaling: plan,
+                operationalAlarms,
+                alarms: [...scalingAlarms, ...alarms],
+                queueName: jobQueue.name,
+                deadLetterQueueName: deadLetterQueue?.name,
+                clusterName,
+                serviceName: service.name,
+                region: cluster.apply((parts) => parts.region),
+                parent: this,
+            });
 
         this.queueUrl = jobQueue.url;
         this.queueArn = jobQueue.arn;
@@ -139,6 +157,7 @@ export class BackgroundWorker extends pulumi.ComponentResource {
         this.executionRoleArn = task ? task.executionRole.arn : pulumi.output("");
         this.logGroupName = task ? task.logGroup.name : pulumi.output("");
         this.targetBacklogPerTask = pulumi.output(plan.targetBacklogPerTask);
+        this.dashboardName = dashboard ? dashboard.dashboardName : pulumi.output("");
         this.registerOutputs({
             queueUrl: this.queueUrl,
             queueArn: this.queueArn,
@@ -151,6 +170,7 @@ export class BackgroundWorker extends pulumi.ComponentResource {
             executionRoleArn: this.executionRoleArn,
             logGroupName: this.logGroupName,
             targetBacklogPerTask: this.targetBacklogPerTask,
+            dashboardName: this.dashboardName,
         });
     }
 }

@@ -3,3 +3,5 @@
 export * from "./types";
 export { BackgroundWorker } from "./backgroundWorker";
 export { WorkerCluster } from "./cluster";
+// A plain function, not a component: a stack-wide dashboard with one row per worker, for TypeScript programs.
+export { createOverviewDashboard } from "./dashboard";

@@ -1,6 +1,8 @@
 // The names of a worker's child resources, in one place: the resource files create children under these names, and
 // validation checks the physical names AWS will derive from them. A child's name is its identity in the state: once
 // released it never changes, since a renamed queue is a replaced queue, and a replaced queue loses its messages.
+// Also the account-wide physical names (task definition families, dashboards) that AWS does not autoname.
+import * as crypto from "crypto";
 
 /** The logical names of a worker's children, derived from the worker's own resource name. */
 export interface ChildNames {
@@ -24,6 +26,8 @@ export interface ChildNames {
     wakeUp: string;
     /** The prefix of the burst step policy and its alarm. */
     burst: string;
+    /** The worker's CloudWatch dashboard. */
+    dashboard: string;
     keepActiveRole: string;
     keepActivePolicy: string;
     keepActiveSchedule: string;
@@ -58,6 +62,7 @@ export function childNames(name: string): ChildNames {
         backlogPolicy: `${name}-backlog-policy`,
         wakeUp: `${name}-wake`,
         burst: `${name}-burst`,
+        dashboard: `${name}-dashboard`,
         keepActiveRole: `${name}-keep-active-role`,
         keepActivePolicy: `${name}-keep-active-policy`,
         keepActiveSchedule: `${name}-keep-active`,
@@ -71,3 +76,24 @@ export function childNames(name: string): ChildNames {
 
 /** What Pulumi's autonaming appends to a logical name for the physical one: a dash and seven random characters. */
 export const AUTONAME_SUFFIX_LENGTH = 8;
+
+// Task definition families and CloudWatch dashboards are named account-wide with no autonaming; both allow at most
+// 255 letters, digits, hyphens and underscores.
+/** The longest task definition family and dashboard name AWS accepts. */
+export const MAX_ACCOUNT_WIDE_NAME_LENGTH = 255;
+const INVALID_CHARACTER = /[^A-Za-z0-9_-]/g;
+const HASH_LENGTH = 8;
+
+/**
+ * `<project>-<stack>-<name>`, so dev and prod sharing an account never write to each other's family or dashboard.
+ * Characters AWS rejects become "-". A name longer than AWS allows is cut and ends in a hash of the three parts, so two
+ * long names that share a prefix stay apart. Pure: the same parts give the same name on every run.
+ */
+export function accountWideName(project: string, stack: string, name: string): string {
+    const joined = `${project}-${stack}-${name}`.replace(INVALID_CHARACTER, "-");
+    if (joined.length <= MAX_ACCOUNT_WIDE_NAME_LENGTH) {
+        return joined;
+    }
+    const hash = crypto.createHash("sha256").update(JSON.stringify([project, stack, name])).digest("hex").slice(0, HASH_LENGTH);
+    return `${joined.slice(0, MAX_ACCOUNT_WIDE_NAME_LENGTH - HASH_LENGTH - 1)}-${hash}`;
+}

@@ -96,8 +96,8 @@ interface OnTarget {
     resourceId: pulumi.Output<string>;
 }
 
-/** A step-scaling policy `${prefix}-policy` and the alarm `${prefix}-alarm` that invokes it. */
-function createStepScaling(prefix: string, step: PlannedStepScaling, onTarget: OnTarget, inputs: WorkerScalingInputs): void {
+/** A step-scaling policy `${prefix}-policy` and the alarm `${prefix}-alarm` that invokes it; returns the alarm. */
+function createStepScaling(prefix: string, step: PlannedStepScaling, onTarget: OnTarget, inputs: WorkerScalingInputs): aws.cloudwatch.MetricAlarm {
     const policy = new aws.appautoscaling.Policy(`${prefix}-policy`, {
         ...onTarget,
         policyType: "StepScaling",
@@ -113,7 +113,7 @@ function createStepScaling(prefix: string, step: PlannedStepScaling, onTarget: O
             })),
         },
     }, { parent: inputs.parent });
-    createAlarm(`${prefix}-alarm`, step.alarm, inputs.names, [policy.arn], inputs.tags, inputs.parent);
+    return createAlarm(`${prefix}-alarm`, step.alarm, inputs.names, [policy.arn], inputs.tags, inputs.parent);
 }
 
 export interface WorkerScalingInputs {
@@ -131,9 +131,9 @@ export interface WorkerScalingInputs {
 
 /**
  * Creates the scalable target, the backlog policy, the wake-up and burst alarms with their step policies, schedules
- * and the keep-alive.
+ * and the keep-alive. Returns the alarms it created, for the dashboard's alarm status.
  */
-export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.Target {
+export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.MetricAlarm[] {
     const { name, plan, names, tags, parent } = inputs;
     const children = childNames(name);
     const target = new aws.appautoscaling.Target(children.scalingTarget, {
@@ -162,11 +162,12 @@ export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.T
         },
     }, { parent });
 
+    const alarms: aws.cloudwatch.MetricAlarm[] = [];
     if (plan.wakeUp) {
-        createStepScaling(children.wakeUp, plan.wakeUp, onTarget, inputs);
+        alarms.push(createStepScaling(children.wakeUp, plan.wakeUp, onTarget, inputs));
     }
     if (plan.burst) {
-        createStepScaling(children.burst, plan.burst, onTarget, inputs);
+        alarms.push(createStepScaling(children.burst, plan.burst, onTarget, inputs));
     }
 
     for (const schedule of plan.schedules) {
@@ -182,7 +183,7 @@ export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.T
     if (plan.keepQueueActive) {
         createKeepActiveSchedule(inputs, plan.keepQueueActive.scheduleExpression);
     }
-    return target;
+    return alarms;
 }
 
 /**

@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement, policyDocument, serviceAssumeRolePolicy } from "./iam";
+import { accountWideName } from "./names";
 import { WorkerEnvironment } from "../contract";
 import { ContainerSettings, QueueSettings } from "./settings";
 import { BackgroundWorkerArgs, WorkerContainer } from "./types";
@@ -233,5 +234,5 @@ export function createTask(inputs: WorkerTaskInputs): WorkerTask {
 
 /** Task definition families are account-wide: include project and stack so dev and prod never share revisions. */
 export function taskFamily(name: string): string {
-    return `${pulumi.getProject()}-${pulumi.getStack()}-${name}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 255);
+    return accountWideName(pulumi.getProject(), pulumi.getStack(), name);
 }

@@ -354,6 +354,13 @@ export interface BackgroundWorkerArgs {
     capacityProviderStrategy?: CapacityProviderStrategyItem[];
     /** How the worker scales with its queue. Defaults as documented on each field. */
     scaling?: WorkerScaling;
+    /**
+     * Create a CloudWatch dashboard for the worker: backlog per task against its target, queue and dead-letter queue
+     * depth, desired and running tasks, the state of every alarm the component creates, CPU and memory, and a paragraph
+     * on what the scaling does. Its name is `<project>-<stack>-<worker name>` (hashed when longer than CloudWatch's 255
+     * characters), so stacks sharing an account keep their own. A plain value. Defaults to true.
+     */
+    dashboard?: boolean;
     /** Tags applied to every child resource that takes tags. */
     tags?: { [key: string]: pulumi.Input<string> };
 }

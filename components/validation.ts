@@ -30,6 +30,7 @@ export function validateWorkerArgs(args: BackgroundWorkerArgs, name?: string): s
         validateWorkerName(name, args, settings, problems);
     }
     validateNetwork(args, settings, problems);
+    problems.boolean("dashboard", args.dashboard);
     validateTaskSource(args, settings, problems);
     validateQueue(args, settings, problems);
     validateCapacityProviderStrategy(args, settings, problems);

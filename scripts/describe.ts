@@ -18,6 +18,7 @@ export const REPLACEMENT_INPUTS: Readonly<Record<string, readonly string[]>> = {
     "aws:appautoscaling/policy:Policy": ["name", "resourceId", "scalableDimension", "serviceNamespace"],
     "aws:appautoscaling/scheduledAction:ScheduledAction": ["name", "resourceId", "scalableDimension", "serviceNamespace"],
     "aws:cloudwatch/metricAlarm:MetricAlarm": ["name"],
+    "aws:cloudwatch/dashboard:Dashboard": ["dashboardName"],
     "aws:scheduler/schedule:Schedule": ["name", "groupName"],
     "aws:sns/topic:Topic": ["name", "namePrefix", "fifoTopic"],
     "aws:sns/topicSubscription:TopicSubscription": ["topic", "endpoint", "protocol"],
@@ -150,6 +151,13 @@ export function summarize(resource: RegisteredResource): string {
             const expression = ((inputs.metricQueries ?? []) as MetricQuery[]).find((query) => query.returnData)?.expression
                 ?? `${inputs.metricName}`;
             return `${expression} ${inputs.comparisonOperator} ${inputs.threshold} for ${inputs.datapointsToAlarm ?? inputs.evaluationPeriods} of ${inputs.evaluationPeriods} periods; missing data: ${inputs.treatMissingData}; ${alarmActions(inputs)}`;
+        }
+        case "aws:cloudwatch/dashboard:Dashboard": {
+            const body = parseJsonOrRaw(inputs.dashboardBody) as { widgets?: { type: string }[] } | undefined;
+            const widgets = body?.widgets ?? [];
+            const count = (type: string) => widgets.filter((widget) => widget.type === type).length;
+            return `${inputs.dashboardName}: ${widgets.length} widgets (${count("metric")} graphs, ` +
+                `${count("alarm")} alarm status, ${count("text")} text)`;
         }
         case "aws:appautoscaling/scheduledAction:ScheduledAction": {
             const action = inputs.scalableTargetAction as { minCapacity?: number; maxCapacity?: number } | undefined;

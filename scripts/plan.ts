@@ -14,6 +14,10 @@ import { RegisteredResource } from "./mocks";
 const PRICED_REGION = "us-east-1";
 const WORKER_TYPE = "background-worker:index:BackgroundWorker";
 
+/** CloudWatch pricing: the first three dashboards of an account are free, then $3.00 a dashboard a month. */
+export const FREE_DASHBOARDS_PER_ACCOUNT = 3;
+export const DASHBOARD_DOLLARS_PER_MONTH = 3;
+
 interface PlannedResource {
     urn: string;
     type: string;
@@ -132,9 +136,16 @@ export async function main(argv: string[]): Promise<number> {
         const run = await runStack({ stack: options.stack, preview: options.preview });
         const report = buildReport(run);
         const workers = stackWorkers(options.stack);
+        const dashboards = dashboardCost(report);
         process.stdout.write(options.json
-            ? `${JSON.stringify({ ...report, monthlyCosts: monthlyCosts(workers) }, null, 2)}\n`
-            : `${renderTree(report)}\n\n${renderMonthlyCosts(workers)}\n${regionNote(options.stack)}\n`);
+            ? `${JSON.stringify({ ...report, monthlyCosts: monthlyCosts(workers), dashboards }, null, 2)}
+`
+            : `${renderTree(report)}
+
+${renderMonthlyCosts(workers)}
+${renderDashboardCost(dashboards)}
+${regionNote(options.stack)}
+`);
         return 0;
     } catch (error) {
         process.stderr.write(`plan failed: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -149,6 +160,29 @@ function monthlyCosts(workers: readonly { name: string; settings: WorkerSettings
         atMinTasks: monthlyFleetCost(settings, settings.scaling.minTasks),
         atMaxTasks: monthlyFleetCost(settings, settings.scaling.maxTasks),
     }));
+}
+
+interface DashboardCost {
+    count: number;
+    /** When these are the account's only dashboards, the free three cover the first of them. */
+    dollarsPerMonthIfOnlyDashboards: number;
+    /** When the account's free three are taken by other dashboards. */
+    dollarsPerMonthAtMost: number;
+}
+
+function dashboardCost(report: PlanReport): DashboardCost {
+    const count = report.resources.filter((resource) => resource.type === "aws:cloudwatch/dashboard:Dashboard").length;
+    return {
+        count,
+        dollarsPerMonthIfOnlyDashboards: Math.max(0, count - FREE_DASHBOARDS_PER_ACCOUNT) * DASHBOARD_DOLLARS_PER_MONTH,
+        dollarsPerMonthAtMost: count * DASHBOARD_DOLLARS_PER_MONTH,
+    };
+}
+
+function renderDashboardCost(cost: DashboardCost): string {
+    return `Dashboards: ${cost.count} (the first ${FREE_DASHBOARDS_PER_ACCOUNT} of an account are free, then ` +
+        `$${DASHBOARD_DOLLARS_PER_MONTH.toFixed(2)} each per month): $${cost.dollarsPerMonthIfOnlyDashboards.toFixed(2)} ` +
+        `per month if they are the account's only dashboards, up to $${cost.dollarsPerMonthAtMost.toFixed(2)}.`;
 }
 
 if (require.main === module) {

@@ -6,7 +6,7 @@ import { REPO_ROOT } from "../scripts/harness";
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
 import { BackgroundWorker } from "../components";
 import { recordResources } from "../scripts/mocks";
-import { buildReport, PlanReport } from "../scripts/plan";
+import { buildReport, DASHBOARD_DOLLARS_PER_MONTH, FREE_DASHBOARDS_PER_ACCOUNT, PlanReport } from "../scripts/plan";
 import { EXAMPLE_WORKERS } from "../stack/config";
 import { describeRun, runScript, SCRIPT_TIMEOUT_MS, ScriptRun } from "./support/cli";
 import { minimalArgs } from "./support/worker";
@@ -155,6 +155,28 @@ describe("npm run plan (offline plan CLI)", () => {
                 }
             });
 
+            it("gives each worker a dashboard of its own, named per stack, and the stack an overview", () => {
+                const plan = report();
+                for (const worker of WORKERS) {
+                    const dashboard = planned(plan, "aws:cloudwatch/dashboard:Dashboard", `${worker}-dashboard`);
+                    assert.equal(dashboard.parent, planned(plan, "background-worker:index:BackgroundWorker", worker).urn);
+                    assert.equal(dashboard.inputs.dashboardName, `background-worker-${stack}-${worker}`);
+                    assert.match(dashboard.summary, new RegExp(`^background-worker-${stack}-${worker}: \\d+ widgets \\(\\d+ graphs, 2 alarm status, 1 text\\)$`));
+                }
+                const overview = planned(plan, "aws:cloudwatch/dashboard:Dashboard", "overview-dashboard");
+                const body = JSON.parse(overview.inputs.dashboardBody as string) as { widgets: { type: string; properties: { markdown?: string } }[] };
+                const rows = body.widgets.filter((widget) => widget.type === "text").map((widget) => widget.properties.markdown?.split("\n")[0]);
+                assert.deepEqual(rows, ["### job-worker", "### email-worker"], "one row per worker");
+            });
+
+            it("prices the dashboards: the account's first three are free, then $3 a month each", () => {
+                const { dashboards } = JSON.parse(runs[stack === "dev" ? "devJson" : "prodJson"].stdout) as {
+                    dashboards: { count: number; dollarsPerMonthIfOnlyDashboards: number; dollarsPerMonthAtMost: number };
+                };
+                assert.deepEqual([FREE_DASHBOARDS_PER_ACCOUNT, DASHBOARD_DOLLARS_PER_MONTH], [3, 3]);
+                assert.deepEqual(dashboards, { count: 3, dollarsPerMonthIfOnlyDashboards: 0, dollarsPerMonthAtMost: 9 });
+            });
+
             it("tracks a backlog of 10 messages per task", () => {
                 const plan = report();
                 for (const worker of WORKERS) {
@@ -210,6 +232,13 @@ describe("npm run plan (offline plan CLI)", () => {
         const child = lines.findIndex((line) => line.startsWith("  + aws:sqs/queue:Queue job-worker-queue  visibility 300 s"));
         assert.ok(child > component, "job-worker-queue is indented under its component, with its settings");
         assert.ok(lines.some((line) => line.startsWith("  + aws:appautoscaling/target:Target job-worker-scaling-target  tasks 0..5")));
+        for (const worker of WORKERS) {
+            const dashboard = new RegExp(`^  \\+ aws:cloudwatch/dashboard:Dashboard ${worker}-dashboard  background-worker-dev-${worker}: \\d+ widgets \\(\\d+ graphs, 2 alarm status, 1 text\\)$`);
+            assert.ok(lines.some((line) => dashboard.test(line)), `${worker}'s dashboard is shown under its component`);
+        }
+        assert.ok(lines.includes(
+            "Dashboards: 3 (the first 3 of an account are free, then $3.00 each per month): $0.00 per month if they are the account's only dashboards, up to $9.00.",
+        ), "the dashboards are priced");
     });
 
     it("fails for a stack that does not exist, naming it and the stacks there are", () => {
