@@ -69,7 +69,8 @@ describe("worker shutdown (moto)", function () {
     it("stop() hands back, unstarted, a message that arrives in the long poll already out", async () => {
         const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
         const seen: string[] = [];
-        const worker = workers.start({ queueUrl, waitTimeSeconds: 3, handler: async ({ body }) => void seen.push(body) });
+        // With idle polls abandoned at stop, the poll would not be waited for: this is the worker that waits.
+        const worker = workers.start({ queueUrl, waitTimeSeconds: 3, idlePollVisibilityTimeoutSeconds: 0, handler: async ({ body }) => void seen.push(body) });
         await new Promise((resolve) => setTimeout(resolve, 300)); // the worker is now inside a 3 s poll of an empty queue
 
         const stopping = worker.stop();
