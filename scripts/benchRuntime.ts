@@ -5,7 +5,8 @@
 // consumer works: "full" keeps 40 (so at least 20 stay visible beside the most any consumer here holds, and every
 // receive can fill up), "shallow" keeps 5 (fewer than one receive asks for). Deeper is not better here: stock moto scans the whole queue for every returned message, so at a depth of
 // thousands it measures moto. The "moto ceiling" row is one plain receive-10 + delete-batch loop with no handler: a
-// consumer close to it is limited by moto, not by its own design. SQS requests are counted on each consumer's own
+// consumer close to it is limited by moto, not by its own design. `--idle-stop` measures stopping an idle worker
+// instead: how long stop() takes, and how long messages sent at that moment are delayed. SQS requests are counted on each consumer's own
 // client, per HTTP attempt (retries included), by a middleware in the SDK's deserialize step.
 import {
     CreateQueueCommand,
@@ -208,6 +209,35 @@ async function runOnce(endpoint: string, producer: SQSClient, contender: Contend
     };
 }
 
+/**
+ * Stops an idle worker in the middle of its 20 s poll, then sends five messages at once, and measures how long stop()
+ * took and how long each message took to reach a second worker: the trade-off of abandoning an idle poll.
+ */
+async function idleStop(endpoint: string, producer: SQSClient, idlePollVisibilityTimeoutSeconds: number): Promise<string> {
+    const queueUrl = await createQueue(producer);
+    const client = sqsClient(endpoint);
+    const quiet = { sqsClient: client, handleSignals: false, visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS, log: () => undefined };
+    const idle = runWorker({ ...quiet, queueUrl, waitTimeSeconds: 20, idlePollVisibilityTimeoutSeconds, handler: async () => undefined });
+    await delay(2_000);
+    const stopStartedAtMs = Date.now();
+    await idle.stop();
+    const stopSeconds = (Date.now() - stopStartedAtMs) / 1000;
+    const sentAtMs = Date.now();
+    await send(producer, queueUrl, 0, 5);
+    const delaysMs: number[] = [];
+    const next = runWorker({ ...quiet, queueUrl, waitTimeSeconds: 1, handler: async () => void delaysMs.push(Date.now() - sentAtMs) });
+    while (delaysMs.length < 5) {
+        await delay(20);
+    }
+    await next.stop();
+    client.destroy();
+    const delayed = delaysMs.filter((delayMs) => delayMs > 2_000).length;
+    return (
+        `| ${idlePollVisibilityTimeoutSeconds} | ${stopSeconds.toFixed(2)} | ${delayed} of 5 | ` +
+        `${(Math.max(...delaysMs) / 1000).toFixed(1)} |`
+    );
+}
+
 function median(values: number[]): number {
     const sorted = [...values].sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)];
@@ -233,9 +263,17 @@ async function main(): Promise<void> {
         }
     }
     console.log(`moto ${moto.endpoint}; sqs-consumer ${PEER_VERSION}; median of ${repeat} run(s); visibility ${VISIBILITY_TIMEOUT_SECONDS} s`);
-    console.log("| handler | concurrency | queue | consumer | msg/s | SQS requests / message | duplicates |");
-    console.log("| --- | --- | --- | --- | --- | --- | --- |");
     try {
+        if (process.argv.includes("--idle-stop")) {
+            console.log("\n| idlePollVisibilityTimeoutSeconds | stop() of an idle worker (s) | messages sent at the stop, delayed > 2 s | longest delay (s) |");
+            console.log("| --- | --- | --- | --- |");
+            for (const seconds of [30, 0]) {
+                console.log(await idleStop(moto.endpoint, producer, seconds));
+            }
+            return;
+        }
+        console.log("| handler | concurrency | queue | consumer | msg/s | SQS requests / message | duplicates |");
+        console.log("| --- | --- | --- | --- | --- | --- | --- |");
         for (const scenario of scenarios) {
             for (const [name, contender] of Object.entries(contenders)) {
                 if (only && !name.includes(only)) {
