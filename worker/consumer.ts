@@ -7,22 +7,17 @@
 // throws or asks for a retry (hide it for the retry delay, so SQS's redrive counts the attempt), or the worker gives it
 // up (visibility 0, so another task takes it at once instead of after the timeout). Nothing is deleted unless its
 // handler resolved. Deletes and visibility changes go out in batch calls (see batcher.ts).
-import {
-    ChangeMessageVisibilityBatchCommand,
-    DeleteMessageBatchCommand,
-    GetQueueAttributesCommand,
-    Message,
-    ReceiveMessageCommand,
-    SQSClient,
-} from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, Message, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { MAX_VISIBILITY_TIMEOUT_SECONDS as MAX_HOLD_SECONDS } from "../contract";
 import { backoffSeconds } from "./backoff";
-import { EntryBatcher, EntryFailure, MAX_BATCH_ENTRIES } from "./batcher";
+import { EntryBatcher, MAX_BATCH_ENTRIES } from "./batcher";
 import { Heartbeat, remainingHoldSeconds, startHeartbeat } from "./heartbeat";
+import { nextToStart } from "./dispatch";
 import { describeError, LogEntry, LogLevel, MessageOutcome, WorkerEvent } from "./log";
 import { BatchFailure, WorkerHooks, WorkerMessage, WorkerSettings } from "./options";
 import { ecsAgentProtection, TaskProtection } from "./protection";
 import { drainDeadlineSeconds, receiveWaitSeconds } from "./shutdown";
+import { changeMessageVisibilityBatch, deleteMessageBatch, systemAttributesToRequest, VisibilityChange } from "./sqsBatches";
 import { StatsRecorder, WorkerStats } from "./stats";
 import { CancelTimer } from "./timers";
 
@@ -65,11 +60,6 @@ interface Delivery {
     leave(): void;
 }
 
-interface VisibilityChange {
-    receiptHandle: string;
-    seconds: number;
-}
-
 export class Consumer {
     private readonly sqs: SQSClient;
     private readonly protection: TaskProtection | undefined;
@@ -106,8 +96,8 @@ export class Consumer {
             taskProtection &&
             new TaskProtection(ecsAgentProtection(taskProtection.ecsAgentUri), taskProtection.protectionMinutes, timers, log);
         const countCall = (): void => this.stats.count("sqsRequests");
-        this.deletes = new EntryBatcher((handles) => this.deleteBatch(handles), batchDelayMilliseconds, timers, countCall);
-        this.visibility = new EntryBatcher((changes) => this.changeVisibilityBatch(changes), batchDelayMilliseconds, timers, countCall);
+        this.deletes = new EntryBatcher(deleteMessageBatch(this.sqs, settings.queueUrl), batchDelayMilliseconds, timers, countCall);
+        this.visibility = new EntryBatcher(changeMessageVisibilityBatch(this.sqs, settings.queueUrl), batchDelayMilliseconds, timers, countCall);
         this.visibilityTimeoutSeconds = settings.visibilityTimeoutSeconds;
         log({
             level: LogLevel.Info,
@@ -237,7 +227,7 @@ export class Consumer {
                     WaitTimeSeconds: receiveWaitSeconds(waitTimeSeconds, this.deadlineSeconds),
                     // Unset when the worker follows the queue's own timeout, so a later change to the queue applies.
                     VisibilityTimeout: idle ? pollVisibilitySeconds : this.settings.visibilityTimeoutSeconds,
-                    MessageSystemAttributeNames: requiredSystemAttributes(messageSystemAttributeNames, this.settings.fifo),
+                    MessageSystemAttributeNames: systemAttributesToRequest(messageSystemAttributeNames, this.settings.fifo),
                     MessageAttributeNames: messageAttributeNames,
                 }),
                 { abortSignal: abort?.signal },
@@ -309,21 +299,7 @@ export class Consumer {
         const { concurrency, batchHandler, batchSize } = this.settings;
         while (!this.stopRequested && this.running < concurrency) {
             const limit = batchHandler ? Math.min(batchSize, concurrency - this.running) : 1;
-            const batch: Delivery[] = [];
-            const groups = new Set<string>();
-            for (const delivery of this.waiting) {
-                if (batch.length >= limit) {
-                    break;
-                }
-                const { groupId } = delivery;
-                if (groupId !== undefined && (this.busyGroups.has(groupId) || groups.has(groupId))) {
-                    continue; // an earlier message of its group runs, or waits ahead of it
-                }
-                if (groupId !== undefined) {
-                    groups.add(groupId);
-                }
-                batch.push(delivery);
-            }
+            const batch = nextToStart(this.waiting, this.busyGroups, limit);
             if (batch.length === 0) {
                 return;
             }
@@ -474,30 +450,6 @@ export class Consumer {
         return Math.min(delivery.heartbeat.hiddenUntilMs - RECEIPT_SAFETY_MARGIN_MS, this.retriesEndAtMs);
     }
 
-    private async deleteBatch(receiptHandles: readonly string[]): Promise<ReadonlyMap<number, EntryFailure>> {
-        const { Failed = [] } = await this.sqs.send(
-            new DeleteMessageBatchCommand({
-                QueueUrl: this.settings.queueUrl,
-                Entries: receiptHandles.map((receiptHandle, index) => ({ Id: String(index), ReceiptHandle: receiptHandle })),
-            }),
-        );
-        return failuresByIndex(Failed);
-    }
-
-    private async changeVisibilityBatch(changes: readonly VisibilityChange[]): Promise<ReadonlyMap<number, EntryFailure>> {
-        const { Failed = [] } = await this.sqs.send(
-            new ChangeMessageVisibilityBatchCommand({
-                QueueUrl: this.settings.queueUrl,
-                Entries: changes.map(({ receiptHandle, seconds }, index) => ({
-                    Id: String(index),
-                    ReceiptHandle: receiptHandle,
-                    VisibilityTimeout: seconds,
-                })),
-            }),
-        );
-        return failuresByIndex(Failed);
-    }
-
     /** The message as the handler sees it, with its methods bound to this worker's bookkeeping. */
     private workerMessage(message: Message, delivery: () => Delivery): WorkerMessage {
         const inHand = (): boolean => [DeliveryState.Waiting, DeliveryState.Working].includes(delivery().state);
@@ -583,21 +535,6 @@ export class Consumer {
     private wake(): void {
         this.wakeLoop?.();
     }
-}
-
-/** What the runtime needs on top of the user's choice: the receive count for backoff, the group for FIFO order. */
-function requiredSystemAttributes(chosen: readonly string[], fifo: boolean): WorkerSettings["messageSystemAttributeNames"] {
-    if (chosen.includes("All")) {
-        return ["All"];
-    }
-    const required: WorkerSettings["messageSystemAttributeNames"] = fifo ? ["ApproximateReceiveCount", "MessageGroupId"] : ["ApproximateReceiveCount"];
-    return [...new Set([...chosen, ...required])] as WorkerSettings["messageSystemAttributeNames"];
-}
-
-function failuresByIndex(failed: ReadonlyArray<{ Id?: string; Code?: string; Message?: string; SenderFault?: boolean }>): ReadonlyMap<number, EntryFailure> {
-    return new Map(
-        failed.map((entry) => [Number(entry.Id), { code: entry.Code ?? "Unknown", message: entry.Message ?? "", senderFault: entry.SenderFault === true }]),
-    );
 }
 
 function messageFields(delivery: Delivery): { messageId: string; receiveCount: number; messageGroupId?: string } {
