@@ -72,4 +72,27 @@ describe("worker visibility heartbeat (moto)", function () {
         assert.ok(extensionCalls >= 2 && extensionCalls <= 4, `${extensionCalls} calls extended ten messages twice`);
         assert.deepStrictEqual(worker.logs.filter((entry) => entry.event === WorkerEvent.VisibilityChangeFailed), []);
     });
+
+    it("keeps a prefetched message hidden while it waits longer than the visibility timeout for a slot", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 2, maxReceiveCount: 5 });
+        await sendMessages(sqs, queueUrl, ["first", "second"]);
+        const runs: Array<{ worker: string; body: string }> = [];
+        const start = (name: string, prefetchMessages: number) =>
+            workers.start({
+                queueUrl,
+                prefetchMessages,
+                handler: async ({ body }) => {
+                    runs.push({ worker: name, body });
+                    await new Promise((resolve) => setTimeout(resolve, 3_000));
+                },
+            });
+        const holder = start("holder", 1);
+        await waitFor("the holder took both, one running and one waiting", () => holder.stats().inFlight === 2, 10_000);
+        const other = start("other", 0);
+        await waitFor("both succeeded", () => holder.finished(MessageOutcome.Succeeded).length + other.finished(MessageOutcome.Succeeded).length === 2, 15_000);
+        assert.deepStrictEqual(runs, [
+            { worker: "holder", body: "first" },
+            { worker: "holder", body: "second" },
+        ], "the waiting message never reached the other worker, though it waited 3 s with a 2 s timeout");
+    });
 });
