@@ -246,6 +246,15 @@ async function idleStop(endpoint: string, producer: SQSClient, idlePollVisibilit
     );
 }
 
+/**
+ * "moto" when the run reached less than half of what its handlers alone allow (concurrency × 1000 / jobMs; no limit
+ * for a no-op): the time went into waiting on moto's answers, not into the jobs.
+ */
+function limitedBy({ jobMs, concurrency }: Scenario, messagesPerSecond: number): string {
+    const handlerCeiling = jobMs > 0 ? (concurrency * 1000) / jobMs : Infinity;
+    return messagesPerSecond < handlerCeiling / 2 ? "moto" : "handlers";
+}
+
 function median(values: number[]): number {
     const sorted = [...values].sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)];
@@ -280,8 +289,8 @@ async function main(): Promise<void> {
             }
             return;
         }
-        console.log("| handler | concurrency | queue | consumer | msg/s | SQS requests / message | duplicates | unfinished |");
-        console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        console.log("| handler | concurrency | queue | consumer | msg/s | SQS requests / message | duplicates | unfinished | limited by |");
+        console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (const scenario of scenarios) {
             for (const [name, contender] of Object.entries(contenders)) {
                 if (only && !name.includes(only)) {
@@ -292,12 +301,13 @@ async function main(): Promise<void> {
                     results.push(await runOnce(moto.endpoint, producer, contender, scenario));
                 }
                 const handler = scenario.jobMs > 0 ? `${scenario.jobMs} ms` : "no-op";
+                const messagesPerSecond = median(results.map((result) => result.messagesPerSecond));
                 console.log(
                     `| ${handler} | ${scenario.concurrency} | ${scenario.depthName} (${scenario.depth}) | ${name} | ` +
-                        `${median(results.map((result) => result.messagesPerSecond)).toFixed(0)} | ` +
+                        `${messagesPerSecond.toFixed(0)} | ` +
                         `${median(results.map((result) => result.requestsPerMessage)).toFixed(2)} | ` +
                         `${Math.max(...results.map((result) => result.duplicates))} | ` +
-                        `${Math.max(...results.map((result) => result.unfinished))} |`,
+                        `${Math.max(...results.map((result) => result.unfinished))} | ${limitedBy(scenario, messagesPerSecond)} |`,
                 );
             }
         }
