@@ -4,8 +4,8 @@
 // Every run gets a fresh queue. A producer keeps the backlog (visible plus in flight) at a set depth while the
 // consumer works: "full" keeps 40 (so at least 20 stay visible beside the most any consumer here holds, and every
 // receive can fill up), "shallow" keeps 5 (fewer than one receive asks for). Deeper is not better here: stock moto scans the whole queue for every returned message, so at a depth of
-// thousands it measures moto. The "moto ceiling" row is one plain receive-10 + delete-batch loop with no handler: a
-// consumer close to it is limited by moto, not by its own design. `--idle-stop` measures stopping an idle worker
+// thousands it measures moto. The "moto ceiling" row is one plain receive-10 + delete-batch loop with no handler, one
+// call at a time: what moto answers at that moment (a consumer that overlaps its calls can pass it). `--idle-stop` measures stopping an idle worker
 // instead: how long stop() takes, and how long messages sent at that moment are delayed. SQS requests are counted on each consumer's own
 // client, per HTTP attempt (retries included), by a middleware in the SDK's deserialize step.
 import {
