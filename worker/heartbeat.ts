@@ -19,8 +19,10 @@ export function remainingHoldSeconds(holdStartedAtMs: number, nowMs: number): nu
 }
 
 interface HeartbeatOptions {
-    /** How long each extension hides the message; also the timeout the receive itself set. */
+    /** How long each extension hides the message. */
     visibilityTimeoutSeconds: number;
+    /** The timeout the receive itself set; the first extension comes a third of it after the receive. Defaults to `visibilityTimeoutSeconds`. */
+    initialVisibilitySeconds?: number;
     /**
      * When the receive request that returned the message was sent. SQS counts its 12 hours from the receive, which
      * cannot be earlier, so counting from here never asks for more than SQS allows.
@@ -36,27 +38,43 @@ interface HeartbeatOptions {
 }
 
 export interface Heartbeat {
+    /**
+     * Until when the message is surely hidden: the send time of the last accepted extension (or of the receive) plus
+     * its timeout. After it, the receipt handle may no longer hold the message.
+     */
+    readonly hiddenUntilMs: number;
+    /** Hides the message for `seconds` from now (at most to the 12-hour limit), and extends by that much from then on. */
+    extendNow(seconds: number): Promise<void>;
     /** Stops extending; resolves once an extension already sent has been answered, so none lands after this. */
     stop(): Promise<void>;
 }
 
 export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
-    const { visibilityTimeoutSeconds, holdStartedAtMs, timers } = options;
-    const intervalMs = (visibilityTimeoutSeconds * 1000) / EXTENSIONS_PER_TIMEOUT;
+    const { holdStartedAtMs, timers } = options;
+    let timeoutSeconds = options.visibilityTimeoutSeconds;
+    const initialSeconds = options.initialVisibilitySeconds ?? timeoutSeconds;
+    let hiddenUntilMs = holdStartedAtMs + initialSeconds * 1000;
     let stopped = false;
     let extension: Promise<void> = Promise.resolve();
-    let cancelNext: CancelTimer;
+    let cancelNext: CancelTimer = () => undefined;
 
-    const beat = (): void => {
+    const extendFor = (seconds: number): Promise<void> => {
+        const sentAtMs = timers.now();
+        return options.extend(seconds).then(() => {
+            hiddenUntilMs = Math.max(hiddenUntilMs, sentAtMs + seconds * 1000);
+        });
+    };
+
+    /** Extends now and plans the next beat; resolves or rejects with this extension. */
+    const beat = (): Promise<void> => {
         if (stopped) {
-            return;
+            return Promise.resolve();
         }
-        const seconds = Math.min(visibilityTimeoutSeconds, remainingHoldSeconds(holdStartedAtMs, timers.now()));
-        if (seconds > 0) {
-            extension = options.extend(seconds).catch(options.onExtendFailed);
-        }
-        if (seconds === visibilityTimeoutSeconds) {
-            cancelNext = timers.schedule(intervalMs, beat);
+        const seconds = Math.min(timeoutSeconds, remainingHoldSeconds(holdStartedAtMs, timers.now()));
+        const sent = seconds > 0 ? extendFor(seconds) : Promise.resolve();
+        extension = sent.catch(options.onExtendFailed);
+        if (seconds === timeoutSeconds) {
+            cancelNext = timers.schedule((timeoutSeconds * 1000) / EXTENSIONS_PER_TIMEOUT, () => void beat());
         } else {
             // The last extension SQS allows: nothing can hold the message past it.
             cancelNext = timers.schedule(seconds * 1000, () => {
@@ -65,10 +83,19 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
                 }
             });
         }
+        return sent;
     };
 
-    cancelNext = timers.schedule(intervalMs, beat);
+    cancelNext = timers.schedule((initialSeconds * 1000) / EXTENSIONS_PER_TIMEOUT, () => void beat());
     return {
+        get hiddenUntilMs() {
+            return hiddenUntilMs;
+        },
+        extendNow(seconds) {
+            cancelNext();
+            timeoutSeconds = seconds;
+            return beat();
+        },
         async stop() {
             stopped = true;
             cancelNext();

@@ -5,9 +5,11 @@
 // busy, drains on SIGTERM within the stop timeout, and deletes a message only after its handler succeeded.
 import { Consumer } from "./consumer";
 import { resolveWorkerOptions, WorkerOptions } from "./options";
+import { WorkerStats } from "./stats";
 
 export { LogEntry, LogLevel, MessageOutcome, WorkerEvent } from "./log";
-export { MessageHandler, WorkerMessage, WorkerOptions } from "./options";
+export { BatchFailure, BatchHandler, EmbeddedMetricsOptions, MessageHandler, WorkerHooks, WorkerMessage, WorkerOptions } from "./options";
+export { LatencySummary, WorkerStats } from "./stats";
 export { CancelTimer, Timers } from "./timers";
 
 export interface WorkerHandle {
@@ -16,6 +18,8 @@ export interface WorkerHandle {
      * and their signals aborted), releases task protection, then resolves. Every call returns the same promise.
      */
     stop(): Promise<void>;
+    /** Counters since the start: messages received, processed, failed, in flight, SQS requests, latencies. */
+    stats(): WorkerStats;
 }
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGTERM", "SIGINT"];
@@ -28,7 +32,7 @@ export function runWorker(options: WorkerOptions): WorkerHandle {
     const settings = resolveWorkerOptions(options, process.env);
     const consumer = new Consumer(settings);
     if (!settings.handleSignals) {
-        return { stop: () => consumer.stop("stop() called") };
+        return { stop: () => consumer.stop("stop() called"), stats: () => consumer.currentStats() };
     }
 
     // ECS sends SIGTERM on scale-in, deployment and Spot reclaim, then SIGKILL after the stop timeout. A second
@@ -49,5 +53,6 @@ export function runWorker(options: WorkerOptions): WorkerHandle {
             stopping ??= stop("stop() called");
             return stopping;
         },
+        stats: () => consumer.currentStats(),
     };
 }

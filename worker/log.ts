@@ -19,11 +19,18 @@ export enum WorkerEvent {
     MessageFinished = "message.finished",
     /** A message reached SQS's 12-hour limit while its handler ran; its signal is aborted. */
     HoldLapsed = "message.hold-lapsed",
+    /**
+     * stop() abandoned an idle worker's long poll; SQS may still have handed it messages, which stay hidden for
+     * `visibilityTimeoutSeconds` (the idle poll's timeout) before another consumer gets them.
+     */
+    PollAbandoned = "receive.abandoned",
+    /** A hook threw; the worker carries on. */
+    HookFailed = "hook.failed",
     /** Receiving (or reading the queue's visibility timeout) failed; the worker retries after `retryInSeconds`. */
     ReceiveFailed = "receive.failed",
-    /** A ChangeMessageVisibility call failed (heartbeat, retry delay or release). */
+    /** A visibility change failed for good, after its retries (heartbeat, retry delay or release). */
     VisibilityChangeFailed = "visibility.failed",
-    /** Deleting a processed message failed: it will be delivered again after its visibility timeout. */
+    /** Deleting a processed message failed for good, after its retries: it will be delivered again. */
     DeleteFailed = "delete.failed",
     /** Task scale-in protection was enabled, renewed or released. */
     ProtectionChanged = "protection.changed",
@@ -36,8 +43,10 @@ export enum MessageOutcome {
     Succeeded = "succeeded",
     /** The handler threw; the message comes back after `retryDelaySeconds`. */
     Failed = "failed",
-    /** The worker gave the message up (shutdown deadline, or stopping before it started): visible again at once. */
+    /** The worker gave the message up (shutdown deadline, stopping before it started, `release()`): visible again at once. */
     Released = "released",
+    /** The handler asked for the message again with `retryAfter`; it comes back after `retryDelaySeconds`. */
+    Retried = "retried",
 }
 
 export interface LogEntry {
@@ -60,6 +69,10 @@ export interface LogEntry {
     /** Absent when the worker uses the queue's own timeout. */
     visibilityTimeoutSeconds?: number;
     taskProtection?: boolean;
+    /** The message group of a message on a FIFO queue. */
+    messageGroupId?: string;
+    /** Which hook threw. */
+    hook?: string;
     protectionEnabled?: boolean;
     expiresInMinutes?: number;
 }

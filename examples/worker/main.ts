@@ -23,6 +23,10 @@ function renderPage(signal: AbortSignal): Promise<void> {
 runWorker({
     // Rendering waits on I/O, so a task can work on a few reports at once.
     concurrency: 4,
+    // Reports take minutes: keep no more than one waiting per slot, hidden from the other tasks meanwhile.
+    prefetchMessages: 1,
+    // Processed, failed and in-flight counts reach CloudWatch through the awslogs driver, with no agent.
+    metrics: { service: "report-worker" },
     handler: async (message, signal) => {
         const job = JSON.parse(message.body) as RenderReportJob;
         for (let page = 1; page <= job.pages; page++) {

@@ -25,7 +25,8 @@ function countBy(values: readonly string[]): Map<string, number> {
 }
 
 describe("worker consuming from SQS (moto)", function () {
-    this.timeout(60_000);
+    // Bounded, with room for a loaded machine: moto answers a few hundred calls a second at best.
+    this.timeout(90_000);
     const moto = useMoto();
     const { workers } = moto;
     let sqs: SQSClient;
@@ -99,7 +100,7 @@ describe("worker consuming from SQS (moto)", function () {
                 await delay(5);
             }
         }
-        await waitFor("all 1,000 messages succeeded", () => succeeded.length >= bodies.length, 30_000);
+        await waitFor("all 1,000 messages succeeded", () => succeeded.length >= bodies.length, 80_000);
         await worker.stop();
 
         const successes = countBy(succeeded);
@@ -222,5 +223,144 @@ describe("worker consuming from SQS (moto)", function () {
         const startedAtMs = Date.now();
         await worker.stop();
         assert.ok(Date.now() - startedAtMs < 500, `stop() took ${Date.now() - startedAtMs} ms`);
+    });
+
+    it("batches the SQS calls: at most 0.25 requests per message at concurrency 10 on a backlog, with hooks and stats that add up", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        const bodies = Array.from({ length: 200 }, (_, index) => `job-${index}`);
+        const hooked = { received: 0, succeeded: 0 };
+        const worker = workers.start({
+            queueUrl,
+            concurrency: 10,
+            visibilityTimeoutSeconds: 30,
+            handler: async () => undefined,
+            hooks: { received: () => (hooked.received += 1), succeeded: () => (hooked.succeeded += 1) },
+        });
+        // A producer keeps about 40 waiting: a full backlog for a worker that holds 20, without measuring moto's
+        // slowness at depth.
+        for (let sent = 0; sent < bodies.length; ) {
+            if (sent - worker.stats().processed < 40) {
+                await sendMessages(sqs, queueUrl, bodies.slice(sent, sent + 10));
+                sent += 10;
+            } else {
+                await delay(5);
+            }
+        }
+        await waitFor("all 200 succeeded", () => worker.finished(MessageOutcome.Succeeded).length === bodies.length, 40_000);
+        await worker.stop();
+
+        const stats = worker.stats();
+        assert.deepStrictEqual(
+            { received: stats.received, processed: stats.processed, failed: stats.failed, inFlight: stats.inFlight },
+            { received: 200, processed: 200, failed: 0, inFlight: 0 },
+        );
+        assert.deepStrictEqual(hooked, { received: 200, succeeded: 200 });
+        assert.strictEqual(stats.handlerLatency.count, 200);
+        assert.ok(stats.receiveLatency.count >= 20 && stats.receiveLatency.averageMs > 0, `receive latency ${JSON.stringify(stats.receiveLatency)}`);
+        const perMessage = stats.sqsRequests / bodies.length;
+        assert.ok(perMessage <= 0.25, `${stats.sqsRequests} SQS requests for 200 messages: ${perMessage.toFixed(3)} per message`);
+        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 });
+    });
+
+    it("keeps slots independent: one slow job does not hold up the other nine", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        await sendMessages(sqs, queueUrl, ["slow", ...Array.from({ length: 29 }, (_, index) => `quick-${index}`)]);
+        const quickDoneAtMs: number[] = [];
+        let slowDoneAtMs = 0;
+        const worker = workers.start({
+            queueUrl,
+            concurrency: 10,
+            handler: async ({ body }) => {
+                if (body === "slow") {
+                    await delay(3_000);
+                    slowDoneAtMs = Date.now();
+                } else {
+                    await delay(20);
+                    quickDoneAtMs.push(Date.now());
+                }
+            },
+        });
+        await waitFor("all 30 succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 30, 15_000);
+        assert.strictEqual(quickDoneAtMs.length, 29);
+        assert.ok(Math.max(...quickDoneAtMs) < slowDoneAtMs, "every quick job finished while the slow one still ran");
+    });
+
+    it("retryAfter brings a message back after the asked delay, release() at once, neither counted as a failure", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        await sendMessages(sqs, queueUrl, ["later", "elsewhere"]);
+        const seen: Array<{ body: string; receiveCount: number; atMs: number }> = [];
+        const retried: number[] = [];
+        const released: string[] = [];
+        const worker = workers.start({
+            queueUrl,
+            concurrency: 2,
+            hooks: { retried: (_message, seconds) => retried.push(seconds), released: ({ body }) => released.push(body) },
+            handler: async (message) => {
+                seen.push({ body: message.body, receiveCount: message.receiveCount, atMs: Date.now() });
+                if (message.receiveCount > 1) {
+                    return;
+                }
+                if (message.body === "later") {
+                    message.retryAfter(2);
+                    return; // resolving would delete it; retryAfter wins
+                }
+                await message.release();
+                throw new Error("ignored: the message was released");
+            },
+        });
+        await waitFor("both came back and succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 2, 15_000);
+        const first = (body: string) => seen.find((entry) => entry.body === body && entry.receiveCount === 1)?.atMs ?? 0;
+        const second = (body: string) => seen.find((entry) => entry.body === body && entry.receiveCount === 2)?.atMs ?? 0;
+        assert.ok(second("later") - first("later") >= 2_000, `retried after ${second("later") - first("later")} ms, before its 2 s`);
+        assert.ok(second("elsewhere") - first("elsewhere") < 2_500, "a released message comes back at once, not after 30 s");
+        assert.deepStrictEqual(retried, [2]);
+        assert.deepStrictEqual(released, ["elsewhere"]);
+        assert.deepStrictEqual(worker.finished(MessageOutcome.Failed), [], "neither counts as a failure");
+        assert.deepStrictEqual(worker.finished(MessageOutcome.Retried).map((entry) => entry.retryDelaySeconds), [2]);
+    });
+
+    it("extendVisibility hides a message for the asked time, and the heartbeat extends by that much from then on", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        await sendMessages(sqs, queueUrl, ["long"]);
+        let requestsDuringJob = -1;
+        const worker = workers.start({
+            queueUrl,
+            visibilityTimeoutSeconds: 2,
+            // No prefetch: the worker sends nothing but this message's own calls while the job runs.
+            prefetchMessages: 0,
+            handler: async (message) => {
+                await message.extendVisibility(60);
+                const before = worker.stats().sqsRequests;
+                // A 2 s timeout would be extended every 0.67 s; after asking for 60 s, the next one is due in 20 s.
+                await delay(3_000);
+                requestsDuringJob = worker.stats().sqsRequests - before;
+            },
+        });
+        await waitFor("the message succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 1, 10_000);
+        await worker.stop();
+        assert.strictEqual(requestsDuringJob, 0, "no 2 s extensions after the 60 s one");
+        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 }, "deleted");
+        assert.deepStrictEqual(worker.logs.filter((entry) => entry.event === WorkerEvent.VisibilityChangeFailed), []);
+    });
+
+    it("requests only the attributes asked for, and always the receive count", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        await sqs.send(
+            new SendMessageCommand({
+                QueueUrl: queueUrl,
+                MessageBody: "x",
+                MessageAttributes: { tenant: { DataType: "String", StringValue: "acme" }, trace: { DataType: "String", StringValue: "t-1" } },
+            }),
+        );
+        const seen: WorkerMessage[] = [];
+        const worker = workers.start({
+            queueUrl,
+            messageSystemAttributeNames: ["SentTimestamp"],
+            messageAttributeNames: ["tenant"],
+            handler: async (message) => void seen.push(message),
+        });
+        await waitFor("the message succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 1);
+        assert.deepStrictEqual(Object.keys(seen[0].attributes).sort(), ["ApproximateReceiveCount", "SentTimestamp"]);
+        assert.deepStrictEqual(Object.keys(seen[0].messageAttributes), ["tenant"]);
     });
 });

@@ -43,4 +43,56 @@ describe("worker visibility heartbeat (moto)", function () {
         );
         assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 }, "deleted after success");
     });
+
+    it("extends the messages of one receive together, in one ChangeMessageVisibilityBatch per beat", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 3, maxReceiveCount: 5 });
+        await sendMessages(sqs, queueUrl, Array.from({ length: 10 }, (_, index) => `job-${index}`));
+        let started = 0;
+        let requestsAtStart = 0;
+        let requestsAtEnd = 0;
+        const worker = workers.start({
+            queueUrl,
+            concurrency: 10,
+            // No prefetch and a full house: the worker sends nothing but the messages' own calls while they run.
+            prefetchMessages: 0,
+            handler: async () => {
+                started += 1;
+                if (started === 10) {
+                    requestsAtStart = worker.stats().sqsRequests;
+                }
+                // Beats at 1 s and 2 s: twenty extensions one by one.
+                await new Promise((resolve) => setTimeout(resolve, 2_300));
+                requestsAtEnd = Math.max(requestsAtEnd, worker.stats().sqsRequests);
+            },
+        });
+        await waitFor("all ten succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 10, 15_000);
+        await worker.stop();
+        assert.strictEqual(started, 10, "each ran once: no message lapsed");
+        const extensionCalls = requestsAtEnd - requestsAtStart;
+        assert.ok(extensionCalls >= 2 && extensionCalls <= 4, `${extensionCalls} calls extended ten messages twice`);
+        assert.deepStrictEqual(worker.logs.filter((entry) => entry.event === WorkerEvent.VisibilityChangeFailed), []);
+    });
+
+    it("keeps a prefetched message hidden while it waits longer than the visibility timeout for a slot", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 2, maxReceiveCount: 5 });
+        await sendMessages(sqs, queueUrl, ["first", "second"]);
+        const runs: Array<{ worker: string; body: string }> = [];
+        const start = (name: string, prefetchMessages: number) =>
+            workers.start({
+                queueUrl,
+                prefetchMessages,
+                handler: async ({ body }) => {
+                    runs.push({ worker: name, body });
+                    await new Promise((resolve) => setTimeout(resolve, 3_000));
+                },
+            });
+        const holder = start("holder", 1);
+        await waitFor("the holder took both, one running and one waiting", () => holder.stats().inFlight === 2, 10_000);
+        const other = start("other", 0);
+        await waitFor("both succeeded", () => holder.finished(MessageOutcome.Succeeded).length + other.finished(MessageOutcome.Succeeded).length === 2, 15_000);
+        assert.deepStrictEqual(runs, [
+            { worker: "holder", body: "first" },
+            { worker: "holder", body: "second" },
+        ], "the waiting message never reached the other worker, though it waited 3 s with a 2 s timeout");
+    });
 });

@@ -104,3 +104,43 @@ describe("worker heartbeat", () => {
         assert.strictEqual(stopped, true);
     });
 });
+
+describe("worker heartbeat after an idle poll", () => {
+    it("extends first a third of the way into the short timeout the poll set, then by the full timeout", async () => {
+        const timers = new ManualTimers();
+        const extensions: Array<{ atMs: number; seconds: number }> = [];
+        const startMs = timers.now();
+        const heartbeat = startHeartbeat({
+            visibilityTimeoutSeconds: 300,
+            initialVisibilitySeconds: 30,
+            holdStartedAtMs: startMs,
+            timers,
+            extend: async (seconds) => void extensions.push({ atMs: timers.now() - startMs, seconds }),
+            onExtendFailed: () => undefined,
+            onHoldLapsed: () => undefined,
+        });
+        assert.strictEqual(heartbeat.hiddenUntilMs, startMs + 30_000, "hidden for the poll's own timeout at first");
+        await timers.advance(110_000);
+        assert.deepStrictEqual(extensions, [
+            { atMs: 10_000, seconds: 300 },
+            { atMs: 110_000, seconds: 300 },
+        ]);
+        assert.strictEqual(heartbeat.hiddenUntilMs, startMs + 110_000 + 300_000);
+    });
+
+    it("extendNow hides the message at once and makes that the new extension size", async () => {
+        const timers = new ManualTimers();
+        const extensions: number[] = [];
+        const heartbeat = startHeartbeat({
+            visibilityTimeoutSeconds: 30,
+            holdStartedAtMs: timers.now(),
+            timers,
+            extend: async (seconds) => void extensions.push(seconds),
+            onExtendFailed: () => undefined,
+            onHoldLapsed: () => undefined,
+        });
+        await heartbeat.extendNow(600);
+        await timers.advance(200_000);
+        assert.deepStrictEqual(extensions, [600, 600], "at once, then every 200 s");
+    });
+});

@@ -30,6 +30,34 @@ describe("worker options", () => {
         assert.strictEqual(settings.handleSignals, true);
         assert.strictEqual(settings.stopTimeoutSeconds, 120);
         assert.strictEqual(settings.shutdownMarginSeconds, 10);
+        assert.strictEqual(settings.prefetchMessages, 1, "the smaller of concurrency and 10");
+        assert.strictEqual(settings.batchDelayMilliseconds, 50);
+        assert.strictEqual(settings.batchSize, 10);
+        assert.deepStrictEqual(settings.messageSystemAttributeNames, ["All"]);
+        assert.deepStrictEqual(settings.messageAttributeNames, ["All"]);
+        assert.strictEqual(settings.idlePollVisibilityTimeoutSeconds, 30);
+        assert.strictEqual(settings.metrics, undefined, "no metric lines unless asked");
+        assert.strictEqual(settings.fifo, false);
+    });
+
+    it("prefetches at most ten, and knows a FIFO queue by its name", () => {
+        assert.strictEqual(resolve({ concurrency: 4 }, { QUEUE_URL }).prefetchMessages, 4);
+        assert.strictEqual(resolve({ concurrency: 50 }, { QUEUE_URL }).prefetchMessages, 10);
+        assert.strictEqual(resolve({ concurrency: 50, prefetchMessages: 0 }, { QUEUE_URL }).prefetchMessages, 0);
+        assert.strictEqual(resolve({}, { QUEUE_URL: `${QUEUE_URL}.fifo` }).fifo, true);
+    });
+
+    it("fills in the metric options' defaults", () => {
+        const { metrics } = resolve({ metrics: { service: "reports" } }, { QUEUE_URL });
+        assert.deepStrictEqual({ ...metrics, write: typeof metrics?.write }, { namespace: "BackgroundWorker", service: "reports", intervalSeconds: 60, write: "function" });
+    });
+
+    it("takes a batch handler instead of a handler, never both", () => {
+        const batchHandler = async (): Promise<void> => undefined;
+        const settings = resolveWorkerOptions({ batchHandler }, { QUEUE_URL });
+        assert.strictEqual(settings.batchHandler, batchHandler);
+        assert.strictEqual(settings.handler, undefined);
+        assert.match(problemsOf({ batchHandler }), /handler and batchHandler are both set; pass one of them/);
     });
 
     it("reads the queue, visibility timeout and stop timeout from the variables the component sets", () => {
@@ -68,6 +96,24 @@ describe("worker options", () => {
         assert.match(problemsOf({ protectionMinutes: 2_881 }), /protectionMinutes must be an integer between 1 and 2880; got 2881/);
         assert.match(problemsOf({ stopTimeoutSeconds: 121 }), /stopTimeoutSeconds must be an integer between 0 and 120; got 121/);
         assert.match(problemsOf({ shutdownMarginSeconds: -1 }), /shutdownMarginSeconds must be an integer between 0 and 120; got -1/);
+        assert.match(problemsOf({ prefetchMessages: 1_001 }), /prefetchMessages must be an integer between 0 and 1000; got 1001/);
+        assert.match(problemsOf({ batchDelayMilliseconds: 5_000 }), /batchDelayMilliseconds must be an integer between 0 and 1000; got 5000/);
+        assert.match(problemsOf({ batchSize: 11 }), /batchSize must be an integer between 1 and 10; got 11/);
+        assert.match(
+            problemsOf({ idlePollVisibilityTimeoutSeconds: -1 }),
+            /idlePollVisibilityTimeoutSeconds must be an integer between 0 and 43200; got -1/,
+        );
+        assert.match(problemsOf({ metrics: { intervalSeconds: 0 } }), /metrics.intervalSeconds must be an integer between 1 and 3600; got 0/);
+        assert.match(problemsOf({ metrics: { namespace: " " } }), /metrics.namespace must not be empty/);
+    });
+
+    it("names the attribute that cannot be requested", () => {
+        assert.match(
+            problemsOf({ messageSystemAttributeNames: ["SentTimestamp", "Sent" as "SentTimestamp"] }),
+            /messageSystemAttributeNames may hold only .*SentTimestamp.*; got "Sent"/,
+        );
+        assert.match(problemsOf({ messageAttributeNames: ["tenant", "bad name"] }), /messageAttributeNames must hold .*; got "bad name"/);
+        assert.doesNotThrow(() => resolve({ messageAttributeNames: ["tenant", "trace.*", "All"] }, { QUEUE_URL }));
     });
 
     it("names the environment variable when one the component sets is malformed", () => {

@@ -69,7 +69,8 @@ describe("worker shutdown (moto)", function () {
     it("stop() hands back, unstarted, a message that arrives in the long poll already out", async () => {
         const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
         const seen: string[] = [];
-        const worker = workers.start({ queueUrl, waitTimeSeconds: 3, handler: async ({ body }) => void seen.push(body) });
+        // With idle polls abandoned at stop, the poll would not be waited for: this is the worker that waits.
+        const worker = workers.start({ queueUrl, waitTimeSeconds: 3, idlePollVisibilityTimeoutSeconds: 0, handler: async ({ body }) => void seen.push(body) });
         await new Promise((resolve) => setTimeout(resolve, 300)); // the worker is now inside a 3 s poll of an empty queue
 
         const stopping = worker.stop();
@@ -83,6 +84,32 @@ describe("worker shutdown (moto)", function () {
             "the poll returned it and the worker released it",
         );
         assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 1, inFlight: 0 }, "visible again at once, not after 30 s");
+    });
+
+    it("stop() on an idle worker abandons its poll at once; what that poll took comes back after the idle poll's timeout", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        const first = workers.start({ queueUrl, waitTimeSeconds: 5, idlePollVisibilityTimeoutSeconds: 2, handler: async () => undefined });
+        await new Promise((resolve) => setTimeout(resolve, 500)); // the worker is now inside an idle 5 s poll
+
+        const stopStartedAtMs = Date.now();
+        await first.stop();
+        const stopTookMs = Date.now() - stopStartedAtMs;
+        assert.ok(stopTookMs < 1_000, `stop() took ${stopTookMs} ms, not the rest of the poll`);
+        assert.deepStrictEqual(
+            first.logs.filter((entry) => entry.event === WorkerEvent.PollAbandoned).map((entry) => entry.visibilityTimeoutSeconds),
+            [2],
+            "the abandoned poll is logged with how long what it took stays hidden",
+        );
+
+        // Sent while the abandoned poll may still be open at the server: it may take them, for 2 s, not 30.
+        const sentAtMs = Date.now();
+        await sendMessages(sqs, queueUrl, ["a", "b", "c"]);
+        const handled: Array<{ body: string; atMs: number }> = [];
+        const second = workers.start({ queueUrl, handler: async ({ body }) => void handled.push({ body, atMs: Date.now() }) });
+        await waitFor("the second worker processed all three", () => second.finished(MessageOutcome.Succeeded).length === 3, 10_000);
+        assert.deepStrictEqual(handled.map((entry) => entry.body).sort(), ["a", "b", "c"], "nothing lost, nothing twice");
+        const longestDelayMs = Math.max(...handled.map((entry) => entry.atMs - sentAtMs));
+        assert.ok(longestDelayMs < 6_000, `delayed ${longestDelayMs} ms at most, far below the 30 s visibility timeout`);
     });
 
     it("stop() releases a job that cannot finish by the deadline, aborts its signal, and another worker takes it at once", async () => {

@@ -1,6 +1,7 @@
 // A worker process as the container runs it: options from the environment the component sets (QUEUE_URL,
 // VISIBILITY_TIMEOUT_SECONDS, STOP_TIMEOUT_SECONDS, and ECS_AGENT_URI when given), JSON logs on stdout, SIGTERM
 // handled by the runtime. Each message body is `{"jobMs": N}`: the job takes N ms and gives up when its signal aborts.
+// WORKER_CONCURRENCY (a test setting, not one the component sets) raises the concurrency.
 // Run with: node -r ts-node/register/transpile-only tests/worker/support/childWorker.ts
 import { runWorker } from "../../../worker";
 import { JobEvent } from "./workerProcess";
@@ -11,6 +12,7 @@ function print(event: JobEvent, messageId: string): void {
 }
 
 runWorker({
+    concurrency: Number(process.env.WORKER_CONCURRENCY ?? 1),
     handler: async ({ body, messageId }, signal) => {
         print(JobEvent.Started, messageId);
         try {

@@ -25,6 +25,7 @@ export class TestWorkers {
         });
         const worker: TestWorker = {
             stop: () => handle.stop(),
+            stats: () => handle.stats(),
             logs,
             finished: (outcome) => logs.filter((entry) => entry.event === WorkerEvent.MessageFinished && entry.outcome === outcome),
         };
