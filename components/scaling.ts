@@ -129,8 +129,8 @@ export interface WorkerScalingInputs {
 }
 
 /**
- * Creates the scalable target, the backlog policy, the wake-up and burst alarms with their step policies, schedules
- * and the keep-alive.
+ * Creates the scalable target, the backlog policy, the wake-up, catch-up, scale-in and drain alarms with their step
+ * policies, schedules and the keep-alive.
  */
 export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.Target {
     const { name, plan, names, tags, parent } = inputs;
@@ -165,6 +165,12 @@ export function createScaling(inputs: WorkerScalingInputs): aws.appautoscaling.T
     }
     if (plan.burst) {
         createStepScaling(`${name}-burst`, plan.burst, onTarget, inputs);
+    }
+    if (plan.scaleIn) {
+        createStepScaling(`${name}-scale-in`, plan.scaleIn, onTarget, inputs);
+    }
+    if (plan.drain) {
+        createStepScaling(`${name}-drain`, plan.drain, onTarget, inputs);
     }
 
     for (const schedule of plan.schedules) {

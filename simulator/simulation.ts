@@ -590,6 +590,10 @@ class Simulation {
             this.store.publish(METRICS.visible, minute, this.visible.size, availableAt);
             this.store.publish(METRICS.inFlight, minute, this.inFlight, Math.max(now + this.lag(), this.sqsLateUntil));
         }
+        if (this.minuteHadRunning || this.target.desired > 0) {
+            // The desired count held through the minute: it changes only at the ticks, after this publication.
+            this.store.publish(METRICS.desired, minute, this.target.desired, now + this.lag());
+        }
         if (this.minuteHadRunning) {
             // Container Insights publishes nothing for a minute in which the service ran no task.
             this.store.publish(METRICS.running, minute, this.minuteRunningSeconds / METRIC_PERIOD_SECONDS, now + this.lag());

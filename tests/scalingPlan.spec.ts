@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { evaluateMetricQueries, MetricSeries, referencedIds } from "../components/metricMath";
+import { evaluateMetricQueries, MetricSeries, referencedIds } from "../simulator/metricMath";
 import {
     BURST_COOLDOWN_SECONDS,
     BURST_THRESHOLD_MULTIPLE,
