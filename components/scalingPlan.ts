@@ -238,12 +238,17 @@ function workInHand(countInFlight: boolean, count: PlannedMetric = RUNNING): { w
  */
 const DESIRED_TASKS = "FILL(FILL(desired, REPEAT), 0)";
 
-/** Backlog per task: (visible [+ in flight]) / running. No data at zero tasks: target tracking cannot leave zero. */
+/**
+ * Backlog per task: (visible [+ in flight]) / desired tasks. Divided by the desired count, not the running one: a
+ * scale-out shows in DesiredTaskCount after the metric lag, in RunningTaskCount only after the launch too, and target
+ * tracking multiplies the capacity by this ratio, so a stale running count would make it add the same tasks twice.
+ * No data at zero tasks: target tracking cannot leave zero.
+ */
 export function backlogQuery(countInFlight: boolean): PlannedQuery {
-    const { work, metrics } = workInHand(countInFlight);
+    const { work, metrics } = workInHand(countInFlight, DESIRED);
     return {
         metrics,
-        expressions: [{ id: "backlog", expression: `${work} / running`, label: "Backlog per running task" }],
+        expressions: [{ id: "backlog", expression: `${work} / desired`, label: "Backlog per desired task" }],
         returnId: "backlog",
     };
 }
@@ -280,15 +285,20 @@ export function burstQuery(countInFlight: boolean, targetBacklogPerTask: number)
     };
 }
 
-/** Tasks beyond what the work asks for: desired - work / target. Negative when there are too few. */
+/**
+ * Tasks beyond what the work asks for: desired - max(work / target, in flight). Never fewer tasks than messages in
+ * flight: each is a task busy with a job, so short jobs arriving faster than one task takes them keep the tasks they
+ * need even when few messages wait. In flight counts here whatever `countInFlight` says. Negative when too few.
+ */
 export function scaleInQuery(countInFlight: boolean, targetBacklogPerTask: number): PlannedQuery {
-    const { work, metrics } = workInHand(countInFlight, DESIRED);
+    const { work } = workInHand(countInFlight);
+    const wanted = `${work} / ${targetBacklogPerTask}`;
     return {
-        metrics,
+        metrics: [VISIBLE, IN_FLIGHT, DESIRED],
         expressions: [{
             id: "surplus",
-            expression: `${DESIRED_TASKS} - ${work} / ${targetBacklogPerTask}`,
-            label: "Tasks beyond the backlog target",
+            expression: `${DESIRED_TASKS} - IF(inflight > ${wanted}, inflight, ${wanted})`,
+            label: "Tasks beyond the backlog target and the busy tasks",
         }],
         returnId: "surplus",
     };

@@ -46,6 +46,16 @@ export interface WaitsAndCost {
     launches: number;
 }
 
+/** A run minute by minute, for plots: each array has one value per minute, read at the minute's end. */
+export interface Timeline {
+    /** Messages visible or in flight. */
+    backlog: number[];
+    /** Tasks running (started, not yet stopped). */
+    running: number[];
+    /** Dollars billed so far, tasks still running included. */
+    dollars: number[];
+}
+
 export interface RunResult extends WaitsAndCost {
     policy: string;
     trace: string;
@@ -56,6 +66,7 @@ export interface RunResult extends WaitsAndCost {
     interruptions: number;
     endSeconds: number;
     activities: ScalingActivity[];
+    timeline: Timeline;
 }
 
 enum TaskState {
@@ -103,6 +114,9 @@ class Heap<T> {
     constructor(private readonly less: (a: T, b: T) => boolean) {}
     get size(): number {
         return this.items.length;
+    }
+    peek(): T | undefined {
+        return this.items[0];
     }
     push(item: T): void {
         const items = this.items;
@@ -183,6 +197,7 @@ class Simulation {
     private readonly parameters: AwsParameters;
     private readonly events = new Heap<SimEvent>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
     private seq = 0;
+    private nextArrival = 0;
     private readonly visible: Heap<number>;
     private inFlight = 0;
     private readonly startedAt: Float64Array;
@@ -216,6 +231,7 @@ class Simulation {
     private launches = 0;
     private interruptions = 0;
     private readonly schedules: { at: number; name: string; minTasks?: number; maxTasks?: number }[];
+    private readonly timeline: Timeline = { backlog: [], running: [], dollars: [] };
 
     constructor(input: SimulationInput) {
         this.trace = input.trace;
@@ -243,7 +259,6 @@ class Simulation {
 
     run(): RunResult {
         const messages = this.trace.messages;
-        messages.forEach((message, index) => this.schedule(message.at, EventKind.Arrival, index));
         // Tasks already running when the trace starts: billed from 0, no launch.
         for (let i = 0; i < this.target.desired; i++) {
             const task = this.newTask(0);
@@ -255,7 +270,7 @@ class Simulation {
         this.schedule(METRIC_PERIOD_SECONDS, EventKind.Tick);
         const limit = this.trace.durationSeconds + DRAIN_LIMIT_SECONDS;
         let end = limit;
-        for (let event = this.events.pop(); event !== undefined; event = this.events.pop()) {
+        for (let event = this.nextEvent(); event !== undefined; event = this.nextEvent()) {
             this.integrate(event.at);
             if (event.kind === EventKind.Tick) {
                 if (event.at >= this.trace.durationSeconds && this.processed === messages.length) {
@@ -296,7 +311,23 @@ class Simulation {
             interruptions: this.interruptions,
             endSeconds: end,
             activities: this.target.activities,
+            timeline: this.timeline,
         };
+    }
+
+    /**
+     * The next event: the trace's next arrival or the heap's first event, the arrival first on a tie. Arrivals are read
+     * from the sorted trace as they come instead of being queued up front, so the heap holds only the few events in
+     * flight and a million-message trace costs no million-entry heap.
+     */
+    private nextEvent(): SimEvent | undefined {
+        const messages = this.trace.messages;
+        const top = this.events.peek();
+        if (this.nextArrival < messages.length && (top === undefined || messages[this.nextArrival].at <= top.at)) {
+            const index = this.nextArrival++;
+            return { at: messages[index].at, seq: -1, kind: EventKind.Arrival, ref: index, attempt: 0 };
+        }
+        return this.events.pop();
     }
 
     private handle(event: SimEvent): void {
@@ -575,8 +606,22 @@ class Simulation {
         return Math.min(METRIC_LAG_SWEEP.high, Math.max(METRIC_LAG_SWEEP.low, drawn));
     }
 
+    /** Dollars billed so far: stopped tasks' bills plus what the tasks still alive have run up. */
+    private dollarsSoFar(now: number): number {
+        let dollars = this.dollars;
+        for (const task of this.alive) {
+            if (task.state !== TaskState.Placing) {
+                dollars += (billedSeconds(Math.max(0, now - task.billedFrom)) / 3600) * taskPricePerHour(this.worker.taskSize, task.provider);
+            }
+        }
+        return dollars;
+    }
+
     private tick(now: number): void {
         const minute = now / METRIC_PERIOD_SECONDS - 1;
+        this.timeline.backlog.push(this.visible.size + this.inFlight);
+        this.timeline.running.push(this.runningCount);
+        this.timeline.dollars.push(this.dollarsSoFar(now));
         const queueBusy = this.visible.size + this.inFlight > 0 || this.alive.size > 0;
         if (queueBusy || this.policy.keepQueueActive) {
             // Receives by running workers and the plan's hourly GetQueueAttributes both count as activity.
