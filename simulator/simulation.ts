@@ -62,7 +62,7 @@ export interface RunResult extends WaitsAndCost {
     seed: number;
     unprocessed: number;
     /** Seconds from arrival to the start of the attempt that completed, per processed message, in trace order. */
-    waits: number[];
+    waits: Float64Array;
     interruptions: number;
     endSeconds: number;
     activities: ScalingActivity[];
@@ -159,7 +159,7 @@ class Heap<T> {
     }
 }
 
-function percentile(sorted: readonly number[], p: number): number {
+function percentile(sorted: ArrayLike<number>, p: number): number {
     if (sorted.length === 0) {
         return 0;
     }
@@ -168,8 +168,9 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** p50, p95 (nearest rank) and max of the waits; 0 when there are none. */
-export function waitStatistics(waits: readonly number[]): Pick<WaitsAndCost, "p50WaitSeconds" | "p95WaitSeconds" | "maxWaitSeconds"> {
-    const sorted = [...waits].sort((a, b) => a - b);
+export function waitStatistics(waits: ArrayLike<number>): Pick<WaitsAndCost, "p50WaitSeconds" | "p95WaitSeconds" | "maxWaitSeconds"> {
+    // A typed array sorts numerically without a comparator call per pair: a million waits in a fraction of a second.
+    const sorted = Float64Array.from(waits).sort();
     return {
         p50WaitSeconds: percentile(sorted, 0.5),
         p95WaitSeconds: percentile(sorted, 0.95),
@@ -290,10 +291,10 @@ class Simulation {
         for (const task of [...this.alive]) {
             this.stop(task, end);
         }
-        const waits: number[] = [];
-        for (let i = 0; i < messages.length; i++) {
+        const waits = new Float64Array(this.processed);
+        for (let i = 0, w = 0; i < messages.length; i++) {
             if (!Number.isNaN(this.doneAt[i])) {
-                waits.push(this.startedAt[i] - messages[i].at);
+                waits[w++] = this.startedAt[i] - messages[i].at;
             }
         }
         return {
