@@ -1,6 +1,6 @@
-// Every number the simulator assumes about AWS, each a named constant with its source. Most come from
-// ../shared/SCALING-MODEL.md ("the model"); the plan's own constants (scalingPlan.ts) are reused, not copied. Where
-// AWS publishes no number the model marks the parameter (sweep): it is a range, each seed of a run takes one point
+// Every number the simulator assumes about AWS, each a named constant with its source. Most come from the scaling
+// model written up in docs/scaling.md ("the model"); the plan's own constants (scalingPlan.ts) are reused, not copied.
+// Where AWS publishes no number the model marks the parameter (sweep): it is a range, each seed of a run takes one point
 // of it (see sweepPoint), and every report prints the range tried. Changing a value here to flatter a policy is not
 // allowed: a policy that loses under the model has to be changed instead.
 import {
@@ -33,7 +33,7 @@ export const METRIC_LAG_SWEEP: SweepRange = {
     low: METRIC_LAG_TYPICAL_SECONDS,
     high: METRIC_LAG_WORST_SECONDS,
     unit: "s",
-    source: "SCALING-MODEL.md Signals: delivery lag 60 .. 180 s (sweep)",
+    source: "model, Signals: delivery lag 60 .. 180 s (sweep)",
 };
 /** Spread of the per-datapoint lag around the seed's lag, in seconds, kept inside METRIC_LAG_SWEEP. */
 export const METRIC_LAG_JITTER_SECONDS = 30;
@@ -89,14 +89,14 @@ export const SPOT_INTERRUPTION_SWEEP: SweepRange = {
     low: 0.005,
     high: 0.05,
     unit: "per task-hour",
-    source: "SCALING-MODEL.md Fargate: Spot hazard per task-hour (sweep); range assumed",
+    source: "model, Fargate: Spot hazard per task-hour (sweep); range assumed",
 };
 /** Model: "a chance that Spot capacity is unavailable at launch (sweep)". */
 export const SPOT_UNAVAILABLE_SWEEP: SweepRange = {
     low: 0,
     high: 0.1,
     unit: "per launch",
-    source: "SCALING-MODEL.md Fargate: Spot unavailable at launch (sweep); range assumed",
+    source: "model, Fargate: Spot unavailable at launch (sweep); range assumed",
 };
 /** Not published: how long the ECS service scheduler waits before placing again after a failed Spot placement. */
 export const SPOT_PLACEMENT_RETRY_SECONDS = 60;
@@ -108,7 +108,7 @@ export const CRASH_SHARE_SWEEP: SweepRange = {
     low: 0,
     high: 0.1,
     unit: "of interruptions",
-    source: "issue 8 (worker crash path); share assumed (sweep)",
+    source: "worker crash path; share assumed (sweep)",
 };
 
 // --- Workload -------------------------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ export const PROCESSING_CV_SWEEP: SweepRange = {
     low: 0.5,
     high: 2,
     unit: "coefficient of variation",
-    source: "SCALING-MODEL.md Workload traces: steady, CV 0.5 .. 2",
+    source: "model, Workload traces: steady, CV 0.5 .. 2",
 };
 
 /** The values one simulated run uses; tests override single fields. */
