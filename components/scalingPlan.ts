@@ -290,7 +290,7 @@ export function burstQuery(countInFlight: boolean, targetBacklogPerTask: number)
  * flight: each is a task busy with a job, so short jobs arriving faster than one task takes them keep the tasks they
  * need even when few messages wait. In flight counts here whatever `countInFlight` says. Negative when too few.
  */
-export function scaleInQuery(countInFlight: boolean, targetBacklogPerTask: number): PlannedQuery {
+function scaleInQuery(countInFlight: boolean, targetBacklogPerTask: number): PlannedQuery {
     const { work } = workInHand(countInFlight);
     const wanted = `${work} / ${targetBacklogPerTask}`;
     return {
@@ -308,7 +308,7 @@ export function scaleInQuery(countInFlight: boolean, targetBacklogPerTask: numbe
  * Messages visible plus in flight, always both whatever `countInFlight` says: zero means no message waits and no task
  * holds one. A minute either metric has not published yet has no value, so it never reads as an empty queue.
  */
-export function drainQuery(): PlannedQuery {
+function drainQuery(): PlannedQuery {
     return {
         metrics: [{ ...VISIBLE, stat: "Maximum" }, { ...IN_FLIGHT, stat: "Maximum" }],
         expressions: [{ id: "messages", expression: "visible + inflight", label: "Messages visible or in flight" }],

@@ -8,15 +8,15 @@ import { BUILT_IN_TRACES, BuiltInTrace } from "../simulator/traces";
 import { option } from "./simulate";
 
 /** Ten seeds: the bench decides whether our default wins, so it gets a wider sample than `simulate`. */
-export const BENCH_SEEDS = 10;
+const BENCH_SEEDS = 10;
 /** The fleet sizes the default worker is benched at: the default maxTasks, and the sizes production workers run at. */
 export const BENCH_SIZES: readonly number[] = [10, 25, 50];
 /** Our cost should stay within this multiple of the foresight oracle's on steady, diurnal, bursty and batch... */
-export const FORESIGHT_RATIO_GOAL = 1.5;
+const FORESIGHT_RATIO_GOAL = 1.5;
 /** ...and must stay within this one on every trace. */
 export const FORESIGHT_RATIO_CEILING = 2;
 /** The traces the goal applies to; sparse is held only to the ceiling (its few messages make every ratio coarse). */
-export const GOAL_TRACES: readonly BuiltInTrace[] = [BuiltInTrace.Steady, BuiltInTrace.Diurnal, BuiltInTrace.Bursty, BuiltInTrace.Batch];
+const GOAL_TRACES: readonly BuiltInTrace[] = [BuiltInTrace.Steady, BuiltInTrace.Diurnal, BuiltInTrace.Bursty, BuiltInTrace.Batch];
 
 export interface BenchEntry {
     maxTasks: number;
@@ -43,7 +43,7 @@ export async function benchEntries(worker: WorkerUnderTest, sizes: readonly numb
 }
 
 /** One line per trace and size: ours against the oracle, and who (if anyone) beats us on both counts. */
-export function renderRatios(entries: readonly BenchEntry[]): string {
+function renderRatios(entries: readonly BenchEntry[]): string {
     const lines = [
         "| trace | maxTasks | ours p95 wait s | ours cost $ | foresight cost $ | ours / foresight | beaten on both by |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",

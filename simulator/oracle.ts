@@ -9,18 +9,18 @@ import { Timeline, waitStatistics, WaitsAndCost } from "./simulation";
 import { Trace } from "./traces";
 
 /** The lower bound's slot: one minute, the period every AWS metric and alarm here works on. */
-export const LOWER_BOUND_SLOT_SECONDS = 60;
+const LOWER_BOUND_SLOT_SECONDS = 60;
 /**
  * At most this many slots (two days of minutes); a longer trace gets longer slots. Each slot is a handful of LP
  * columns and rows, so the bound stays a few seconds of HiGHS at any trace length.
  */
-export const LOWER_BOUND_MAX_SLOTS = 2880;
+const LOWER_BOUND_MAX_SLOTS = 2880;
 /**
  * Windows longer than this many slots are left out, except those that end with the trace (fewer constraints only lower
  * the bound, so it stays valid). On the built-in traces, 60 instead of 15 raises the bound by 0.01 % or less and
  * multiplies the LP's rows by four (docs/scaling.md, "The oracle's lower bound").
  */
-export const LOWER_BOUND_MAX_WINDOW_SLOTS = 15;
+const LOWER_BOUND_MAX_WINDOW_SLOTS = 15;
 
 export interface LowerBoundInput {
     trace: Trace;
@@ -45,7 +45,7 @@ export interface LowerBound {
 }
 
 /** The slot length the lower bound uses for a horizon: one minute, or whole minutes so there are at most LOWER_BOUND_MAX_SLOTS. */
-export function lowerBoundSlotSeconds(horizonSeconds: number): number {
+function lowerBoundSlotSeconds(horizonSeconds: number): number {
     const minutes = Math.ceil(horizonSeconds / LOWER_BOUND_MAX_SLOTS / 60);
     return Math.max(LOWER_BOUND_SLOT_SECONDS, minutes * 60);
 }
