@@ -285,19 +285,21 @@ describe("scalingPlan: the scaling design as plain data", () => {
             assert.ok(scaleIn.steps.every((step) => step.scalingAdjustment < 0));
         });
 
-        it("reads desired - max(work / target, in flight), in flight counted whatever countInFlight says", () => {
-            const expected = "FILL(FILL(desired, REPEAT), 0) - IF(inflight > (visible + inflight) / 10, inflight, (visible + inflight) / 10)";
+        it("reads desired - max(work / target, in flight + a spare), in flight counted whatever countInFlight says", () => {
+            const expected = "FILL(FILL(desired, REPEAT), 0) - IF(inflight + 1 > (visible + inflight) / 10, inflight + 1, (visible + inflight) / 10)";
             assert.equal(plan().scaleIn?.alarm.query.expressions[0].expression, expected);
             assert.deepEqual(plan({ countInFlight: false }).scaleIn?.alarm.query.metrics.map((metric) => metric.id), ["visible", "inflight", "desired"]);
         });
 
-        it("never counts a busy task as surplus: five tasks, four jobs in flight, nothing waiting, removes one", () => {
+        it("never counts a busy task or the spare as surplus: six tasks, four jobs in flight, nothing waiting, removes one", () => {
             const scaleIn = plan().scaleIn;
             assert.ok(scaleIn);
-            const busy = { visible: [0, 0, 0], inflight: [4, 4, 4], desired: [5, 5, 5] };
+            const busy = { visible: [0, 0, 0], inflight: [4, 4, 4], desired: [6, 6, 6] };
             assert.deepEqual(evaluate(scaleIn.alarm.query, busy), [1, 1, 1]);
             assert.equal(alarmFires(scaleIn, busy), true);
             assert.equal(stepFor(scaleIn, 1), -1);
+            // Five tasks for four jobs is four busy and the spare: nothing to remove.
+            assert.equal(alarmFires(scaleIn, { visible: [0, 0, 0], inflight: [4, 4, 4], desired: [5, 5, 5] }), false);
         });
 
         it("leaves a fleet at the target alone, and one short minute in three keeps it", () => {

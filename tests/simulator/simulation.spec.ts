@@ -81,13 +81,13 @@ describe("simulator/simulation", () => {
             assert.strictEqual(result.unprocessed, 0);
         });
 
-        it("keeps the tasks that are busy: four long jobs on five tasks lose one task, not a job", () => {
-            const settings = workerSettings({ minTasks: 0, maxTasks: 5 });
+        it("keeps the tasks that are busy and a spare: four long jobs on six tasks lose one task, not a job", () => {
+            const settings = workerSettings({ minTasks: 0, maxTasks: 6 });
             const jobs = trace(burst(30, 4, 1500), 3600);
-            const result = run({ ...ourPolicy(planScaling(settings.scaling)), initialTasks: 5 }, settings, jobs);
+            const result = run({ ...ourPolicy(planScaling(settings.scaling)), initialTasks: 6 }, settings, jobs);
             const removals = result.activities.filter((activity) => activity.to < activity.from);
-            // The first scale-in leaves four tasks, one per job; no other goes before the jobs end.
-            assert.deepStrictEqual(removals[0] && [removals[0].from, removals[0].to], [5, 4]);
+            // The first scale-in leaves five tasks, one per job and the spare; no other goes before the jobs end.
+            assert.deepStrictEqual(removals[0] && [removals[0].from, removals[0].to], [6, 5]);
             assert.ok(removals.slice(1).every((activity) => activity.at >= 30 + 1500), removals.map((a) => `${a.at} ${a.to}`).join(", "));
             assert.strictEqual(result.unprocessed, 0);
             assert.ok(result.waits.every((wait) => wait === 0));
