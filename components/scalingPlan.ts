@@ -158,7 +158,7 @@ export const WAKE_UP_COOLDOWN_SECONDS = 300;
  * The catch-up alarm fires when the work in hand asks for at least this many tasks more than the service has. One
  * task: anything less is what target tracking's proportional rule rounds away.
  */
-export const CATCH_UP_THRESHOLD_TASKS = 1;
+const CATCH_UP_THRESHOLD_TASKS = 1;
 /** The catch-up acts on one breaching minute: fewer than target tracking's 3 of 3, which is where its delay goes. */
 export const BURST_DATAPOINTS = 1;
 /**
@@ -168,28 +168,28 @@ export const BURST_DATAPOINTS = 1;
  */
 export const BURST_COOLDOWN_SECONDS = WAKE_UP_COOLDOWN_SECONDS;
 /** The scale-in alarm fires when the service has at least this many tasks more than the work in hand asks for. */
-export const SCALE_IN_THRESHOLD_TASKS = 1;
+const SCALE_IN_THRESHOLD_TASKS = 1;
 /**
  * Idle tasks the scale-in leaves next to the busy ones. One: a relaunch costs a minute's billing plus the launch, and
  * without a free task every message that finds the busy ones taken waits for the catch-up's next scale-out (on a day
  * of two-second jobs at two or three busy tasks, no spare cost 56 % more and doubled the p95 wait).
  */
-export const SCALE_IN_SPARE_TASKS = 1;
+const SCALE_IN_SPARE_TASKS = 1;
 /**
  * The scale-in needs this many consecutive minutes of surplus, and removes the smallest surplus among them: a lull of
  * a minute or two between arrivals does not send tasks away that the next minute needs again.
  */
-export const SCALE_IN_DATAPOINTS = 3;
+const SCALE_IN_DATAPOINTS = 3;
 /**
  * The drain needs this many consecutive minutes with nothing visible and nothing in flight. Three, like the scale-in:
  * a queue empty for three published minutes has no task working and, with the metric lag, was empty for longer.
  */
-export const DRAIN_DATAPOINTS = 3;
+const DRAIN_DATAPOINTS = 3;
 /**
  * The drain sets the service to its minimum and then, re-invoked every minute in ALARM, asks for the minimum again,
  * which changes nothing; a minute's cooldown only keeps two invocations from overlapping.
  */
-export const DRAIN_COOLDOWN_SECONDS = METRIC_PERIOD_SECONDS;
+const DRAIN_COOLDOWN_SECONDS = METRIC_PERIOD_SECONDS;
 /** SQS counts a queue active for about six hours after any API call; hourly leaves a wide margin. */
 export const KEEP_ACTIVE_SCHEDULE = "rate(1 hour)";
 
