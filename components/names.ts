@@ -24,8 +24,12 @@ export interface ChildNames {
     backlogPolicy: string;
     /** The prefix of the wake-up step policy and its alarm. */
     wakeUp: string;
-    /** The prefix of the burst step policy and its alarm. */
+    /** The prefix of the burst (catch-up) step policy and its alarm. */
     burst: string;
+    /** The prefix of the scale-in step policy and its alarm. */
+    scaleIn: string;
+    /** The prefix of the drain-to-minimum step policy and its alarm. */
+    drain: string;
     /** The worker's CloudWatch dashboard. */
     dashboard: string;
     keepActiveRole: string;
@@ -62,6 +66,8 @@ export function childNames(name: string): ChildNames {
         backlogPolicy: `${name}-backlog-policy`,
         wakeUp: `${name}-wake`,
         burst: `${name}-burst`,
+        scaleIn: `${name}-scale-in`,
+        drain: `${name}-drain`,
         dashboard: `${name}-dashboard`,
         keepActiveRole: `${name}-keep-active-role`,
         keepActivePolicy: `${name}-keep-active-policy`,

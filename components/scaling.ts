@@ -130,8 +130,8 @@ export interface WorkerScalingInputs {
 }
 
 /**
- * Creates the scalable target, the backlog policy, the wake-up and burst alarms with their step policies, schedules
- * and the keep-alive. Returns the alarms it created, for the dashboard's alarm status.
+ * Creates the scalable target, the backlog policy, the wake-up, catch-up, scale-in and drain alarms with their step
+ * policies, schedules and the keep-alive. Returns the alarms it created, for the dashboard's alarm status.
  */
 export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.MetricAlarm[] {
     const { name, plan, names, tags, parent } = inputs;
@@ -168,6 +168,12 @@ export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.Metri
     }
     if (plan.burst) {
         alarms.push(createStepScaling(children.burst, plan.burst, onTarget, inputs));
+    }
+    if (plan.scaleIn) {
+        alarms.push(createStepScaling(children.scaleIn, plan.scaleIn, onTarget, inputs));
+    }
+    if (plan.drain) {
+        alarms.push(createStepScaling(children.drain, plan.drain, onTarget, inputs));
     }
 
     for (const schedule of plan.schedules) {

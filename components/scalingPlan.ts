@@ -1,7 +1,8 @@
 // The whole scaling design of a worker as plain data: the backlog target, the metric queries, every alarm, policy
 // and schedule. Resource code (scaling.ts) only turns this plan into AWS resources; the tests evaluate the plan's own
 // metric-math expressions, and the simulator runs exactly this plan, so what is tested and simulated is what deploys.
-// The AWS behaviour it is designed against is described in docs/scaling-model.md.
+// The AWS behaviour it is designed against is described in docs/scaling-model.md, and the step-scaling rules it relies
+// on, with their sources, in docs/scaling.md ("What AWS documents").
 import { canScaleToZero, ScalingSettings, ScheduleSettings } from "./settings";
 
 /** Which resource a metric's dimensions point at; the adapters in scaling.ts fill in the real names. */
@@ -16,7 +17,7 @@ export interface PlannedMetric {
     subject: MetricSubject;
 }
 
-/** One metric-math expression over the query's metrics (CloudWatch syntax; see metricMath.ts). */
+/** One metric-math expression over the query's metrics (CloudWatch syntax; simulator/metricMath.ts evaluates it). */
 export interface PlannedExpression {
     id: string;
     expression: string;
@@ -70,11 +71,17 @@ export interface PlannedStep {
  */
 export type StepAdjustmentType = "ChangeInCapacity" | "PercentChangeInCapacity";
 
+/**
+ * How Application Auto Scaling aggregates the alarm's datapoints before it picks a step: the largest, for a scale-out
+ * that should answer the worst minute; the smallest, for a scale-in that must hold for every minute it saw.
+ */
+export type StepMetricAggregation = "Maximum" | "Minimum";
+
 /** A step-scaling policy and the alarm that drives it. */
 export interface PlannedStepScaling {
     adjustmentType: StepAdjustmentType;
     cooldownSeconds: number;
-    metricAggregationType: "Maximum";
+    metricAggregationType: StepMetricAggregation;
     steps: PlannedStep[];
     alarm: PlannedAlarm;
 }
@@ -103,14 +110,28 @@ export interface ScalingPlan {
     backlog: PlannedTargetTracking;
     /** Present only when something can bring the service to zero tasks. */
     wakeUp?: PlannedStepScaling;
-    /** A fast scale-out next to target tracking for a backlog far above the target; absent when turned off. */
+    /**
+     * The catch-up: adds the task deficit (work / target - desired tasks) one minute after it appears, ahead of target
+     * tracking's 3 of 3; absent when `burstScaleOut` is off.
+     */
     burst?: PlannedStepScaling;
+    /**
+     * The scale-in: removes the task surplus (desired tasks - work / target) once it has lasted three minutes. Target
+     * tracking's own scale-in is disabled, so how fast capacity leaves follows only documented step-scaling rules.
+     * Absent under `disableScaleIn`.
+     */
+    scaleIn?: PlannedStepScaling;
+    /**
+     * The drain: sets the service to its minimum once no message has been visible or in flight for three minutes.
+     * Absent under `disableScaleIn`.
+     */
+    drain?: PlannedStepScaling;
     wakeUpEstimate?: WakeUpEstimate;
     keepQueueActive?: PlannedKeepActive;
     schedules: ScheduleSettings[];
 }
 
-// Facts about AWS that the design depends on (docs/scaling-model.md).
+// Facts about AWS that the design depends on (docs/scaling-model.md; docs/scaling.md, "What AWS documents").
 /** SQS and Container Insights publish one datapoint a minute. */
 export const METRIC_PERIOD_SECONDS = 60;
 /** Metric delivery lag is not published; 60 to 180 s observed. */
@@ -121,6 +142,8 @@ export const FARGATE_LAUNCH_MEDIAN_SECONDS = 45;
 export const FARGATE_LAUNCH_P95_SECONDS = 90;
 /** After about six idle hours SQS stops publishing, and the first datapoints after that can take up to 15 minutes. */
 export const IDLE_QUEUE_METRIC_DELAY_SECONDS = 900;
+/** Application Auto Scaling quota: at most 20 step adjustments per step-scaling policy. */
+export const MAX_STEP_ADJUSTMENTS = 20;
 
 /**
  * The wake-up alarm needs this many consecutive breaching minutes. One is not enough: the newest minute of
@@ -133,23 +156,41 @@ export const WAKE_UP_DATAPOINTS = 2;
  */
 export const WAKE_UP_COOLDOWN_SECONDS = 300;
 /**
- * The burst alarm fires on backlog per task at this multiple of the target or more. Target tracking already follows a
- * backlog near the target; a multiple this high is a batch or a burst that three minutes of waiting would make worse,
- * and Poisson noise at a handful of tasks does not reach it. 3, 4 and 5 bench alike (README, simulator section); the
- * higher the multiple, the fewer moderate surges pay for target tracking scaling out again on top of the burst.
+ * The catch-up alarm fires when the work in hand asks for at least this many tasks more than the service has. One
+ * task: anything less is what target tracking's proportional rule rounds away.
  */
-export const BURST_THRESHOLD_MULTIPLE = 4;
-/**
- * The burst alarm needs this many breaching minutes: fewer than target tracking's 3 of 3, which is where the time to
- * the first scale-out goes besides the metric lag.
- */
+const CATCH_UP_THRESHOLD_TASKS = 1;
+/** The catch-up acts on one breaching minute: fewer than target tracking's 3 of 3, which is where its delay goes. */
 export const BURST_DATAPOINTS = 1;
 /**
- * Like the wake-up, the burst policy is re-invoked every minute while its alarm stays in ALARM, and the backlog per
- * task it reads keeps dividing by the old running count until the new tasks run and their count is published: its
- * cooldown outlasts the p95 launch plus the worst metric lag, so it acts once per burst, not once a minute.
+ * While its alarm stays in ALARM the catch-up is re-invoked every minute, and during its cooldown Application Auto
+ * Scaling counts the tasks it added as already there, so it only adds for a deficit that grew. Its metric reads
+ * DesiredTaskCount, which shows a change after the metric lag: the cooldown outlasts the worst lag plus a minute.
  */
 export const BURST_COOLDOWN_SECONDS = WAKE_UP_COOLDOWN_SECONDS;
+/** The scale-in alarm fires when the service has at least this many tasks more than the work in hand asks for. */
+const SCALE_IN_THRESHOLD_TASKS = 1;
+/**
+ * Idle tasks the scale-in leaves next to the busy ones. One: a relaunch costs a minute's billing plus the launch, and
+ * without a free task every message that finds the busy ones taken waits for the catch-up's next scale-out (on a day
+ * of two-second jobs at two or three busy tasks, no spare cost 56 % more and doubled the p95 wait).
+ */
+const SCALE_IN_SPARE_TASKS = 1;
+/**
+ * The scale-in needs this many consecutive minutes of surplus, and removes the smallest surplus among them: a lull of
+ * a minute or two between arrivals does not send tasks away that the next minute needs again.
+ */
+const SCALE_IN_DATAPOINTS = 3;
+/**
+ * The drain needs this many consecutive minutes with nothing visible and nothing in flight. Three, like the scale-in:
+ * a queue empty for three published minutes has no task working and, with the metric lag, was empty for longer.
+ */
+const DRAIN_DATAPOINTS = 3;
+/**
+ * The drain sets the service to its minimum and then, re-invoked every minute in ALARM, asks for the minimum again,
+ * which changes nothing; a minute's cooldown only keeps two invocations from overlapping.
+ */
+const DRAIN_COOLDOWN_SECONDS = METRIC_PERIOD_SECONDS;
 /** SQS counts a queue active for about six hours after any API call; hourly leaves a wide margin. */
 export const KEEP_ACTIVE_SCHEDULE = "rate(1 hour)";
 
@@ -174,24 +215,47 @@ const RUNNING: PlannedMetric = {
     stat: "Average",
     subject: "service",
 };
+/**
+ * The count Application Auto Scaling sets. The catch-up and the scale-in compare the work with it rather than with
+ * RunningTaskCount: tasks still launching, or protected tasks finishing their last job, would otherwise be counted
+ * as missing or as surplus a second time.
+ */
+const DESIRED: PlannedMetric = {
+    id: "desired",
+    namespace: "ECS/ContainerInsights",
+    metricName: "DesiredTaskCount",
+    stat: "Average",
+    subject: "service",
+};
 
 /**
  * The work a backlog counts, as a metric-math term, and the metrics a query needs for it and for the running count:
- * waiting messages, plus those being processed when `countInFlight`. The backlog and the burst alarm share it, so
- * they always divide the same work.
+ * waiting messages, plus those being processed when `countInFlight`. Every policy that weighs work shares it, so
+ * they all divide the same work.
  */
-function workInHand(countInFlight: boolean): { work: string; metrics: PlannedMetric[] } {
+function workInHand(countInFlight: boolean, count: PlannedMetric = RUNNING): { work: string; metrics: PlannedMetric[] } {
     return countInFlight
-        ? { work: "(visible + inflight)", metrics: [VISIBLE, IN_FLIGHT, RUNNING] }
-        : { work: "visible", metrics: [VISIBLE, RUNNING] };
+        ? { work: "(visible + inflight)", metrics: [VISIBLE, IN_FLIGHT, count] }
+        : { work: "visible", metrics: [VISIBLE, count] };
 }
 
-/** Backlog per task: (visible [+ in flight]) / running. No data at zero tasks: target tracking cannot leave zero. */
+/**
+ * The desired count, with a late newest minute carried over from the last published one (REPEAT) and no datapoint
+ * at all read as zero tasks (Container Insights publishes nothing for a service with no task).
+ */
+const DESIRED_TASKS = "FILL(FILL(desired, REPEAT), 0)";
+
+/**
+ * Backlog per task: (visible [+ in flight]) / desired tasks. Divided by the desired count, not the running one: a
+ * scale-out shows in DesiredTaskCount after the metric lag, in RunningTaskCount only after the launch too, and target
+ * tracking multiplies the capacity by this ratio, so a stale running count would make it add the same tasks twice.
+ * No data at zero tasks: target tracking cannot leave zero.
+ */
 export function backlogQuery(countInFlight: boolean): PlannedQuery {
-    const { work, metrics } = workInHand(countInFlight);
+    const { work, metrics } = workInHand(countInFlight, DESIRED);
     return {
         metrics,
-        expressions: [{ id: "backlog", expression: `${work} / running`, label: "Backlog per running task" }],
+        expressions: [{ id: "backlog", expression: `${work} / desired`, label: "Backlog per desired task" }],
         returnId: "backlog",
     };
 }
@@ -214,53 +278,150 @@ export function wakeUpQuery(): PlannedQuery {
     };
 }
 
-/**
- * Backlog per running task, and 0 when no task runs. The guard is the wake-up's, mirrored: FILL(running, REPEAT)
- * carries the last published count over a newest minute that is merely late, so the alarm can act on the newest SQS
- * minute without waiting for Container Insights; the outer FILL(..., 0) reads a service with no task as 0 tasks, and
- * then the expression is 0 and the burst stays quiet (leaving zero is the wake-up's job, and a percentage of zero
- * tasks is zero anyway).
- */
-export function burstQuery(countInFlight: boolean): PlannedQuery {
-    const { work, metrics } = workInHand(countInFlight);
+/** Tasks the work asks for beyond the desired count: work / target - desired. Negative when there are too many. */
+export function burstQuery(countInFlight: boolean, targetBacklogPerTask: number): PlannedQuery {
+    const { work, metrics } = workInHand(countInFlight, DESIRED);
     return {
         metrics,
         expressions: [{
-            id: "burst",
-            expression: `IF(FILL(FILL(running, REPEAT), 0) > 0, ${work} / FILL(running, REPEAT), 0)`,
-            label: "Backlog per running task, 0 with no task running",
+            id: "deficit",
+            expression: `${work} / ${targetBacklogPerTask} - ${DESIRED_TASKS}`,
+            label: "Tasks short of the backlog target",
         }],
-        returnId: "burst",
+        returnId: "deficit",
     };
 }
 
 /**
- * Percent steps that approximate target tracking's proportional rule from below: a backlog of r x the target asks
- * for about r times the capacity, and each step adds the growth its lower edge justifies (r = k, 2k, 4k for the
- * threshold multiple k). Never more than target tracking would ask for on the same datapoint, so the burst only comes
- * earlier, it does not overshoot further; target tracking still fine-tunes from there.
+ * Tasks beyond what the work asks for: desired - max(work / target, in flight + spare). Never fewer tasks than
+ * messages in flight, each a task busy with a job, plus a spare: short jobs arriving faster than one task takes them
+ * keep the tasks they need even when few messages wait, and the next message starts at once instead of after a
+ * launch. In flight counts here whatever `countInFlight` says. Negative when too few. The drain, not this, takes an
+ * idle service below the spare.
  */
-function burstPlan(targetBacklogPerTask: number, countInFlight: boolean): PlannedStepScaling {
-    const threshold = BURST_THRESHOLD_MULTIPLE * targetBacklogPerTask;
-    const growthAt = (ratio: number) => Math.round((ratio - 1) * 100);
+function scaleInQuery(countInFlight: boolean, targetBacklogPerTask: number): PlannedQuery {
+    const { work } = workInHand(countInFlight);
+    const wanted = `${work} / ${targetBacklogPerTask}`;
+    const busy = `inflight + ${SCALE_IN_SPARE_TASKS}`;
     return {
-        adjustmentType: "PercentChangeInCapacity",
+        metrics: [VISIBLE, IN_FLIGHT, DESIRED],
+        expressions: [{
+            id: "surplus",
+            expression: `${DESIRED_TASKS} - IF(${busy} > ${wanted}, ${busy}, ${wanted})`,
+            label: "Tasks beyond the backlog target and the busy tasks",
+        }],
+        returnId: "surplus",
+    };
+}
+
+/**
+ * Messages visible plus in flight, always both whatever `countInFlight` says: zero means no message waits and no task
+ * holds one. A minute either metric has not published yet has no value, so it never reads as an empty queue.
+ */
+function drainQuery(): PlannedQuery {
+    return {
+        metrics: [{ ...VISIBLE, stat: "Maximum" }, { ...IN_FLIGHT, stat: "Maximum" }],
+        expressions: [{ id: "messages", expression: "visible + inflight", label: "Messages visible or in flight" }],
+        returnId: "messages",
+    };
+}
+
+/**
+ * The task counts a ladder of MAX_STEP_ADJUSTMENTS steps moves by, starting at `first` and reaching `largest`: one by
+ * one while that fits, then growing geometrically, each count at least one more than the last. Each step moves by
+ * its interval's lower edge, so a step never asks for more than the deficit (or surplus) it answers.
+ */
+export function stepLadder(first: number, largest: number): number[] {
+    const counts = (ratio: number) => {
+        const values = [first];
+        while (values.length < MAX_STEP_ADJUSTMENTS && values[values.length - 1] < largest) {
+            const last = values[values.length - 1];
+            values.push(Math.max(last + 1, Math.round(last * ratio)));
+        }
+        return values;
+    };
+    let ratio = 1;
+    while (counts(ratio)[counts(ratio).length - 1] < largest) {
+        ratio += 0.01;
+    }
+    return counts(ratio);
+}
+
+/** Steps on a metric in tasks with a threshold of `threshold` tasks: [c_i - threshold, c_(i+1) - threshold) moves c_i. */
+function ladderSteps(threshold: number, largest: number, sign: 1 | -1): PlannedStep[] {
+    const counts = stepLadder(threshold, Math.max(threshold, largest));
+    return counts.map((count, i) => ({
+        lowerBound: count - threshold,
+        upperBound: i + 1 < counts.length ? counts[i + 1] - threshold : undefined,
+        scalingAdjustment: sign * count,
+    }));
+}
+
+/** The most tasks the service can ever have, schedules included: the ladders reach it. */
+function largestCapacity(scaling: ScalingSettings): number {
+    return Math.max(scaling.maxTasks, ...scaling.schedules.map((schedule) => schedule.maxTasks ?? 0));
+}
+
+function catchUpPlan(scaling: ScalingSettings): PlannedStepScaling {
+    return {
+        adjustmentType: "ChangeInCapacity",
         cooldownSeconds: BURST_COOLDOWN_SECONDS,
         metricAggregationType: "Maximum",
-        steps: [
-            { lowerBound: 0, upperBound: threshold, scalingAdjustment: growthAt(BURST_THRESHOLD_MULTIPLE) },
-            { lowerBound: threshold, upperBound: 3 * threshold, scalingAdjustment: growthAt(2 * BURST_THRESHOLD_MULTIPLE) },
-            { lowerBound: 3 * threshold, scalingAdjustment: growthAt(4 * BURST_THRESHOLD_MULTIPLE) },
-        ],
+        // Only positive steps: the catch-up never blocks or makes a scale-in.
+        steps: ladderSteps(CATCH_UP_THRESHOLD_TASKS, largestCapacity(scaling), 1),
         alarm: {
-            description: `Backlog per task is ${BURST_THRESHOLD_MULTIPLE} x the target or more: scale out now, ahead of target tracking's 3 of 3.`,
-            query: burstQuery(countInFlight),
+            description: `The backlog asks for at least ${CATCH_UP_THRESHOLD_TASKS} task more than the service has: add them now, ahead of target tracking's 3 of 3.`,
+            query: burstQuery(scaling.countInFlight, scaling.targetBacklogPerTask),
             periodSeconds: METRIC_PERIOD_SECONDS,
             evaluationPeriods: BURST_DATAPOINTS,
             datapointsToAlarm: BURST_DATAPOINTS,
-            threshold,
+            threshold: CATCH_UP_THRESHOLD_TASKS,
             comparison: "GreaterThanOrEqualToThreshold",
-            // No data means no SQS minute yet or no task: nothing to burst for.
+            // No data means no SQS minute yet: nothing to catch up with.
+            treatMissingData: "notBreaching",
+        },
+    };
+}
+
+function scaleInPlan(scaling: ScalingSettings): PlannedStepScaling {
+    return {
+        adjustmentType: "ChangeInCapacity",
+        cooldownSeconds: scaling.scaleInCooldownSeconds,
+        // The smallest surplus of the minutes the alarm saw: a minute published before the last scale-in showed in
+        // DesiredTaskCount never removes the same tasks twice.
+        metricAggregationType: "Minimum",
+        steps: ladderSteps(SCALE_IN_THRESHOLD_TASKS, largestCapacity(scaling), -1),
+        alarm: {
+            description: `The service has had at least ${SCALE_IN_THRESHOLD_TASKS} task more than the backlog asks for, ${SCALE_IN_DATAPOINTS} minutes running: remove the surplus.`,
+            query: scaleInQuery(scaling.countInFlight, scaling.targetBacklogPerTask),
+            periodSeconds: METRIC_PERIOD_SECONDS,
+            evaluationPeriods: SCALE_IN_DATAPOINTS,
+            datapointsToAlarm: SCALE_IN_DATAPOINTS,
+            threshold: SCALE_IN_THRESHOLD_TASKS,
+            comparison: "GreaterThanOrEqualToThreshold",
+            // No data is no evidence of a surplus.
+            treatMissingData: "notBreaching",
+        },
+    };
+}
+
+function drainPlan(): PlannedStepScaling {
+    return {
+        adjustmentType: "PercentChangeInCapacity",
+        cooldownSeconds: DRAIN_COOLDOWN_SECONDS,
+        metricAggregationType: "Maximum",
+        // -100 % asks for zero tasks; Application Auto Scaling never goes below the scalable target's minimum, so
+        // this is "the minimum in force now", schedules included, without writing the number into the policy.
+        steps: [{ upperBound: 0, scalingAdjustment: -100 }],
+        alarm: {
+            description: `No message visible or in flight for ${DRAIN_DATAPOINTS} minutes: set the service to its minimum.`,
+            query: drainQuery(),
+            periodSeconds: METRIC_PERIOD_SECONDS,
+            evaluationPeriods: DRAIN_DATAPOINTS,
+            datapointsToAlarm: DRAIN_DATAPOINTS,
+            threshold: 0,
+            comparison: "LessThanOrEqualToThreshold",
+            // A minute SQS did not publish is not an empty queue.
             treatMissingData: "notBreaching",
         },
     };
@@ -272,7 +433,7 @@ function wakeUpPlan(): PlannedStepScaling {
         cooldownSeconds: WAKE_UP_COOLDOWN_SECONDS,
         metricAggregationType: "Maximum",
         // +1 and nothing else: ExactCapacity could undo a scale-out that happened meanwhile, and a negative step would
-        // fight the backlog policy. Target tracking takes over once the first task reports RunningTaskCount.
+        // fight the backlog policy. Target tracking and the catch-up take over once the first task reports.
         steps: [{ lowerBound: 0, scalingAdjustment: 1 }],
         alarm: {
             description: "Messages are waiting and no task is running: start one (scale from zero).",
@@ -312,10 +473,13 @@ export function planScaling(scaling: ScalingSettings): ScalingPlan {
             query: backlogQuery(scaling.countInFlight),
             scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds,
             scaleInCooldownSeconds: scaling.scaleInCooldownSeconds,
-            disableScaleIn: scaling.disableScaleIn,
+            // Scale-in is the step policies' (scaleIn, drain): their pace is documented, target tracking's is not.
+            disableScaleIn: true,
         },
         wakeUp: toZero ? wakeUpPlan() : undefined,
-        burst: scaling.burstScaleOut ? burstPlan(scaling.targetBacklogPerTask, scaling.countInFlight) : undefined,
+        burst: scaling.burstScaleOut ? catchUpPlan(scaling) : undefined,
+        scaleIn: scaling.disableScaleIn ? undefined : scaleInPlan(scaling),
+        drain: scaling.disableScaleIn ? undefined : drainPlan(),
         wakeUpEstimate: toZero ? estimateWakeUp(keepActive) : undefined,
         keepQueueActive: keepActive
             ? { scheduleExpression: KEEP_ACTIVE_SCHEDULE, invocationsPerMonth: 24 * 30 }

@@ -37,12 +37,15 @@ export const DEFAULT_TARGET_BACKLOG_PER_TASK = 10;
  * Metric lag (worst 180 s) + Fargate launch (p95 90 s), rounded up to the minute: the time before a scale-out shows in
  * backlog per task. A shorter cooldown lets target tracking multiply the new capacity by a backlog still divided by the
  * old running count, and overshoot (60 s cost 21 to 28 % more on the bench's steady and diurnal traces). A larger
- * scale-out still happens during the cooldown, and the burst policy covers a sudden batch.
+ * scale-out still happens during the cooldown, and the catch-up policy covers a sudden batch.
  */
 export const DEFAULT_SCALE_OUT_COOLDOWN_SECONDS = 300;
-/** ECS's own default; scale-in is already patient (15 of 15 one-minute datapoints below 90 % of the target). */
+/**
+ * ECS's own default, and the scale-in step policy's cooldown: longer than the worst metric lag (180 s) plus a minute,
+ * so DesiredTaskCount shows one scale-in before the next is decided.
+ */
 export const DEFAULT_SCALE_IN_COOLDOWN_SECONDS = 300;
-/** The burst step policy next to target tracking (see scalingPlan.ts and the bench in the README). */
+/** The catch-up step policy next to target tracking (see scalingPlan.ts and docs/scaling.md). */
 export const DEFAULT_BURST_SCALE_OUT = true;
 export const DEFAULT_SCHEDULE_TIMEZONE = "UTC";
 

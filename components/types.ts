@@ -191,16 +191,22 @@ export interface WorkerScaling {
      * started have not been counted against yet. Defaults to 300.
      */
     scaleOutCooldownSeconds?: number;
-    /** Seconds after a scale-in before another scale-in may start. Defaults to 300, ECS's own default. */
+    /**
+     * Seconds after a scale-in before the scale-in step policy may remove tasks again; at least the metric lag plus a
+     * minute, or it removes the same tasks twice. Defaults to 300, ECS's own default.
+     */
     scaleInCooldownSeconds?: number;
-    /** Never let the backlog policy remove tasks (schedules still may). Defaults to false. */
+    /**
+     * Never remove tasks automatically: no scale-in step policy and no drain to `minTasks` are created (schedules still
+     * change the bounds). Defaults to false.
+     */
     disableScaleIn?: boolean;
     /**
-     * Add a step-scaling policy next to the backlog target tracking, on an alarm of the component's own: when backlog
-     * per task reaches 4 times the target in a single minute, the service grows by 300 % to 1500 % of its running
-     * tasks (more for a larger backlog, never more than target tracking would ask for), at most once per 300 s.
-     * Target tracking needs three breaching minutes before its first scale-out; a batch dropped on the queue waits
-     * that long for nothing. Costs one more CloudWatch alarm. Defaults to true.
+     * Add a catch-up step policy next to the backlog target tracking, on an alarm of the component's own: when the
+     * work in hand asks for at least one task more than the service has (work / target - desired tasks) in a single
+     * minute, it adds the missing tasks at once. Target tracking needs three breaching minutes before its first
+     * scale-out; a batch dropped on the queue waits that long for nothing. Costs one more CloudWatch alarm. Defaults
+     * to true.
      */
     burstScaleOut?: boolean;
     /** Scheduled changes of `minTasks` and `maxTasks`, for predictable load. Defaults to none. */

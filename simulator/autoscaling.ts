@@ -2,7 +2,7 @@
 // (with the two alarms AWS creates for them), step-scaling policies on alarms, cooldowns, several policies at once,
 // and scheduled changes of the bounds. It decides the desired count once a minute; the simulation engine turns the
 // desired count into tasks.
-import { PlannedStep, PlannedTargetTracking, StepAdjustmentType } from "../components/scalingPlan";
+import { PlannedStep, PlannedTargetTracking, StepAdjustmentType, StepMetricAggregation } from "../components/scalingPlan";
 import { ScheduleSettings } from "../components/settings";
 import { AlarmEvaluation, AlarmState, evaluateAlarm, MetricStore, SimulatedAlarm, SimulatedQuery } from "./cloudwatch";
 import {
@@ -16,12 +16,12 @@ import {
 /** A target-tracking policy; the plan's PlannedTargetTracking is one (its query may read any simulated metric). */
 export type TargetTrackingSpec = Omit<PlannedTargetTracking, "query"> & { name: string; query: SimulatedQuery };
 
-/** A step-scaling policy and its alarm; the plan's wake-up and burst policies are ones. */
+/** A step-scaling policy and its alarm; the plan's wake-up, catch-up, scale-in and drain policies are ones. */
 export interface StepScalingSpec {
     name: string;
     adjustmentType: StepAdjustmentType;
     cooldownSeconds: number;
-    metricAggregationType: "Maximum" | "Average";
+    metricAggregationType: StepMetricAggregation | "Average";
     steps: PlannedStep[];
     alarm: SimulatedAlarm;
 }
@@ -126,8 +126,15 @@ export function capacityChange(type: StepAdjustmentType, adjustment: number, cap
     return change > 0 ? Math.max(1, Math.floor(change + 1e-9)) : Math.min(-1, Math.ceil(change - 1e-9));
 }
 
-function aggregate(values: readonly number[], how: "Maximum" | "Average"): number {
-    return how === "Maximum" ? Math.max(...values) : values.reduce((sum, v) => sum + v, 0) / values.length;
+function aggregate(values: readonly number[], how: StepMetricAggregation | "Average"): number {
+    switch (how) {
+        case "Maximum":
+            return Math.max(...values);
+        case "Minimum":
+            return Math.min(...values);
+        case "Average":
+            return values.reduce((sum, v) => sum + v, 0) / values.length;
+    }
 }
 
 /** The scalable target with its policies: call `evaluate` at each minute boundary. */
@@ -233,7 +240,8 @@ export class ScalableTarget {
                 }
             } else if (now >= policy.cooldown.inUntil && now >= policy.cooldown.outUntil) {
                 const to = current + capacityChange(policy.spec.adjustmentType, adjustment, current);
-                if (stepIn === undefined || to < stepIn.to) {
+                // Model: when several policies scale in at once, the largest resulting capacity wins.
+                if (stepIn === undefined || to > stepIn.to) {
                     stepIn = { to, cause: `${policy.spec.name}: step ${adjustment}`, cooldown: policy.cooldown, seconds: policy.spec.cooldownSeconds };
                 }
             }

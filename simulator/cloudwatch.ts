@@ -2,7 +2,7 @@
 // aggregated to an alarm's period, fed through the shared metric-math evaluator, and judged M of N with the alarm's
 // missing-data treatment. Evaluating the plan's own expression strings here is what makes the simulation run exactly
 // the deployed design.
-import { evaluateMetricQueries, MetricSeries } from "../components/metricMath";
+import { evaluateMetricQueries, MetricSeries } from "./metricMath";
 import { AlarmComparison, PlannedAlarm, PlannedExpression } from "../components/scalingPlan";
 import { ALARM_LOOKBACK_EXTRA_PERIODS, METRIC_PERIOD_SECONDS } from "./parameters";
 
@@ -44,6 +44,7 @@ export const METRICS = {
     visible: metricKey("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
     inFlight: metricKey("AWS/SQS", "ApproximateNumberOfMessagesNotVisible"),
     running: metricKey("ECS/ContainerInsights", "RunningTaskCount"),
+    desired: metricKey("ECS/ContainerInsights", "DesiredTaskCount"),
     cpu: metricKey("AWS/ECS", "CPUUtilization"),
     copilotBacklog: metricKey("Copilot/Simulated", "BacklogPerTask"),
 } as const;

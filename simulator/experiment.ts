@@ -8,11 +8,11 @@ import { validateWorkerArgs } from "../components/validation";
 import { readStackConfig, workerArgs } from "../stack/config";
 import { readStackConfigFile } from "../stack/configFile";
 import { taskPricePerHour, UNKNOWN_TASK_SIZE } from "./cost";
-import { achievableOracle, lowerBound } from "./oracle";
+import { achievableOracle, LowerBound, lowerBound } from "./oracle";
 import { AwsParameters, LAUNCH_MIN_SECONDS, parametersForSeed, PROCESSING_CV_SWEEP, sweepPoint } from "./parameters";
 import { cdkPolicy, copilotPolicy, fixedPolicy, ourPolicy, PolicyDefinition, seedPolicy } from "./policies";
 import { childRandom } from "./random";
-import { RunResult, simulate, SimulatedWorker, WaitsAndCost } from "./simulation";
+import { RunResult, simulate, SimulatedWorker, Timeline, WaitsAndCost } from "./simulation";
 import { BuiltInTrace, builtInTrace, DEFAULT_MEAN_PROCESSING_SECONDS, meanProcessingSeconds, Trace } from "./traces";
 
 /** A worker to simulate: its name and its settings with defaults applied. */
@@ -111,9 +111,10 @@ export function traceForSeed(source: TraceSource, settings: WorkerSettings, seed
 export interface OracleRun {
     seed: number;
     latencyGoalSeconds: number;
-    lowerBoundTaskSeconds: number;
-    lowerBoundDollars: number;
-    achievable: WaitsAndCost;
+    /** Absent when the comparison was run without the lower bound (the bench: see CompareOptions). */
+    lowerBoundTaskSeconds?: number;
+    lowerBoundDollars?: number;
+    achievable: WaitsAndCost & { timeline: Timeline };
 }
 
 export interface Comparison {
@@ -134,13 +135,26 @@ function cheapestPricePerSecond(settings: WorkerSettings): number {
     return Math.min(...prices) / 3600;
 }
 
-export function compare(worker: WorkerUnderTest, source: TraceSource, seedCount = DEFAULT_SEEDS, firstSeed = 1): Comparison {
+export interface CompareOptions {
+    seeds?: number;
+    firstSeed?: number;
+    /**
+     * Whether to solve the oracle's lower-bound LP (seconds of HiGHS for a day of one-minute slots). The bench leaves it
+     * out: its bar is the foresight oracle, and it runs 150 comparisons.
+     */
+    lowerBound?: boolean;
+}
+
+export async function compare(worker: WorkerUnderTest, source: TraceSource, options: CompareOptions = {}): Promise<Comparison> {
+    const { seeds: seedCount = DEFAULT_SEEDS, firstSeed = 1 } = options;
     const seeds = Array.from({ length: seedCount }, (_, i) => firstSeed + i);
     const runs: RunResult[] = [];
     const oracle: OracleRun[] = [];
     const parameters: AwsParameters[] = [];
     const simulated = simulatedWorker(worker.settings);
-    seeds.forEach((seed, index) => {
+    // A recorded trace is the same for every seed, and so is its lower bound: solved once.
+    let recordedBound: LowerBound | undefined;
+    for (const [index, seed] of seeds.entries()) {
         const trace = traceForSeed(source, worker.settings, seed, index, seedCount);
         const goal = latencyGoalSeconds(worker.settings, trace);
         const seedParameters = parametersForSeed(index, seedCount);
@@ -148,21 +162,28 @@ export function compare(worker: WorkerUnderTest, source: TraceSource, seedCount 
         for (const policy of policiesFor(worker.settings, trace, goal)) {
             runs.push(simulate({ trace, policy, worker: simulated, parameters: seedParameters, seed }));
         }
-        const bound = lowerBound({ trace, latencyGoalSeconds: goal, startupSeconds: LAUNCH_MIN_SECONDS });
+        const { minTasks, maxTasks } = worker.settings.scaling;
+        const bound = options.lowerBound === false
+            ? undefined
+            : recordedBound ?? await lowerBound({ trace, latencyGoalSeconds: goal, startupSeconds: LAUNCH_MIN_SECONDS, minTasks });
+        if ("recorded" in source) {
+            recordedBound = bound;
+        }
         oracle.push({
             seed,
             latencyGoalSeconds: goal,
-            lowerBoundTaskSeconds: bound.taskSeconds,
-            lowerBoundDollars: bound.taskSeconds * cheapestPricePerSecond(worker.settings),
+            lowerBoundTaskSeconds: bound?.taskSeconds,
+            lowerBoundDollars: bound === undefined ? undefined : bound.taskSeconds * cheapestPricePerSecond(worker.settings),
             achievable: achievableOracle({
                 trace,
                 latencyGoalSeconds: goal,
                 startupSeconds: seedParameters.launchMedianSeconds,
-                maxTasks: worker.settings.scaling.maxTasks,
+                minTasks,
+                maxTasks,
                 strategy: worker.settings.capacityProviderStrategy,
                 taskSize: simulated.taskSize,
             }),
         });
-    });
+    }
     return { worker: worker.name, trace: traceName(source), seeds, parameters, runs, oracle };
 }

@@ -28,7 +28,7 @@ export interface PolicyDefinition {
 export function ourPolicy(plan: ScalingPlan): PolicyDefinition {
     return {
         name: PolicyName.Ours,
-        description: "planScaling(): backlog-per-task target tracking, burst step policy, wake-up step policy when it can reach zero",
+        description: "planScaling(): backlog-per-task target tracking, catch-up, scale-in and drain step policies, wake-up step policy when it can reach zero",
         scaling: {
             minTasks: plan.minTasks,
             maxTasks: plan.maxTasks,
@@ -36,6 +36,8 @@ export function ourPolicy(plan: ScalingPlan): PolicyDefinition {
             stepScaling: [
                 ...(plan.wakeUp ? [{ name: "wake-up", ...plan.wakeUp }] : []),
                 ...(plan.burst ? [{ name: "burst", ...plan.burst }] : []),
+                ...(plan.scaleIn ? [{ name: "scale-in", ...plan.scaleIn }] : []),
+                ...(plan.drain ? [{ name: "drain", ...plan.drain }] : []),
             ],
             schedules: plan.schedules,
         },

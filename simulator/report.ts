@@ -73,20 +73,25 @@ export function summarize(comparison: Comparison): ComparisonSummary {
         p95Range: range(oracle.map((o) => o.achievable.p95WaitSeconds)),
         dollarsRange: range(oracle.map((o) => o.achievable.dollars)),
     });
-    rows.push({
-        policy: LOWER_BOUND_ROW,
-        messages,
-        unprocessed: 0,
-        p50WaitSeconds: 0,
-        p95WaitSeconds: 0,
-        maxWaitSeconds: 0,
-        taskSeconds: mean(oracle.map((o) => o.lowerBoundTaskSeconds)),
-        dollars: mean(oracle.map((o) => o.lowerBoundDollars)),
-        spotShare: 0,
-        p95Range: [0, 0],
-        dollarsRange: range(oracle.map((o) => o.lowerBoundDollars)),
-        waitsWithinGoal: true,
-    });
+    const bounds = oracle.flatMap((o) => (o.lowerBoundTaskSeconds === undefined || o.lowerBoundDollars === undefined
+        ? []
+        : [{ taskSeconds: o.lowerBoundTaskSeconds, dollars: o.lowerBoundDollars }]));
+    if (bounds.length > 0) {
+        rows.push({
+            policy: LOWER_BOUND_ROW,
+            messages,
+            unprocessed: 0,
+            p50WaitSeconds: 0,
+            p95WaitSeconds: 0,
+            maxWaitSeconds: 0,
+            taskSeconds: mean(bounds.map((bound) => bound.taskSeconds)),
+            dollars: mean(bounds.map((bound) => bound.dollars)),
+            spotShare: 0,
+            p95Range: [0, 0],
+            dollarsRange: range(bounds.map((bound) => bound.dollars)),
+            waitsWithinGoal: true,
+        });
+    }
     const ours = rows.find((row) => row.policy === PolicyName.Ours);
     const oursLosesTo = ours === undefined
         ? []
@@ -102,6 +107,13 @@ export function summarize(comparison: Comparison): ComparisonSummary {
         rows,
         oursLosesTo,
     };
+}
+
+/** Our mean cost as a multiple of the foresight oracle's: how far from perfect scaling the plan pays. */
+export function foresightRatio(summary: ComparisonSummary): number {
+    const ours = summary.rows.find((row) => row.policy === PolicyName.Ours);
+    const foresight = summary.rows.find((row) => row.policy === FORESIGHT_ROW);
+    return ours === undefined || foresight === undefined || foresight.dollars === 0 ? NaN : ours.dollars / foresight.dollars;
 }
 
 const HEADER = ["trace", "policy", "messages", "unprocessed", "p50 wait s", "p95 wait s", "max wait s", "task-seconds", "cost $", "Spot share"];

@@ -2,6 +2,7 @@
 // files of recorded arrivals. Built-in traces are sized to the worker they are run against (a share of its maxTasks),
 // so "bursty" means the same thing for a 2-task and a 50-task worker, and they are deterministic for a seed.
 import * as fs from "fs";
+import * as readline from "readline";
 import { exponential, lognormalByMedian, Random, sigmaForCoefficientOfVariation, uniform } from "./random";
 
 export interface TraceMessage {
@@ -147,10 +148,15 @@ function sortByArrival(messages: TraceMessage[]): TraceMessage[] {
 /** Thrown for an unreadable trace file; the CLI prints it. */
 export class TraceFileError extends Error {}
 
-/** Reads a JSON-lines trace: one `{"at": <seconds from start>, "processingSeconds": <seconds>}` per line. */
-export function parseTraceFile(text: string, name: string): Trace {
-    const messages: TraceMessage[] = [];
-    text.split(/\r?\n/).forEach((line, index) => {
+/** Collects a JSON-lines trace line by line, so a file is read as a stream and never held as one string. */
+class TraceLines {
+    private readonly messages: TraceMessage[] = [];
+    private sorted = true;
+
+    constructor(private readonly name: string) {}
+
+    /** Takes line `number` (1-based) of the file: one `{"at": <seconds from start>, "processingSeconds": <seconds>}`. */
+    add(line: string, number: number): void {
         if (line.trim() === "") {
             return;
         }
@@ -158,30 +164,51 @@ export function parseTraceFile(text: string, name: string): Trace {
         try {
             value = JSON.parse(line);
         } catch {
-            throw new TraceFileError(`${name}:${index + 1}: not JSON: ${line.slice(0, 80)}`);
+            throw new TraceFileError(`${this.name}:${number}: not JSON: ${line.slice(0, 80)}`);
         }
         const record = value as { at?: unknown; processingSeconds?: unknown };
         if (typeof record.at !== "number" || !(record.at >= 0) || typeof record.processingSeconds !== "number" || !(record.processingSeconds > 0)) {
             throw new TraceFileError(
-                `${name}:${index + 1}: expected {"at": <seconds >= 0>, "processingSeconds": <seconds > 0>}, got ${line.slice(0, 80)}`,
+                `${this.name}:${number}: expected {"at": <seconds >= 0>, "processingSeconds": <seconds > 0>}, got ${line.slice(0, 80)}`,
             );
         }
-        messages.push({ at: record.at, processingSeconds: record.processingSeconds });
-    });
-    if (messages.length === 0) {
-        throw new TraceFileError(`${name}: no messages`);
+        const last = this.messages[this.messages.length - 1];
+        this.sorted &&= last === undefined || last.at <= record.at;
+        this.messages.push({ at: record.at, processingSeconds: record.processingSeconds });
     }
-    sortByArrival(messages);
-    // Round up to whole minutes past the last arrival: the simulator works on the metric period grid.
-    const durationSeconds = Math.ceil((messages[messages.length - 1].at + 1) / 60) * 60;
-    return { name, durationSeconds, messages };
+
+    finish(): Trace {
+        const messages = this.messages;
+        if (messages.length === 0) {
+            throw new TraceFileError(`${this.name}: no messages`);
+        }
+        if (!this.sorted) {
+            sortByArrival(messages);
+        }
+        // Round up to whole minutes past the last arrival: the simulator works on the metric period grid.
+        const durationSeconds = Math.ceil((messages[messages.length - 1].at + 1) / 60) * 60;
+        return { name: this.name, durationSeconds, messages };
+    }
 }
 
-export function readTraceFile(file: string): Trace {
+/** Reads a JSON-lines trace held in a string: one `{"at": <seconds from start>, "processingSeconds": <seconds>}` per line. */
+export function parseTraceFile(text: string, name: string): Trace {
+    const lines = new TraceLines(name);
+    text.split(/\r?\n/).forEach((line, index) => lines.add(line, index + 1));
+    return lines.finish();
+}
+
+/** Reads a JSON-lines trace file as a stream, line by line; errors name the file and the line. */
+export async function readTraceFile(file: string): Promise<Trace> {
     if (!fs.existsSync(file)) {
         throw new TraceFileError(`trace file ${file} does not exist; built-in traces: ${BUILT_IN_TRACES.join(", ")}`);
     }
-    return parseTraceFile(fs.readFileSync(file, "utf8"), file);
+    const lines = new TraceLines(file);
+    let number = 0;
+    for await (const line of readline.createInterface({ input: fs.createReadStream(file, "utf8"), crlfDelay: Infinity })) {
+        lines.add(line, ++number);
+    }
+    return lines.finish();
 }
 
 export function meanProcessingSeconds(trace: Trace): number {

@@ -1,14 +1,15 @@
 import * as assert from "node:assert/strict";
 import { planAlarms } from "../components/alarmPlan";
+import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
 import { assertRejectedWith, minimalArgs, ofType, one, recordWorker } from "./support/worker";
 
 const ON_CALL = "arn:aws:sns:eu-west-1:210987654321:on-call";
 
 
-/** The operational alarms only: the wake-up and burst alarms belong to scaling. */
+/** The operational alarms only: the alarms tagged as scaling alarms belong to scaling. */
 function operationalAlarms(resources: Awaited<ReturnType<typeof recordWorker>>) {
-    const scaling = ["jobs-wake-alarm", "jobs-burst-alarm"];
-    return ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((alarm) => !scaling.includes(alarm.name));
+    return ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm")
+        .filter((alarm) => (alarm.inputs.tags as Record<string, string> | undefined)?.[ALARM_PURPOSE_TAG] !== AlarmPurpose.Scaling);
 }
 
 describe("alarms: operational alarms on the queues", () => {
@@ -92,9 +93,9 @@ describe("alarms: operational alarms on the queues", () => {
             assert.equal(operationalAlarms(resources).length, 2);
         });
 
-        it("leaves the scaling wake-up and burst alarms' actions to scaling", async () => {
+        it("leaves the scaling alarms' actions to scaling", async () => {
             const resources = await recordWorker(minimalArgs({ scaling: { minTasks: 0 }, alarms: { actionArns: [ON_CALL] } }));
-            for (const name of ["jobs-wake-alarm", "jobs-burst-alarm"]) {
+            for (const name of ["jobs-wake-alarm", "jobs-burst-alarm", "jobs-scale-in-alarm", "jobs-drain-alarm"]) {
                 const actions = one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", name).inputs.alarmActions as string[];
                 assert.equal(actions.length, 1, `${name}: only the step policy`);
                 assert.ok(!actions.includes(ON_CALL), `${name}: a page on every scale-out would be noise`);

@@ -3,7 +3,7 @@ import { AlarmPurpose } from "../contract";
 import { planAlarms, PlannedQueueAlarm } from "../components/alarmPlan";
 import { DashboardBody } from "../components/dashboardBody";
 import { CreatedAlarm, DashboardNames, overviewDashboardBody, workerDashboardBody, WorkerDashboardInputs } from "../components/dashboardPlan";
-import { evaluateMetricQueries, MetricSeries } from "../components/metricMath";
+import { evaluateMetricQueries, MetricSeries } from "../simulator/metricMath";
 import { PlannedStepScaling, planScaling, ScalingPlan } from "../components/scalingPlan";
 import { describeScaling, plannedScalingAlarms } from "../components/scalingSummary";
 import { resolveWorkerSettings } from "../components/settings";

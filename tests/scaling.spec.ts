@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
 import { RegisteredResource } from "../scripts/mocks";
 import { json, minimalArgs, ofType, one, PolicyDocument, recordWorker, recordWorkerWithComponent, valueOf } from "./support/worker";
 
@@ -49,15 +50,16 @@ describe("scaling: autoscaling resources built from the plan", () => {
             targetValue: number; scaleOutCooldown: number; scaleInCooldown: number; disableScaleIn: boolean;
             customizedMetricSpecification: { metrics: TrackingMetric[] };
         };
-        assert.deepEqual([configuration.targetValue, configuration.scaleOutCooldown, configuration.scaleInCooldown, configuration.disableScaleIn], [7, 300, 300, false]);
+        // Scale-in is the step policies' (scale-in, drain): target tracking only scales out.
+        assert.deepEqual([configuration.targetValue, configuration.scaleOutCooldown, configuration.scaleInCooldown, configuration.disableScaleIn], [7, 300, 300, true]);
         const metrics = configuration.customizedMetricSpecification.metrics;
         const queueDimensions = [{ name: "QueueName", value: queue.outputs.name }];
         const serviceDimensions = [{ name: "ClusterName", value: "workers" }, { name: "ServiceName", value: service.outputs.name }];
         assert.deepEqual(metrics, [
             { id: "visible", returnData: false, metricStat: { stat: "Sum", metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: queueDimensions } } },
             { id: "inflight", returnData: false, metricStat: { stat: "Sum", metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesNotVisible", dimensions: queueDimensions } } },
-            { id: "running", returnData: false, metricStat: { stat: "Average", metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: serviceDimensions } } },
-            { id: "backlog", expression: "(visible + inflight) / running", label: "Backlog per running task", returnData: true },
+            { id: "desired", returnData: false, metricStat: { stat: "Average", metric: { namespace: "ECS/ContainerInsights", metricName: "DesiredTaskCount", dimensions: serviceDimensions } } },
+            { id: "backlog", expression: "(visible + inflight) / desired", label: "Backlog per desired task", returnData: true },
         ]);
         assert.equal(metrics.filter((metric) => metric.returnData).length, 1, "exactly one expression returns data");
         assert.equal(await valueOf(worker.targetBacklogPerTask), 7);
@@ -73,7 +75,7 @@ describe("scaling: autoscaling resources built from the plan", () => {
     it("creates no wake-up alarm, step policy or keep-alive when the service never reaches zero", async () => {
         const resources = await recordWorker(minimalArgs({ scaling: { minTasks: 1 } }));
         assert.deepEqual(wakeAlarms(resources), []);
-        assert.deepEqual(ofType(resources, "aws:appautoscaling/policy:Policy").map((policy) => policy.name).sort(), ["jobs-backlog-policy", "jobs-burst-policy"]);
+        assert.deepEqual(ofType(resources, "aws:appautoscaling/policy:Policy").map((policy) => policy.name).sort(), ["jobs-backlog-policy", "jobs-burst-policy", "jobs-drain-policy", "jobs-scale-in-policy"]);
         assert.equal(ofType(resources, "aws:scheduler/schedule:Schedule").length, 0);
     });
 
@@ -101,45 +103,87 @@ describe("scaling: autoscaling resources built from the plan", () => {
         ]);
     });
 
-    it("scales a burst out ahead of target tracking with its own one-minute alarm driving percent steps", async () => {
-        const resources = await recordWorker(minimalArgs({ scaling: { targetBacklogPerTask: 5 } }));
+    it("catches up with a task deficit ahead of target tracking: its own one-minute alarm driving task steps", async () => {
+        const resources = await recordWorker(minimalArgs({ scaling: { targetBacklogPerTask: 5, maxTasks: 4 } }));
         const { service, queue } = serviceAndQueue(resources);
         const target = one(resources, "aws:appautoscaling/target:Target", "jobs-scaling-target");
         const policy = one(resources, "aws:appautoscaling/policy:Policy", "jobs-burst-policy");
         assert.deepEqual([policy.inputs.policyType, policy.inputs.resourceId], ["StepScaling", target.outputs.resourceId]);
         assert.deepEqual(policy.inputs.stepScalingPolicyConfiguration, {
-            adjustmentType: "PercentChangeInCapacity",
+            adjustmentType: "ChangeInCapacity",
             cooldown: 300,
             metricAggregationType: "Maximum",
+            // Bounds relative to the threshold of one task: 1 to 2 tasks short adds 1, ..., 4 or more adds 4.
             stepAdjustments: [
-                { metricIntervalLowerBound: "0", metricIntervalUpperBound: "20", scalingAdjustment: 300 },
-                { metricIntervalLowerBound: "20", metricIntervalUpperBound: "60", scalingAdjustment: 700 },
-                { metricIntervalLowerBound: "60", scalingAdjustment: 1500 },
+                { metricIntervalLowerBound: "0", metricIntervalUpperBound: "1", scalingAdjustment: 1 },
+                { metricIntervalLowerBound: "1", metricIntervalUpperBound: "2", scalingAdjustment: 2 },
+                { metricIntervalLowerBound: "2", metricIntervalUpperBound: "3", scalingAdjustment: 3 },
+                { metricIntervalLowerBound: "3", scalingAdjustment: 4 },
             ],
         });
         const alarm = one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "jobs-burst-alarm");
         assert.deepEqual(alarm.inputs.alarmActions, [policy.outputs.arn]);
         assert.deepEqual(
             [alarm.inputs.comparisonOperator, alarm.inputs.threshold, alarm.inputs.evaluationPeriods, alarm.inputs.datapointsToAlarm, alarm.inputs.treatMissingData],
-            ["GreaterThanOrEqualToThreshold", 20, 1, 1, "notBreaching"],
+            ["GreaterThanOrEqualToThreshold", 1, 1, 1, "notBreaching"],
         );
         const queueDimensions = { QueueName: queue.outputs.name };
         assert.deepEqual(alarm.inputs.metricQueries as AlarmQuery[], [
             { id: "visible", returnData: false, metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: queueDimensions, period: 60, stat: "Sum" } },
             { id: "inflight", returnData: false, metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesNotVisible", dimensions: queueDimensions, period: 60, stat: "Sum" } },
-            { id: "running", returnData: false, metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: { ClusterName: "workers", ServiceName: service.outputs.name }, period: 60, stat: "Average" } },
-            {
-                id: "burst",
-                expression: "IF(FILL(FILL(running, REPEAT), 0) > 0, (visible + inflight) / FILL(running, REPEAT), 0)",
-                label: "Backlog per running task, 0 with no task running",
-                returnData: true,
-            },
+            { id: "desired", returnData: false, metric: { namespace: "ECS/ContainerInsights", metricName: "DesiredTaskCount", dimensions: { ClusterName: "workers", ServiceName: service.outputs.name }, period: 60, stat: "Average" } },
+            { id: "deficit", expression: "(visible + inflight) / 5 - FILL(FILL(desired, REPEAT), 0)", label: "Tasks short of the backlog target", returnData: true },
         ]);
+    });
+
+    it("scales in with its own alarms: the surplus after three minutes, and a drain to the minimum on an empty queue", async () => {
+        const resources = await recordWorker(minimalArgs({ scaling: { maxTasks: 3, scaleInCooldownSeconds: 240 } }));
+        const scaleIn = one(resources, "aws:appautoscaling/policy:Policy", "jobs-scale-in-policy");
+        assert.deepEqual(scaleIn.inputs.stepScalingPolicyConfiguration, {
+            adjustmentType: "ChangeInCapacity",
+            cooldown: 240,
+            metricAggregationType: "Minimum",
+            stepAdjustments: [
+                { metricIntervalLowerBound: "0", metricIntervalUpperBound: "1", scalingAdjustment: -1 },
+                { metricIntervalLowerBound: "1", metricIntervalUpperBound: "2", scalingAdjustment: -2 },
+                { metricIntervalLowerBound: "2", scalingAdjustment: -3 },
+            ],
+        });
+        const drain = one(resources, "aws:appautoscaling/policy:Policy", "jobs-drain-policy");
+        assert.deepEqual(drain.inputs.stepScalingPolicyConfiguration, {
+            adjustmentType: "PercentChangeInCapacity",
+            cooldown: 60,
+            metricAggregationType: "Maximum",
+            stepAdjustments: [{ metricIntervalUpperBound: "0", scalingAdjustment: -100 }],
+        });
+        const drainAlarm = one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "jobs-drain-alarm");
+        assert.deepEqual(drainAlarm.inputs.alarmActions, [drain.outputs.arn]);
+        assert.deepEqual(
+            [drainAlarm.inputs.comparisonOperator, drainAlarm.inputs.threshold, drainAlarm.inputs.evaluationPeriods, drainAlarm.inputs.datapointsToAlarm],
+            ["LessThanOrEqualToThreshold", 0, 3, 3],
+        );
+        assert.deepEqual((drainAlarm.inputs.metricQueries as AlarmQuery[]).map((query) => query.metric?.stat ?? query.expression), ["Maximum", "Maximum", "visible + inflight"]);
+        assert.deepEqual(one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "jobs-scale-in-alarm").inputs.alarmActions, [scaleIn.outputs.arn]);
+    });
+
+    it("creates no scale-in or drain alarm or policy under disableScaleIn", async () => {
+        const resources = await recordWorker(minimalArgs({ scaling: { disableScaleIn: true } }));
+        assert.deepEqual(ofType(resources, "aws:appautoscaling/policy:Policy").map((policy) => policy.name).sort(), ["jobs-backlog-policy", "jobs-burst-policy"]);
+        assert.deepEqual(ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").map((alarm) => alarm.name).filter((name) => /scale-in|drain/.test(name)), []);
+    });
+
+    it("tags every alarm it creates as a scaling alarm", async () => {
+        const resources = await recordWorker(minimalArgs({ scaling: { minTasks: 0 } }));
+        const scaling = ["jobs-wake-alarm", "jobs-burst-alarm", "jobs-scale-in-alarm", "jobs-drain-alarm"];
+        for (const name of scaling) {
+            const tags = one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", name).inputs.tags as Record<string, string>;
+            assert.equal(tags[ALARM_PURPOSE_TAG], AlarmPurpose.Scaling, name);
+        }
     });
 
     it("creates no burst alarm or policy when burstScaleOut is false", async () => {
         const resources = await recordWorker(minimalArgs({ scaling: { burstScaleOut: false } }));
-        assert.deepEqual(ofType(resources, "aws:appautoscaling/policy:Policy").map((policy) => policy.name), ["jobs-backlog-policy"]);
+        assert.deepEqual(ofType(resources, "aws:appautoscaling/policy:Policy").map((policy) => policy.name).sort(), ["jobs-backlog-policy", "jobs-drain-policy", "jobs-scale-in-policy"]);
         assert.deepEqual(ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").map((alarm) => alarm.name).filter((name) => name.includes("burst")), []);
     });
 

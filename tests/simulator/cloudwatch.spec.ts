@@ -27,7 +27,7 @@ describe("simulator/cloudwatch", () => {
         const store = new MetricStore();
         publish(store, METRICS.visible, [0, 0, 50, 50, 50, 50]);
         publish(store, METRICS.inFlight, [0, 0, 0, 0, 0, 0]);
-        publish(store, METRICS.running, [1, 1, 1, 1, 1, 1]);
+        publish(store, METRICS.desired, [1, 1, 1, 1, 1, 1]);
         // Minutes 2 and 3 breach and are published by 300 s; minute 4 is published at 360 s.
         assert.strictEqual(evaluateAlarm(backlogHigh, store, 300, AlarmState.Ok).state, AlarmState.Ok);
         assert.strictEqual(evaluateAlarm(backlogHigh, store, 360, AlarmState.Ok).state, AlarmState.Alarm);
@@ -41,11 +41,11 @@ describe("simulator/cloudwatch", () => {
         assert.strictEqual(evaluation.state, AlarmState.InsufficientData);
     });
 
-    it("looks past a newest minute whose RunningTaskCount is not published yet instead of reading it as missing", () => {
+    it("looks past a newest minute whose DesiredTaskCount is not published yet instead of reading it as missing", () => {
         const store = new MetricStore();
         publish(store, METRICS.visible, [50, 50, 50, 50], 60);
         publish(store, METRICS.inFlight, [0, 0, 0, 0], 60);
-        publish(store, METRICS.running, [1, 1, 1, undefined]);
+        publish(store, METRICS.desired, [1, 1, 1, undefined]);
         assert.strictEqual(evaluateAlarm(backlogHigh, store, 300, AlarmState.Ok).state, AlarmState.Alarm);
     });
 

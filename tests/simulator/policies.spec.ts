@@ -13,19 +13,27 @@ describe("simulator/policies", () => {
         assert.deepStrictEqual([ours.scaling.minTasks, ours.scaling.maxTasks, ours.keepQueueActive], [0, 7, true]);
     });
 
-    it("has no wake-up policy when the plan cannot reach zero, and the burst policy unless it is turned off", () => {
-        const steps = (burstScaleOut?: boolean) => ourPolicy(planScaling(workerSettings({ minTasks: 1, burstScaleOut }).scaling)).scaling.stepScaling;
-        assert.deepStrictEqual(steps().map((policy) => policy.name), ["burst"]);
-        assert.deepStrictEqual(steps(false), []);
+    it("has no wake-up policy when the plan cannot reach zero, the catch-up unless it is turned off, and scale-in and drain unless scale-in is", () => {
+        const steps = (scaling: { burstScaleOut?: boolean; disableScaleIn?: boolean }) =>
+            ourPolicy(planScaling(workerSettings({ minTasks: 1, ...scaling }).scaling)).scaling.stepScaling.map((policy) => policy.name);
+        assert.deepStrictEqual(steps({}), ["burst", "scale-in", "drain"]);
+        assert.deepStrictEqual(steps({ burstScaleOut: false }), ["scale-in", "drain"]);
+        assert.deepStrictEqual(steps({ disableScaleIn: true }), ["burst"]);
     });
 
-    it("simulates the plan's burst policy unchanged: its alarm, steps, adjustment type and cooldown", () => {
+    it("simulates the plan's step policies unchanged: their alarms, steps, adjustment types, aggregation and cooldowns", () => {
         const plan = planScaling(workerSettings({ minTasks: 0 }).scaling);
-        const burst = ourPolicy(plan).scaling.stepScaling.find((policy) => policy.name === "burst");
-        assert.ok(burst && plan.burst);
-        assert.strictEqual(burst.alarm, plan.burst.alarm);
-        assert.strictEqual(burst.steps, plan.burst.steps);
-        assert.deepStrictEqual([burst.adjustmentType, burst.cooldownSeconds], [plan.burst.adjustmentType, plan.burst.cooldownSeconds]);
+        const simulated = ourPolicy(plan).scaling.stepScaling;
+        for (const [name, planned] of [["wake-up", plan.wakeUp], ["burst", plan.burst], ["scale-in", plan.scaleIn], ["drain", plan.drain]] as const) {
+            const policy = simulated.find((candidate) => candidate.name === name);
+            assert.ok(policy && planned, name);
+            assert.strictEqual(policy.alarm, planned.alarm);
+            assert.strictEqual(policy.steps, planned.steps);
+            assert.deepStrictEqual(
+                [policy.adjustmentType, policy.metricAggregationType, policy.cooldownSeconds],
+                [planned.adjustmentType, planned.metricAggregationType, planned.cooldownSeconds],
+            );
+        }
     });
 
     it("gives the alternatives their documented defaults", () => {

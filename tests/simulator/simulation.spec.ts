@@ -25,46 +25,79 @@ describe("simulator/simulation", () => {
             assert.strictEqual(first.to, 10, "proportional: backlog 300 per task at target 10 asks for 30, capped at maxTasks");
         });
 
-        it("scales in only after fifteen quiet minutes, and never below minTasks", () => {
+        it("leaves scale-in to the step policies: target tracking itself never removes a task", () => {
             const settings = workerSettings({ minTasks: 1, maxTasks: 10 });
             const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(60, 300, 30), 2 * 3600));
-            const peak = result.activities.find((activity) => activity.to > activity.from);
-            const firstIn = result.activities.find((activity) => activity.to < activity.from);
-            assert.ok(peak && firstIn);
-            const drainedBy = 60 + (300 * 30) / 10 + 600;
-            assert.ok(firstIn.at >= 15 * 60, `first scale-in at ${firstIn.at} s`);
-            assert.ok(firstIn.at > peak.at + 15 * 60 || firstIn.at > drainedBy - 600);
+            const removals = result.activities.filter((activity) => activity.to < activity.from);
+            assert.ok(removals.length > 0);
+            assert.ok(removals.every((activity) => /^(scale-in|drain): step/.test(activity.cause)), removals.map((a) => a.cause).join(", "));
             assert.ok(result.activities.every((activity) => activity.to >= 1));
             assert.strictEqual(result.unprocessed, 0);
         });
     });
 
-    describe("burst step policy", () => {
+    describe("catch-up step policy", () => {
         it("scales a surge out on its first breaching datapoint, two minutes ahead of target tracking", () => {
             const settings = workerSettings({ minTasks: 1, maxTasks: 10 });
             const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 300, 30), 3600));
             const first = result.activities.find((activity) => activity.to > activity.from);
             // The surge's minute ends at 660 s and its datapoint is visible 60 s (the lag) later: one datapoint, not
-            // three. Backlog 300 per task is 3 x the threshold (40) or more: +1500 %, capped at maxTasks.
-            assert.deepStrictEqual(first && [first.at, first.from, first.to, first.cause], [720, 1, 10, "burst: step +1500 %"]);
+            // three. 300 messages at a target of 10 is 29 tasks short: capped at maxTasks.
+            assert.deepStrictEqual(first && [first.at, first.from, first.to], [720, 1, 10]);
+            assert.match(first?.cause ?? "", /^burst: step \+\d+$/);
         });
 
-        it("acts once per cooldown, not once a minute, while its alarm stays in ALARM on a stale running count", () => {
+        it("adds once for a deficit, not once a minute, while its alarm stays in ALARM on a stale desired count", () => {
             const settings = workerSettings({ minTasks: 1, maxTasks: 10 });
-            // 50 messages for one task: backlog 50 per task, in the first step (40 to 80): +300 %, four tasks. The
-            // alarm stays in ALARM for minutes while RunningTaskCount still reads one task.
+            // 50 messages for one task, one done by the minute's end: 4.9 tasks asked for, 3.9 short, so +3 (a step never
+            // adds more than its lower edge). The alarm stays in ALARM for minutes while DesiredTaskCount still reads
+            // one task; during the cooldown AWS counts the three added as already there.
             const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 50, 30), 3600));
-            const bursts = result.activities.filter((activity) => activity.cause.startsWith("burst"));
-            assert.deepStrictEqual(bursts.map((activity) => [activity.at, activity.from, activity.to]), [[720, 1, 4]]);
+            const catchUps = result.activities.filter((activity) => activity.cause.startsWith("burst"));
+            assert.deepStrictEqual(catchUps.map((activity) => [activity.at, activity.from, activity.to]), [[720, 1, 4]]);
             assert.strictEqual(result.unprocessed, 0);
         });
 
-        it("stays quiet on a backlog near the target, which target tracking follows", () => {
+        it("stays quiet while the backlog is within a task of the target", () => {
             const settings = workerSettings({ minTasks: 2, maxTasks: 10 });
-            // 60 messages for two tasks: 30 per task, three times the target but under the burst threshold (40).
-            const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 60, 30), 3600));
-            assert.deepStrictEqual(result.activities.filter((activity) => activity.cause.startsWith("burst")), []);
-            assert.ok(result.activities.some((activity) => activity.to > activity.from), "target tracking still scales out");
+            // 25 messages for two tasks ask for 2.5 tasks: half a task short.
+            const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 25, 30), 3600));
+            assert.deepStrictEqual(result.activities.filter((activity) => activity.to > activity.from), []);
+        });
+    });
+
+    describe("scale-in and drain", () => {
+        it("drains to minTasks within three empty minutes plus the metric lag after the last job ends", () => {
+            const settings = workerSettings({ minTasks: 2, maxTasks: 10 });
+            const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 300, 30), 3 * 3600));
+            const peak = Math.max(...result.activities.map((activity) => activity.to));
+            const lastDown = [...result.activities].reverse().find((activity) => activity.to < activity.from);
+            assert.ok(peak === 10 && lastDown !== undefined);
+            assert.strictEqual(lastDown.to, 2);
+            // 300 jobs of 30 s on 10 tasks end about 15 minutes after the surge plus the scale-out; then three empty
+            // minutes, the lag and the next evaluation.
+            const drainedBy = 610 + (300 * 30) / 10 + 240 + 3 * 60 + 60 + 300;
+            assert.ok(lastDown.at <= drainedBy, `back at minTasks at ${lastDown.at} s`);
+            assert.strictEqual(result.unprocessed, 0);
+        });
+
+        it("keeps the tasks that are busy and a spare: four long jobs on six tasks lose one task, not a job", () => {
+            const settings = workerSettings({ minTasks: 0, maxTasks: 6 });
+            const jobs = trace(burst(30, 4, 1500), 3600);
+            const result = run({ ...ourPolicy(planScaling(settings.scaling)), initialTasks: 6 }, settings, jobs);
+            const removals = result.activities.filter((activity) => activity.to < activity.from);
+            // The first scale-in leaves five tasks, one per job and the spare; no other goes before the jobs end.
+            assert.deepStrictEqual(removals[0] && [removals[0].from, removals[0].to], [6, 5]);
+            assert.ok(removals.slice(1).every((activity) => activity.at >= 30 + 1500), removals.map((a) => `${a.at} ${a.to}`).join(", "));
+            assert.strictEqual(result.unprocessed, 0);
+            assert.ok(result.waits.every((wait) => wait === 0));
+        });
+
+        it("never scales in under disableScaleIn", () => {
+            const settings = workerSettings({ minTasks: 1, maxTasks: 10, disableScaleIn: true });
+            const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 300, 30), 2 * 3600));
+            assert.ok(result.activities.some((activity) => activity.to > activity.from));
+            assert.deepStrictEqual(result.activities.filter((activity) => activity.to < activity.from), []);
         });
     });
 

@@ -5,7 +5,7 @@ import {
     MetricSeries,
     parseMetricExpression,
     referencedIds,
-} from "../components/metricMath";
+} from "../../simulator/metricMath";
 
 // Shorthand for "no datapoint published for this period".
 const _ = undefined;

@@ -1,0 +1,62 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../scripts/simulate";
+import { compare, traceForSeed, WorkerUnderTest } from "../../simulator/experiment";
+import { plotSpec, renderPlot } from "../../simulator/plot";
+import { FORESIGHT_ROW } from "../../simulator/report";
+import { BuiltInTrace } from "../../simulator/traces";
+import { workerSettings } from "./fixtures";
+
+describe("simulator/plot", () => {
+    const worker: WorkerUnderTest = { name: "small", settings: workerSettings({ minTasks: 0, maxTasks: 3 }) };
+    const source = { builtIn: BuiltInTrace.Batch };
+
+    it("draws arrivals, then backlog, running tasks and cumulative cost for every policy and the foresight oracle", async function () {
+        this.timeout(60_000);
+        const comparison = await compare(worker, source, { seeds: 1, lowerBound: false });
+        const arrivals = traceForSeed(source, worker.settings, 1, 0, 1).messages.map((message) => message.at);
+        const spec = plotSpec(comparison, 1, arrivals);
+        assert.ok("vconcat" in spec);
+        assert.deepStrictEqual(spec.vconcat.map((panel) => panel.title), ["Arrivals", "Backlog (visible + in flight)", "Running tasks", "Cumulative cost"]);
+        const svg = await renderPlot(comparison, 1, arrivals);
+        assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+        for (const name of ["ours", "cdk", "seed-alarm", "copilot", "fixed-peak", FORESIGHT_ROW]) {
+            assert.ok(svg.includes(`>${name}<`), `the legend names ${name}`);
+        }
+    });
+
+    // The curves are sampled at minute ends, so the last sample may miss the final minute's seconds: within 2 %.
+    it("ends each policy's cost curve at its bill", async function () {
+        this.timeout(60_000);
+        const comparison = await compare(worker, source, { seeds: 1, lowerBound: false });
+        for (const run of comparison.runs) {
+            const last = run.timeline.dollars[run.timeline.dollars.length - 1];
+            assert.ok(Math.abs(last - run.dollars) <= 0.02 * run.dollars + 1e-6, `${run.policy}: curve ends at ${last}, billed ${run.dollars}`);
+        }
+        const oracle = comparison.oracle[0].achievable;
+        const last = oracle.timeline.dollars[oracle.timeline.dollars.length - 1];
+        assert.ok(Math.abs(last - oracle.dollars) <= 0.02 * oracle.dollars, `foresight: curve ends at ${last}, billed ${oracle.dollars}`);
+    });
+
+    it("writes the SVG file `simulate --plot` names, and rejects a name that is not .svg", async function () {
+        this.timeout(120_000);
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plot-")), "sparse.svg");
+        const write = process.stdout.write;
+        process.stdout.write = () => true;
+        try {
+            assert.strictEqual(await main(["--stack", "dev", "--worker", "emailWorker", "--trace", "sparse", "--seeds", "1", "--plot", file]), 0);
+        } finally {
+            process.stdout.write = write;
+        }
+        assert.match(fs.readFileSync(file, "utf8"), /^<svg/);
+        const stderr = process.stderr.write;
+        process.stderr.write = () => true;
+        try {
+            assert.strictEqual(await main(["--stack", "dev", "--worker", "emailWorker", "--trace", "sparse", "--plot", "out.png"]), 1);
+        } finally {
+            process.stderr.write = stderr;
+        }
+    });
+});
