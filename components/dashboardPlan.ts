@@ -71,15 +71,19 @@ function metricLine(metric: PlannedMetric, names: DashboardNames, label: string,
 }
 
 /**
- * The running-task metric the backlog divides by, reused as it stands so the task graph shows what scaling reads; the
- * desired count is Container Insights' sibling metric on the same dimensions.
+ * The desired and running task counts. The one the backlog divides by is reused as the plan states it, so the graph
+ * shows what scaling reads; the other is Container Insights' sibling metric on the same dimensions.
  */
 function taskMetrics(query: PlannedQuery): { running: PlannedMetric; desired: PlannedMetric } {
-    const running = query.metrics.find((metric) => metric.subject === "service");
-    if (running === undefined) {
-        throw new Error("the backlog query names no service metric to count running tasks with");
+    const planned = query.metrics.find((metric) => metric.subject === "service");
+    if (planned === undefined) {
+        throw new Error("the backlog query names no service metric to count tasks with");
     }
-    return { running, desired: { ...running, id: "desired", metricName: "DesiredTaskCount" } };
+    const sibling = (metricName: string, id: string): PlannedMetric => ({ ...planned, id, metricName });
+    return {
+        running: planned.metricName === "RunningTaskCount" ? planned : sibling("RunningTaskCount", "running"),
+        desired: planned.metricName === "DesiredTaskCount" ? planned : sibling("DesiredTaskCount", "desired"),
+    };
 }
 
 /** The queue metrics the backlog reads (visible and in flight), taken from the plan rather than named again. */

@@ -21,7 +21,7 @@ import { join } from "path";
 import { Consumer as PeerConsumer } from "sqs-consumer";
 import { startMotoServer } from "../tests/worker/support/moto";
 import { sqsClient } from "../tests/worker/support/queues";
-import { runWorker } from "../worker";
+import { runWorker } from "../worker/index";
 
 interface Scenario {
     jobMs: number;

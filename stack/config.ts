@@ -3,7 +3,7 @@
 // through it, and a typo fails with the config key named.
 import * as pulumi from "@pulumi/pulumi";
 import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
-import { BackgroundWorkerArgs } from "../components";
+import { BackgroundWorkerArgs } from "@background-worker/pulumi";
 import { isObject } from "../components/problems";
 import { readComponentSchema, Shape, workerInputShape, workerInputShapes } from "./schema";
 

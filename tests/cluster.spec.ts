@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorker, WorkerCluster } from "../components";
+import { BackgroundWorker, WorkerCluster } from "../components/index";
 import { recordResources } from "../scripts/mocks";
 import { one, valueOf } from "./support/worker";
 

@@ -12,7 +12,7 @@ import * as providerServer from "@pulumi/pulumi/provider/server";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse } from "yaml";
-import { BackgroundWorker, WorkerCluster } from "../components";
+import { BackgroundWorker, WorkerCluster } from "../components/index";
 import { recordResources, RegisteredResource } from "../scripts/mocks";
 import { componentProvider, inferSchema, REPO_ROOT } from "../scripts/schema";
 

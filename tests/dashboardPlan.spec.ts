@@ -146,14 +146,19 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
                 assert.deepEqual(horizontalLines(backlog.widget).map((line) => line.value), [plan.backlog.targetValue]);
                 const backlogValue = evaluateWidget(backlog.lines)[plan.backlog.query.returnId];
                 const work = plan.backlog.query.metrics.some((metric) => metric.id === "inflight") ? [40, 0, 16, 50] : [30, 0, 12, 50];
-                assert.deepEqual(backlogValue.filter((value) => value !== undefined && Number.isFinite(value)), work.map((value, index) => value / (SAMPLE.running[index] as number)).filter(Number.isFinite));
+                // Divided by the task count the plan names (desired or running), minute by minute.
+                const tasksMetric = plan.backlog.query.metrics.find((metric) => metric.subject === "service");
+                const tasks = SAMPLE[tasksMetric?.id ?? "missing"];
+                assert.ok(tasks, "the backlog divides by a task count the sample has");
+                assert.deepEqual(backlogValue.filter((value) => value !== undefined && Number.isFinite(value)), work.map((value, index) => value / (tasks[index] as number)).filter(Number.isFinite));
 
-                const tasks = graphTitled(body, "Tasks: desired and running");
-                assert.deepEqual(horizontalLines(tasks.widget).map((line) => line.value), [plan.minTasks, plan.maxTasks]);
-                const taskMetrics = tasks.lines.map((line) => (line.kind === "metric" ? `${line.namespace} ${line.metricName}` : ""));
+                const taskGraph = graphTitled(body, "Tasks: desired and running");
+                assert.deepEqual(horizontalLines(taskGraph.widget).map((line) => line.value), [plan.minTasks, plan.maxTasks]);
+                const taskMetrics = taskGraph.lines.map((line) => (line.kind === "metric" ? `${line.namespace} ${line.metricName}` : ""));
                 const running = plan.backlog.query.metrics.find((metric) => metric.subject === "service");
-                assert.ok(taskMetrics.includes(`${running?.namespace} ${running?.metricName}`), "the running count is the one the backlog divides by");
+                assert.ok(taskMetrics.includes(`${running?.namespace} ${running?.metricName}`), "the task count the backlog divides by is drawn");
                 assert.ok(taskMetrics.includes("ECS/ContainerInsights DesiredTaskCount"));
+                assert.ok(taskMetrics.includes("ECS/ContainerInsights RunningTaskCount"));
 
                 const alarms = plannedScalingAlarms(plan);
                 const alarmGraphs = metricsOf(body).filter((graph) => graph.title.startsWith("Scaling alarm: "));

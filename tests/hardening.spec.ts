@@ -1,7 +1,7 @@
 // The defaults that satisfy AWS Security Hub's SQS and ECS controls without the user knowing them: one test per
 // control, on the smallest worker, so a default that drifts names the control it breaks.
 import * as assert from "node:assert/strict";
-import { WorkerCluster } from "../components";
+import { WorkerCluster } from "../components/index";
 import { validateWorkerArgs } from "../components/validation";
 import { ContainerDefinition, recordResources } from "../scripts/mocks";
 import { json, minimalArgs, ofType, one, recordWorker } from "./support/worker";

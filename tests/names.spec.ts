@@ -20,10 +20,12 @@ describe("names: one source for the child resources' names", () => {
         }));
         const expected = new Set(allNames(childNames("jobs"), { schedule: "nights", rule: "uploads", subscription: snsSubscriptionKey(TOPIC, 0) }));
         const children = resources.filter((resource) => resource.custom && resource.parent?.endsWith("::jobs"));
-        // Step policies and their alarms are named from the wake-up and burst prefixes.
+        // Step policies and their alarms are named from the wake-up, burst, scale-in and drain prefixes.
+        const names = childNames("jobs");
+        const stepPrefixes = [names.wakeUp, names.burst, names.scaleIn, names.drain];
         const unnamed = children
             .map((resource) => resource.name)
-            .filter((name) => !expected.has(name) && !/^jobs-(wake|burst)-(policy|alarm)$/.test(name));
+            .filter((name) => !expected.has(name) && !stepPrefixes.some((prefix) => name === `${prefix}-policy` || name === `${prefix}-alarm`));
         assert.deepEqual(unnamed, []);
         assert.ok(children.length >= 20, `expected the full set of children; got ${children.length}`);
     });

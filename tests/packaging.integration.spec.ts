@@ -143,7 +143,7 @@ describe("packaging: the npm packages in a fresh project", function () {
 
         // The same program against the repository's source, under the repository's mocks.
         const inRepo = path.join(REPO_ROOT, "tests", "packaging", "quickstart.tmp.ts");
-        fs.writeFileSync(inRepo, quickStartProgram().replace('"@background-worker/pulumi"', '"../../components"'));
+        fs.writeFileSync(inRepo, quickStartProgram().replace('"@background-worker/pulumi"', '"../../components/index"'));
         try {
             const stackConfig = JSON.parse(fs.readFileSync(path.join(FIXTURES, "config.json"), "utf8")) as Record<string, unknown>;
             const config = Object.fromEntries(

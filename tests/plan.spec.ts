@@ -4,7 +4,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../scripts/harness";
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
-import { BackgroundWorker } from "../components";
+import { BackgroundWorker } from "../components/index";
 import { recordResources } from "../scripts/mocks";
 import { buildReport, DASHBOARD_DOLLARS_PER_MONTH, FREE_DASHBOARDS_PER_ACCOUNT, PlanReport } from "../scripts/plan";
 import { EXAMPLE_WORKERS } from "../stack/config";

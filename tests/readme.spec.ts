@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import * as components from "../components";
+import * as components from "../components/index";
 import { recordResources, RegisteredResource } from "../scripts/mocks";
 import { REPO_ROOT } from "../stack/configFile";
 

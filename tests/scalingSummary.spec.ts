@@ -12,9 +12,11 @@ function planFor(scaling: WorkerScaling): ScalingPlan {
 describe("scalingSummary: reading a scaling plan by the shape of its parts", () => {
     it("finds every alarm and target-tracking policy the plan holds, wherever it keeps them", () => {
         const plan = planFor({ minTasks: 0 });
-        assert.deepEqual(plannedScalingAlarms(plan), [plan.wakeUp?.alarm, plan.burst?.alarm]);
+        assert.ok(plan.wakeUp && plan.burst && plan.scaleIn && plan.drain, "the plan has every step policy");
+        assert.deepEqual(plannedScalingAlarms(plan), [plan.wakeUp?.alarm, plan.burst?.alarm, plan.scaleIn?.alarm, plan.drain?.alarm]);
         assert.deepEqual(targetTrackings(plan), [plan.backlog]);
-        assert.deepEqual(plannedScalingAlarms(planFor({ minTasks: 1, burstScaleOut: false })), []);
+        // Without burst and scale-in nothing is left to alarm on.
+        assert.deepEqual(plannedScalingAlarms(planFor({ minTasks: 1, burstScaleOut: false, disableScaleIn: true })), []);
     });
 
     describe("describeScaling", () => {

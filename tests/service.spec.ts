@@ -1,6 +1,6 @@
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
 import * as assert from "node:assert/strict";
-import { CapacityProvider } from "../components";
+import { CapacityProvider } from "../components/index";
 import { MOCK_VPC_ID } from "../scripts/mocks";
 import { CLUSTER_ARN, minimalArgs, ofType, one, recordWorker, recordWorkerWithComponent, valueOf } from "./support/worker";
 

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorkerArgs, CapacityProvider, CpuArchitecture } from "../components";
+import { BackgroundWorkerArgs, CapacityProvider, CpuArchitecture } from "../components/index";
 import {
     backlogTargetFromLatency,
     canScaleToZero,

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorker, SnsFilterPolicyScope } from "../components";
+import { BackgroundWorker, SnsFilterPolicyScope } from "../components/index";
 import { snsSubscriptionKey, sourcePolicyStatements } from "../components/sources";
 import { recordResources } from "../scripts/mocks";
 import { assertRejectedWith, json, minimalArgs, ofType, one, PolicyDocument, recordWorker } from "./support/worker";

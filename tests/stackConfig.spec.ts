@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
-import { CapacityProvider } from "../components";
+import { CapacityProvider } from "../components/index";
 import { validateWorkerArgs } from "../components/validation";
 import {
     ConfiguredWorker,

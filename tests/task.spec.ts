@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { CpuArchitecture } from "../components";
+import { CpuArchitecture } from "../components/index";
 import { executionRoleStatements, parseClusterArn, secretResourceArn, taskFamily } from "../components/task";
 import { ContainerDefinition } from "../scripts/mocks";
 import { CLUSTER_ARN, json, minimalArgs, ofType, one, PolicyDocument, recordWorker, recordWorkerWithComponent, valueOf } from "./support/worker";

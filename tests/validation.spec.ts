@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorker, BackgroundWorkerArgs, CapacityProvider, CpuArchitecture, WorkerScaling, WorkerSchedule } from "../components";
+import { BackgroundWorker, BackgroundWorkerArgs, CapacityProvider, CpuArchitecture, WorkerScaling, WorkerSchedule } from "../components/index";
 import { RESERVED_ENVIRONMENT_NAMES } from "../components/settings";
 import { LOG_RETENTION_DAYS } from "../components/awsLimits";
 import { FARGATE_MEMORY_BY_CPU } from "../components/fargateSizes";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorker } from "../components";
+import { BackgroundWorker } from "../components/index";
 import { validateWorkerArgs } from "../components/validation";
 import { recordResources } from "../scripts/mocks";
 import { assertRejectedWith, minimalArgs, ofType, recordWorker } from "./support/worker";

@@ -4,7 +4,7 @@
 // objects instead of JSON, top-level resources). Outputs are realistic and distinct per resource, as the shared mocks
 // make them, so a link to the wrong queue resolves to the wrong ARN.
 import { Policies } from "@pulumi/policy";
-import { BackgroundWorker, BackgroundWorkerArgs } from "../../components";
+import { BackgroundWorker, BackgroundWorkerArgs } from "../../components/index";
 import { recordResources } from "../../scripts/mocks";
 import { minimalArgs } from "../support/worker";
 import { Evaluation, evaluatePolicies, EvaluateOptions, Finding, StackResource } from "../../scripts/policyEngine";

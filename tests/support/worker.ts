@@ -1,7 +1,7 @@
 // Shared fixtures for the component tests: minimal valid arguments and ways to find what was registered.
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorker, BackgroundWorkerArgs } from "../../components";
+import { BackgroundWorker, BackgroundWorkerArgs } from "../../components/index";
 import { recordResources, RegisteredResource } from "../../scripts/mocks";
 
 export const CLUSTER_ARN = "arn:aws:ecs:eu-west-1:210987654321:cluster/workers";

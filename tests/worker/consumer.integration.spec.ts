@@ -2,7 +2,7 @@
 // the dead-letter queue, the concurrency limit, and nothing lost at volume.
 import * as assert from "assert";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker";
+import { MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker/index";
 import { useMoto } from "./support/fixture";
 import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "./support/queues";
 import { delay, waitFor } from "./support/workers";

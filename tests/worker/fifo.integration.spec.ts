@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { randomUUID } from "crypto";
-import { MessageOutcome } from "../../worker";
+import { MessageOutcome } from "../../worker/index";
 import { useMoto } from "./support/fixture";
 import { messageCounts } from "./support/queues";
 import { waitFor } from "./support/workers";

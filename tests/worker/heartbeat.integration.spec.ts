@@ -2,7 +2,7 @@
 // to a second worker while the first is still on it.
 import * as assert from "assert";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { MessageOutcome, WorkerEvent } from "../../worker";
+import { MessageOutcome, WorkerEvent } from "../../worker/index";
 import { useMoto } from "./support/fixture";
 import { createQueues, messageCounts, sendMessages } from "./support/queues";
 import { waitFor } from "./support/workers";

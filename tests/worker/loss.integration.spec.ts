@@ -3,7 +3,7 @@
 // SQS endpoint itself, during which no message may be lost or run twice.
 import * as assert from "assert";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { BatchFailure, MessageOutcome, WorkerEvent } from "../../worker";
+import { BatchFailure, MessageOutcome, WorkerEvent } from "../../worker/index";
 import { useMoto } from "./support/fixture";
 import { OutageProxy, startOutageProxy } from "./support/outageProxy";
 import { createQueues, messageCounts, receiveAllBodies, sendMessages, sqsClient } from "./support/queues";

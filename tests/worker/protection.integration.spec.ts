@@ -2,7 +2,7 @@
 // long jobs, released when idle, and work goes on when the agent refuses.
 import * as assert from "assert";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { MessageOutcome, WorkerEvent } from "../../worker";
+import { MessageOutcome, WorkerEvent } from "../../worker/index";
 import { FakeEcsAgent, PROTECTION_PATH, startFakeEcsAgent } from "./support/fakeEcsAgent";
 import { useMoto } from "./support/fixture";
 import { createQueues, sendMessages } from "./support/queues";

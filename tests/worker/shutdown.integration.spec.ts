@@ -3,7 +3,7 @@
 // back when its visibility timeout lapses.
 import * as assert from "assert";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker";
+import { MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker/index";
 import { FakeEcsAgent, startFakeEcsAgent } from "./support/fakeEcsAgent";
 import { useMoto } from "./support/fixture";
 import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "./support/queues";

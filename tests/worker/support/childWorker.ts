@@ -3,7 +3,7 @@
 // handled by the runtime. Each message body is `{"jobMs": N}`: the job takes N ms and gives up when its signal aborts.
 // WORKER_CONCURRENCY (a test setting, not one the component sets) raises the concurrency.
 // Run with: node -r ts-node/register/transpile-only tests/worker/support/childWorker.ts
-import { runWorker } from "../../../worker";
+import { runWorker } from "../../../worker/index";
 import { JobEvent } from "./workerProcess";
 import { delayUnlessAborted } from "./workers";
 

@@ -1,7 +1,7 @@
 // Workers run inside the test process: logs captured instead of printed, signals left alone, and every worker
 // started by a test stopped after it even when the test fails.
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { LogEntry, MessageOutcome, runWorker, WorkerEvent, WorkerHandle, WorkerOptions } from "../../../worker";
+import { LogEntry, MessageOutcome, runWorker, WorkerEvent, WorkerHandle, WorkerOptions } from "../../../worker/index";
 
 export interface TestWorker extends WorkerHandle {
     logs: LogEntry[];
