@@ -51,7 +51,7 @@ export function simulatedWorker(settings: WorkerSettings): SimulatedWorker {
     };
 }
 
-/** Issue 8: W is acceptableLatencySeconds when set, else the backlog target x the trace's mean processing time. */
+/** W is acceptableLatencySeconds when set, else the backlog target x the trace's mean processing time. */
 export function latencyGoalSeconds(settings: WorkerSettings, trace: Trace): number {
     return settings.scaling.acceptableLatencySeconds ?? settings.scaling.targetBacklogPerTask * meanProcessingSeconds(trace);
 }
