@@ -21,7 +21,17 @@ module.exports = tseslint.config(
     {
         // CommonJS files: the mocha reporter and this config.
         files: ["**/*.js"],
-        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly", setImmediate: "readonly" } },
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: {
+                require: "readonly",
+                module: "writable",
+                process: "readonly",
+                console: "readonly",
+                __dirname: "readonly",
+                setImmediate: "readonly",
+            },
+        },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
 );

@@ -14,11 +14,13 @@ const tags = { ...settings.tags, stack: pulumi.getStack(), "managed-by": "pulumi
 const AVAILABILITY_ZONES = 3;
 
 // Subnets from config, or a VPC of our own: private subnets behind NAT (one NAT gateway in dev, one per AZ in prod).
-const subnetIds: pulumi.Input<string[]> = settings.subnetIds ?? new awsx.ec2.Vpc("workers-vpc", {
-    numberOfAvailabilityZones: AVAILABILITY_ZONES,
-    natGateways: { strategy: settings.natGateways },
-    tags,
-}).privateSubnetIds;
+const subnetIds: pulumi.Input<string[]> =
+    settings.subnetIds ??
+    new awsx.ec2.Vpc("workers-vpc", {
+        numberOfAvailabilityZones: AVAILABILITY_ZONES,
+        natGateways: { strategy: settings.natGateways },
+        tags,
+    }).privateSubnetIds;
 
 const cluster = new WorkerCluster("workers", { tags });
 
@@ -28,8 +30,17 @@ const cluster = new WorkerCluster("workers", { tags });
 const alarmTopicArn: pulumi.Input<string> = settings.alarmTopicArn ?? new aws.sns.Topic("worker-alarms", { tags }).arn;
 
 /** Builds one worker; a component validation error is reported under the config key the value came from. */
-function worker({ configKey, resourceName, config }: ConfiguredWorker, snsTopicArns?: pulumi.Input<string>[]): BackgroundWorker {
-    const wiring: WorkerWiring = { clusterArn: cluster.arn, subnetIds, tags, snsTopicArns, alarmActionArns: [alarmTopicArn] };
+function worker(
+    { configKey, resourceName, config }: ConfiguredWorker,
+    snsTopicArns?: pulumi.Input<string>[],
+): BackgroundWorker {
+    const wiring: WorkerWiring = {
+        clusterArn: cluster.arn,
+        subnetIds,
+        tags,
+        snsTopicArns,
+        alarmActionArns: [alarmTopicArn],
+    };
     try {
         return new BackgroundWorker(resourceName, workerArgs(config, wiring));
     } catch (error) {
@@ -66,18 +77,25 @@ for (const configured of settings.workers) {
 const overview = createOverviewDashboard("overview", {
     clusterArn: cluster.arn,
     clusterName: cluster.name,
-    workers: Object.fromEntries(settings.workers.map(({ configKey, resourceName }) => [resourceName, workers[configKey]])),
+    workers: Object.fromEntries(
+        settings.workers.map(({ configKey, resourceName }) => [resourceName, workers[configKey]]),
+    ),
 });
 
 export const clusterName = cluster.name;
 export const alarmTopic = alarmTopicArn;
 /** Per worker, by config key: where to send jobs, where failed ones land, the service and the topic feeding it. */
-export const workerOutputs = Object.fromEntries(Object.entries(workers).map(([configKey, created]) => [configKey, {
-    queueUrl: created.queueUrl,
-    deadLetterQueueUrl: created.deadLetterQueueUrl,
-    serviceName: created.serviceName,
-    dashboardName: created.dashboardName,
-    targetBacklogPerTask: created.targetBacklogPerTask,
-    requestTopicArn: topics[configKey]?.arn,
-}]));
+export const workerOutputs = Object.fromEntries(
+    Object.entries(workers).map(([configKey, created]) => [
+        configKey,
+        {
+            queueUrl: created.queueUrl,
+            deadLetterQueueUrl: created.deadLetterQueueUrl,
+            serviceName: created.serviceName,
+            dashboardName: created.dashboardName,
+            targetBacklogPerTask: created.targetBacklogPerTask,
+            requestTopicArn: topics[configKey]?.arn,
+        },
+    ]),
+);
 export const overviewDashboardName = overview.dashboardName;

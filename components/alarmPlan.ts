@@ -36,7 +36,8 @@ export function planAlarms(settings: AlarmSettings, hasDeadLetterQueue: boolean)
     if (settings.deadLetterQueueNotEmpty && hasDeadLetterQueue) {
         alarms.push({
             key: "dlq-not-empty",
-            description: "A message reached the dead-letter queue: a job failed every allowed receive. Inspect it, fix the cause, then redrive.",
+            description:
+                "A message reached the dead-letter queue: a job failed every allowed receive. Inspect it, fix the cause, then redrive.",
             queue: "deadLetterQueue",
             metricName: "ApproximateNumberOfMessagesVisible",
             // Maximum, so one message seen at any moment of the minute is enough.

@@ -25,21 +25,25 @@ export function createAlarms(inputs: WorkerAlarmsInputs): aws.cloudwatch.MetricA
         if (queueName === undefined) {
             throw new Error(`the ${alarm.key} alarm of ${name} watches a dead-letter queue, but the worker has none`);
         }
-        return new aws.cloudwatch.MetricAlarm(`${name}-${alarm.key}-alarm`, {
-            alarmDescription: alarm.description,
-            namespace: "AWS/SQS",
-            metricName: alarm.metricName,
-            dimensions: { QueueName: queueName },
-            statistic: alarm.stat,
-            period: alarm.periodSeconds,
-            evaluationPeriods: alarm.evaluationPeriods,
-            datapointsToAlarm: alarm.datapointsToAlarm,
-            threshold: alarm.threshold,
-            comparisonOperator: alarm.comparison,
-            treatMissingData: alarm.treatMissingData,
-            alarmActions: actionArns,
-            okActions: actionArns,
-            tags: { ...tags, [ALARM_PURPOSE_TAG]: AlarmPurpose.Operational },
-        }, { parent });
+        return new aws.cloudwatch.MetricAlarm(
+            `${name}-${alarm.key}-alarm`,
+            {
+                alarmDescription: alarm.description,
+                namespace: "AWS/SQS",
+                metricName: alarm.metricName,
+                dimensions: { QueueName: queueName },
+                statistic: alarm.stat,
+                period: alarm.periodSeconds,
+                evaluationPeriods: alarm.evaluationPeriods,
+                datapointsToAlarm: alarm.datapointsToAlarm,
+                threshold: alarm.threshold,
+                comparisonOperator: alarm.comparison,
+                treatMissingData: alarm.treatMissingData,
+                alarmActions: actionArns,
+                okActions: actionArns,
+                tags: { ...tags, [ALARM_PURPOSE_TAG]: AlarmPurpose.Operational },
+            },
+            { parent },
+        );
     });
 }

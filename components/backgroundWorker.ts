@@ -65,33 +65,36 @@ export class BackgroundWorker extends pulumi.ComponentResource {
         const jobQueue = args.existingQueue
             ? existingQueueEndpoints(args.existingQueue)
             : createQueuesWithSources({
-                name,
-                settings: settings.queue,
-                kmsMasterKeyId: args.queue?.kmsMasterKeyId,
-                sources: args.sources ?? {},
-                tags: args.tags,
-                parent: this,
-            });
+                  name,
+                  settings: settings.queue,
+                  kmsMasterKeyId: args.queue?.kmsMasterKeyId,
+                  sources: args.sources ?? {},
+                  tags: args.tags,
+                  parent: this,
+              });
         const deadLetterQueue = jobQueue.deadLetterQueue;
         // An existing queue may come without a dead-letter queue: the worker and the outputs then get "".
         const deadLetterQueueUrl = deadLetterQueue?.url ?? pulumi.output("");
 
-        const task = args.container && settings.container
-            ? createTask({
-                name,
-                container: args.container,
-                settings: settings.container,
-                queueSettings: settings.queue,
-                cluster,
-                queueArn: jobQueue.arn,
-                queueUrl: jobQueue.url,
-                deadLetterQueueUrl,
-                kmsKeyArn: args.queue?.kmsMasterKeyId,
-                tags: args.tags,
-                parent: this,
-            })
-            : undefined;
-        const taskDefinitionArn = task ? task.taskDefinition.arn : pulumi.output(args.taskDefinitionArn as pulumi.Input<string>);
+        const task =
+            args.container && settings.container
+                ? createTask({
+                      name,
+                      container: args.container,
+                      settings: settings.container,
+                      queueSettings: settings.queue,
+                      cluster,
+                      queueArn: jobQueue.arn,
+                      queueUrl: jobQueue.url,
+                      deadLetterQueueUrl,
+                      kmsKeyArn: args.queue?.kmsMasterKeyId,
+                      tags: args.tags,
+                      parent: this,
+                  })
+                : undefined;
+        const taskDefinitionArn = task
+            ? task.taskDefinition.arn
+            : pulumi.output(args.taskDefinitionArn as pulumi.Input<string>);
 
         const service = createService({
             name,
@@ -131,20 +134,21 @@ export class BackgroundWorker extends pulumi.ComponentResource {
         });
 
         // On unless turned off: a plain boolean, checked in validation.
-        const dashboard = args.dashboard === false
-            ? undefined
-            : createDashboard({
-                name,
-                scaling: plan,
-                operationalAlarms,
-                alarms: [...scalingAlarms, ...alarms],
-                queueName: jobQueue.name,
-                deadLetterQueueName: deadLetterQueue?.name,
-                clusterName,
-                serviceName: service.name,
-                region: cluster.apply((parts) => parts.region),
-                parent: this,
-            });
+        const dashboard =
+            args.dashboard === false
+                ? undefined
+                : createDashboard({
+                      name,
+                      scaling: plan,
+                      operationalAlarms,
+                      alarms: [...scalingAlarms, ...alarms],
+                      queueName: jobQueue.name,
+                      deadLetterQueueName: deadLetterQueue?.name,
+                      clusterName,
+                      serviceName: service.name,
+                      region: cluster.apply((parts) => parts.region),
+                      parent: this,
+                  });
 
         this.queueUrl = jobQueue.url;
         this.queueArn = jobQueue.arn;

@@ -20,17 +20,25 @@ export class WorkerCluster extends pulumi.ComponentResource {
         validateClusterArgs(args ?? {});
         super("background-worker:index:WorkerCluster", name, args, opts);
 
-        const cluster = new aws.ecs.Cluster(name, {
-            name: args?.clusterName,
-            // RunningTaskCount, the denominator of backlog per task, exists only with Container Insights.
-            settings: [{ name: "containerInsights", value: "enabled" }],
-            tags: args?.tags,
-        }, { parent: this });
+        const cluster = new aws.ecs.Cluster(
+            name,
+            {
+                name: args?.clusterName,
+                // RunningTaskCount, the denominator of backlog per task, exists only with Container Insights.
+                settings: [{ name: "containerInsights", value: "enabled" }],
+                tags: args?.tags,
+            },
+            { parent: this },
+        );
 
-        const providers = new aws.ecs.ClusterCapacityProviders(`${name}-capacity-providers`, {
-            clusterName: cluster.name,
-            capacityProviders: [CapacityProvider.Fargate, CapacityProvider.FargateSpot],
-        }, { parent: this });
+        const providers = new aws.ecs.ClusterCapacityProviders(
+            `${name}-capacity-providers`,
+            {
+                clusterName: cluster.name,
+                capacityProviders: [CapacityProvider.Fargate, CapacityProvider.FargateSpot],
+            },
+            { parent: this },
+        );
 
         // Derived through the association: anything using these waits until FARGATE_SPOT is attached.
         this.name = providers.clusterName;

@@ -29,22 +29,42 @@ export interface WorkerDashboardResourceInputs {
  * account-wide, and a second PutDashboard silently overwrites the first.
  */
 export function createDashboard(inputs: WorkerDashboardResourceInputs): aws.cloudwatch.Dashboard {
-    const createdAlarms = pulumi.all(inputs.alarms.map((alarm) =>
-        pulumi.all([alarm.arn, alarm.tags]).apply(([arn, tags]) => ({ arn, purpose: tags?.[ALARM_PURPOSE_TAG] ?? "untagged" }))));
+    const createdAlarms = pulumi.all(
+        inputs.alarms.map((alarm) =>
+            pulumi
+                .all([alarm.arn, alarm.tags])
+                .apply(([arn, tags]) => ({ arn, purpose: tags?.[ALARM_PURPOSE_TAG] ?? "untagged" })),
+        ),
+    );
     const body = pulumi
-        .all([inputs.queueName, inputs.deadLetterQueueName, inputs.clusterName, inputs.serviceName, inputs.region, createdAlarms])
-        .apply(([queueName, deadLetterQueueName, clusterName, serviceName, region, alarms]) => JSON.stringify(workerDashboardBody({
-            workerName: inputs.name,
-            region,
-            names: { queueName, deadLetterQueueName, clusterName, serviceName },
-            scaling: inputs.scaling,
-            operationalAlarms: inputs.operationalAlarms,
-            createdAlarms: alarms,
-        })));
-    return new aws.cloudwatch.Dashboard(childNames(inputs.name).dashboard, {
-        dashboardName: accountWideName(pulumi.getProject(), pulumi.getStack(), inputs.name),
-        dashboardBody: body,
-    }, { parent: inputs.parent });
+        .all([
+            inputs.queueName,
+            inputs.deadLetterQueueName,
+            inputs.clusterName,
+            inputs.serviceName,
+            inputs.region,
+            createdAlarms,
+        ])
+        .apply(([queueName, deadLetterQueueName, clusterName, serviceName, region, alarms]) =>
+            JSON.stringify(
+                workerDashboardBody({
+                    workerName: inputs.name,
+                    region,
+                    names: { queueName, deadLetterQueueName, clusterName, serviceName },
+                    scaling: inputs.scaling,
+                    operationalAlarms: inputs.operationalAlarms,
+                    createdAlarms: alarms,
+                }),
+            ),
+        );
+    return new aws.cloudwatch.Dashboard(
+        childNames(inputs.name).dashboard,
+        {
+            dashboardName: accountWideName(pulumi.getProject(), pulumi.getStack(), inputs.name),
+            dashboardBody: body,
+        },
+        { parent: inputs.parent },
+    );
 }
 
 /** What the overview needs of each worker: a BackgroundWorker's outputs fit. */
@@ -61,20 +81,40 @@ interface OverviewWorker {
  */
 export function createOverviewDashboard(
     name: string,
-    args: { clusterArn: pulumi.Input<string>; clusterName: pulumi.Input<string>; workers: Record<string, OverviewWorker> },
+    args: {
+        clusterArn: pulumi.Input<string>;
+        clusterName: pulumi.Input<string>;
+        workers: Record<string, OverviewWorker>;
+    },
 ): aws.cloudwatch.Dashboard {
     const rows = Object.entries(args.workers).map(([workerName, worker]) =>
-        pulumi.all([worker.queueName, worker.deadLetterQueueArn, worker.serviceName, worker.dashboardName, args.clusterName])
+        pulumi
+            .all([
+                worker.queueName,
+                worker.deadLetterQueueArn,
+                worker.serviceName,
+                worker.dashboardName,
+                args.clusterName,
+            ])
             .apply(([queueName, deadLetterQueueArn, serviceName, workerDashboard, clusterName]) => ({
                 workerName,
                 // An existing queue may come without a dead-letter queue: its ARN output is then "".
-                names: { queueName, deadLetterQueueName: deadLetterQueueArn ? deadLetterQueueArn.split(":").pop() : undefined, clusterName, serviceName },
+                names: {
+                    queueName,
+                    deadLetterQueueName: deadLetterQueueArn ? deadLetterQueueArn.split(":").pop() : undefined,
+                    clusterName,
+                    serviceName,
+                },
                 dashboardName: workerDashboard,
-            })));
+            })),
+    );
     const region = pulumi.output(args.clusterArn).apply((arn) => parseClusterArn(arn).region);
     return new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
         dashboardName: accountWideName(pulumi.getProject(), pulumi.getStack(), name),
-        dashboardBody: pulumi.all([region, pulumi.all(rows)]).apply(([resolvedRegion, resolvedRows]) =>
-            JSON.stringify(overviewDashboardBody(resolvedRegion, resolvedRows))),
+        dashboardBody: pulumi
+            .all([region, pulumi.all(rows)])
+            .apply(([resolvedRegion, resolvedRows]) =>
+                JSON.stringify(overviewDashboardBody(resolvedRegion, resolvedRows)),
+            ),
     });
 }

@@ -74,7 +74,13 @@ export interface DashboardBody {
 export type Unplaced<W extends DashboardWidget> = Omit<W, "x" | "y" | "width">;
 
 /** A time-series graph of one-minute datapoints, with threshold lines when given. */
-export function graph(title: string, region: string, metrics: MetricLine[], horizontal: HorizontalAnnotation[] = [], yAxis?: MetricWidget["properties"]["yAxis"]): Unplaced<MetricWidget> {
+export function graph(
+    title: string,
+    region: string,
+    metrics: MetricLine[],
+    horizontal: HorizontalAnnotation[] = [],
+    yAxis?: MetricWidget["properties"]["yAxis"],
+): Unplaced<MetricWidget> {
     return {
         type: "metric",
         height: GRAPH_HEIGHT,
@@ -99,7 +105,12 @@ export function layout(rows: Unplaced<DashboardWidget>[][]): DashboardWidget[] {
         const width = Math.floor(DASHBOARD_GRID_COLUMNS / row.length);
         row.forEach((widget, index) => {
             const last = index === row.length - 1;
-            placed.push({ ...widget, x: index * width, y, width: last ? DASHBOARD_GRID_COLUMNS - index * width : width } as DashboardWidget);
+            placed.push({
+                ...widget,
+                x: index * width,
+                y,
+                width: last ? DASHBOARD_GRID_COLUMNS - index * width : width,
+            } as DashboardWidget);
         });
         y += Math.max(...row.map((widget) => widget.height));
     }

@@ -5,9 +5,30 @@
 // docs/dashboard.md shows the layout.
 import { AlarmPurpose } from "../contract";
 import { AlarmedQueue, PlannedQueueAlarm } from "./alarmPlan";
-import { AlarmStatusWidget, chunk, DashboardBody, DashboardWidget, graph, GRAPH_HEIGHT, HorizontalAnnotation, layout, MetricLine, MetricOptions, MetricWidget, TextWidget, Unplaced } from "./dashboardBody";
+import {
+    AlarmStatusWidget,
+    chunk,
+    DashboardBody,
+    DashboardWidget,
+    graph,
+    GRAPH_HEIGHT,
+    HorizontalAnnotation,
+    layout,
+    MetricLine,
+    MetricOptions,
+    MetricWidget,
+    TextWidget,
+    Unplaced,
+} from "./dashboardBody";
 import { alarmMetricQueries } from "./scaling";
-import { AlarmComparison, backlogQuery, METRIC_PERIOD_SECONDS, PlannedMetric, PlannedQuery, ScalingPlan } from "./scalingPlan";
+import {
+    AlarmComparison,
+    backlogQuery,
+    METRIC_PERIOD_SECONDS,
+    PlannedMetric,
+    PlannedQuery,
+    ScalingPlan,
+} from "./scalingPlan";
 import { COMPARISON_SYMBOL, describeScaling, plannedScalingAlarms, targetTrackings } from "./scalingSummary";
 
 const ALARM_STATUS_HEIGHT = 3;
@@ -104,15 +125,28 @@ function onQueue(names: DashboardNames, queue: AlarmedQueue): DashboardNames {
     return queue === "queue" ? names : { ...names, queueName: names.deadLetterQueueName ?? "" };
 }
 
-function describeAlarm(alarm: { comparison: AlarmComparison; threshold: number; datapointsToAlarm: number; evaluationPeriods: number }): string {
+function describeAlarm(alarm: {
+    comparison: AlarmComparison;
+    threshold: number;
+    datapointsToAlarm: number;
+    evaluationPeriods: number;
+}): string {
     return `alarm ${COMPARISON_SYMBOL[alarm.comparison]} ${alarm.threshold} for ${alarm.datapointsToAlarm} of ${alarm.evaluationPeriods} min`;
 }
 
 /** The operational alarms on one queue as threshold lines, each on the axis of the metric it watches. */
-function thresholdLines(alarms: PlannedQueueAlarm[], queue: AlarmedQueue, axisOf: (metricName: string) => "left" | "right"): HorizontalAnnotation[] {
+function thresholdLines(
+    alarms: PlannedQueueAlarm[],
+    queue: AlarmedQueue,
+    axisOf: (metricName: string) => "left" | "right",
+): HorizontalAnnotation[] {
     return alarms
         .filter((alarm) => alarm.queue === queue)
-        .map((alarm) => ({ value: alarm.threshold, label: `${alarm.key}: ${describeAlarm(alarm)}`, yAxis: axisOf(alarm.metricName) }));
+        .map((alarm) => ({
+            value: alarm.threshold,
+            label: `${alarm.key}: ${describeAlarm(alarm)}`,
+            yAxis: axisOf(alarm.metricName),
+        }));
 }
 function backlogGraphs(inputs: WorkerDashboardInputs): Unplaced<MetricWidget>[] {
     return targetTrackings(inputs.scaling).map((tracking) => {
@@ -188,8 +222,12 @@ function scalingAlarmGraphs(inputs: WorkerDashboardInputs): Unplaced<MetricWidge
 /** CPU and memory of the service's tasks: AWS/ECS publishes both for every Fargate service, free of charge. */
 function utilizationGraph(inputs: WorkerDashboardInputs): Unplaced<MetricWidget> {
     const dimensions = ["ClusterName", inputs.names.clusterName, "ServiceName", inputs.names.serviceName];
-    const line = (metricName: string, stat: string, label: string): MetricLine =>
-        ["AWS/ECS", metricName, ...dimensions, { stat, period: METRIC_PERIOD_SECONDS, label }];
+    const line = (metricName: string, stat: string, label: string): MetricLine => [
+        "AWS/ECS",
+        metricName,
+        ...dimensions,
+        { stat, period: METRIC_PERIOD_SECONDS, label },
+    ];
     return graph(
         "Tasks: CPU and memory (% of the task size)",
         inputs.region,
@@ -215,7 +253,10 @@ function alarmStatusWidgets(inputs: WorkerDashboardInputs): Unplaced<AlarmStatus
         height: ALARM_STATUS_HEIGHT,
         properties: {
             title: `${purpose[0].toUpperCase()}${purpose.slice(1)} alarms`,
-            alarms: inputs.createdAlarms.filter((alarm) => alarm.purpose === purpose).map((alarm) => alarm.arn).sort(),
+            alarms: inputs.createdAlarms
+                .filter((alarm) => alarm.purpose === purpose)
+                .map((alarm) => alarm.arn)
+                .sort(),
             // ALARM first, then INSUFFICIENT_DATA, then OK: what fired is on top.
             sortBy: "stateUpdatedTimestamp",
         },
@@ -259,30 +300,44 @@ export function overviewDashboardBody(region: string, rows: OverviewRow[]): Dash
     return {
         start: "-PT6H",
         periodOverride: "inherit",
-        widgets: layout(rows.map((row) => {
-            const [visible, inFlight] = queueMetrics();
-            const { running, desired } = taskMetrics(backlogQuery(false));
-            const link = row.dashboardName
-                ? `[Dashboard ${row.dashboardName}](https://console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${row.dashboardName})`
-                : "No dashboard of its own.";
-            const cells: Unplaced<DashboardWidget>[] = [
-                { type: "text", height: GRAPH_HEIGHT, properties: { markdown: `### ${row.workerName}\n\n${link}` } },
-                graph(`${row.workerName}: queue`, region, [
-                    metricLine(visible, row.names, "Visible"),
-                    metricLine(inFlight, row.names, "In flight"),
-                ]),
-                graph(`${row.workerName}: tasks`, region, [
-                    metricLine(desired, row.names, "Desired"),
-                    metricLine(running, row.names, "Running"),
-                ]),
-                graph(`${row.workerName}: oldest message age`, region, [metricLine(OLDEST_MESSAGE_AGE, row.names, "Seconds")]),
-            ];
-            if (row.names.deadLetterQueueName !== undefined) {
-                cells.push(graph(`${row.workerName}: dead-letter queue`, region, [
-                    metricLine({ ...visible, stat: "Maximum" }, onQueue(row.names, "deadLetterQueue"), "Messages"),
-                ]));
-            }
-            return cells;
-        })),
+        widgets: layout(
+            rows.map((row) => {
+                const [visible, inFlight] = queueMetrics();
+                const { running, desired } = taskMetrics(backlogQuery(false));
+                const link = row.dashboardName
+                    ? `[Dashboard ${row.dashboardName}](https://console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${row.dashboardName})`
+                    : "No dashboard of its own.";
+                const cells: Unplaced<DashboardWidget>[] = [
+                    {
+                        type: "text",
+                        height: GRAPH_HEIGHT,
+                        properties: { markdown: `### ${row.workerName}\n\n${link}` },
+                    },
+                    graph(`${row.workerName}: queue`, region, [
+                        metricLine(visible, row.names, "Visible"),
+                        metricLine(inFlight, row.names, "In flight"),
+                    ]),
+                    graph(`${row.workerName}: tasks`, region, [
+                        metricLine(desired, row.names, "Desired"),
+                        metricLine(running, row.names, "Running"),
+                    ]),
+                    graph(`${row.workerName}: oldest message age`, region, [
+                        metricLine(OLDEST_MESSAGE_AGE, row.names, "Seconds"),
+                    ]),
+                ];
+                if (row.names.deadLetterQueueName !== undefined) {
+                    cells.push(
+                        graph(`${row.workerName}: dead-letter queue`, region, [
+                            metricLine(
+                                { ...visible, stat: "Maximum" },
+                                onQueue(row.names, "deadLetterQueue"),
+                                "Messages",
+                            ),
+                        ]),
+                    );
+                }
+                return cells;
+            }),
+        ),
     };
 }

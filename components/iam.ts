@@ -18,11 +18,18 @@ export function policyDocument<Statement>(statements: Statement[]): { Version: "
 }
 
 /** A role's trust policy: `service` may assume the role, only under `condition` (the confused-deputy guard). */
-export function serviceAssumeRolePolicy(service: string, condition: { [operator: string]: { [key: string]: string } }): string {
-    return JSON.stringify(policyDocument([{
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: "sts:AssumeRole",
-        Condition: condition,
-    }]));
+export function serviceAssumeRolePolicy(
+    service: string,
+    condition: { [operator: string]: { [key: string]: string } },
+): string {
+    return JSON.stringify(
+        policyDocument([
+            {
+                Effect: "Allow",
+                Principal: { Service: service },
+                Action: "sts:AssumeRole",
+                Condition: condition,
+            },
+        ]),
+    );
 }

@@ -100,6 +100,10 @@ export function accountWideName(project: string, stack: string, name: string): s
     if (joined.length <= MAX_ACCOUNT_WIDE_NAME_LENGTH) {
         return joined;
     }
-    const hash = crypto.createHash("sha256").update(JSON.stringify([project, stack, name])).digest("hex").slice(0, HASH_LENGTH);
+    const hash = crypto
+        .createHash("sha256")
+        .update(JSON.stringify([project, stack, name]))
+        .digest("hex")
+        .slice(0, HASH_LENGTH);
     return `${joined.slice(0, MAX_ACCOUNT_WIDE_NAME_LENGTH - HASH_LENGTH - 1)}-${hash}`;
 }

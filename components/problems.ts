@@ -58,7 +58,8 @@ export class Problems {
         }
         if (this.list.length > 1) {
             throw new pulumi.InputPropertiesError({
-                message: `${resource} has ${this.list.length} invalid properties:\n` +
+                message:
+                    `${resource} has ${this.list.length} invalid properties:\n` +
                     this.list.map((problem) => `  - ${problem.reason}`).join("\n"),
                 errors: this.list,
             });
@@ -78,7 +79,7 @@ export function describe(value: unknown): string {
     if (pulumi.Output.isInstance(value)) {
         return "an Output (this setting must be a plain value known before deployment)";
     }
-    return value === undefined ? "nothing" : JSON.stringify(value) ?? String(value);
+    return value === undefined ? "nothing" : (JSON.stringify(value) ?? String(value));
 }
 
 /** A plain object: not null, not a list. */

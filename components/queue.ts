@@ -70,50 +70,74 @@ export function createQueues(
     options: QueueOptions = {},
 ): WorkerQueues {
     const names = childNames(name);
-    const deadLetterQueue = new aws.sqs.Queue(names.deadLetterQueue, {
-        messageRetentionSeconds: settings.deadLetterRetentionSeconds,
-        ...encryption(options.kmsMasterKeyId),
-        // A FIFO queue's dead-letter queue must be FIFO too; nothing is sent to it directly, so no deduplication.
-        ...fifoInputs(settings, false),
-        tags,
-    }, { parent });
+    const deadLetterQueue = new aws.sqs.Queue(
+        names.deadLetterQueue,
+        {
+            messageRetentionSeconds: settings.deadLetterRetentionSeconds,
+            ...encryption(options.kmsMasterKeyId),
+            // A FIFO queue's dead-letter queue must be FIFO too; nothing is sent to it directly, so no deduplication.
+            ...fifoInputs(settings, false),
+            tags,
+        },
+        { parent },
+    );
 
-    const queue = new aws.sqs.Queue(names.queue, {
-        visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
-        messageRetentionSeconds: settings.messageRetentionSeconds,
-        receiveWaitTimeSeconds: settings.receiveWaitTimeSeconds,
-        delaySeconds: settings.delaySeconds,
-        maxMessageSize: settings.maxMessageSizeBytes,
-        ...encryption(options.kmsMasterKeyId),
-        ...fifoInputs(settings, settings.contentBasedDeduplication),
-        tags,
-    }, { parent });
+    const queue = new aws.sqs.Queue(
+        names.queue,
+        {
+            visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+            messageRetentionSeconds: settings.messageRetentionSeconds,
+            receiveWaitTimeSeconds: settings.receiveWaitTimeSeconds,
+            delaySeconds: settings.delaySeconds,
+            maxMessageSize: settings.maxMessageSizeBytes,
+            ...encryption(options.kmsMasterKeyId),
+            ...fifoInputs(settings, settings.contentBasedDeduplication),
+            tags,
+        },
+        { parent },
+    );
 
-    new aws.sqs.RedrivePolicy(names.redrivePolicy, {
-        queueUrl: queue.url,
-        redrivePolicy: pulumi.jsonStringify({
-            deadLetterTargetArn: deadLetterQueue.arn,
-            maxReceiveCount: settings.maxReceiveCount,
-        }),
-    }, { parent });
+    new aws.sqs.RedrivePolicy(
+        names.redrivePolicy,
+        {
+            queueUrl: queue.url,
+            redrivePolicy: pulumi.jsonStringify({
+                deadLetterTargetArn: deadLetterQueue.arn,
+                maxReceiveCount: settings.maxReceiveCount,
+            }),
+        },
+        { parent },
+    );
 
-    new aws.sqs.RedriveAllowPolicy(names.redriveAllowPolicy, {
-        queueUrl: deadLetterQueue.url,
-        redriveAllowPolicy: pulumi.jsonStringify({
-            redrivePermission: "byQueue",
-            sourceQueueArns: [queue.arn],
-        }),
-    }, { parent });
+    new aws.sqs.RedriveAllowPolicy(
+        names.redriveAllowPolicy,
+        {
+            queueUrl: deadLetterQueue.url,
+            redriveAllowPolicy: pulumi.jsonStringify({
+                redrivePermission: "byQueue",
+                sourceQueueArns: [queue.arn],
+            }),
+        },
+        { parent },
+    );
 
-    const queuePolicy = new aws.sqs.QueuePolicy(names.queuePolicy, {
-        queueUrl: queue.url,
-        policy: queuePolicyDocument(queue.arn, options.sourceStatements?.(queue.arn)),
-    }, { parent });
+    const queuePolicy = new aws.sqs.QueuePolicy(
+        names.queuePolicy,
+        {
+            queueUrl: queue.url,
+            policy: queuePolicyDocument(queue.arn, options.sourceStatements?.(queue.arn)),
+        },
+        { parent },
+    );
 
-    new aws.sqs.QueuePolicy(names.deadLetterQueuePolicy, {
-        queueUrl: deadLetterQueue.url,
-        policy: queuePolicyDocument(deadLetterQueue.arn),
-    }, { parent });
+    new aws.sqs.QueuePolicy(
+        names.deadLetterQueuePolicy,
+        {
+            queueUrl: deadLetterQueue.url,
+            policy: queuePolicyDocument(deadLetterQueue.arn),
+        },
+        { parent },
+    );
 
     return { queue, deadLetterQueue, queuePolicy };
 }
@@ -153,8 +177,9 @@ export function existingQueueEndpoints(existing: WorkerExistingQueue): QueueEndp
     return {
         ...endpoint(existing.arn, existing.url),
         // Validation guarantees the pair comes together or not at all.
-        deadLetterQueue: deadLetterQueueArn !== undefined && deadLetterQueueUrl !== undefined
-            ? endpoint(deadLetterQueueArn, deadLetterQueueUrl)
-            : undefined,
+        deadLetterQueue:
+            deadLetterQueueArn !== undefined && deadLetterQueueUrl !== undefined
+                ? endpoint(deadLetterQueueArn, deadLetterQueueUrl)
+                : undefined,
     };
 }

@@ -76,17 +76,21 @@ function createAlarm(
     tags: BackgroundWorkerArgs["tags"],
     parent: pulumi.Resource,
 ): aws.cloudwatch.MetricAlarm {
-    return new aws.cloudwatch.MetricAlarm(name, {
-        alarmDescription: alarm.description,
-        comparisonOperator: alarm.comparison,
-        evaluationPeriods: alarm.evaluationPeriods,
-        datapointsToAlarm: alarm.datapointsToAlarm,
-        threshold: alarm.threshold,
-        treatMissingData: alarm.treatMissingData,
-        metricQueries: alarmMetricQueries(alarm.query, alarm.periodSeconds, names),
-        alarmActions: actions,
-        tags: { ...tags, [ALARM_PURPOSE_TAG]: AlarmPurpose.Scaling },
-    }, { parent });
+    return new aws.cloudwatch.MetricAlarm(
+        name,
+        {
+            alarmDescription: alarm.description,
+            comparisonOperator: alarm.comparison,
+            evaluationPeriods: alarm.evaluationPeriods,
+            datapointsToAlarm: alarm.datapointsToAlarm,
+            threshold: alarm.threshold,
+            treatMissingData: alarm.treatMissingData,
+            metricQueries: alarmMetricQueries(alarm.query, alarm.periodSeconds, names),
+            alarmActions: actions,
+            tags: { ...tags, [ALARM_PURPOSE_TAG]: AlarmPurpose.Scaling },
+        },
+        { parent },
+    );
 }
 
 /** The scalable target a policy acts on. */
@@ -97,22 +101,33 @@ interface OnTarget {
 }
 
 /** A step-scaling policy `${prefix}-policy` and the alarm `${prefix}-alarm` that invokes it; returns the alarm. */
-function createStepScaling(prefix: string, step: PlannedStepScaling, onTarget: OnTarget, inputs: WorkerScalingInputs): aws.cloudwatch.MetricAlarm {
-    const policy = new aws.appautoscaling.Policy(`${prefix}-policy`, {
-        ...onTarget,
-        policyType: "StepScaling",
-        stepScalingPolicyConfiguration: {
-            adjustmentType: step.adjustmentType,
-            cooldown: step.cooldownSeconds,
-            metricAggregationType: step.metricAggregationType,
-            // Step bounds are strings in the provider's schema.
-            stepAdjustments: step.steps.map((adjustment) => ({
-                metricIntervalLowerBound: adjustment.lowerBound === undefined ? undefined : String(adjustment.lowerBound),
-                metricIntervalUpperBound: adjustment.upperBound === undefined ? undefined : String(adjustment.upperBound),
-                scalingAdjustment: adjustment.scalingAdjustment,
-            })),
+function createStepScaling(
+    prefix: string,
+    step: PlannedStepScaling,
+    onTarget: OnTarget,
+    inputs: WorkerScalingInputs,
+): aws.cloudwatch.MetricAlarm {
+    const policy = new aws.appautoscaling.Policy(
+        `${prefix}-policy`,
+        {
+            ...onTarget,
+            policyType: "StepScaling",
+            stepScalingPolicyConfiguration: {
+                adjustmentType: step.adjustmentType,
+                cooldown: step.cooldownSeconds,
+                metricAggregationType: step.metricAggregationType,
+                // Step bounds are strings in the provider's schema.
+                stepAdjustments: step.steps.map((adjustment) => ({
+                    metricIntervalLowerBound:
+                        adjustment.lowerBound === undefined ? undefined : String(adjustment.lowerBound),
+                    metricIntervalUpperBound:
+                        adjustment.upperBound === undefined ? undefined : String(adjustment.upperBound),
+                    scalingAdjustment: adjustment.scalingAdjustment,
+                })),
+            },
         },
-    }, { parent: inputs.parent });
+        { parent: inputs.parent },
+    );
     return createAlarm(`${prefix}-alarm`, step.alarm, inputs.names, [policy.arn], inputs.tags, inputs.parent);
 }
 
@@ -136,31 +151,39 @@ export interface WorkerScalingInputs {
 export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.MetricAlarm[] {
     const { name, plan, names, tags, parent } = inputs;
     const children = childNames(name);
-    const target = new aws.appautoscaling.Target(children.scalingTarget, {
-        serviceNamespace: "ecs",
-        scalableDimension: "ecs:service:DesiredCount",
-        resourceId: pulumi.interpolate`service/${names.clusterName}/${names.serviceName}`,
-        minCapacity: plan.minTasks,
-        maxCapacity: plan.maxTasks,
-        tags,
-    }, { parent });
+    const target = new aws.appautoscaling.Target(
+        children.scalingTarget,
+        {
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: pulumi.interpolate`service/${names.clusterName}/${names.serviceName}`,
+            minCapacity: plan.minTasks,
+            maxCapacity: plan.maxTasks,
+            tags,
+        },
+        { parent },
+    );
     const onTarget = {
         serviceNamespace: target.serviceNamespace,
         scalableDimension: target.scalableDimension,
         resourceId: target.resourceId,
     };
 
-    new aws.appautoscaling.Policy(children.backlogPolicy, {
-        ...onTarget,
-        policyType: "TargetTrackingScaling",
-        targetTrackingScalingPolicyConfiguration: {
-            targetValue: plan.backlog.targetValue,
-            scaleOutCooldown: plan.backlog.scaleOutCooldownSeconds,
-            scaleInCooldown: plan.backlog.scaleInCooldownSeconds,
-            disableScaleIn: plan.backlog.disableScaleIn,
-            customizedMetricSpecification: { metrics: targetTrackingMetrics(plan.backlog.query, names) },
+    new aws.appautoscaling.Policy(
+        children.backlogPolicy,
+        {
+            ...onTarget,
+            policyType: "TargetTrackingScaling",
+            targetTrackingScalingPolicyConfiguration: {
+                targetValue: plan.backlog.targetValue,
+                scaleOutCooldown: plan.backlog.scaleOutCooldownSeconds,
+                scaleInCooldown: plan.backlog.scaleInCooldownSeconds,
+                disableScaleIn: plan.backlog.disableScaleIn,
+                customizedMetricSpecification: { metrics: targetTrackingMetrics(plan.backlog.query, names) },
+            },
         },
-    }, { parent });
+        { parent },
+    );
 
     const alarms: aws.cloudwatch.MetricAlarm[] = [];
     if (plan.wakeUp) {
@@ -177,13 +200,17 @@ export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.Metri
     }
 
     for (const schedule of plan.schedules) {
-        new aws.appautoscaling.ScheduledAction(children.scheduledAction(schedule.name), {
-            ...onTarget,
-            name: children.scheduledActionName(schedule.name),
-            schedule: schedule.schedule,
-            timezone: schedule.timezone,
-            scalableTargetAction: { minCapacity: schedule.minTasks, maxCapacity: schedule.maxTasks },
-        }, { parent });
+        new aws.appautoscaling.ScheduledAction(
+            children.scheduledAction(schedule.name),
+            {
+                ...onTarget,
+                name: children.scheduledActionName(schedule.name),
+                schedule: schedule.schedule,
+                timezone: schedule.timezone,
+                scalableTargetAction: { minCapacity: schedule.minTasks, maxCapacity: schedule.maxTasks },
+            },
+            { parent },
+        );
     }
 
     if (plan.keepQueueActive) {
@@ -200,26 +227,42 @@ export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.Metri
 function createKeepActiveSchedule(inputs: WorkerScalingInputs, scheduleExpression: string): void {
     const { name, tags, parent } = inputs;
     const children = childNames(name);
-    const role = new aws.iam.Role(children.keepActiveRole, {
-        description: "Lets EventBridge Scheduler read the worker queue's attributes to keep its metrics flowing.",
-        assumeRolePolicy: inputs.account.apply((account) =>
-            serviceAssumeRolePolicy("scheduler.amazonaws.com", { StringEquals: { "aws:SourceAccount": account } })),
-        tags,
-    }, { parent });
-    new aws.iam.RolePolicy(children.keepActivePolicy, {
-        role: role.id,
-        policy: pulumi.jsonStringify(
-            policyDocument([{ Effect: "Allow", Action: "sqs:GetQueueAttributes", Resource: inputs.queueArn }]),
-        ),
-    }, { parent });
-    new aws.scheduler.Schedule(children.keepActiveSchedule, {
-        description: "Keeps the worker queue active for CloudWatch so scale-from-zero is not delayed.",
-        scheduleExpression,
-        flexibleTimeWindow: { mode: "OFF" },
-        target: {
-            arn: pulumi.interpolate`arn:${inputs.partition}:scheduler:::aws-sdk:sqs:getQueueAttributes`,
-            roleArn: role.arn,
-            input: pulumi.jsonStringify({ QueueUrl: inputs.queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }),
+    const role = new aws.iam.Role(
+        children.keepActiveRole,
+        {
+            description: "Lets EventBridge Scheduler read the worker queue's attributes to keep its metrics flowing.",
+            assumeRolePolicy: inputs.account.apply((account) =>
+                serviceAssumeRolePolicy("scheduler.amazonaws.com", { StringEquals: { "aws:SourceAccount": account } }),
+            ),
+            tags,
         },
-    }, { parent });
+        { parent },
+    );
+    new aws.iam.RolePolicy(
+        children.keepActivePolicy,
+        {
+            role: role.id,
+            policy: pulumi.jsonStringify(
+                policyDocument([{ Effect: "Allow", Action: "sqs:GetQueueAttributes", Resource: inputs.queueArn }]),
+            ),
+        },
+        { parent },
+    );
+    new aws.scheduler.Schedule(
+        children.keepActiveSchedule,
+        {
+            description: "Keeps the worker queue active for CloudWatch so scale-from-zero is not delayed.",
+            scheduleExpression,
+            flexibleTimeWindow: { mode: "OFF" },
+            target: {
+                arn: pulumi.interpolate`arn:${inputs.partition}:scheduler:::aws-sdk:sqs:getQueueAttributes`,
+                roleArn: role.arn,
+                input: pulumi.jsonStringify({
+                    QueueUrl: inputs.queueUrl,
+                    AttributeNames: ["ApproximateNumberOfMessages"],
+                }),
+            },
+        },
+        { parent },
+    );
 }

@@ -32,10 +32,7 @@ export interface PlannedQuery {
 }
 
 export type AlarmComparison =
-    | "GreaterThanThreshold"
-    | "GreaterThanOrEqualToThreshold"
-    | "LessThanThreshold"
-    | "LessThanOrEqualToThreshold";
+    "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
 
 /** A CloudWatch alarm the component creates itself. */
 export interface PlannedAlarm {
@@ -233,7 +230,10 @@ const DESIRED: PlannedMetric = {
  * waiting messages, plus those being processed when `countInFlight`. Every policy that weighs work shares it, so
  * they all divide the same work.
  */
-function workInHand(countInFlight: boolean, count: PlannedMetric = RUNNING): { work: string; metrics: PlannedMetric[] } {
+function workInHand(
+    countInFlight: boolean,
+    count: PlannedMetric = RUNNING,
+): { work: string; metrics: PlannedMetric[] } {
     return countInFlight
         ? { work: "(visible + inflight)", metrics: [VISIBLE, IN_FLIGHT, count] }
         : { work: "visible", metrics: [VISIBLE, count] };
@@ -269,11 +269,13 @@ export function backlogQuery(countInFlight: boolean): PlannedQuery {
 export function wakeUpQuery(): PlannedQuery {
     return {
         metrics: [VISIBLE, RUNNING],
-        expressions: [{
-            id: "wake",
-            expression: "IF(visible > 0 AND FILL(FILL(running, REPEAT), 0) == 0, 1, 0)",
-            label: "Messages waiting with no task running",
-        }],
+        expressions: [
+            {
+                id: "wake",
+                expression: "IF(visible > 0 AND FILL(FILL(running, REPEAT), 0) == 0, 1, 0)",
+                label: "Messages waiting with no task running",
+            },
+        ],
         returnId: "wake",
     };
 }
@@ -283,11 +285,13 @@ export function burstQuery(countInFlight: boolean, targetBacklogPerTask: number)
     const { work, metrics } = workInHand(countInFlight, DESIRED);
     return {
         metrics,
-        expressions: [{
-            id: "deficit",
-            expression: `${work} / ${targetBacklogPerTask} - ${DESIRED_TASKS}`,
-            label: "Tasks short of the backlog target",
-        }],
+        expressions: [
+            {
+                id: "deficit",
+                expression: `${work} / ${targetBacklogPerTask} - ${DESIRED_TASKS}`,
+                label: "Tasks short of the backlog target",
+            },
+        ],
         returnId: "deficit",
     };
 }
@@ -305,11 +309,13 @@ function scaleInQuery(countInFlight: boolean, targetBacklogPerTask: number): Pla
     const busy = `inflight + ${SCALE_IN_SPARE_TASKS}`;
     return {
         metrics: [VISIBLE, IN_FLIGHT, DESIRED],
-        expressions: [{
-            id: "surplus",
-            expression: `${DESIRED_TASKS} - IF(${busy} > ${wanted}, ${busy}, ${wanted})`,
-            label: "Tasks beyond the backlog target and the busy tasks",
-        }],
+        expressions: [
+            {
+                id: "surplus",
+                expression: `${DESIRED_TASKS} - IF(${busy} > ${wanted}, ${busy}, ${wanted})`,
+                label: "Tasks beyond the backlog target and the busy tasks",
+            },
+        ],
         returnId: "surplus",
     };
 }
@@ -320,7 +326,10 @@ function scaleInQuery(countInFlight: boolean, targetBacklogPerTask: number): Pla
  */
 function drainQuery(): PlannedQuery {
     return {
-        metrics: [{ ...VISIBLE, stat: "Maximum" }, { ...IN_FLIGHT, stat: "Maximum" }],
+        metrics: [
+            { ...VISIBLE, stat: "Maximum" },
+            { ...IN_FLIGHT, stat: "Maximum" },
+        ],
         expressions: [{ id: "messages", expression: "visible + inflight", label: "Messages visible or in flight" }],
         returnId: "messages",
     };

@@ -1,7 +1,14 @@
 // Reads a scaling plan (scalingPlan.ts) without knowing its field names: its alarms, step policies and target-tracking
 // policies are found by their shape, so a part the plan gains later is drawn on the dashboard and described in its
 // text without a change here. Pure.
-import { AlarmComparison, PlannedAlarm, PlannedQuery, PlannedStepScaling, PlannedTargetTracking, ScalingPlan } from "./scalingPlan";
+import {
+    AlarmComparison,
+    PlannedAlarm,
+    PlannedQuery,
+    PlannedStepScaling,
+    PlannedTargetTracking,
+    ScalingPlan,
+} from "./scalingPlan";
 
 /** How an alarm comparison reads in a label or a sentence. */
 export const COMPARISON_SYMBOL: Readonly<Record<AlarmComparison, string>> = {
@@ -16,7 +23,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isQuery(value: unknown): value is PlannedQuery {
-    return isObject(value) && Array.isArray(value.metrics) && Array.isArray(value.expressions) && typeof value.returnId === "string";
+    return (
+        isObject(value) &&
+        Array.isArray(value.metrics) &&
+        Array.isArray(value.expressions) &&
+        typeof value.returnId === "string"
+    );
 }
 
 /** Every part of the scaling plan that matches `test`, wherever the plan keeps it, in the plan's own order. */
@@ -35,25 +47,44 @@ function findInPlan<T>(plan: ScalingPlan, test: (value: unknown) => value is T):
 
 /** The alarms the scaling plan creates, wherever the plan keeps them. */
 export function plannedScalingAlarms(plan: ScalingPlan): PlannedAlarm[] {
-    return findInPlan(plan, (value): value is PlannedAlarm =>
-        isObject(value) && isQuery(value.query) && typeof value.threshold === "number" && typeof value.comparison === "string");
+    return findInPlan(
+        plan,
+        (value): value is PlannedAlarm =>
+            isObject(value) &&
+            isQuery(value.query) &&
+            typeof value.threshold === "number" &&
+            typeof value.comparison === "string",
+    );
 }
 
 /** The step-scaling policies of the plan, each with the alarm that drives it. */
 function stepPolicies(plan: ScalingPlan): PlannedStepScaling[] {
-    return findInPlan(plan, (value): value is PlannedStepScaling =>
-        isObject(value) && Array.isArray(value.steps) && isObject(value.alarm) && typeof value.adjustmentType === "string");
+    return findInPlan(
+        plan,
+        (value): value is PlannedStepScaling =>
+            isObject(value) &&
+            Array.isArray(value.steps) &&
+            isObject(value.alarm) &&
+            typeof value.adjustmentType === "string",
+    );
 }
 
 /** The target-tracking policies of the plan. */
 export function targetTrackings(plan: ScalingPlan): PlannedTargetTracking[] {
-    return findInPlan(plan, (value): value is PlannedTargetTracking =>
-        isObject(value) && typeof value.targetValue === "number" && isQuery(value.query));
+    return findInPlan(
+        plan,
+        (value): value is PlannedTargetTracking =>
+            isObject(value) && typeof value.targetValue === "number" && isQuery(value.query),
+    );
 }
 
 function steps(policy: PlannedStepScaling): string {
     const unit = (adjustment: number) =>
-        policy.adjustmentType === "PercentChangeInCapacity" ? " % of the running tasks" : Math.abs(adjustment) === 1 ? " task" : " tasks";
+        policy.adjustmentType === "PercentChangeInCapacity"
+            ? " % of the running tasks"
+            : Math.abs(adjustment) === 1
+              ? " task"
+              : " tasks";
     const change = (adjustment: number) => `${adjustment > 0 ? "+" : ""}${adjustment}${unit(adjustment)}`;
     if (policy.steps.length === 1) {
         return change(policy.steps[0].scalingAdjustment);
@@ -68,25 +99,31 @@ export function describeScaling(plan: ScalingPlan): string {
     const expressionOf = (query: PlannedQuery) =>
         query.expressions.find((expression) => expression.id === query.returnId)?.expression ?? query.returnId;
     const sentences = [
-        ...targetTrackings(plan).map((tracking) =>
-            `Target tracking keeps \`${expressionOf(tracking.query)}\` near ${tracking.targetValue} between ` +
-            `${plan.minTasks} and ${plan.maxTasks} tasks (scale-out cooldown ${tracking.scaleOutCooldownSeconds} s, ` +
-            `scale-in ${tracking.disableScaleIn ? "disabled" : `cooldown ${tracking.scaleInCooldownSeconds} s`}).`),
-        ...stepPolicies(plan).map((policy) =>
-            `${policy.alarm.description} Its alarm fires when \`${expressionOf(policy.alarm.query)}\` ` +
-            `${COMPARISON_SYMBOL[policy.alarm.comparison]} ${policy.alarm.threshold} for ${policy.alarm.datapointsToAlarm} ` +
-            `of ${policy.alarm.evaluationPeriods} one-minute periods, and then scales by ${steps(policy)} ` +
-            `(cooldown ${policy.cooldownSeconds} s).`),
+        ...targetTrackings(plan).map(
+            (tracking) =>
+                `Target tracking keeps \`${expressionOf(tracking.query)}\` near ${tracking.targetValue} between ` +
+                `${plan.minTasks} and ${plan.maxTasks} tasks (scale-out cooldown ${tracking.scaleOutCooldownSeconds} s, ` +
+                `scale-in ${tracking.disableScaleIn ? "disabled" : `cooldown ${tracking.scaleInCooldownSeconds} s`}).`,
+        ),
+        ...stepPolicies(plan).map(
+            (policy) =>
+                `${policy.alarm.description} Its alarm fires when \`${expressionOf(policy.alarm.query)}\` ` +
+                `${COMPARISON_SYMBOL[policy.alarm.comparison]} ${policy.alarm.threshold} for ${policy.alarm.datapointsToAlarm} ` +
+                `of ${policy.alarm.evaluationPeriods} one-minute periods, and then scales by ${steps(policy)} ` +
+                `(cooldown ${policy.cooldownSeconds} s).`,
+        ),
         plan.wakeUpEstimate
             ? `From zero tasks, a first message waits about ${plan.wakeUpEstimate.typicalSeconds} s for a task ` +
-                `(${plan.wakeUpEstimate.worstSeconds} s at worst${plan.wakeUpEstimate.idleQueueExtraSeconds > 0 ? `, plus up to ${plan.wakeUpEstimate.idleQueueExtraSeconds} s after six idle hours` : ""}).`
+              `(${plan.wakeUpEstimate.worstSeconds} s at worst${plan.wakeUpEstimate.idleQueueExtraSeconds > 0 ? `, plus up to ${plan.wakeUpEstimate.idleQueueExtraSeconds} s after six idle hours` : ""}).`
             : "",
         plan.keepQueueActive
             ? `A schedule (${plan.keepQueueActive.scheduleExpression}) keeps the queue's metrics flowing while it is idle.`
             : "",
-        ...plan.schedules.map((schedule) =>
-            `Schedule ${schedule.name} (${schedule.schedule}${schedule.timezone ? `, ${schedule.timezone}` : ""}) sets ` +
-            `minTasks ${schedule.minTasks ?? "unchanged"} and maxTasks ${schedule.maxTasks ?? "unchanged"}.`),
+        ...plan.schedules.map(
+            (schedule) =>
+                `Schedule ${schedule.name} (${schedule.schedule}${schedule.timezone ? `, ${schedule.timezone}` : ""}) sets ` +
+                `minTasks ${schedule.minTasks ?? "unchanged"} and maxTasks ${schedule.maxTasks ?? "unchanged"}.`,
+        ),
     ];
     return sentences.filter(Boolean).join(" ");
 }

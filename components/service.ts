@@ -26,48 +26,56 @@ export interface WorkerServiceInputs {
 function createEgressOnlySecurityGroup(inputs: WorkerServiceInputs): aws.ec2.SecurityGroup {
     const firstSubnet = pulumi.output(inputs.subnetIds).apply((ids) => ids[0]);
     const vpcId = aws.ec2.getSubnetOutput({ id: firstSubnet }, { parent: inputs.parent }).vpcId;
-    return new aws.ec2.SecurityGroup(childNames(inputs.name).securityGroup, {
-        description: "Background worker tasks: outbound only",
-        vpcId,
-        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
-        tags: inputs.tags,
-    }, { parent: inputs.parent });
+    return new aws.ec2.SecurityGroup(
+        childNames(inputs.name).securityGroup,
+        {
+            description: "Background worker tasks: outbound only",
+            vpcId,
+            egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
+            tags: inputs.tags,
+        },
+        { parent: inputs.parent },
+    );
 }
 
 /** Creates the service (and its security group when none is given). */
 export function createService(inputs: WorkerServiceInputs): aws.ecs.Service {
     const securityGroups = inputs.securityGroupIds ?? [createEgressOnlySecurityGroup(inputs).id];
-    return new aws.ecs.Service(childNames(inputs.name).service, {
-        cluster: inputs.clusterArn,
-        taskDefinition: inputs.taskDefinitionArn,
-        desiredCount: inputs.initialTasks,
-        // The strategy, never launchType: the two are mutually exclusive and only the strategy can use Spot.
-        capacityProviderStrategies: inputs.capacityProviderStrategy.map((item) => ({
-            capacityProvider: item.capacityProvider,
-            weight: item.weight,
-            base: item.base,
-        })),
-        platformVersion: "LATEST",
-        // The AWS provider refuses an in-place change of capacityProviderStrategies without it (older releases replace
-        // the service instead): changing the strategy must roll the tasks, not fail or replace the service.
-        forceNewDeployment: true,
-        networkConfiguration: {
-            subnets: inputs.subnetIds,
-            securityGroups,
-            assignPublicIp: inputs.assignPublicIp,
+    return new aws.ecs.Service(
+        childNames(inputs.name).service,
+        {
+            cluster: inputs.clusterArn,
+            taskDefinition: inputs.taskDefinitionArn,
+            desiredCount: inputs.initialTasks,
+            // The strategy, never launchType: the two are mutually exclusive and only the strategy can use Spot.
+            capacityProviderStrategies: inputs.capacityProviderStrategy.map((item) => ({
+                capacityProvider: item.capacityProvider,
+                weight: item.weight,
+                base: item.base,
+            })),
+            platformVersion: "LATEST",
+            // The AWS provider refuses an in-place change of capacityProviderStrategies without it (older releases replace
+            // the service instead): changing the strategy must roll the tasks, not fail or replace the service.
+            forceNewDeployment: true,
+            networkConfiguration: {
+                subnets: inputs.subnetIds,
+                securityGroups,
+                assignPublicIp: inputs.assignPublicIp,
+            },
+            // A deployment whose tasks keep failing rolls back by itself instead of leaving the queue unserved.
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            deploymentMinimumHealthyPercent: 100,
+            deploymentMaximumPercent: 200,
+            propagateTags: "SERVICE",
+            enableEcsManagedTags: true,
+            // At zero tasks a steady state is reached at once; above it, waiting would only slow `pulumi up`.
+            waitForSteadyState: false,
+            tags: inputs.tags,
         },
-        // A deployment whose tasks keep failing rolls back by itself instead of leaving the queue unserved.
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-        deploymentMinimumHealthyPercent: 100,
-        deploymentMaximumPercent: 200,
-        propagateTags: "SERVICE",
-        enableEcsManagedTags: true,
-        // At zero tasks a steady state is reached at once; above it, waiting would only slow `pulumi up`.
-        waitForSteadyState: false,
-        tags: inputs.tags,
-    }, {
-        parent: inputs.parent,
-        // Autoscaling owns the task count: a deploy must never reset what it chose.
-        ignoreChanges: ["desiredCount"],
-    });
+        {
+            parent: inputs.parent,
+            // Autoscaling owns the task count: a deploy must never reset what it chose.
+            ignoreChanges: ["desiredCount"],
+        },
+    );
 }

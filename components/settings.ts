@@ -211,7 +211,7 @@ export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSetting
             maxTasks: scaling.maxTasks ?? DEFAULT_MAX_TASKS,
             targetBacklogPerTask: fromLatency
                 ? backlogTargetFromLatency(latency, processing)
-                : scaling.targetBacklogPerTask ?? DEFAULT_TARGET_BACKLOG_PER_TASK,
+                : (scaling.targetBacklogPerTask ?? DEFAULT_TARGET_BACKLOG_PER_TASK),
             targetSource: fromLatency
                 ? "latency"
                 : scaling.targetBacklogPerTask !== undefined
@@ -248,6 +248,9 @@ function resolveSnsTopicsFifo(sources: BackgroundWorkerArgs["sources"]): boolean
         return sources.snsTopicsFifo;
     }
     const topics = sources?.snsTopicArns;
-    return Array.isArray(topics) && topics.length > 0 &&
-        topics.every((topic) => typeof topic === "string" && topic.endsWith(".fifo"));
+    return (
+        Array.isArray(topics) &&
+        topics.length > 0 &&
+        topics.every((topic) => typeof topic === "string" && topic.endsWith(".fifo"))
+    );
 }

@@ -55,12 +55,19 @@ function createEventRules(
     tags: BackgroundWorkerArgs["tags"],
     parent: pulumi.Resource,
 ): aws.cloudwatch.EventRule[] {
-    return rules.map((rule) => new aws.cloudwatch.EventRule(childNames(name).eventRule(rule.name), {
-        description: `Sends matching events to the ${name} worker's queue.`,
-        eventBusName: rule.eventBusName,
-        eventPattern: rule.eventPattern,
-        tags,
-    }, { parent }));
+    return rules.map(
+        (rule) =>
+            new aws.cloudwatch.EventRule(
+                childNames(name).eventRule(rule.name),
+                {
+                    description: `Sends matching events to the ${name} worker's queue.`,
+                    eventBusName: rule.eventBusName,
+                    eventPattern: rule.eventPattern,
+                    tags,
+                },
+                { parent },
+            ),
+    );
 }
 
 interface SourceConnectionInputs {
@@ -81,27 +88,36 @@ function connectSources(inputs: SourceConnectionInputs): void {
     const options = { parent, dependsOn: [inputs.queuePolicy] };
     const filterPolicy = sources.snsFilterPolicy;
     (sources.snsTopicArns ?? []).forEach((topicArn, index) => {
-        new aws.sns.TopicSubscription(childNames(name).snsSubscription(snsSubscriptionKey(topicArn, index)), {
-            // A topic created in the same program is known only now: a standard one cannot feed a FIFO queue.
-            topic: pulumi.output(topicArn).apply((arn) => checkResolvedTopicArn(arn, index, fifo)),
-            protocol: "sqs",
-            endpoint: queueArn,
-            // The worker gets the message as published, not wrapped in SNS's JSON envelope.
-            rawMessageDelivery: true,
-            filterPolicy,
-            filterPolicyScope: filterPolicy === undefined
-                ? undefined
-                : sources.snsFilterPolicyScope ?? DEFAULT_SNS_FILTER_POLICY_SCOPE,
-        }, options);
+        new aws.sns.TopicSubscription(
+            childNames(name).snsSubscription(snsSubscriptionKey(topicArn, index)),
+            {
+                // A topic created in the same program is known only now: a standard one cannot feed a FIFO queue.
+                topic: pulumi.output(topicArn).apply((arn) => checkResolvedTopicArn(arn, index, fifo)),
+                protocol: "sqs",
+                endpoint: queueArn,
+                // The worker gets the message as published, not wrapped in SNS's JSON envelope.
+                rawMessageDelivery: true,
+                filterPolicy,
+                filterPolicyScope:
+                    filterPolicy === undefined
+                        ? undefined
+                        : (sources.snsFilterPolicyScope ?? DEFAULT_SNS_FILTER_POLICY_SCOPE),
+            },
+            options,
+        );
     });
     (sources.eventRules ?? []).forEach((rule, index) => {
-        new aws.cloudwatch.EventTarget(childNames(name).eventTarget(rule.name), {
-            rule: inputs.rules[index].name,
-            eventBusName: rule.eventBusName,
-            arn: queueArn,
-            // A FIFO queue takes nothing without a message group; EventBridge gives none of its own.
-            sqsTarget: fifo ? { messageGroupId: rule.messageGroupId ?? rule.name } : undefined,
-        }, options);
+        new aws.cloudwatch.EventTarget(
+            childNames(name).eventTarget(rule.name),
+            {
+                rule: inputs.rules[index].name,
+                eventBusName: rule.eventBusName,
+                arn: queueArn,
+                // A FIFO queue takes nothing without a message group; EventBridge gives none of its own.
+                sqsTarget: fifo ? { messageGroupId: rule.messageGroupId ?? rule.name } : undefined,
+            },
+            options,
+        );
     });
 }
 
@@ -121,7 +137,11 @@ export function createQueuesWithSources(inputs: QueuesWithSourcesInputs): QueueE
     const queues = createQueues(name, settings, tags, parent, {
         kmsMasterKeyId: inputs.kmsMasterKeyId,
         sourceStatements: (queueArn) =>
-            sourcePolicyStatements(queueArn, sources.snsTopicArns ?? [], rules.map((rule) => rule.arn)),
+            sourcePolicyStatements(
+                queueArn,
+                sources.snsTopicArns ?? [],
+                rules.map((rule) => rule.arn),
+            ),
     });
     connectSources({
         name,

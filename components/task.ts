@@ -45,9 +45,10 @@ export function ecsTasksAssumeRolePolicy(cluster: ClusterArnParts): string {
  */
 export function taskRoleStatements(queueArn: string, cluster: ClusterArnParts, kmsKeyArn?: string): PolicyStatement[] {
     // The worker only receives: SQS calls GenerateDataKey for senders, and only Decrypt for ReceiveMessage.
-    const decrypt: PolicyStatement[] = kmsKeyArn === undefined
-        ? []
-        : [{ Sid: "DecryptJobQueueMessages", Effect: "Allow", Action: "kms:Decrypt", Resource: kmsKeyArn }];
+    const decrypt: PolicyStatement[] =
+        kmsKeyArn === undefined
+            ? []
+            : [{ Sid: "DecryptJobQueueMessages", Effect: "Allow", Action: "kms:Decrypt", Resource: kmsKeyArn }];
     return [
         {
             Sid: "ConsumeJobQueue",
@@ -84,7 +85,12 @@ export function executionRoleStatements(logGroupArn: string, secretArns: string[
         {
             Sid: "PullImage",
             Effect: "Allow",
-            Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+            Action: [
+                "ecr:GetAuthorizationToken",
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchGetImage",
+            ],
             Resource: "*",
         },
         {
@@ -94,10 +100,17 @@ export function executionRoleStatements(logGroupArn: string, secretArns: string[
             Resource: `${logGroupArn}:*`,
         },
     ];
-    const secretsManager = [...new Set(secretArns.filter((arn) => arn.includes(":secretsmanager:")).map(secretResourceArn))].sort();
+    const secretsManager = [
+        ...new Set(secretArns.filter((arn) => arn.includes(":secretsmanager:")).map(secretResourceArn)),
+    ].sort();
     const parameters = [...new Set(secretArns.filter((arn) => !arn.includes(":secretsmanager:")))].sort();
     if (secretsManager.length > 0) {
-        statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretsManager });
+        statements.push({
+            Sid: "ReadSecrets",
+            Effect: "Allow",
+            Action: "secretsmanager:GetSecretValue",
+            Resource: secretsManager,
+        });
     }
     if (parameters.length > 0) {
         statements.push({ Sid: "ReadParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: parameters });
@@ -137,97 +150,132 @@ export interface WorkerTaskInputs {
 export function createTask(inputs: WorkerTaskInputs): WorkerTask {
     const { name, container, settings, cluster, tags, parent } = inputs;
     const names = childNames(name);
-    const logGroup = new aws.cloudwatch.LogGroup(names.logGroup, {
-        retentionInDays: settings.logRetentionDays,
-        tags,
-    }, { parent });
+    const logGroup = new aws.cloudwatch.LogGroup(
+        names.logGroup,
+        {
+            retentionInDays: settings.logRetentionDays,
+            tags,
+        },
+        { parent },
+    );
 
     const assumeRolePolicy = cluster.apply(ecsTasksAssumeRolePolicy);
-    const executionRole = new aws.iam.Role(names.executionRole, {
-        description: "Lets ECS pull the worker image, write its logs and read its secrets.",
-        assumeRolePolicy,
-        tags,
-    }, { parent });
+    const executionRole = new aws.iam.Role(
+        names.executionRole,
+        {
+            description: "Lets ECS pull the worker image, write its logs and read its secrets.",
+            assumeRolePolicy,
+            tags,
+        },
+        { parent },
+    );
     const secretArns = pulumi.output(container.secrets ?? {}).apply((secrets) => Object.values(secrets));
-    const executionPolicy = new aws.iam.RolePolicy(names.executionPolicy, {
-        role: executionRole.id,
-        policy: pulumi.all([logGroup.arn, secretArns]).apply(([logGroupArn, arns]) =>
-            JSON.stringify(policyDocument(executionRoleStatements(logGroupArn, arns)))),
-    }, { parent });
+    const executionPolicy = new aws.iam.RolePolicy(
+        names.executionPolicy,
+        {
+            role: executionRole.id,
+            policy: pulumi
+                .all([logGroup.arn, secretArns])
+                .apply(([logGroupArn, arns]) =>
+                    JSON.stringify(policyDocument(executionRoleStatements(logGroupArn, arns))),
+                ),
+        },
+        { parent },
+    );
 
-    const taskRole = new aws.iam.Role(names.taskRole, {
-        description: "The worker's own identity: consume its queue and manage its scale-in protection.",
-        assumeRolePolicy,
-        tags,
-    }, { parent });
-    const taskPolicy = new aws.iam.RolePolicy(names.taskPolicy, {
-        role: taskRole.id,
-        policy: pulumi.all([inputs.queueArn, cluster, inputs.kmsKeyArn]).apply(([queueArn, parts, kmsKeyArn]) =>
-            JSON.stringify(policyDocument(taskRoleStatements(queueArn, parts, kmsKeyArn)))),
-    }, { parent });
+    const taskRole = new aws.iam.Role(
+        names.taskRole,
+        {
+            description: "The worker's own identity: consume its queue and manage its scale-in protection.",
+            assumeRolePolicy,
+            tags,
+        },
+        { parent },
+    );
+    const taskPolicy = new aws.iam.RolePolicy(
+        names.taskPolicy,
+        {
+            role: taskRole.id,
+            policy: pulumi
+                .all([inputs.queueArn, cluster, inputs.kmsKeyArn])
+                .apply(([queueArn, parts, kmsKeyArn]) =>
+                    JSON.stringify(policyDocument(taskRoleStatements(queueArn, parts, kmsKeyArn))),
+                ),
+        },
+        { parent },
+    );
 
-    const environment = pulumi.all([
-        container.environment ?? {},
-        inputs.queueUrl,
-        inputs.deadLetterQueueUrl,
-    ]).apply(([userEnvironment, queueUrl, deadLetterQueueUrl]) => {
-        // Typed by the reserved list, so a variable added here is also refused in container.environment.
-        const componentEnvironment: Record<WorkerEnvironment, string> = {
-            [WorkerEnvironment.QueueUrl]: queueUrl,
-            [WorkerEnvironment.DeadLetterQueueUrl]: deadLetterQueueUrl,
-            [WorkerEnvironment.VisibilityTimeoutSeconds]: String(inputs.queueSettings.visibilityTimeoutSeconds),
-            [WorkerEnvironment.StopTimeoutSeconds]: String(settings.stopTimeoutSeconds),
-        };
-        const merged: { [name: string]: string } = { ...userEnvironment, ...componentEnvironment };
-        // Sorted, so the JSON (and therefore the task definition) only changes when a value does.
-        return Object.keys(merged).sort().map((key) => ({ name: key, value: merged[key] }));
-    });
+    const environment = pulumi
+        .all([container.environment ?? {}, inputs.queueUrl, inputs.deadLetterQueueUrl])
+        .apply(([userEnvironment, queueUrl, deadLetterQueueUrl]) => {
+            // Typed by the reserved list, so a variable added here is also refused in container.environment.
+            const componentEnvironment: Record<WorkerEnvironment, string> = {
+                [WorkerEnvironment.QueueUrl]: queueUrl,
+                [WorkerEnvironment.DeadLetterQueueUrl]: deadLetterQueueUrl,
+                [WorkerEnvironment.VisibilityTimeoutSeconds]: String(inputs.queueSettings.visibilityTimeoutSeconds),
+                [WorkerEnvironment.StopTimeoutSeconds]: String(settings.stopTimeoutSeconds),
+            };
+            const merged: { [name: string]: string } = { ...userEnvironment, ...componentEnvironment };
+            // Sorted, so the JSON (and therefore the task definition) only changes when a value does.
+            return Object.keys(merged)
+                .sort()
+                .map((key) => ({ name: key, value: merged[key] }));
+        });
     const secrets = pulumi.output(container.secrets ?? {}).apply((map) =>
-        Object.keys(map).sort().map((key) => ({ name: key, valueFrom: map[key] })));
+        Object.keys(map)
+            .sort()
+            .map((key) => ({ name: key, valueFrom: map[key] })),
+    );
 
-    const containerDefinitions = pulumi.jsonStringify([{
-        name: CONTAINER_NAME,
-        image: container.image,
-        essential: true,
-        command: settings.command,
-        environment,
-        secrets,
-        stopTimeout: settings.stopTimeoutSeconds,
-        // Security Hub ECS.4 and ECS.5: never privileged, and no writes outside the scratch volume.
-        privileged: false,
-        readonlyRootFilesystem: settings.readonlyRootFilesystem,
-        mountPoints: settings.readonlyRootFilesystem
-            ? [{ sourceVolume: SCRATCH_VOLUME.name, containerPath: SCRATCH_VOLUME.containerPath, readOnly: false }]
-            : [],
-        logConfiguration: {
-            logDriver: "awslogs",
-            options: {
-                "awslogs-group": logGroup.name,
-                "awslogs-region": cluster.apply((parts) => parts.region),
-                "awslogs-stream-prefix": CONTAINER_NAME,
+    const containerDefinitions = pulumi.jsonStringify([
+        {
+            name: CONTAINER_NAME,
+            image: container.image,
+            essential: true,
+            command: settings.command,
+            environment,
+            secrets,
+            stopTimeout: settings.stopTimeoutSeconds,
+            // Security Hub ECS.4 and ECS.5: never privileged, and no writes outside the scratch volume.
+            privileged: false,
+            readonlyRootFilesystem: settings.readonlyRootFilesystem,
+            mountPoints: settings.readonlyRootFilesystem
+                ? [{ sourceVolume: SCRATCH_VOLUME.name, containerPath: SCRATCH_VOLUME.containerPath, readOnly: false }]
+                : [],
+            logConfiguration: {
+                logDriver: "awslogs",
+                options: {
+                    "awslogs-group": logGroup.name,
+                    "awslogs-region": cluster.apply((parts) => parts.region),
+                    "awslogs-stream-prefix": CONTAINER_NAME,
+                },
             },
         },
-    }]);
+    ]);
 
-    const taskDefinition = new aws.ecs.TaskDefinition(names.taskDefinition, {
-        family: taskFamily(name),
-        cpu: String(settings.cpu),
-        memory: String(settings.memory),
-        networkMode: "awsvpc",
-        requiresCompatibilities: ["FARGATE"],
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: settings.architecture },
-        executionRoleArn: executionRole.arn,
-        taskRoleArn: taskRole.arn,
-        containerDefinitions,
-        // A volume with no host path is the task's own ephemeral storage on Fargate, gone when the task stops.
-        volumes: settings.readonlyRootFilesystem ? [{ name: SCRATCH_VOLUME.name }] : undefined,
-        tags,
-    }, {
-        parent,
-        // The roles' ARNs alone let the service start tasks before their policies exist: the first tasks would fail
-        // to pull the image or write logs, and three such failures trip the circuit breaker on a first deployment.
-        dependsOn: [executionPolicy, taskPolicy],
-    });
+    const taskDefinition = new aws.ecs.TaskDefinition(
+        names.taskDefinition,
+        {
+            family: taskFamily(name),
+            cpu: String(settings.cpu),
+            memory: String(settings.memory),
+            networkMode: "awsvpc",
+            requiresCompatibilities: ["FARGATE"],
+            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: settings.architecture },
+            executionRoleArn: executionRole.arn,
+            taskRoleArn: taskRole.arn,
+            containerDefinitions,
+            // A volume with no host path is the task's own ephemeral storage on Fargate, gone when the task stops.
+            volumes: settings.readonlyRootFilesystem ? [{ name: SCRATCH_VOLUME.name }] : undefined,
+            tags,
+        },
+        {
+            parent,
+            // The roles' ARNs alone let the service start tasks before their policies exist: the first tasks would fail
+            // to pull the image or write logs, and three such failures trip the circuit breaker on a first deployment.
+            dependsOn: [executionPolicy, taskPolicy],
+        },
+    );
 
     return { taskDefinition, taskRole, executionRole, logGroup };
 }

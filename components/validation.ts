@@ -45,7 +45,10 @@ export function validateWorkerArgs(args: BackgroundWorkerArgs, name?: string): s
 /** Validates a cluster's arguments. */
 export function validateClusterArgs(args: WorkerClusterArgs): void {
     const problems = new Problems();
-    if (args.clusterName !== undefined && (typeof args.clusterName !== "string" || !/^[A-Za-z0-9_-]{1,255}$/.test(args.clusterName))) {
+    if (
+        args.clusterName !== undefined &&
+        (typeof args.clusterName !== "string" || !/^[A-Za-z0-9_-]{1,255}$/.test(args.clusterName))
+    ) {
         problems.add("clusterName", `must be 1 to 255 letters, digits, - or _; got ${describe(args.clusterName)}`);
     }
     problems.throwIfAny("WorkerCluster");

@@ -36,14 +36,26 @@ export function validateTaskSource(args: BackgroundWorkerArgs, settings: WorkerS
     if (problems.oneOf("container.cpu", cpu, [...FARGATE_MEMORY_BY_CPU.keys()])) {
         const allowed = FARGATE_MEMORY_BY_CPU.get(cpu) ?? [];
         if (!allowed.includes(memory)) {
-            problems.add("container.memory", `must be ${describeMemorySizes(allowed)} MiB when container.cpu is ${cpu}; got ${describe(memory)}`);
+            problems.add(
+                "container.memory",
+                `must be ${describeMemorySizes(allowed)} MiB when container.cpu is ${cpu}; got ${describe(memory)}`,
+            );
         }
     }
     problems.oneOf("container.architecture", resolved.architecture, Object.values(CpuArchitecture));
-    problems.integer("container.stopTimeoutSeconds", resolved.stopTimeoutSeconds, 0, MAX_STOP_TIMEOUT_SECONDS, "seconds (Fargate's limit)");
+    problems.integer(
+        "container.stopTimeoutSeconds",
+        resolved.stopTimeoutSeconds,
+        0,
+        MAX_STOP_TIMEOUT_SECONDS,
+        "seconds (Fargate's limit)",
+    );
     problems.oneOf("container.logRetentionDays", resolved.logRetentionDays, LOG_RETENTION_DAYS);
     problems.boolean("container.readonlyRootFilesystem", resolved.readonlyRootFilesystem);
-    if (container.command !== undefined && (!Array.isArray(container.command) || container.command.some((part) => typeof part !== "string"))) {
+    if (
+        container.command !== undefined &&
+        (!Array.isArray(container.command) || container.command.some((part) => typeof part !== "string"))
+    ) {
         problems.add("container.command", `must be a list of strings; got ${describe(container.command)}`);
     }
     validateEnvironment(container.environment ?? {}, container.secrets ?? {}, problems);
@@ -74,13 +86,22 @@ function validateEnvironment(
         if (reserved.includes(name)) {
             problems.add(path, `is set by the component (${RESERVED_ENVIRONMENT_NAMES.join(", ")}); remove it`);
         } else if (AWS_CREDENTIAL_NAMES.includes(name.toUpperCase())) {
-            problems.add(path, "must not hold AWS credentials: the task role gives the container its permissions; remove it");
+            problems.add(
+                path,
+                "must not hold AWS credentials: the task role gives the container its permissions; remove it",
+            );
         } else if (name.toUpperCase() === REGISTRY_CREDENTIAL_NAME) {
-            problems.add(path, "must not hold registry credentials in plain text (Security Hub ECS.8): the execution role pulls from ECR; remove it");
+            problems.add(
+                path,
+                "must not hold registry credentials in plain text (Security Hub ECS.8): the execution role pulls from ECR; remove it",
+            );
         } else if (name in secrets) {
             problems.add(path, "is also set in container.secrets; keep only the secret");
         } else if (SECRET_LOOKING_NAME.test(name) && typeof environment[name] === "string") {
-            problems.warn(path, "looks like a secret but is a plain value visible in the task definition; move it to container.secrets");
+            problems.warn(
+                path,
+                "looks like a secret but is a plain value visible in the task definition; move it to container.secrets",
+            );
         }
     }
     for (const name of Object.keys(secrets)) {
@@ -90,7 +111,11 @@ function validateEnvironment(
             problems.add(path, `is set by the component (${RESERVED_ENVIRONMENT_NAMES.join(", ")}); remove it`);
         } else if (pulumi.Output.isInstance(value)) {
             continue;
-        } else if (typeof value === "string" && SECRETS_MANAGER_ANY_ARN.test(value) && !SECRETS_MANAGER_ARN.test(value)) {
+        } else if (
+            typeof value === "string" &&
+            SECRETS_MANAGER_ANY_ARN.test(value) &&
+            !SECRETS_MANAGER_ARN.test(value)
+        ) {
             problems.add(
                 path,
                 "must be the secret's complete ARN, ending in the dash and six random characters Secrets Manager appends to " +

@@ -11,7 +11,8 @@ export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-
  * optionally followed by ECS's `:json-key:version-stage:version-id`. IAM matches a policy's resource against the
  * complete ARN, so a partial one (the name alone) grants nothing and the task fails to start.
  */
-export const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}(:[^:\s]*){0,3}$/;
+export const SECRETS_MANAGER_ARN =
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}(:[^:\s]*){0,3}$/;
 /** Any Secrets Manager secret ARN, complete or not: to tell a partial ARN from something else entirely. */
 export const SECRETS_MANAGER_ANY_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/;
 export const SSM_PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/\S+$/;
@@ -47,14 +48,20 @@ export function jsonObject(problems: Problems, path: string, value: unknown, wha
         return;
     }
     if (!isObject(parsed) || Object.keys(parsed).length === 0) {
-        problems.add(path, `must be ${what}: a JSON string holding an object with at least one key; got ${describe(value)}`);
+        problems.add(
+            path,
+            `must be ${what}: a JSON string holding an object with at least one key; got ${describe(value)}`,
+        );
     }
 }
 
 /** A name that keys child resources (schedules, event rules): well-formed, and unique among `names`, which it joins. */
 export function uniqueName(problems: Problems, path: string, name: unknown, names: Set<string>): void {
     if (typeof name !== "string" || !CHILD_KEY_NAME.test(name)) {
-        problems.add(path, `is required: 1 to 64 letters, digits, - or _, unique within the worker; got ${describe(name)}`);
+        problems.add(
+            path,
+            `is required: 1 to 64 letters, digits, - or _, unique within the worker; got ${describe(name)}`,
+        );
     } else if (names.has(name)) {
         problems.add(path, `must be unique within the worker; ${JSON.stringify(name)} is used twice`);
     } else {

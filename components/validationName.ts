@@ -1,6 +1,11 @@
 // Rules for the worker's resource name: it prefixes the physical names AWS derives for its children, and each AWS
 // service limits those names' characters and length.
-import { MAX_QUEUE_NAME_LENGTH, MAX_ROLE_NAME_LENGTH, MAX_SCHEDULE_NAME_LENGTH, MAX_SERVICE_NAME_LENGTH } from "./awsLimits";
+import {
+    MAX_QUEUE_NAME_LENGTH,
+    MAX_ROLE_NAME_LENGTH,
+    MAX_SCHEDULE_NAME_LENGTH,
+    MAX_SERVICE_NAME_LENGTH,
+} from "./awsLimits";
 import { AUTONAME_SUFFIX_LENGTH, childNames } from "./names";
 import { describe, Problems } from "./problems";
 import { canScaleToZero, WorkerSettings } from "./settings";
@@ -24,22 +29,58 @@ function namedChildren(name: string, args: BackgroundWorkerArgs, settings: Worke
     const names = childNames(name);
     const children: NamedChild[] = [];
     if (args.container) {
-        children.push({ logicalName: names.executionRole, ending: "", what: "an IAM role", service: "IAM", limit: MAX_ROLE_NAME_LENGTH });
-        children.push({ logicalName: names.taskRole, ending: "", what: "an IAM role", service: "IAM", limit: MAX_ROLE_NAME_LENGTH });
+        children.push({
+            logicalName: names.executionRole,
+            ending: "",
+            what: "an IAM role",
+            service: "IAM",
+            limit: MAX_ROLE_NAME_LENGTH,
+        });
+        children.push({
+            logicalName: names.taskRole,
+            ending: "",
+            what: "an IAM role",
+            service: "IAM",
+            limit: MAX_ROLE_NAME_LENGTH,
+        });
     }
     // The keep-alive exists when something can bring the service to zero and it is not switched off (planScaling).
-    if (canScaleToZero(settings.scaling.minTasks, settings.scaling.schedules) && settings.scaling.keepQueueActive === true) {
-        children.push({ logicalName: names.keepActiveRole, ending: "", what: "an IAM role", service: "IAM", limit: MAX_ROLE_NAME_LENGTH });
+    if (
+        canScaleToZero(settings.scaling.minTasks, settings.scaling.schedules) &&
+        settings.scaling.keepQueueActive === true
+    ) {
         children.push({
-            logicalName: names.keepActiveSchedule, ending: "", what: "the keep-alive schedule", service: "EventBridge Scheduler",
+            logicalName: names.keepActiveRole,
+            ending: "",
+            what: "an IAM role",
+            service: "IAM",
+            limit: MAX_ROLE_NAME_LENGTH,
+        });
+        children.push({
+            logicalName: names.keepActiveSchedule,
+            ending: "",
+            what: "the keep-alive schedule",
+            service: "EventBridge Scheduler",
             limit: MAX_SCHEDULE_NAME_LENGTH,
         });
     }
     if (args.existingQueue === undefined) {
         const ending = settings.queue.fifo === true ? ".fifo" : "";
-        children.push({ logicalName: names.queue, ending, what: "the job queue", service: "SQS", limit: MAX_QUEUE_NAME_LENGTH });
+        children.push({
+            logicalName: names.queue,
+            ending,
+            what: "the job queue",
+            service: "SQS",
+            limit: MAX_QUEUE_NAME_LENGTH,
+        });
     }
-    children.push({ logicalName: names.service, ending: "", what: "the ECS service", service: "ECS", limit: MAX_SERVICE_NAME_LENGTH });
+    children.push({
+        logicalName: names.service,
+        ending: "",
+        what: "the ECS service",
+        service: "ECS",
+        limit: MAX_SERVICE_NAME_LENGTH,
+    });
     return children;
 }
 
@@ -49,13 +90,24 @@ function longestName(name: string, child: NamedChild): number {
 }
 
 /** Checks the worker's name against the tightest limit among the children it will have. */
-export function validateWorkerName(name: string, args: BackgroundWorkerArgs, settings: WorkerSettings, problems: Problems): void {
+export function validateWorkerName(
+    name: string,
+    args: BackgroundWorkerArgs,
+    settings: WorkerSettings,
+    problems: Problems,
+): void {
     if (!WORKER_NAME.test(name)) {
-        problems.add("name", `must use only letters, digits, - and _, since it prefixes the SQS queue and ECS service names; got ${describe(name)}`);
+        problems.add(
+            "name",
+            `must use only letters, digits, - and _, since it prefixes the SQS queue and ECS service names; got ${describe(name)}`,
+        );
         return;
     }
     const children = namedChildren(name, args, settings);
-    const tightest = children.reduce((best, child) => (longestName(name, child) < longestName(name, best) ? child : best), children[0]);
+    const tightest = children.reduce(
+        (best, child) => (longestName(name, child) < longestName(name, best) ? child : best),
+        children[0],
+    );
     const longest = longestName(name, tightest);
     if (name.length > longest) {
         const fifo = tightest.ending === ".fifo" ? " for a FIFO queue" : "";

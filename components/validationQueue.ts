@@ -20,17 +20,47 @@ const EXISTING_QUEUE_SETTINGS = ["visibilityTimeoutSeconds", "kmsMasterKeyId"];
 
 export function validateQueue(args: BackgroundWorkerArgs, settings: WorkerSettings, problems: Problems): void {
     const queue = settings.queue;
-    const visibilityValid = problems.integer("queue.visibilityTimeoutSeconds", queue.visibilityTimeoutSeconds, 0, MAX_VISIBILITY_TIMEOUT_SECONDS, "seconds (12 hours)");
+    const visibilityValid = problems.integer(
+        "queue.visibilityTimeoutSeconds",
+        queue.visibilityTimeoutSeconds,
+        0,
+        MAX_VISIBILITY_TIMEOUT_SECONDS,
+        "seconds (12 hours)",
+    );
     const retention = queue.messageRetentionSeconds;
     const deadLetterRetention = queue.deadLetterRetentionSeconds;
-    const retentionValid = problems.integer("queue.messageRetentionSeconds", retention, MIN_RETENTION_SECONDS, MAX_RETENTION_SECONDS, "seconds (14 days)");
-    problems.integer("queue.receiveWaitTimeSeconds", queue.receiveWaitTimeSeconds, 0, MAX_RECEIVE_WAIT_TIME_SECONDS, "seconds");
+    const retentionValid = problems.integer(
+        "queue.messageRetentionSeconds",
+        retention,
+        MIN_RETENTION_SECONDS,
+        MAX_RETENTION_SECONDS,
+        "seconds (14 days)",
+    );
+    problems.integer(
+        "queue.receiveWaitTimeSeconds",
+        queue.receiveWaitTimeSeconds,
+        0,
+        MAX_RECEIVE_WAIT_TIME_SECONDS,
+        "seconds",
+    );
     problems.integer("queue.delaySeconds", queue.delaySeconds, 0, MAX_DELAY_SECONDS, "seconds");
     if (queue.maxMessageSizeBytes !== undefined) {
-        problems.integer("queue.maxMessageSizeBytes", queue.maxMessageSizeBytes, MIN_MESSAGE_SIZE_BYTES, MAX_MESSAGE_SIZE_BYTES, "bytes");
+        problems.integer(
+            "queue.maxMessageSizeBytes",
+            queue.maxMessageSizeBytes,
+            MIN_MESSAGE_SIZE_BYTES,
+            MAX_MESSAGE_SIZE_BYTES,
+            "bytes",
+        );
     }
     problems.integer("queue.maxReceiveCount", queue.maxReceiveCount, 1, MAX_RECEIVE_COUNT);
-    const deadLetterValid = problems.integer("queue.deadLetterRetentionSeconds", deadLetterRetention, MIN_RETENTION_SECONDS, MAX_RETENTION_SECONDS, "seconds (14 days)");
+    const deadLetterValid = problems.integer(
+        "queue.deadLetterRetentionSeconds",
+        deadLetterRetention,
+        MIN_RETENTION_SECONDS,
+        MAX_RETENTION_SECONDS,
+        "seconds (14 days)",
+    );
     if (retentionValid && deadLetterValid) {
         if (deadLetterRetention < retention) {
             problems.add(
@@ -40,9 +70,10 @@ export function validateQueue(args: BackgroundWorkerArgs, settings: WorkerSettin
             );
         } else if (deadLetterRetention === retention && queue.fifo !== true) {
             // FIFO queues reset the enqueue time on the move; standard queues keep it.
-            const fix = retention < MAX_RETENTION_SECONDS
-                ? `raise queue.deadLetterRetentionSeconds, up to ${MAX_RETENTION_SECONDS} (14 days)`
-                : "shorten queue.messageRetentionSeconds, since 14 days is the most SQS keeps a message";
+            const fix =
+                retention < MAX_RETENTION_SECONDS
+                    ? `raise queue.deadLetterRetentionSeconds, up to ${MAX_RETENTION_SECONDS} (14 days)`
+                    : "shorten queue.messageRetentionSeconds, since 14 days is the most SQS keeps a message";
             problems.warn(
                 "queue.deadLetterRetentionSeconds",
                 `equals queue.messageRetentionSeconds (${retention}): a message moved to the standard dead-letter queue keeps ` +
@@ -53,11 +84,17 @@ export function validateQueue(args: BackgroundWorkerArgs, settings: WorkerSettin
     problems.boolean("queue.fifo", queue.fifo);
     problems.boolean("queue.contentBasedDeduplication", queue.contentBasedDeduplication);
     if (queue.contentBasedDeduplication === true && queue.fifo !== true) {
-        problems.add("queue.contentBasedDeduplication", "applies only to FIFO queues: set queue.fifo to true as well, or remove it");
+        problems.add(
+            "queue.contentBasedDeduplication",
+            "applies only to FIFO queues: set queue.fifo to true as well, or remove it",
+        );
     }
     const kmsMasterKeyId = args.queue?.kmsMasterKeyId;
-    if (kmsMasterKeyId !== undefined && !pulumi.Output.isInstance(kmsMasterKeyId) &&
-        (typeof kmsMasterKeyId !== "string" || !KMS_KEY_ARN.test(kmsMasterKeyId))) {
+    if (
+        kmsMasterKeyId !== undefined &&
+        !pulumi.Output.isInstance(kmsMasterKeyId) &&
+        (typeof kmsMasterKeyId !== "string" || !KMS_KEY_ARN.test(kmsMasterKeyId))
+    ) {
         problems.add(
             "queue.kmsMasterKeyId",
             "must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab, not an " +
@@ -90,16 +127,30 @@ export function validateExistingQueue(args: BackgroundWorkerArgs, problems: Prob
         arnOf(problems, "existingQueue.arn", existing.arn, SQS_QUEUE_ARN, queueExample);
     }
     if (existing.url === undefined || existing.url === null || existing.url === "") {
-        problems.add("existingQueue.url", "is required: the URL of the queue to consume, which the worker reads from QUEUE_URL");
+        problems.add(
+            "existingQueue.url",
+            "is required: the URL of the queue to consume, which the worker reads from QUEUE_URL",
+        );
     }
     const hasDeadLetterArn = existing.deadLetterQueueArn !== undefined;
     const hasDeadLetterUrl = existing.deadLetterQueueUrl !== undefined;
     if (hasDeadLetterArn !== hasDeadLetterUrl) {
-        const [missing, given] = hasDeadLetterArn ? ["deadLetterQueueUrl", "deadLetterQueueArn"] : ["deadLetterQueueArn", "deadLetterQueueUrl"];
-        problems.add(`existingQueue.${missing}`, `is required when existingQueue.${given} is given: the worker needs the URL, the alarm the ARN`);
+        const [missing, given] = hasDeadLetterArn
+            ? ["deadLetterQueueUrl", "deadLetterQueueArn"]
+            : ["deadLetterQueueArn", "deadLetterQueueUrl"];
+        problems.add(
+            `existingQueue.${missing}`,
+            `is required when existingQueue.${given} is given: the worker needs the URL, the alarm the ARN`,
+        );
     }
     if (hasDeadLetterArn) {
-        arnOf(problems, "existingQueue.deadLetterQueueArn", existing.deadLetterQueueArn, SQS_QUEUE_ARN, `${queueExample}-dlq`);
+        arnOf(
+            problems,
+            "existingQueue.deadLetterQueueArn",
+            existing.deadLetterQueueArn,
+            SQS_QUEUE_ARN,
+            `${queueExample}-dlq`,
+        );
     }
     if (args.sources !== undefined) {
         problems.add(

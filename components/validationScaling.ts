@@ -37,8 +37,10 @@ function scheduleExpressionProblem(expression: string): string | undefined {
         }
         return undefined;
     }
-    return "must be cron(minutes hours day-of-month month day-of-week year), rate(value unit) or " +
-        `at(yyyy-mm-ddThh:mm:ss); got ${JSON.stringify(expression)}`;
+    return (
+        "must be cron(minutes hours day-of-month month day-of-week year), rate(value unit) or " +
+        `at(yyyy-mm-ddThh:mm:ss); got ${JSON.stringify(expression)}`
+    );
 }
 
 function positiveNumber(problems: Problems, path: string, value: unknown): boolean {
@@ -62,18 +64,34 @@ export function validateScaling(args: BackgroundWorkerArgs, settings: WorkerSett
     const latency = given.acceptableLatencySeconds;
     const processing = given.averageProcessingSeconds;
     if (given.targetBacklogPerTask !== undefined) {
-        if (typeof given.targetBacklogPerTask !== "number" || !(given.targetBacklogPerTask > 0) || !Number.isFinite(given.targetBacklogPerTask)) {
-            problems.add("scaling.targetBacklogPerTask", `must be a number above 0; got ${describe(given.targetBacklogPerTask)}`);
+        if (
+            typeof given.targetBacklogPerTask !== "number" ||
+            !(given.targetBacklogPerTask > 0) ||
+            !Number.isFinite(given.targetBacklogPerTask)
+        ) {
+            problems.add(
+                "scaling.targetBacklogPerTask",
+                `must be a number above 0; got ${describe(given.targetBacklogPerTask)}`,
+            );
         }
-        for (const [name, value] of [["acceptableLatencySeconds", latency], ["averageProcessingSeconds", processing]] as const) {
+        for (const [name, value] of [
+            ["acceptableLatencySeconds", latency],
+            ["averageProcessingSeconds", processing],
+        ] as const) {
             if (value !== undefined) {
-                problems.add(`scaling.${name}`, "cannot be given together with scaling.targetBacklogPerTask: give the target directly, or both latency settings to derive it");
+                problems.add(
+                    `scaling.${name}`,
+                    "cannot be given together with scaling.targetBacklogPerTask: give the target directly, or both latency settings to derive it",
+                );
             }
         }
     } else if ((latency === undefined) !== (processing === undefined)) {
         const missing = latency === undefined ? "acceptableLatencySeconds" : "averageProcessingSeconds";
         const present = latency === undefined ? "averageProcessingSeconds" : "acceptableLatencySeconds";
-        problems.add(`scaling.${missing}`, `is required when scaling.${present} is given: the backlog target is floor(acceptableLatencySeconds / averageProcessingSeconds)`);
+        problems.add(
+            `scaling.${missing}`,
+            `is required when scaling.${present} is given: the backlog target is floor(acceptableLatencySeconds / averageProcessingSeconds)`,
+        );
     } else if (latency !== undefined && processing !== undefined) {
         const latencyValid = positiveNumber(problems, "scaling.acceptableLatencySeconds", latency);
         const processingValid = positiveNumber(problems, "scaling.averageProcessingSeconds", processing);
@@ -89,8 +107,20 @@ export function validateScaling(args: BackgroundWorkerArgs, settings: WorkerSett
     problems.boolean("scaling.disableScaleIn", scaling.disableScaleIn);
     problems.boolean("scaling.burstScaleOut", scaling.burstScaleOut);
     problems.boolean("scaling.keepQueueActive", scaling.keepQueueActive);
-    problems.integer("scaling.scaleOutCooldownSeconds", scaling.scaleOutCooldownSeconds, 0, MAX_COOLDOWN_SECONDS, "seconds");
-    problems.integer("scaling.scaleInCooldownSeconds", scaling.scaleInCooldownSeconds, 0, MAX_COOLDOWN_SECONDS, "seconds");
+    problems.integer(
+        "scaling.scaleOutCooldownSeconds",
+        scaling.scaleOutCooldownSeconds,
+        0,
+        MAX_COOLDOWN_SECONDS,
+        "seconds",
+    );
+    problems.integer(
+        "scaling.scaleInCooldownSeconds",
+        scaling.scaleInCooldownSeconds,
+        0,
+        MAX_COOLDOWN_SECONDS,
+        "seconds",
+    );
 
     if (given.schedules !== undefined && !Array.isArray(given.schedules)) {
         problems.add("scaling.schedules", `must be a list; got ${describe(given.schedules)}`);
@@ -98,7 +128,15 @@ export function validateScaling(args: BackgroundWorkerArgs, settings: WorkerSett
     }
     const names = new Set<string>();
     scaling.schedules.forEach((schedule, index) =>
-        validateSchedule(schedule, `scaling.schedules[${index}]`, names, minValid ? minTasks : 0, maxValid ? maxTasks : MAX_TASKS_LIMIT, problems));
+        validateSchedule(
+            schedule,
+            `scaling.schedules[${index}]`,
+            names,
+            minValid ? minTasks : 0,
+            maxValid ? maxTasks : MAX_TASKS_LIMIT,
+            problems,
+        ),
+    );
 }
 
 function validateSchedule(
@@ -123,14 +161,21 @@ function validateSchedule(
         }
     }
     if (typeof schedule.timezone !== "string" || !isTimezone(schedule.timezone)) {
-        problems.add(`${path}.timezone`, `must be an IANA time zone name such as UTC or Europe/Paris; got ${describe(schedule.timezone)}`);
+        problems.add(
+            `${path}.timezone`,
+            `must be an IANA time zone name such as UTC or Europe/Paris; got ${describe(schedule.timezone)}`,
+        );
     }
     if (schedule.minTasks === undefined && schedule.maxTasks === undefined) {
         problems.add(path, "must set minTasks, maxTasks or both");
         return;
     }
-    const minValid = schedule.minTasks === undefined || problems.integer(`${path}.minTasks`, schedule.minTasks, 0, MAX_TASKS_LIMIT, "tasks");
-    const maxValid = schedule.maxTasks === undefined || problems.integer(`${path}.maxTasks`, schedule.maxTasks, 0, MAX_TASKS_LIMIT, "tasks");
+    const minValid =
+        schedule.minTasks === undefined ||
+        problems.integer(`${path}.minTasks`, schedule.minTasks, 0, MAX_TASKS_LIMIT, "tasks");
+    const maxValid =
+        schedule.maxTasks === undefined ||
+        problems.integer(`${path}.maxTasks`, schedule.maxTasks, 0, MAX_TASKS_LIMIT, "tasks");
     const effectiveMin = schedule.minTasks ?? minTasks;
     const effectiveMax = schedule.maxTasks ?? maxTasks;
     if (minValid && maxValid && effectiveMin > effectiveMax) {

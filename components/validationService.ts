@@ -14,17 +14,27 @@ export function validateNetwork(args: BackgroundWorkerArgs, settings: WorkerSett
         problems.add("subnetIds", "must name at least one subnet; got an empty list");
     }
     if (Array.isArray(args.securityGroupIds) && args.securityGroupIds.length === 0) {
-        problems.add("securityGroupIds", "must name at least one security group when given; omit it to have one created");
+        problems.add(
+            "securityGroupIds",
+            "must name at least one security group when given; omit it to have one created",
+        );
     }
     problems.boolean("assignPublicIp", settings.assignPublicIp);
 }
 
-export function validateCapacityProviderStrategy(args: BackgroundWorkerArgs, settings: WorkerSettings, problems: Problems): void {
+export function validateCapacityProviderStrategy(
+    args: BackgroundWorkerArgs,
+    settings: WorkerSettings,
+    problems: Problems,
+): void {
     if (args.capacityProviderStrategy === undefined) {
         return;
     }
     if (!Array.isArray(args.capacityProviderStrategy) || args.capacityProviderStrategy.length === 0) {
-        problems.add("capacityProviderStrategy", "must list at least one capacity provider when given; omit it for the default (FARGATE_SPOT weight 4, FARGATE weight 1)");
+        problems.add(
+            "capacityProviderStrategy",
+            "must list at least one capacity provider when given; omit it for the default (FARGATE_SPOT weight 4, FARGATE weight 1)",
+        );
         return;
     }
     const seen = new Set<string>();
@@ -35,7 +45,10 @@ export function validateCapacityProviderStrategy(args: BackgroundWorkerArgs, set
         const path = `capacityProviderStrategy[${index}]`;
         if (problems.oneOf(`${path}.capacityProvider`, capacityProvider, Object.values(CapacityProvider))) {
             if (seen.has(capacityProvider)) {
-                problems.add(`${path}.capacityProvider`, `must appear only once in the strategy; ${capacityProvider} is listed twice`);
+                problems.add(
+                    `${path}.capacityProvider`,
+                    `must appear only once in the strategy; ${capacityProvider} is listed twice`,
+                );
             }
             seen.add(capacityProvider);
         }
@@ -47,11 +60,17 @@ export function validateCapacityProviderStrategy(args: BackgroundWorkerArgs, set
         if (problems.integer(`${path}.base`, base, 0, MAX_STRATEGY_BASE) && base > 0) {
             withBase += 1;
             if (withBase === 2) {
-                problems.add(`${path}.base`, `must be 0: only one capacity provider in a strategy may have a base above 0; got ${base}`);
+                problems.add(
+                    `${path}.base`,
+                    `must be 0: only one capacity provider in a strategy may have a base above 0; got ${base}`,
+                );
             }
         }
     });
     if (totalWeight === 0 && weightsValid) {
-        problems.add("capacityProviderStrategy", "must give at least one capacity provider a weight above 0, or no task beyond the base is ever placed");
+        problems.add(
+            "capacityProviderStrategy",
+            "must give at least one capacity provider a weight above 0, or no task beyond the base is ever placed",
+        );
     }
 }

@@ -10,7 +10,12 @@ import { longestEventRuleName } from "./validationName";
 /** Why a standard topic cannot feed a FIFO queue, for every reason that says so. */
 const STANDARD_TOPIC_TO_FIFO = "A standard topic cannot deliver to a FIFO queue";
 
-export function validateSources(args: BackgroundWorkerArgs, settings: WorkerSettings, problems: Problems, name?: string): void {
+export function validateSources(
+    args: BackgroundWorkerArgs,
+    settings: WorkerSettings,
+    problems: Problems,
+    name?: string,
+): void {
     const sources = args.sources;
     if (sources === undefined) {
         return;
@@ -47,9 +52,15 @@ export function validateSources(args: BackgroundWorkerArgs, settings: WorkerSett
             if (seen.has(topic)) {
                 problems.add(path, `repeats ${JSON.stringify(topic)}; list each topic once`);
             } else if (fifo && !topic.endsWith(".fifo")) {
-                problems.add(path, `must be a FIFO topic (ARN ending in .fifo) when queue.fifo is true; got ${JSON.stringify(topic)}. ${STANDARD_TOPIC_TO_FIFO}`);
+                problems.add(
+                    path,
+                    `must be a FIFO topic (ARN ending in .fifo) when queue.fifo is true; got ${JSON.stringify(topic)}. ${STANDARD_TOPIC_TO_FIFO}`,
+                );
             } else if (sources.snsTopicsFifo === true && !topic.endsWith(".fifo")) {
-                problems.add(path, `must be a FIFO topic (ARN ending in .fifo) when sources.snsTopicsFifo is true; got ${JSON.stringify(topic)}`);
+                problems.add(
+                    path,
+                    `must be a FIFO topic (ARN ending in .fifo) when sources.snsTopicsFifo is true; got ${JSON.stringify(topic)}`,
+                );
             }
             seen.add(topic);
         });
@@ -57,13 +68,25 @@ export function validateSources(args: BackgroundWorkerArgs, settings: WorkerSett
     if (sources.snsFilterPolicy !== undefined) {
         jsonObject(problems, "sources.snsFilterPolicy", sources.snsFilterPolicy, "an SNS filter policy");
         if (Array.isArray(topics) && topics.length === 0) {
-            problems.add("sources.snsFilterPolicy", "applies only to SNS subscriptions: list the topics in sources.snsTopicArns, or remove it");
+            problems.add(
+                "sources.snsFilterPolicy",
+                "applies only to SNS subscriptions: list the topics in sources.snsTopicArns, or remove it",
+            );
         }
     }
-    if (sources.snsFilterPolicyScope !== undefined &&
-        problems.oneOf("sources.snsFilterPolicyScope", sources.snsFilterPolicyScope, Object.values(SnsFilterPolicyScope)) &&
-        sources.snsFilterPolicy === undefined) {
-        problems.add("sources.snsFilterPolicyScope", "applies only with sources.snsFilterPolicy: give the policy, or remove the scope");
+    if (
+        sources.snsFilterPolicyScope !== undefined &&
+        problems.oneOf(
+            "sources.snsFilterPolicyScope",
+            sources.snsFilterPolicyScope,
+            Object.values(SnsFilterPolicyScope),
+        ) &&
+        sources.snsFilterPolicy === undefined
+    ) {
+        problems.add(
+            "sources.snsFilterPolicyScope",
+            "applies only with sources.snsFilterPolicy: give the policy, or remove the scope",
+        );
     }
     validateEventRules(args, fifo, problems, name);
 }
@@ -95,9 +118,19 @@ function validateEventRules(args: BackgroundWorkerArgs, fifo: boolean, problems:
         jsonObject(problems, `${path}.eventPattern`, rule.eventPattern, "an EventBridge event pattern");
         if (rule.messageGroupId !== undefined) {
             if (!fifo) {
-                problems.add(`${path}.messageGroupId`, "applies only to FIFO queues: set queue.fifo to true, or remove it");
-            } else if (typeof rule.messageGroupId !== "string" || rule.messageGroupId.length < 1 || rule.messageGroupId.length > MAX_MESSAGE_GROUP_ID_LENGTH) {
-                problems.add(`${path}.messageGroupId`, `must be 1 to ${MAX_MESSAGE_GROUP_ID_LENGTH} characters; got ${describe(rule.messageGroupId)}`);
+                problems.add(
+                    `${path}.messageGroupId`,
+                    "applies only to FIFO queues: set queue.fifo to true, or remove it",
+                );
+            } else if (
+                typeof rule.messageGroupId !== "string" ||
+                rule.messageGroupId.length < 1 ||
+                rule.messageGroupId.length > MAX_MESSAGE_GROUP_ID_LENGTH
+            ) {
+                problems.add(
+                    `${path}.messageGroupId`,
+                    `must be 1 to ${MAX_MESSAGE_GROUP_ID_LENGTH} characters; got ${describe(rule.messageGroupId)}`,
+                );
             }
         }
     });
@@ -119,7 +152,8 @@ export function checkResolvedTopicArn(topicArn: string, index: number, fifoQueue
         const propertyPath = `sources.snsTopicArns[${index}]`;
         throw new pulumi.InputPropertyError({
             propertyPath,
-            reason: `${propertyPath} must be a FIFO topic (ARN ending in .fifo) when queue.fifo is true; got ` +
+            reason:
+                `${propertyPath} must be a FIFO topic (ARN ending in .fifo) when queue.fifo is true; got ` +
                 `${JSON.stringify(topicArn)}. ${STANDARD_TOPIC_TO_FIFO}, so the subscription would fail after the queues exist`,
         });
     }

@@ -3,7 +3,17 @@
 // the pack reads the tag, never the component.
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
-import { dependenciesOf, isRecord, isTrue, listOf, Props, ResourceType, securityHubControl, stringOf, tagOf } from "./aws";
+import {
+    dependenciesOf,
+    isRecord,
+    isTrue,
+    listOf,
+    Props,
+    ResourceType,
+    securityHubControl,
+    stringOf,
+    tagOf,
+} from "./aws";
 import { attempt, decideEach, need, Unknown } from "./preview";
 import { isDeadLetterQueue } from "./sqs";
 import { Queue, queueGraph, queueLabel } from "./queues";

@@ -145,7 +145,8 @@ export function readContainers(value: unknown): Containers {
 }
 
 /** Reads a redrive policy document: `{ deadLetterTargetArn, maxReceiveCount }`. */
-export type Redrive = { ok: true; deadLetterTargetArn?: string; maxReceiveCount?: number } | { ok: false; reason: string };
+export type Redrive =
+    { ok: true; deadLetterTargetArn?: string; maxReceiveCount?: number } | { ok: false; reason: string };
 
 export function readRedrive(value: unknown): Redrive | undefined {
     const document = readDocument(value);
@@ -176,7 +177,10 @@ export function readStatements(value: unknown): Props[] | undefined {
 
 /** Matches an IAM ARN pattern (`*` and `?` wildcards) against an ARN. */
 export function arnPatternMatches(pattern: string, arn: string): boolean {
-    const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const regex = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${regex}$`).test(arn);
 }
 
@@ -192,7 +196,12 @@ export function mirrors(control: Control, ...alsoMirrors: string[]) {
     if ("securityHub" in control) {
         const [service, number] = control.securityHub.toLowerCase().split(".");
         return {
-            framework: { name: "AWS Security Hub CSPM", version: "latest", reference: control.securityHub, specification: control.title },
+            framework: {
+                name: "AWS Security Hub CSPM",
+                version: "latest",
+                reference: control.securityHub,
+                specification: control.title,
+            },
             url: `https://docs.aws.amazon.com/securityhub/latest/userguide/${service}-controls.html#${service}-${number}`,
             tags: [control.securityHub, ...alsoMirrors],
         };
@@ -241,7 +250,11 @@ export function canonicalDocument(value: unknown): string {
             return item.map(sorted);
         }
         if (isRecord(item)) {
-            return Object.fromEntries(Object.keys(item).sort().map((key) => [key, sorted(item[key])]));
+            return Object.fromEntries(
+                Object.keys(item)
+                    .sort()
+                    .map((key) => [key, sorted(item[key])]),
+            );
         }
         return item;
     };

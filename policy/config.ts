@@ -14,7 +14,10 @@ const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory"
 export const ALL_POLICIES = "all";
 
 /** The content of a `--policy-pack-config` file: per policy (or `all`), an enforcement level or an object. */
-export type PolicyPackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PolicyPackConfig = Record<
+    string,
+    EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 /** A configuration the pack refuses: every problem, each naming the key it is about. */
 export class PolicyConfigError extends Error {
@@ -38,7 +41,10 @@ export interface Settings<T extends object> {
  * Declares a policy's settings. The Pulumi CLI fills schema defaults itself, but a pack run by other tools (or an
  * older CLI) may pass only what the user set, so `read` fills them in again and never relies on it.
  */
-export function settings<T extends object>(policyName: string, properties: { [K in keyof T]: SettingSchema }): Settings<T> {
+export function settings<T extends object>(
+    policyName: string,
+    properties: { [K in keyof T]: SettingSchema },
+): Settings<T> {
     const configSchema: PolicyConfigSchema = { properties: properties as PolicyConfigSchema["properties"] };
     return {
         configSchema,
@@ -76,7 +82,8 @@ export function booleanSetting(description: string, defaultValue: boolean): Sett
     return { type: "boolean", default: defaultValue, description };
 }
 
-const describe = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "a list" : String(value));
+const describe = (value: unknown) =>
+    typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "a list" : String(value);
 
 /** Problems with one value against the subset of JSON schema the pack's settings use (type, minimum, items). */
 function valueProblems(schema: SettingSchema, value: unknown, path: string): string[] {
@@ -86,8 +93,14 @@ function valueProblems(schema: SettingSchema, value: unknown, path: string): str
     switch (schema.type) {
         case "integer":
         case "number": {
-            if (typeof value !== "number" || !Number.isFinite(value) || (schema.type === "integer" && !Number.isInteger(value))) {
-                return [`${path}: ${describe(value)} is ${typeof value === "string" ? "a string" : "not a number"}; expected ${schema.type === "integer" ? "a whole number" : "a number"}${schema.minimum !== undefined ? ` of at least ${schema.minimum}` : ""}`];
+            if (
+                typeof value !== "number" ||
+                !Number.isFinite(value) ||
+                (schema.type === "integer" && !Number.isInteger(value))
+            ) {
+                return [
+                    `${path}: ${describe(value)} is ${typeof value === "string" ? "a string" : "not a number"}; expected ${schema.type === "integer" ? "a whole number" : "a number"}${schema.minimum !== undefined ? ` of at least ${schema.minimum}` : ""}`,
+                ];
             }
             if (typeof schema.minimum === "number" && value < schema.minimum) {
                 return [`${path}: ${value} is below the minimum of ${schema.minimum}`];
@@ -95,7 +108,9 @@ function valueProblems(schema: SettingSchema, value: unknown, path: string): str
             return [];
         }
         case "boolean":
-            return typeof value === "boolean" ? [] : [`${path}: ${describe(value)} is not a boolean; expected true or false`];
+            return typeof value === "boolean"
+                ? []
+                : [`${path}: ${describe(value)} is not a boolean; expected true or false`];
         case "string":
             return typeof value === "string" ? [] : [`${path}: ${describe(value)} is not a string`];
         case "array": {
@@ -113,7 +128,11 @@ function valueProblems(schema: SettingSchema, value: unknown, path: string): str
 }
 
 /** Problems with the settings given to one policy: keys its schema does not have, and values its schema refuses. */
-function settingsProblems(policyName: string, schema: PolicyConfigSchema | undefined, given: Record<string, unknown>): string[] {
+function settingsProblems(
+    policyName: string,
+    schema: PolicyConfigSchema | undefined,
+    given: Record<string, unknown>,
+): string[] {
     const properties = schema?.properties ?? {};
     const known = Object.keys(properties);
     return Object.entries(given).flatMap(([key, value]) => {
@@ -121,7 +140,9 @@ function settingsProblems(policyName: string, schema: PolicyConfigSchema | undef
             return levelProblems(value, `${policyName}.enforcementLevel`);
         }
         if (!(key in properties)) {
-            return [`${policyName}.${key}: no such setting; ${known.length > 0 ? `${policyName} takes ${known.join(", ")}` : `${policyName} takes no settings`}`];
+            return [
+                `${policyName}.${key}: no such setting; ${known.length > 0 ? `${policyName} takes ${known.join(", ")}` : `${policyName} takes no settings`}`,
+            ];
         }
         return valueProblems(properties[key], value, `${policyName}.${key}`);
     });
@@ -131,10 +152,13 @@ function levelProblems(value: unknown, path: string): string[] {
     if (typeof value === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(value)) {
         return [];
     }
-    const hint = typeof value === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(value.toLowerCase())
-        ? ` (levels are lower case: "${value.toLowerCase()}")`
-        : "";
-    return [`${path}: ${describe(value)} is not an enforcement level; expected one of ${ENFORCEMENT_LEVELS.join(", ")}${hint}`];
+    const hint =
+        typeof value === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(value.toLowerCase())
+            ? ` (levels are lower case: "${value.toLowerCase()}")`
+            : "";
+    return [
+        `${path}: ${describe(value)} is not an enforcement level; expected one of ${ENFORCEMENT_LEVELS.join(", ")}${hint}`,
+    ];
 }
 
 /**
@@ -143,14 +167,18 @@ function levelProblems(value: unknown, path: string): string[] {
  */
 export function packConfigProblems(policies: Policies, config: unknown): string[] {
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
-        return [`the configuration must be a JSON object keyed by policy name, not ${Array.isArray(config) ? "a list" : describe(config)}`];
+        return [
+            `the configuration must be a JSON object keyed by policy name, not ${Array.isArray(config) ? "a list" : describe(config)}`,
+        ];
     }
     const byName = new Map(policies.map((policy) => [policy.name, policy]));
     return Object.entries(config as Record<string, unknown>).flatMap(([key, entry]) => {
         const policy = byName.get(key);
         if (key !== ALL_POLICIES && !policy) {
             const near = [...byName.keys()].filter((name) => editDistance(name, key) <= 3);
-            return [`${key}: no policy of that name in the pack${near.length > 0 ? `; did you mean ${near.join(" or ")}?` : ""}`];
+            return [
+                `${key}: no policy of that name in the pack${near.length > 0 ? `; did you mean ${near.join(" or ")}?` : ""}`,
+            ];
         }
         if (typeof entry === "string") {
             return levelProblems(entry, key);
@@ -168,7 +196,11 @@ function editDistance(a: string, b: string): number {
     for (let i = 1; i <= a.length; i++) {
         const current = [i];
         for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            current[j] = Math.min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+            );
         }
         previous = current;
     }

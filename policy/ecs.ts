@@ -1,7 +1,17 @@
 // Policies on ECS clusters, services and task definitions: the hardening Security Hub checks on running workloads,
 // applied before the task definition is registered, plus the deployment safety a queue worker needs.
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
-import { ContainerDefinition, isRecord, isTrue, listOf, Props, readContainers, ResourceType, securityHubControl, stringOf } from "./aws";
+import {
+    ContainerDefinition,
+    isRecord,
+    isTrue,
+    listOf,
+    Props,
+    readContainers,
+    ResourceType,
+    securityHubControl,
+    stringOf,
+} from "./aws";
 import { settings, stringListSetting } from "./config";
 import { attempt, decideEach, need } from "./preview";
 import { plaintextSecretReason } from "./secrets";
@@ -48,8 +58,13 @@ export const ecsServiceNoPublicIp: ResourceValidationPolicy = {
         }
         const network: unknown = args.props.networkConfiguration;
         // Boolean in the Pulumi provider; "ENABLED" in the shape CloudFormation and the ECS API use.
-        if (isRecord(network) && (isTrue(network.assignPublicIp) || String(network.assignPublicIp).toUpperCase() === "ENABLED")) {
-            reportViolation("The service assigns public IP addresses to its tasks (networkConfiguration.assignPublicIp: true).");
+        if (
+            isRecord(network) &&
+            (isTrue(network.assignPublicIp) || String(network.assignPublicIp).toUpperCase() === "ENABLED")
+        ) {
+            reportViolation(
+                "The service assigns public IP addresses to its tasks (networkConfiguration.assignPublicIp: true).",
+            );
         }
     },
 };
@@ -96,12 +111,17 @@ export const ecsTaskLogging: ResourceValidationPolicy = {
         '<log group name>, "awslogs-region": <region>, "awslogs-stream-prefix": <container name> } }`.',
     validateResource: (args, reportViolation) =>
         forEachContainer(args, reportViolation, (container) =>
-            need(container.logDriver) === undefined ? "has no logConfiguration.logDriver, so its output is lost." : undefined,
+            need(container.logDriver) === undefined
+                ? "has no logConfiguration.logDriver, so its output is lost."
+                : undefined,
         ),
 };
 
 export const secretsSettings = settings<{ allowedNames: string[] }>("ecs-task-no-plaintext-secrets", {
-    allowedNames: stringListSetting("Variable names that look secret but are not (checked exactly, case-sensitively).", []),
+    allowedNames: stringListSetting(
+        "Variable names that look secret but are not (checked exactly, case-sensitively).",
+        [],
+    ),
 });
 
 export const ecsTaskNoPlaintextSecrets: ResourceValidationPolicy = {
@@ -169,7 +189,9 @@ export const ecsTaskReadonlyRootFilesystem: ResourceValidationPolicy = {
         "a task `volumes` entry mounted at /tmp).",
     validateResource: (args, reportViolation) =>
         forEachContainer(args, reportViolation, (container) =>
-            need(container.readonlyRootFilesystem) ? undefined : "can write to its root filesystem (readonlyRootFilesystem is not true).",
+            need(container.readonlyRootFilesystem)
+                ? undefined
+                : "can write to its root filesystem (readonlyRootFilesystem is not true).",
         ),
 };
 
@@ -220,9 +242,13 @@ export const ecsServiceCircuitBreaker: ResourceValidationPolicy = {
         }
         const breaker = props.deploymentCircuitBreaker;
         if (!isRecord(breaker) || !isTrue(breaker.enable)) {
-            reportViolation("The service deploys without the circuit breaker (deploymentCircuitBreaker.enable is not true).");
+            reportViolation(
+                "The service deploys without the circuit breaker (deploymentCircuitBreaker.enable is not true).",
+            );
         } else if (!isTrue(breaker.rollback)) {
-            reportViolation("The circuit breaker stops a failing deployment but does not roll it back (rollback is not true).");
+            reportViolation(
+                "The circuit breaker stops a failing deployment but does not roll it back (rollback is not true).",
+            );
         }
     },
 };
@@ -232,7 +258,10 @@ const NETWORK_CONFIGURATION_PATHS: Partial<Record<string, { path: string[]; what
     [ResourceType.Service]: { path: ["networkConfiguration"], what: "The service" },
     [ResourceType.TaskSet]: { path: ["networkConfiguration"], what: "The task set" },
     [ResourceType.EventTarget]: { path: ["ecsTarget", "networkConfiguration"], what: "The EventBridge target" },
-    [ResourceType.Schedule]: { path: ["target", "ecsParameters", "networkConfiguration"], what: "The EventBridge Scheduler schedule" },
+    [ResourceType.Schedule]: {
+        path: ["target", "ecsParameters", "networkConfiguration"],
+        what: "The EventBridge Scheduler schedule",
+    },
 };
 
 export const ecsNoPublicIpAnywhere: ResourceValidationPolicy = {
@@ -259,8 +288,13 @@ export const ecsNoPublicIpAnywhere: ResourceValidationPolicy = {
         }
         const network = value;
         // Boolean in the Pulumi provider; "ENABLED" in the shape CloudFormation and the ECS API use.
-        if (isRecord(network) && (isTrue(network.assignPublicIp) || String(network.assignPublicIp).toUpperCase() === "ENABLED")) {
-            reportViolation(`${where.what} assigns public IP addresses to the tasks it starts (${where.path.join(".")}.assignPublicIp: true).`);
+        if (
+            isRecord(network) &&
+            (isTrue(network.assignPublicIp) || String(network.assignPublicIp).toUpperCase() === "ENABLED")
+        ) {
+            reportViolation(
+                `${where.what} assigns public IP addresses to the tasks it starts (${where.path.join(".")}.assignPublicIp: true).`,
+            );
         }
     },
 };
@@ -292,7 +326,8 @@ export const ecsFargateLatestPlatform: ResourceValidationPolicy = {
         }
         const props: Props = args.props;
         const strategies = listOf(props.capacityProviderStrategies ?? props.capacityProviderStrategy).filter(isRecord);
-        const fargate = stringOf(props.launchType) === "FARGATE" ||
+        const fargate =
+            stringOf(props.launchType) === "FARGATE" ||
             strategies.some((item) => FARGATE_CAPACITY_PROVIDERS.includes(String(item.capacityProvider)));
         if (!fargate) {
             return;
@@ -300,7 +335,9 @@ export const ecsFargateLatestPlatform: ResourceValidationPolicy = {
         const { allowedPlatformVersions } = platformSettings.read(args);
         const version = stringOf(props.platformVersion);
         if (version !== undefined && !allowedPlatformVersions.includes(version)) {
-            reportViolation(`The ${args.type === ResourceType.Service ? "service" : "task set"} pins Fargate platform version ${version}; allowed: ${allowedPlatformVersions.join(", ")}.`);
+            reportViolation(
+                `The ${args.type === ResourceType.Service ? "service" : "task set"} pins Fargate platform version ${version}; allowed: ${allowedPlatformVersions.join(", ")}.`,
+            );
         }
     },
 };
@@ -323,7 +360,9 @@ export const ecsTaskNoHostNetworkOrPid: ResourceValidationPolicy = {
         const props: Props = args.props;
         decideEach(["networkMode", "pidMode"], (key) => {
             if (String(props[key] ?? "").toLowerCase() === "host") {
-                reportViolation(`The task definition shares the host's ${key === "networkMode" ? "network" : "process namespace"} (${key}: host).`);
+                reportViolation(
+                    `The task definition shares the host's ${key === "networkMode" ? "network" : "process namespace"} (${key}: host).`,
+                );
             }
         });
     },
@@ -343,7 +382,10 @@ export const ecsTaskNonRootUser: ResourceValidationPolicy = {
         "starts from.",
     enforcementLevel: "advisory",
     severity: "medium",
-    ...securityHubControl("ECS.20", "ECS Task Definitions should configure non-root users in Linux container definitions"),
+    ...securityHubControl(
+        "ECS.20",
+        "ECS Task Definitions should configure non-root users in Linux container definitions",
+    ),
     remediationSteps:
         'Set `user` on each container to a non-root user or UID the image has (for example "1000" or "1000:1000"), ' +
         "and build the image so the worker runs as that user.",

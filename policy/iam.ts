@@ -2,12 +2,24 @@
 // (only ECS tasks, only for this account). A role is found from the task definitions that name it, by its ARN or,
 // while the ARN is not known yet, by what the task definition's property was built from.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { dependenciesOf, isRecord, listOf, Props, readStatements, ResourceType, securityHubControl, stringOf } from "./aws";
+import {
+    dependenciesOf,
+    isRecord,
+    listOf,
+    Props,
+    readStatements,
+    ResourceType,
+    securityHubControl,
+    stringOf,
+} from "./aws";
 import { settings, stringListSetting } from "./config";
 import { attempt, decideEach, need, Unknown } from "./preview";
 
 /** The roles the task definitions of a stack name in `property` (taskRoleArn or executionRoleArn). */
-function rolesNamedBy(resources: PolicyResource[], property: "taskRoleArn" | "executionRoleArn"): (PolicyResource | Unknown)[] {
+function rolesNamedBy(
+    resources: PolicyResource[],
+    property: "taskRoleArn" | "executionRoleArn",
+): (PolicyResource | Unknown)[] {
     const roles = resources.filter((resource) => resource.type === ResourceType.Role);
     return resources
         .filter((resource) => resource.type === ResourceType.TaskDefinition)
@@ -30,12 +42,15 @@ interface RoleDocument {
 }
 
 /** AWS-managed policies that grant whole services or everything: a task role never needs them. */
-const BROAD_MANAGED_POLICY = /:iam::aws:policy\/(.*\/)?(AdministratorAccess|PowerUserAccess|[A-Za-z0-9]*FullAccess[A-Za-z0-9]*)$/;
+const BROAD_MANAGED_POLICY =
+    /:iam::aws:policy\/(.*\/)?(AdministratorAccess|PowerUserAccess|[A-Za-z0-9]*FullAccess[A-Za-z0-9]*)$/;
 
 /** The identity policies of `role`: inline, RolePolicy resources, and attached managed policies of the stack. */
 function roleDocuments(role: PolicyResource, resources: PolicyResource[]): (RoleDocument | Unknown)[] {
     const documents: (RoleDocument | Unknown)[] = [];
-    const names = [attempt(() => role.props.name), attempt(() => role.props.id)].filter((value) => typeof value === "string");
+    const names = [attempt(() => role.props.name), attempt(() => role.props.id)].filter(
+        (value) => typeof value === "string",
+    );
     const refersToRole = (resource: PolicyResource) => {
         const value = attempt(() => resource.props.role);
         if (value instanceof Unknown) {
@@ -44,7 +59,11 @@ function roleDocuments(role: PolicyResource, resources: PolicyResource[]): (Role
         }
         return names.includes(value) || value === attempt(() => role.props.arn);
     };
-    const inline = attempt(() => listOf(role.props.inlinePolicies).filter(isRecord).map((item) => ({ source: `inline policy ${String(item.name)}`, document: item.policy })));
+    const inline = attempt(() =>
+        listOf(role.props.inlinePolicies)
+            .filter(isRecord)
+            .map((item) => ({ source: `inline policy ${String(item.name)}`, document: item.policy })),
+    );
     documents.push(...(inline instanceof Unknown ? [inline] : inline));
     const managedArns: (string | Unknown)[] = [];
     const listed = attempt(() => listOf(role.props.managedPolicyArns).map(String));
@@ -66,9 +85,15 @@ function roleDocuments(role: PolicyResource, resources: PolicyResource[]): (Role
             continue;
         }
         const policyArn = attempt(() => String(resource.props.policyArn));
-        const built = policyArn instanceof Unknown ? dependenciesOf(resource, "policyArn", ResourceType.ManagedPolicy) : [];
+        const built =
+            policyArn instanceof Unknown ? dependenciesOf(resource, "policyArn", ResourceType.ManagedPolicy) : [];
         if (built.length > 0) {
-            documents.push(...built.map((policy) => ({ source: `policy ${policy.name}`, document: attempt(() => policy.props.policy) })));
+            documents.push(
+                ...built.map((policy) => ({
+                    source: `policy ${policy.name}`,
+                    document: attempt(() => policy.props.policy),
+                })),
+            );
         } else {
             managedArns.push(policyArn);
         }
@@ -78,11 +103,18 @@ function roleDocuments(role: PolicyResource, resources: PolicyResource[]): (Role
             documents.push(arn);
             continue;
         }
-        const inStack = resources.find((resource) => resource.type === ResourceType.ManagedPolicy && attempt(() => resource.props.arn) === arn);
+        const inStack = resources.find(
+            (resource) => resource.type === ResourceType.ManagedPolicy && attempt(() => resource.props.arn) === arn,
+        );
         if (inStack) {
             documents.push({ source: `policy ${inStack.name}`, document: attempt(() => inStack.props.policy) });
         } else if (BROAD_MANAGED_POLICY.test(arn)) {
-            documents.push({ source: `managed policy ${arn}`, document: { Statement: [{ Sid: "AwsManagedBroadAccess", Effect: "Allow", Action: "*", Resource: "*" }] } });
+            documents.push({
+                source: `managed policy ${arn}`,
+                document: {
+                    Statement: [{ Sid: "AwsManagedBroadAccess", Effect: "Allow", Action: "*", Resource: "*" }],
+                },
+            });
         }
     }
     return documents;
@@ -116,7 +148,9 @@ function wildcardProblem(statement: Props, allowedOnAnyResource: string[]): stri
         return "allows every action but its NotAction";
     }
     // `*`, `sqs:*`, and a wildcard in the service part (`*:Get*`), which matches every service.
-    const wildActions = actions.filter((action) => action === "*" || /:\*$/.test(action) || /^[^:]*\*[^:]*:/.test(action));
+    const wildActions = actions.filter(
+        (action) => action === "*" || /:\*$/.test(action) || /^[^:]*\*[^:]*:/.test(action),
+    );
     if (wildActions.length > 0) {
         return `allows every action of a service (${wildActions.join(", ")})`;
     }
@@ -143,10 +177,14 @@ export const iamTaskRoleNoWildcards: StackValidationPolicy = {
         "crafted message then holds only what the worker needs.",
     enforcementLevel: "mandatory",
     severity: "high",
-    ...securityHubControl("IAM.21", "IAM customer managed policies that you create should not allow wildcard actions for services", "cdk-nag AwsSolutions-IAM5"),
+    ...securityHubControl(
+        "IAM.21",
+        "IAM customer managed policies that you create should not allow wildcard actions for services",
+        "cdk-nag AwsSolutions-IAM5",
+    ),
     remediationSteps:
         "Name the actions the worker calls (sqs:ReceiveMessage, sqs:DeleteMessage, sqs:ChangeMessageVisibility, ...) " +
-        "and the resources it calls them on (its queue's ARN). If an action only works on Resource \"*\", add it to " +
+        'and the resources it calls them on (its queue\'s ARN). If an action only works on Resource "*", add it to ' +
         "this policy's `allowedWildcardResourceActions`.",
     configSchema: wildcardSettings.configSchema,
     validateStack: (args, reportViolation) => {
@@ -181,15 +219,29 @@ function trustProblems(statements: Props[]): string[] {
             const services = isRecord(principal) ? listOf(principal.Service).map(String) : [];
             const others = isRecord(principal) ? Object.keys(principal).filter((kind) => kind !== "Service") : ["*"];
             const problems: string[] = [];
-            if (statement.NotPrincipal !== undefined || others.length > 0 || services.some((service) => service !== ECS_TASKS_PRINCIPAL) || services.length === 0) {
-                problems.push(`trusts ${JSON.stringify(principal ?? statement.NotPrincipal)}, not only the service ${ECS_TASKS_PRINCIPAL}`);
+            if (
+                statement.NotPrincipal !== undefined ||
+                others.length > 0 ||
+                services.some((service) => service !== ECS_TASKS_PRINCIPAL) ||
+                services.length === 0
+            ) {
+                problems.push(
+                    `trusts ${JSON.stringify(principal ?? statement.NotPrincipal)}, not only the service ${ECS_TASKS_PRINCIPAL}`,
+                );
             }
             const condition = statement.Condition;
-            const scoped = isRecord(condition) && Object.entries(condition).some(([operator, block]) =>
-                !/not|ifexists/i.test(operator) && isRecord(block) &&
-                Object.keys(block).some((key) => CONFUSED_DEPUTY_KEYS.includes(key.toLowerCase())));
+            const scoped =
+                isRecord(condition) &&
+                Object.entries(condition).some(
+                    ([operator, block]) =>
+                        !/not|ifexists/i.test(operator) &&
+                        isRecord(block) &&
+                        Object.keys(block).some((key) => CONFUSED_DEPUTY_KEYS.includes(key.toLowerCase())),
+                );
             if (!scoped) {
-                problems.push("has no aws:SourceAccount or aws:SourceArn condition, so ECS acting for any account could assume it");
+                problems.push(
+                    "has no aws:SourceAccount or aws:SourceArn condition, so ECS acting for any account could assume it",
+                );
             }
             return problems;
         });
@@ -208,12 +260,17 @@ export const iamTaskRoleTrustScoped: StackValidationPolicy = {
         'Action "sts:AssumeRole", Condition `{ StringEquals: { "aws:SourceAccount": <account id> }, ArnLike: ' +
         '{ "aws:SourceArn": "arn:aws:ecs:<region>:<account id>:*" } }`.',
     validateStack: (args, reportViolation) => {
-        const roles = [...rolesNamedBy(args.resources, "taskRoleArn"), ...rolesNamedBy(args.resources, "executionRoleArn")]
-            .filter((role, index, all) => all.indexOf(role) === index);
+        const roles = [
+            ...rolesNamedBy(args.resources, "taskRoleArn"),
+            ...rolesNamedBy(args.resources, "executionRoleArn"),
+        ].filter((role, index, all) => all.indexOf(role) === index);
         decideEach(roles, (reference) => {
             const role = need(reference);
             const statements = readStatements(need(attempt(() => role.props.assumeRolePolicy)));
-            const problems = statements === undefined ? ["has no readable trust policy (assumeRolePolicy)"] : trustProblems(statements);
+            const problems =
+                statements === undefined
+                    ? ["has no readable trust policy (assumeRolePolicy)"]
+                    : trustProblems(statements);
             for (const problem of problems) {
                 reportViolation(`Role ${role.name} ${problem}.`, role.urn);
             }

@@ -14,7 +14,8 @@ import { maxTasksSettings, onDemandSettings, visibilitySettings } from "./worker
 type SettingsOf<S> = S extends Settings<infer T> ? T : never;
 
 /** One policy's choice: its enforcement level, or an object with an optional level and any of its settings. */
-export type PolicyChoice<T extends object = Record<never, never>> = EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Partial<T>);
+export type PolicyChoice<T extends object = Record<never, never>> =
+    EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Partial<T>);
 
 /** Levels and settings for the pack's policies, by policy name. A policy not named keeps `all`, or its own level. */
 export interface BackgroundWorkerPolicySettings {
@@ -59,7 +60,10 @@ export interface BackgroundWorkerPackArgs extends Partial<Omit<PolicyPackArgs, "
  * The policies and initial configuration a pack built from `args` serves, checked: a policy name given twice, a
  * setting for no policy of the pack, or a setting its schema refuses throws PolicyConfigError naming the key.
  */
-export function packDefinition(args: BackgroundWorkerPackArgs = {}): { policies: Policies; initialConfig: PolicyPackConfig } {
+export function packDefinition(args: BackgroundWorkerPackArgs = {}): {
+    policies: Policies;
+    initialConfig: PolicyPackConfig;
+} {
     const servedPolicies = [...packPolicies, ...(args.extraPolicies ?? [])];
     const names = servedPolicies.map((policy) => policy.name);
     const problems = names

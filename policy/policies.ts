@@ -9,4 +9,11 @@ import { logPolicies } from "./logs";
 import { sqsPolicies } from "./sqs";
 import { workerPolicies } from "./worker";
 
-export const policies: Policies = [...sqsPolicies, ...ecsPolicies, ...iamPolicies, ...workerPolicies, ...logPolicies, ...alarmPolicies];
+export const policies: Policies = [
+    ...sqsPolicies,
+    ...ecsPolicies,
+    ...iamPolicies,
+    ...workerPolicies,
+    ...logPolicies,
+    ...alarmPolicies,
+];

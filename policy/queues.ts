@@ -78,10 +78,21 @@ function readQueue(resource: PolicyResource): Queue {
         arn: attempt(() => String(props.arn)),
         // The provider sets a queue's id to its URL; some states carry only one of the two.
         url: attempt(() => stringOf(props.url) ?? String(props.id)),
-        name: attempt(() => stringOf(props.name) ?? String(props.url ?? props.id).split("/").pop() ?? ""),
+        name: attempt(
+            () =>
+                stringOf(props.name) ??
+                String(props.url ?? props.id)
+                    .split("/")
+                    .pop() ??
+                "",
+        ),
         fifo: attempt(() => isTrue(props.fifoQueue)),
-        messageRetentionSeconds: attempt(() => numberOf(props.messageRetentionSeconds) ?? AWS_DEFAULT_MESSAGE_RETENTION_SECONDS),
-        visibilityTimeoutSeconds: attempt(() => numberOf(props.visibilityTimeoutSeconds) ?? AWS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS),
+        messageRetentionSeconds: attempt(
+            () => numberOf(props.messageRetentionSeconds) ?? AWS_DEFAULT_MESSAGE_RETENTION_SECONDS,
+        ),
+        visibilityTimeoutSeconds: attempt(
+            () => numberOf(props.visibilityTimeoutSeconds) ?? AWS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS,
+        ),
     };
 }
 
@@ -92,7 +103,12 @@ export function queueGraph(resources: PolicyResource[]): QueueGraph {
     const byArn = (arn: string) => queues.find((queue) => queue.arn === arn);
 
     /** The queue `property` of `resource` refers to, by its known value or else by what it was built from. */
-    const follow = (resource: PolicyResource, property: string, value: unknown | Unknown, lookup: (key: string) => Queue | undefined): QueueReference => {
+    const follow = (
+        resource: PolicyResource,
+        property: string,
+        value: unknown | Unknown,
+        lookup: (key: string) => Queue | undefined,
+    ): QueueReference => {
         if (value instanceof Unknown) {
             const built = dependenciesOf(resource, property, ResourceType.Queue);
             return built.length === 1 ? byResource.get(built[0]) : value;
@@ -111,9 +127,12 @@ export function queueGraph(resources: PolicyResource[]): QueueGraph {
         if (policy === undefined) {
             return;
         }
-        const target = policy instanceof Unknown
-            ? follow(declaredBy, property, policy, byArn)
-            : policy.ok && policy.deadLetterTargetArn ? byArn(policy.deadLetterTargetArn) : undefined;
+        const target =
+            policy instanceof Unknown
+                ? follow(declaredBy, property, policy, byArn)
+                : policy.ok && policy.deadLetterTargetArn
+                  ? byArn(policy.deadLetterTargetArn)
+                  : undefined;
         const link: RedriveLink = { declaredBy, source, policy, target };
         if (!(value instanceof Unknown)) {
             documents.set(link, canonicalDocument(value));
@@ -133,7 +152,8 @@ export function queueGraph(resources: PolicyResource[]): QueueGraph {
             declaredBy,
             queue,
             permission: document instanceof Unknown ? document : attempt(() => stringOf(document.redrivePermission)),
-            sourceQueueArns: document instanceof Unknown ? document : attempt(() => listOf(document.sourceQueueArns).map(String)),
+            sourceQueueArns:
+                document instanceof Unknown ? document : attempt(() => listOf(document.sourceQueueArns).map(String)),
         });
     };
 
@@ -141,15 +161,38 @@ export function queueGraph(resources: PolicyResource[]): QueueGraph {
     for (const resource of resources) {
         switch (resource.type) {
             case ResourceType.RedrivePolicy:
-                addRedrive(resource, follow(resource, "queueUrl", attempt(() => resource.props.queueUrl), byUrl), "redrivePolicy");
+                addRedrive(
+                    resource,
+                    follow(
+                        resource,
+                        "queueUrl",
+                        attempt(() => resource.props.queueUrl),
+                        byUrl,
+                    ),
+                    "redrivePolicy",
+                );
                 break;
             case ResourceType.RedriveAllowPolicy:
-                addRedriveAllow(resource, follow(resource, "queueUrl", attempt(() => resource.props.queueUrl), byUrl), "redriveAllowPolicy");
+                addRedriveAllow(
+                    resource,
+                    follow(
+                        resource,
+                        "queueUrl",
+                        attempt(() => resource.props.queueUrl),
+                        byUrl,
+                    ),
+                    "redriveAllowPolicy",
+                );
                 break;
             case ResourceType.QueuePolicy: {
                 const link: QueuePolicyLink = {
                     declaredBy: resource,
-                    queue: follow(resource, "queueUrl", attempt(() => resource.props.queueUrl), byUrl),
+                    queue: follow(
+                        resource,
+                        "queueUrl",
+                        attempt(() => resource.props.queueUrl),
+                        byUrl,
+                    ),
                     document: attempt(() => resource.props.policy),
                 };
                 if (!(link.document instanceof Unknown)) {
@@ -166,7 +209,12 @@ export function queueGraph(resources: PolicyResource[]): QueueGraph {
         const props = queue.resource.props;
         if ("redrivePolicy" in props) {
             const own = redrives.filter((link) => link.source === queue);
-            if (!repeats(own, attempt(() => props.redrivePolicy))) {
+            if (
+                !repeats(
+                    own,
+                    attempt(() => props.redrivePolicy),
+                )
+            ) {
                 addRedrive(queue.resource, queue, "redrivePolicy");
             }
         }

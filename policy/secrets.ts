@@ -4,7 +4,12 @@
 // PASSWORD_LENGTH=20 stays quiet while DB_PASS=hunter2 does not.
 
 /** Variables that hold AWS or ECS agent credentials whatever their value (ECS.8's own list, plus session tokens). */
-const CREDENTIAL_VARIABLES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ECS_ENGINE_AUTH_DATA"];
+const CREDENTIAL_VARIABLES = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "ECS_ENGINE_AUTH_DATA",
+];
 
 /** Values that are credentials whatever the variable is called: formats their issuers document. */
 const TOKEN_FORMATS: [RegExp, string][] = [
@@ -21,7 +26,17 @@ const TOKEN_FORMATS: [RegExp, string][] = [
 /** Last words that name a secret: `DB_PASS`, `SIGNING_KEY`, `apiToken`. */
 const SECRET_SUFFIXES = ["key", "pass", "password", "passwd", "passphrase", "token", "secret", "credentials", "pat"];
 /** Words that make any variable holding them secret-sounding, wherever they stand: `DB_PASSWORD_ID`. */
-const SECRET_WORDS = ["password", "passwd", "passphrase", "secret", "token", "credential", "credentials", "apikey", "privatekey"];
+const SECRET_WORDS = [
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "credential",
+    "credentials",
+    "apikey",
+    "privatekey",
+];
 
 /** Splits `DB_PASSWORD`, `dbPassword` and `db-password` into lower-case words. */
 function words(name: string): string[] {
@@ -66,7 +81,8 @@ export function plaintextSecretReason(name: string, value: string): string | und
         // A webhook URL is itself the credential: whoever has it can post.
         return /^https?:\/\//i.test(value) ? "is a webhook URL, which anyone holding it can post to" : undefined;
     }
-    const secretSounding = SECRET_SUFFIXES.includes(last) || [...parts, ...joined].some((word) => SECRET_WORDS.includes(word));
+    const secretSounding =
+        SECRET_SUFFIXES.includes(last) || [...parts, ...joined].some((word) => SECRET_WORDS.includes(word));
     if (!secretSounding || SETTING_FORMATS.some((format) => format.test(value.trim()))) {
         return undefined;
     }

@@ -1,7 +1,16 @@
 // Policies on SQS queues: encryption at rest, a dead-letter queue for every work queue, TLS-only access, and a
 // dead-letter queue that keeps failed messages at least as long as their source did.
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { arnPatternMatches, isRecord, isTrue, listOf, Props, readStatements, ResourceType, securityHubControl } from "./aws";
+import {
+    arnPatternMatches,
+    isRecord,
+    isTrue,
+    listOf,
+    Props,
+    readStatements,
+    ResourceType,
+    securityHubControl,
+} from "./aws";
 import { booleanSetting, settings, stringListSetting } from "./config";
 import { attempt, decideEach, isSet, need, Unknown } from "./preview";
 import { Queue, QueueGraph, queueGraph, queueLabel, QueuePolicyLink, QueueReference, RedriveLink } from "./queues";
@@ -46,7 +55,9 @@ export const sqsEncrypted: ResourceValidationPolicy = {
             return;
         }
         if (managed !== undefined && managed !== null) {
-            reportViolation("The queue turns SSE-SQS off (sqsManagedSseEnabled: false) and names no KMS key, so messages are stored unencrypted.");
+            reportViolation(
+                "The queue turns SSE-SQS off (sqsManagedSseEnabled: false) and names no KMS key, so messages are stored unencrypted.",
+            );
         } else if (requireExplicitEncryption) {
             reportViolation(
                 "The queue sets neither sqsManagedSseEnabled nor kmsMasterKeyId. SQS encrypts a queue created since " +
@@ -131,13 +142,18 @@ function isRedriveTarget(graph: QueueGraph, queue: Queue): boolean {
  * alone does not make a queue a dead-letter queue: any queue could declare it to escape the check.
  */
 export function isDeadLetterQueue(graph: QueueGraph, queue: Queue): boolean {
-    return isRedriveTarget(graph, queue) || graph.redriveAllows.some(
-        (allow) => allow.queue === queue && need(allow.permission) === "byQueue" && need(allow.sourceQueueArns).length > 0,
+    return (
+        isRedriveTarget(graph, queue) ||
+        graph.redriveAllows.some(
+            (allow) =>
+                allow.queue === queue && need(allow.permission) === "byQueue" && need(allow.sourceQueueArns).length > 0,
+        )
     );
 }
 
 function redriveProblem(link: RedriveLink, source: Queue, externalArns: string[]): string | undefined {
-    const where = link.declaredBy === source.resource ? "its redrive policy" : `the redrive policy ${link.declaredBy.name}`;
+    const where =
+        link.declaredBy === source.resource ? "its redrive policy" : `the redrive policy ${link.declaredBy.name}`;
     const policy = need(link.policy);
     if (!policy.ok) {
         return `${where}: ${policy.reason}.`;
@@ -264,7 +280,11 @@ function grantsEverySqsAction(action: unknown): boolean {
  * `arn:aws:iam::*:root`.
  */
 function isEveryone(principal: unknown): boolean {
-    return principal === "*" || (isRecord(principal) && Object.values(principal).some((value) => listOf(value).some((item) => String(item).includes("*"))));
+    return (
+        principal === "*" ||
+        (isRecord(principal) &&
+            Object.values(principal).some((value) => listOf(value).some((item) => String(item).includes("*"))))
+    );
 }
 
 /** `Bool` (or `BoolIfExists`) `aws:SecureTransport` = false. IAM treats operator and key names case-insensitively. */
@@ -292,8 +312,15 @@ function insecureTransportCondition(condition: unknown): boolean {
  * statement is no longer public.
  */
 const SCOPING_CONDITION_KEYS = [
-    "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:principalorgid", "aws:principalorgpaths",
-    "aws:principalaccount", "aws:principalarn", "aws:sourcevpc", "aws:sourcevpce",
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
 ];
 
 function scopesPrincipal(condition: unknown): boolean {
@@ -302,17 +329,27 @@ function scopesPrincipal(condition: unknown): boolean {
     }
     return Object.entries(condition).some(([operator, block]) => {
         const positive = !/not|ifexists/i.test(operator) && !/^null$/i.test(operator);
-        return positive && isRecord(block) && Object.entries(block).some(([key, values]) =>
-            SCOPING_CONDITION_KEYS.includes(key.toLowerCase()) &&
-            listOf(values).length > 0 &&
-            listOf(values).every(isSpecificValue),
+        return (
+            positive &&
+            isRecord(block) &&
+            Object.entries(block).some(
+                ([key, values]) =>
+                    SCOPING_CONDITION_KEYS.includes(key.toLowerCase()) &&
+                    listOf(values).length > 0 &&
+                    listOf(values).every(isSpecificValue),
+            )
         );
     });
 }
 
 /** A condition value that names one caller: not `*`, and not an ARN whose account is a wildcard. */
 function isSpecificValue(value: unknown): boolean {
-    return typeof value === "string" && value !== "" && value !== "*" && !(value.startsWith("arn:") && (value.split(":")[4] ?? "").includes("*"));
+    return (
+        typeof value === "string" &&
+        value !== "" &&
+        value !== "*" &&
+        !(value.startsWith("arn:") && (value.split(":")[4] ?? "").includes("*"))
+    );
 }
 
 /** Why an Allow statement opens the queue to the public, or undefined. */
@@ -343,7 +380,12 @@ export const sqsNoPublicAccess: StackValidationPolicy = {
         "redrive policy names), which lets any queue of the account redrive to it.",
     enforcementLevel: "mandatory",
     severity: "critical",
-    ...securityHubControl("SQS.3", "SQS queue access policies should not allow public access", "CKV_AWS_168", "CKV_AWS_72"),
+    ...securityHubControl(
+        "SQS.3",
+        "SQS queue access policies should not allow public access",
+        "CKV_AWS_168",
+        "CKV_AWS_72",
+    ),
     remediationSteps:
         "Name the principals that need the queue (an account, a role, or a service such as `sns.amazonaws.com`), and " +
         "scope a service principal with `aws:SourceArn` (the topic or rule) or `aws:SourceAccount`. Grant the actions " +
@@ -358,7 +400,9 @@ export const sqsNoPublicAccess: StackValidationPolicy = {
         decideEach(graph.queuePolicies, (link) => {
             const statements = readStatements(need(attempt(() => link.document)));
             const { label, urn } = subject(link.queue, link.declaredBy);
-            for (const problem of (statements ?? []).map(publicGrant).filter((item): item is string => item !== undefined)) {
+            for (const problem of (statements ?? [])
+                .map(publicGrant)
+                .filter((item): item is string => item !== undefined)) {
                 reportViolation(`The queue policy of ${label}: ${problem}.`, urn);
             }
         });
@@ -414,4 +458,10 @@ export const sqsDlqRetentionCoversSource: StackValidationPolicy = {
     },
 };
 
-export const sqsPolicies = [sqsEncrypted, sqsHasDeadLetterQueue, sqsTlsOnly, sqsNoPublicAccess, sqsDlqRetentionCoversSource];
+export const sqsPolicies = [
+    sqsEncrypted,
+    sqsHasDeadLetterQueue,
+    sqsTlsOnly,
+    sqsNoPublicAccess,
+    sqsDlqRetentionCoversSource,
+];

@@ -41,7 +41,9 @@ export const workerMaxTasksLimit: ResourceValidationPolicy = {
         if (args.type === ResourceType.ScalableTarget) {
             const maxCapacity = numberOf(props.maxCapacity);
             if (maxCapacity !== undefined && maxCapacity > maxTasks) {
-                reportViolation(`The scalable target allows ${maxCapacity} tasks (maxCapacity), above the limit of ${maxTasks}.`);
+                reportViolation(
+                    `The scalable target allows ${maxCapacity} tasks (maxCapacity), above the limit of ${maxTasks}.`,
+                );
             }
             return;
         }
@@ -49,7 +51,9 @@ export const workerMaxTasksLimit: ResourceValidationPolicy = {
         for (const bound of ["maxCapacity", "minCapacity"]) {
             const tasks = isRecord(action) ? numberOf(action[bound]) : undefined;
             if (tasks !== undefined && tasks > maxTasks) {
-                reportViolation(`The scheduled action sets ${bound} to ${tasks} tasks, above the limit of ${maxTasks}.`);
+                reportViolation(
+                    `The scheduled action sets ${bound} to ${tasks} tasks, above the limit of ${maxTasks}.`,
+                );
             }
         }
     },
@@ -148,7 +152,10 @@ export const workerVisibilityCoversStopTimeout: StackValidationPolicy = {
                     if (!queue) {
                         return;
                     }
-                    const [visibility, stopTimeout] = [need(queue.visibilityTimeoutSeconds), need(container.stopTimeoutSeconds)];
+                    const [visibility, stopTimeout] = [
+                        need(queue.visibilityTimeoutSeconds),
+                        need(container.stopTimeoutSeconds),
+                    ];
                     if (visibility < stopTimeout) {
                         reportViolation(
                             `Container ${container.name} may run ${stopTimeout} s after SIGTERM (stopTimeout), ` +

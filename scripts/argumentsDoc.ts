@@ -43,7 +43,10 @@ function typeText(type: Type): string {
 
 /** One cell of markdown: no line breaks, no unescaped pipes. */
 function cell(text: string | undefined): string {
-    return (text ?? "").replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|").trim();
+    return (text ?? "")
+        .replace(/\s*\n\s*/g, " ")
+        .replace(/\|/g, "\\|")
+        .trim();
 }
 
 function propertyTable(properties: Record<string, Property>, required: readonly string[], inputs: boolean): string[] {
@@ -59,7 +62,14 @@ function propertyTable(properties: Record<string, Property>, required: readonly 
 export function renderArgumentsDoc(schema: PackageSpec): string {
     const lines: string[] = [PREAMBLE];
     for (const [token, resource] of Object.entries(schema.resources)) {
-        lines.push(`## ${shortName(token)}`, "", `Token \`${token}\`. ${cell(resource.description)}`, "", "### Inputs", "");
+        lines.push(
+            `## ${shortName(token)}`,
+            "",
+            `Token \`${token}\`. ${cell(resource.description)}`,
+            "",
+            "### Inputs",
+            "",
+        );
         lines.push(...propertyTable(resource.inputProperties ?? {}, resource.requiredInputs ?? [], true), "");
         lines.push("### Outputs", "", ...propertyTable(resource.properties ?? {}, resource.required ?? [], false), "");
     }
@@ -68,7 +78,11 @@ export function renderArgumentsDoc(schema: PackageSpec): string {
         lines.push(`### ${shortName(token)}`, "");
         if (type.enum) {
             lines.push("| value | name | description |", "|---|---|---|");
-            lines.push(...type.enum.map((member) => `| \`${String(member.value)}\` | ${member.name ?? ""} | ${cell(member.description)} |`));
+            lines.push(
+                ...type.enum.map(
+                    (member) => `| \`${String(member.value)}\` | ${member.name ?? ""} | ${cell(member.description)} |`,
+                ),
+            );
         } else {
             lines.push(...propertyTable(type.properties ?? {}, type.required ?? [], true));
         }

@@ -3,7 +3,14 @@
 // oracle: the tables docs/scaling.md shows. For each trace and size it prints our cost as a multiple of the foresight
 // oracle's and flags any alternative that beats our plan on both p95 wait and cost.
 import { compare, defaultWorker, stackWorkers, WorkerUnderTest } from "../simulator/experiment";
-import { ComparisonSummary, foresightRatio, renderAssumptions, renderLosses, renderTable, summarize } from "../simulator/report";
+import {
+    ComparisonSummary,
+    foresightRatio,
+    renderAssumptions,
+    renderLosses,
+    renderTable,
+    summarize,
+} from "../simulator/report";
 import { BUILT_IN_TRACES, BuiltInTrace } from "../simulator/traces";
 import { option } from "./simulate";
 
@@ -16,7 +23,12 @@ const FORESIGHT_RATIO_GOAL = 1.5;
 /** ...and must stay within this one on every trace. */
 export const FORESIGHT_RATIO_CEILING = 2;
 /** The traces the goal applies to; sparse is held only to the ceiling (its few messages make every ratio coarse). */
-const GOAL_TRACES: readonly BuiltInTrace[] = [BuiltInTrace.Steady, BuiltInTrace.Diurnal, BuiltInTrace.Bursty, BuiltInTrace.Batch];
+const GOAL_TRACES: readonly BuiltInTrace[] = [
+    BuiltInTrace.Steady,
+    BuiltInTrace.Diurnal,
+    BuiltInTrace.Bursty,
+    BuiltInTrace.Batch,
+];
 
 export interface BenchEntry {
     maxTasks: number;
@@ -31,11 +43,17 @@ function withMaxTasks(worker: WorkerUnderTest, maxTasks: number): WorkerUnderTes
 }
 
 /** Every built-in trace for one worker at each size: the bench's numbers, which the tests check too. */
-export async function benchEntries(worker: WorkerUnderTest, sizes: readonly number[] = BENCH_SIZES, seeds = BENCH_SEEDS): Promise<BenchEntry[]> {
+export async function benchEntries(
+    worker: WorkerUnderTest,
+    sizes: readonly number[] = BENCH_SIZES,
+    seeds = BENCH_SEEDS,
+): Promise<BenchEntry[]> {
     const entries: BenchEntry[] = [];
     for (const maxTasks of sizes) {
         for (const trace of BUILT_IN_TRACES) {
-            const summary = summarize(await compare(withMaxTasks(worker, maxTasks), { builtIn: trace }, { seeds, lowerBound: false }));
+            const summary = summarize(
+                await compare(withMaxTasks(worker, maxTasks), { builtIn: trace }, { seeds, lowerBound: false }),
+            );
             entries.push({ maxTasks, summary, foresightRatio: foresightRatio(summary) });
         }
     }
@@ -51,9 +69,13 @@ function renderRatios(entries: readonly BenchEntry[]): string {
     for (const { maxTasks, summary, foresightRatio: ratio } of entries) {
         const ours = summary.rows.find((row) => row.policy === "ours");
         const foresight = summary.rows.find((row) => row.policy === "oracle: foresight");
-        const limit = (GOAL_TRACES as readonly string[]).includes(summary.trace) ? FORESIGHT_RATIO_GOAL : FORESIGHT_RATIO_CEILING;
-        lines.push(`| ${summary.trace} | ${maxTasks} | ${ours?.p95WaitSeconds.toFixed(0)} | ${ours?.dollars.toFixed(4)} | ${foresight?.dollars.toFixed(4)} | ` +
-            `${ratio.toFixed(2)}${ratio > limit ? " !" : ""} | ${summary.oursLosesTo.join(", ") || "–"} |`);
+        const limit = (GOAL_TRACES as readonly string[]).includes(summary.trace)
+            ? FORESIGHT_RATIO_GOAL
+            : FORESIGHT_RATIO_CEILING;
+        lines.push(
+            `| ${summary.trace} | ${maxTasks} | ${ours?.p95WaitSeconds.toFixed(0)} | ${ours?.dollars.toFixed(4)} | ${foresight?.dollars.toFixed(4)} | ` +
+                `${ratio.toFixed(2)}${ratio > limit ? " !" : ""} | ${summary.oursLosesTo.join(", ") || "–"} |`,
+        );
     }
     return lines.join("\n");
 }
@@ -62,7 +84,9 @@ function workerFor(argv: string[]): { worker: WorkerUnderTest; sizes: readonly n
     const stack = option(argv, "--stack");
     const sizes = option(argv, "--sizes")?.split(",").map(Number);
     if (sizes !== undefined && sizes.some((size) => !Number.isInteger(size) || size < 1)) {
-        throw new Error(`--sizes takes whole numbers of tasks separated by commas, e.g. 10,25,50; got ${option(argv, "--sizes")}`);
+        throw new Error(
+            `--sizes takes whole numbers of tasks separated by commas, e.g. 10,25,50; got ${option(argv, "--sizes")}`,
+        );
     }
     if (stack === undefined) {
         return { worker: defaultWorker(), sizes: sizes ?? BENCH_SIZES };
@@ -87,21 +111,25 @@ export async function main(argv: string[]): Promise<number> {
             const summaries = entries.filter((entry) => entry.maxTasks === maxTasks).map((entry) => entry.summary);
             return [`### maxTasks ${maxTasks}`, "", renderTable(summaries)].join("\n");
         });
-        process.stdout.write([
-            `Scaling bench: worker "${worker.name}" (minTasks ${scaling.minTasks}, maxTasks ${sizes.join(", ")}, target ` +
-                `${scaling.targetBacklogPerTask} messages per task, ${worker.settings.capacityProviderStrategy.map((i) => `${i.capacityProvider} weight ${i.weight} base ${i.base}`).join(", ")})`,
-            "",
-            ...blocks.flatMap((block) => [block, ""]),
-            renderAssumptions(entries.map((entry) => entry.summary)),
-            "",
-            `Our cost against the foresight oracle's (goal ${FORESIGHT_RATIO_GOAL} on ${GOAL_TRACES.join(", ")}, ceiling ${FORESIGHT_RATIO_CEILING} everywhere; ! = above its limit):`,
-            "",
-            renderRatios(entries),
-            "",
-            losses.length === 0 ? "Our plan is not beaten on both p95 wait and cost by any alternative on any trace and size." : `Our plan loses on both p95 wait and cost:\n${losses.map((l) => `  ! ${l}`).join("\n")}`,
-            `(${BUILT_IN_TRACES.length} traces x ${sizes.length} sizes x ${seeds} seeds in ${((Date.now() - started) / 1000).toFixed(1)} s; reproduce with \`npm run bench:scaling\`)`,
-            "",
-        ].join("\n"));
+        process.stdout.write(
+            [
+                `Scaling bench: worker "${worker.name}" (minTasks ${scaling.minTasks}, maxTasks ${sizes.join(", ")}, target ` +
+                    `${scaling.targetBacklogPerTask} messages per task, ${worker.settings.capacityProviderStrategy.map((i) => `${i.capacityProvider} weight ${i.weight} base ${i.base}`).join(", ")})`,
+                "",
+                ...blocks.flatMap((block) => [block, ""]),
+                renderAssumptions(entries.map((entry) => entry.summary)),
+                "",
+                `Our cost against the foresight oracle's (goal ${FORESIGHT_RATIO_GOAL} on ${GOAL_TRACES.join(", ")}, ceiling ${FORESIGHT_RATIO_CEILING} everywhere; ! = above its limit):`,
+                "",
+                renderRatios(entries),
+                "",
+                losses.length === 0
+                    ? "Our plan is not beaten on both p95 wait and cost by any alternative on any trace and size."
+                    : `Our plan loses on both p95 wait and cost:\n${losses.map((l) => `  ! ${l}`).join("\n")}`,
+                `(${BUILT_IN_TRACES.length} traces x ${sizes.length} sizes x ${seeds} seeds in ${((Date.now() - started) / 1000).toFixed(1)} s; reproduce with \`npm run bench:scaling\`)`,
+                "",
+            ].join("\n"),
+        );
         return 0;
     } catch (error) {
         process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);

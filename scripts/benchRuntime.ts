@@ -37,7 +37,12 @@ interface CountingClient {
 }
 
 /** Starts a consumer on `queueUrl`; `handled` is called once per handler run of a message; resolves to its stop. */
-type Contender = (queueUrl: string, sqs: SQSClient, scenario: Scenario, handled: (body: string) => void) => () => Promise<void>;
+type Contender = (
+    queueUrl: string,
+    sqs: SQSClient,
+    scenario: Scenario,
+    handled: (body: string) => void,
+) => () => Promise<void>;
 
 interface Result {
     messagesPerSecond: number;
@@ -54,7 +59,11 @@ const VISIBILITY_TIMEOUT_SECONDS = 30;
  */
 const RUN_TIMEOUT_MS = 90_000;
 /** The newest sqs-consumer that runs on Node 20 (15.x needs Node 22). Its package.json is not exported, so it is read from disk. */
-const PEER_VERSION = (JSON.parse(readFileSync(join(__dirname, "..", "node_modules", "sqs-consumer", "package.json"), "utf8")) as { version: string }).version;
+const PEER_VERSION = (
+    JSON.parse(readFileSync(join(__dirname, "..", "node_modules", "sqs-consumer", "package.json"), "utf8")) as {
+        version: string;
+    }
+).version;
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const job = (ms: number): Promise<void> => (ms > 0 ? delay(ms) : Promise.resolve());
@@ -142,7 +151,10 @@ const contenders: Record<string, Contender> = {
                     await sqs.send(
                         new DeleteMessageBatchCommand({
                             QueueUrl: queueUrl,
-                            Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+                            Entries: Messages.map((message, index) => ({
+                                Id: String(index),
+                                ReceiptHandle: message.ReceiptHandle,
+                            })),
                         }),
                     );
                     Messages.forEach((message) => handled(message.Body ?? ""));
@@ -169,7 +181,10 @@ function startPeer(consumer: PeerConsumer): () => Promise<void> {
 
 async function createQueue(sqs: SQSClient): Promise<string> {
     const { QueueUrl } = await sqs.send(
-        new CreateQueueCommand({ QueueName: `bench-${randomUUID().slice(0, 8)}`, Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) } }),
+        new CreateQueueCommand({
+            QueueName: `bench-${randomUUID().slice(0, 8)}`,
+            Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) },
+        }),
     );
     return QueueUrl ?? "";
 }
@@ -178,12 +193,20 @@ async function send(sqs: SQSClient, queueUrl: string, from: number, count: numbe
     await sqs.send(
         new SendMessageBatchCommand({
             QueueUrl: queueUrl,
-            Entries: Array.from({ length: count }, (_, index) => ({ Id: String(index), MessageBody: `m-${from + index}` })),
+            Entries: Array.from({ length: count }, (_, index) => ({
+                Id: String(index),
+                MessageBody: `m-${from + index}`,
+            })),
         }),
     );
 }
 
-async function runOnce(endpoint: string, producer: SQSClient, contender: Contender, scenario: Scenario): Promise<Result> {
+async function runOnce(
+    endpoint: string,
+    producer: SQSClient,
+    contender: Contender,
+    scenario: Scenario,
+): Promise<Result> {
     const queueUrl = await createQueue(producer);
     let sent = 0;
     const seen = new Set<string>();
@@ -221,11 +244,26 @@ async function runOnce(endpoint: string, producer: SQSClient, contender: Contend
  * Stops an idle worker in the middle of its 20 s poll, then sends five messages at once, and measures how long stop()
  * took and how long each message took to reach a second worker: the trade-off of abandoning an idle poll.
  */
-async function idleStop(endpoint: string, producer: SQSClient, idlePollVisibilityTimeoutSeconds: number): Promise<string> {
+async function idleStop(
+    endpoint: string,
+    producer: SQSClient,
+    idlePollVisibilityTimeoutSeconds: number,
+): Promise<string> {
     const queueUrl = await createQueue(producer);
     const client = sqsClient(endpoint);
-    const quiet = { sqsClient: client, handleSignals: false, visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS, log: () => undefined };
-    const idle = runWorker({ ...quiet, queueUrl, waitTimeSeconds: 20, idlePollVisibilityTimeoutSeconds, handler: async () => undefined });
+    const quiet = {
+        sqsClient: client,
+        handleSignals: false,
+        visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
+        log: () => undefined,
+    };
+    const idle = runWorker({
+        ...quiet,
+        queueUrl,
+        waitTimeSeconds: 20,
+        idlePollVisibilityTimeoutSeconds,
+        handler: async () => undefined,
+    });
     await delay(2_000);
     const stopStartedAtMs = Date.now();
     await idle.stop();
@@ -233,7 +271,12 @@ async function idleStop(endpoint: string, producer: SQSClient, idlePollVisibilit
     const sentAtMs = Date.now();
     await send(producer, queueUrl, 0, 5);
     const delaysMs: number[] = [];
-    const next = runWorker({ ...quiet, queueUrl, waitTimeSeconds: 1, handler: async () => void delaysMs.push(Date.now() - sentAtMs) });
+    const next = runWorker({
+        ...quiet,
+        queueUrl,
+        waitTimeSeconds: 1,
+        handler: async () => void delaysMs.push(Date.now() - sentAtMs),
+    });
     while (delaysMs.length < 5) {
         await delay(20);
     }
@@ -279,17 +322,23 @@ async function main(): Promise<void> {
             }
         }
     }
-    console.log(`moto ${moto.endpoint}; sqs-consumer ${PEER_VERSION}; median of ${repeat} run(s); visibility ${VISIBILITY_TIMEOUT_SECONDS} s`);
+    console.log(
+        `moto ${moto.endpoint}; sqs-consumer ${PEER_VERSION}; median of ${repeat} run(s); visibility ${VISIBILITY_TIMEOUT_SECONDS} s`,
+    );
     try {
         if (process.argv.includes("--idle-stop")) {
-            console.log("\n| idlePollVisibilityTimeoutSeconds | stop() of an idle worker (s) | messages sent at the stop, delayed > 2 s | longest delay (s) |");
+            console.log(
+                "\n| idlePollVisibilityTimeoutSeconds | stop() of an idle worker (s) | messages sent at the stop, delayed > 2 s | longest delay (s) |",
+            );
             console.log("| --- | --- | --- | --- |");
             for (const seconds of [30, 0]) {
                 console.log(await idleStop(moto.endpoint, producer, seconds));
             }
             return;
         }
-        console.log("| handler | concurrency | queue | consumer | msg/s | SQS requests / message | duplicates | unfinished | limited by |");
+        console.log(
+            "| handler | concurrency | queue | consumer | msg/s | SQS requests / message | duplicates | unfinished | limited by |",
+        );
         console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (const scenario of scenarios) {
             for (const [name, contender] of Object.entries(contenders)) {

@@ -47,11 +47,21 @@ function widgetLabels(widget: DashboardWidget): Label[] {
     if (widget.type === "text") {
         const [heading, ...paragraph] = widget.properties.markdown.split("\n").filter(Boolean);
         lines.push({ text: heading.replace(/^#+\s*/, ""), role: "title" });
-        lines.push(...wrap(paragraph.join(" ").replace(/`/g, ""), widget.width).map((text) => ({ text, role: "detail" as const })));
+        lines.push(
+            ...wrap(paragraph.join(" ").replace(/`/g, ""), widget.width).map((text) => ({
+                text,
+                role: "detail" as const,
+            })),
+        );
     } else {
         lines.push({ text: widget.properties.title, role: "title" });
         if (widget.type === "alarm") {
-            lines.push(...widget.properties.alarms.map((arn) => ({ text: `● ${arn.split(":").pop()}`, role: "detail" as const })));
+            lines.push(
+                ...widget.properties.alarms.map((arn) => ({
+                    text: `● ${arn.split(":").pop()}`,
+                    role: "detail" as const,
+                })),
+            );
         } else {
             for (const line of widget.properties.metrics) {
                 const options = line[line.length - 1];
@@ -59,11 +69,18 @@ function widgetLabels(widget: DashboardWidget): Label[] {
                     lines.push({ text: `— ${options.label ?? options.expression ?? line[1]}`, role: "detail" });
                 }
             }
-            lines.push(...(widget.properties.annotations?.horizontal ?? []).map((annotation) => ({ text: `- - ${annotation.label}`, role: "threshold" as const })));
+            lines.push(
+                ...(widget.properties.annotations?.horizontal ?? []).map((annotation) => ({
+                    text: `- - ${annotation.label}`,
+                    role: "threshold" as const,
+                })),
+            );
         }
     }
     const room = Math.floor((widget.height - 0.3) / LINE_ROWS);
-    return lines.slice(0, room).map((line, index) => ({ x: widget.x + 0.2, y: widget.y + 0.4 + index * LINE_ROWS, ...line }));
+    return lines
+        .slice(0, room)
+        .map((line, index) => ({ x: widget.x + 0.2, y: widget.y + 0.4 + index * LINE_ROWS, ...line }));
 }
 
 /** The Vega-Lite specification of the layout: one box per widget, its labels on top. */
@@ -72,7 +89,13 @@ function layoutSpec(widgets: DashboardWidget[]): vegaLite.TopLevelSpec {
     const x = { type: "quantitative" as const, scale: { domain: [0, 24] }, axis: null };
     const y = { type: "quantitative" as const, scale: { domain: [0, rows], reverse: true }, axis: null };
     const labels = widgets.flatMap(widgetLabels);
-    const textMark = { type: "text" as const, align: "left" as const, baseline: "middle" as const, fontSize: 11, font: "Helvetica, Arial, sans-serif" };
+    const textMark = {
+        type: "text" as const,
+        align: "left" as const,
+        baseline: "middle" as const,
+        fontSize: 11,
+        font: "Helvetica, Arial, sans-serif",
+    };
     return {
         $schema: "https://vega.github.io/schema/vega-lite/v5.json",
         width: 24 * COLUMN_PIXELS + 12,
@@ -86,7 +109,14 @@ function layoutSpec(widgets: DashboardWidget[]): vegaLite.TopLevelSpec {
         resolve: { scale: { color: "independent" } },
         layer: [
             {
-                data: { values: widgets.map((widget) => ({ ...widget, x2: widget.x + widget.width - 0.1, y2: widget.y + widget.height - 0.1, kind: widget.type })) },
+                data: {
+                    values: widgets.map((widget) => ({
+                        ...widget,
+                        x2: widget.x + widget.width - 0.1,
+                        y2: widget.y + widget.height - 0.1,
+                        kind: widget.type,
+                    })),
+                },
                 mark: { type: "rect", stroke: "#c9ccd1", cornerRadius: 3 },
                 encoding: {
                     x: { field: "x", ...x },
@@ -115,7 +145,12 @@ function layoutSpec(widgets: DashboardWidget[]): vegaLite.TopLevelSpec {
                     x: { field: "x", ...x },
                     y: { field: "y", ...y },
                     text: { field: "text" },
-                    color: { field: "role", type: "nominal", scale: { domain: ["detail", "threshold"], range: ["#0972d3", "#d13212"] }, legend: null },
+                    color: {
+                        field: "role",
+                        type: "nominal",
+                        scale: { domain: ["detail", "threshold"], range: ["#0972d3", "#d13212"] },
+                        legend: null,
+                    },
                 },
             },
         ],
@@ -153,8 +188,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
-        process.stderr.write(`docs:dashboard failed: ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exit(1);
-    });
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error: unknown) => {
+            process.stderr.write(`docs:dashboard failed: ${error instanceof Error ? error.message : String(error)}\n`);
+            process.exit(1);
+        },
+    );
 }

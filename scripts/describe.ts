@@ -16,7 +16,12 @@ export const REPLACEMENT_INPUTS: Readonly<Record<string, readonly string[]>> = {
     "aws:ec2/securityGroup:SecurityGroup": ["name", "description", "vpcId"],
     "aws:appautoscaling/target:Target": ["resourceId", "scalableDimension", "serviceNamespace"],
     "aws:appautoscaling/policy:Policy": ["name", "resourceId", "scalableDimension", "serviceNamespace"],
-    "aws:appautoscaling/scheduledAction:ScheduledAction": ["name", "resourceId", "scalableDimension", "serviceNamespace"],
+    "aws:appautoscaling/scheduledAction:ScheduledAction": [
+        "name",
+        "resourceId",
+        "scalableDimension",
+        "serviceNamespace",
+    ],
     "aws:cloudwatch/metricAlarm:MetricAlarm": ["name"],
     "aws:cloudwatch/dashboard:Dashboard": ["dashboardName"],
     "aws:scheduler/schedule:Schedule": ["name", "groupName"],
@@ -34,7 +39,7 @@ const HOURS_PER_MONTH = 730;
 
 /** The name at the end of an ARN: a topic's, or an Application Auto Scaling policy's. */
 function arnName(arn: string): string {
-    return arn.includes(":policyName/") ? arn.split(":policyName/")[1] : arn.split(":").pop() ?? arn;
+    return arn.includes(":policyName/") ? arn.split(":policyName/")[1] : (arn.split(":").pop() ?? arn);
 }
 
 /** Who an alarm notifies: each action's name, or a warning sign when none. */
@@ -52,8 +57,10 @@ function natGateways(inputs: Record<string, unknown>): string {
     const zones = typeof inputs.numberOfAvailabilityZones === "number" ? inputs.numberOfAvailabilityZones : 3;
     const count = strategy === "None" ? 0 : strategy === "Single" ? 1 : zones;
     const dollars = count * NAT_GATEWAY_DOLLARS_PER_HOUR * HOURS_PER_MONTH;
-    return `NAT gateways: ${strategy}, ${count} in ${zones} availability zones, $${dollars.toFixed(2)} a month ` +
-        `(us-east-1 prices) plus $${NAT_GATEWAY_DOLLARS_PER_HOUR} per GB processed`;
+    return (
+        `NAT gateways: ${strategy}, ${count} in ${zones} availability zones, $${dollars.toFixed(2)} a month ` +
+        `(us-east-1 prices) plus $${NAT_GATEWAY_DOLLARS_PER_HOUR} per GB processed`
+    );
 }
 
 function duration(seconds: unknown): string {
@@ -96,12 +103,19 @@ export function summarize(resource: RegisteredResource): string {
             return [
                 `visibility ${duration(inputs.visibilityTimeoutSeconds)}`,
                 `retention ${duration(inputs.messageRetentionSeconds)}`,
-                inputs.receiveWaitTimeSeconds !== undefined ? `long poll ${duration(inputs.receiveWaitTimeSeconds)}` : "",
+                inputs.receiveWaitTimeSeconds !== undefined
+                    ? `long poll ${duration(inputs.receiveWaitTimeSeconds)}`
+                    : "",
                 inputs.fifoQueue ? "FIFO" : "",
                 inputs.kmsMasterKeyId ? "KMS" : inputs.sqsManagedSseEnabled ? "SSE-SQS" : "UNENCRYPTED",
-            ].filter(Boolean).join(", ");
+            ]
+                .filter(Boolean)
+                .join(", ");
         case "aws:sqs/redrivePolicy:RedrivePolicy": {
-            const policy = parseJsonOrRaw(inputs.redrivePolicy) as { deadLetterTargetArn?: string; maxReceiveCount?: number };
+            const policy = parseJsonOrRaw(inputs.redrivePolicy) as {
+                deadLetterTargetArn?: string;
+                maxReceiveCount?: number;
+            };
             return `to ${policy?.deadLetterTargetArn?.split(":").pop()} after ${policy?.maxReceiveCount} receives`;
         }
         case "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": {
@@ -126,38 +140,53 @@ export function summarize(resource: RegisteredResource): string {
         }
         case "aws:ecs/taskDefinition:TaskDefinition": {
             const [container] = (parseJsonOrRaw(inputs.containerDefinitions) ?? []) as Partial<ContainerDefinition>[];
-            return `${inputs.cpu} CPU units, ${inputs.memory} MiB; ${container?.image}; stopTimeout ${container?.stopTimeout} s; ` +
+            return (
+                `${inputs.cpu} CPU units, ${inputs.memory} MiB; ${container?.image}; stopTimeout ${container?.stopTimeout} s; ` +
                 `${container?.readonlyRootFilesystem ? "read-only root" : "WRITABLE ROOT"}; ` +
                 `env ${(container?.environment ?? []).map((variable) => variable.name).join(", ")}` +
-                ((container?.secrets ?? []).length ? `; secrets ${(container?.secrets ?? []).map((secret) => secret.name).join(", ")}` : "");
+                ((container?.secrets ?? []).length
+                    ? `; secrets ${(container?.secrets ?? []).map((secret) => secret.name).join(", ")}`
+                    : "")
+            );
         }
         case "aws:cloudwatch/logGroup:LogGroup":
             return `retention ${inputs.retentionInDays} days`;
         case "aws:appautoscaling/target:Target":
             return `tasks ${inputs.minCapacity}..${inputs.maxCapacity}`;
         case "aws:appautoscaling/policy:Policy": {
-            const tracking = inputs.targetTrackingScalingPolicyConfiguration as {
-                targetValue?: number;
-                customizedMetricSpecification?: { metrics?: MetricQuery[] };
-            } | undefined;
+            const tracking = inputs.targetTrackingScalingPolicyConfiguration as
+                | {
+                      targetValue?: number;
+                      customizedMetricSpecification?: { metrics?: MetricQuery[] };
+                  }
+                | undefined;
             if (tracking) {
-                const expression = tracking.customizedMetricSpecification?.metrics?.find((metric) => metric.returnData)?.expression;
+                const expression = tracking.customizedMetricSpecification?.metrics?.find(
+                    (metric) => metric.returnData,
+                )?.expression;
                 return `target tracking: ${expression} = ${tracking.targetValue}`;
             }
-            const step = inputs.stepScalingPolicyConfiguration as { adjustmentType?: string; cooldown?: number; stepAdjustments?: { scalingAdjustment: number }[] };
+            const step = inputs.stepScalingPolicyConfiguration as {
+                adjustmentType?: string;
+                cooldown?: number;
+                stepAdjustments?: { scalingAdjustment: number }[];
+            };
             return `step scaling: ${step?.adjustmentType} ${(step?.stepAdjustments ?? []).map((adjustment) => `${adjustment.scalingAdjustment > 0 ? "+" : ""}${adjustment.scalingAdjustment}`).join(", ")}, cooldown ${step?.cooldown} s`;
         }
         case "aws:cloudwatch/metricAlarm:MetricAlarm": {
-            const expression = ((inputs.metricQueries ?? []) as MetricQuery[]).find((query) => query.returnData)?.expression
-                ?? `${inputs.metricName}`;
+            const expression =
+                ((inputs.metricQueries ?? []) as MetricQuery[]).find((query) => query.returnData)?.expression ??
+                `${inputs.metricName}`;
             return `${expression} ${inputs.comparisonOperator} ${inputs.threshold} for ${inputs.datapointsToAlarm ?? inputs.evaluationPeriods} of ${inputs.evaluationPeriods} periods; missing data: ${inputs.treatMissingData}; ${alarmActions(inputs)}`;
         }
         case "aws:cloudwatch/dashboard:Dashboard": {
             const body = parseJsonOrRaw(inputs.dashboardBody) as { widgets?: { type: string }[] } | undefined;
             const widgets = body?.widgets ?? [];
             const count = (type: string) => widgets.filter((widget) => widget.type === type).length;
-            return `${inputs.dashboardName}: ${widgets.length} widgets (${count("metric")} graphs, ` +
-                `${count("alarm")} alarm status, ${count("text")} text)`;
+            return (
+                `${inputs.dashboardName}: ${widgets.length} widgets (${count("metric")} graphs, ` +
+                `${count("alarm")} alarm status, ${count("text")} text)`
+            );
         }
         case "aws:appautoscaling/scheduledAction:ScheduledAction": {
             const action = inputs.scalableTargetAction as { minCapacity?: number; maxCapacity?: number } | undefined;
@@ -169,17 +198,25 @@ export function summarize(resource: RegisteredResource): string {
             return [
                 `${inputs.protocol} from ${typeof inputs.topic === "string" ? inputs.topic.split(":").pop() : "a topic known at deployment"}`,
                 inputs.rawMessageDelivery ? "raw delivery" : "SNS envelope",
-                inputs.filterPolicy ? `filter on ${inputs.filterPolicyScope ?? "MessageAttributes"}: ${inputs.filterPolicy}` : "",
-            ].filter(Boolean).join("; ");
+                inputs.filterPolicy
+                    ? `filter on ${inputs.filterPolicyScope ?? "MessageAttributes"}: ${inputs.filterPolicy}`
+                    : "",
+            ]
+                .filter(Boolean)
+                .join("; ");
         case "aws:cloudwatch/eventRule:EventRule":
             return `bus ${inputs.eventBusName ?? "default"}: ${inputs.eventPattern}`;
         case "aws:cloudwatch/eventTarget:EventTarget": {
             const sqsTarget = inputs.sqsTarget as { messageGroupId?: string } | undefined;
-            return `to ${String(inputs.arn ?? "").split(":").pop()}${sqsTarget?.messageGroupId ? `, message group ${sqsTarget.messageGroupId}` : ""}`;
+            return `to ${String(inputs.arn ?? "")
+                .split(":")
+                .pop()}${sqsTarget?.messageGroupId ? `, message group ${sqsTarget.messageGroupId}` : ""}`;
         }
         case "awsx:ec2:Vpc":
-            return `${natGateways(inputs)}; a remote component: its subnets, route tables and NAT gateways are created by the awsx ` +
-                "plugin and are not shown here";
+            return (
+                `${natGateways(inputs)}; a remote component: its subnets, route tables and NAT gateways are created by the awsx ` +
+                "plugin and are not shown here"
+            );
         default:
             return "";
     }
@@ -190,7 +227,9 @@ export function replacementSnapshot(resources: RegisteredResource[]): Record<str
     const snapshot: Record<string, Record<string, unknown>> = {};
     for (const resource of [...resources].sort((a, b) => a.urn.localeCompare(b.urn))) {
         const keys = REPLACEMENT_INPUTS[resource.type] ?? [];
-        snapshot[resource.urn] = Object.fromEntries(keys.filter((key) => resource.inputs[key] !== undefined).map((key) => [key, resource.inputs[key]]));
+        snapshot[resource.urn] = Object.fromEntries(
+            keys.filter((key) => resource.inputs[key] !== undefined).map((key) => [key, resource.inputs[key]]),
+        );
     }
     return snapshot;
 }

@@ -49,7 +49,9 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
     const directory = options.program ? path.dirname(program) : REPO_ROOT;
     const hasOwnConfig = fs.existsSync(path.join(directory, `Pulumi.${options.stack}.yaml`));
     const config = options.program && !hasOwnConfig ? {} : readStackConfigFile(options.stack, directory);
-    const project = fs.existsSync(path.join(directory, "Pulumi.yaml")) ? projectName(directory) : projectName(REPO_ROOT);
+    const project = fs.existsSync(path.join(directory, "Pulumi.yaml"))
+        ? projectName(directory)
+        : projectName(REPO_ROOT);
 
     const warnings: LoggedWarning[] = [];
     const attributed: Promise<void>[] = [];
@@ -59,18 +61,28 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
         const warning: LoggedWarning = { message };
         warnings.push(warning);
         if (resource) {
-            attributed.push(new Promise((resolve) => resource.urn.apply((urn) => {
-                warning.resourceUrn = urn;
-                resolve();
-            })));
+            attributed.push(
+                new Promise((resolve) =>
+                    resource.urn.apply((urn) => {
+                        warning.resourceUrn = urn;
+                        resolve();
+                    }),
+                ),
+            );
         }
         return Promise.resolve();
     };
     const consoleWarn = console.warn;
     console.warn = (...parts: unknown[]) => {
-        warnings.push({ message: parts.map(String).join(" ").replace(/^warning: \[runtime\] /, "") });
+        warnings.push({
+            message: parts
+                .map(String)
+                .join(" ")
+                .replace(/^warning: \[runtime\] /, ""),
+        });
     };
     try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads a program by path, as the Pulumi host does
         const resources = await recordResources(() => require(program), {
             project,
             stack: options.stack,

@@ -16,7 +16,13 @@ export interface PackageCheck {
 }
 
 /** Paths depcheck must not read in the repository root: the packages (checked on their own), build output, fixtures. */
-const ROOT_DEPCHECK_IGNORES = ["dist", "/packs", "/examples", "/tests/packaging/consumer", ...PACKAGE_DIRECTORIES.map((dir) => `/${dir}`)];
+const ROOT_DEPCHECK_IGNORES = [
+    "dist",
+    "/packs",
+    "/examples",
+    "/tests/packaging/consumer",
+    ...PACKAGE_DIRECTORIES.map((dir) => `/${dir}`),
+];
 
 /** The linters themselves: the root declares them, and this script (not an import) runs them. */
 const LINT_TOOLS = ["depcheck", "publint", "@arethetypeswrong/cli"];
@@ -26,9 +32,17 @@ export const PACKAGE_CHECKS: PackageCheck[] = [
         { name: `depcheck ${dir}`, tool: "depcheck", args: [dir, "--ignore-patterns=dist,node_modules"] },
         { name: `publint ${dir}`, tool: "publint", args: ["--strict", dir] },
         // The policy pack's `./policies` subpath is an `exports` entry, which the node10 resolver predates.
-        { name: `attw ${dir}`, tool: "attw", args: ["--pack", dir, "--profile", dir === "policy" ? "node16" : "strict"] },
+        {
+            name: `attw ${dir}`,
+            tool: "attw",
+            args: ["--pack", dir, "--profile", dir === "policy" ? "node16" : "strict"],
+        },
     ]),
-    { name: "depcheck (repository root: the example program, scripts and tests)", tool: "depcheck", args: [".", `--ignore-patterns=${ROOT_DEPCHECK_IGNORES.join(",")}`, `--ignores=${LINT_TOOLS.join(",")}`] },
+    {
+        name: "depcheck (repository root: the example program, scripts and tests)",
+        tool: "depcheck",
+        args: [".", `--ignore-patterns=${ROOT_DEPCHECK_IGNORES.join(",")}`, `--ignores=${LINT_TOOLS.join(",")}`],
+    },
 ];
 
 export interface CheckResult {
@@ -38,7 +52,11 @@ export interface CheckResult {
 }
 
 export function runCheck(check: PackageCheck): CheckResult {
-    const result = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", check.tool), check.args, { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const result = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", check.tool), check.args, {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1" },
+    });
     return { check, ok: result.status === 0, output: `${result.stdout}${result.stderr}`.trim() };
 }
 

@@ -92,11 +92,25 @@ function computedOutputs(type: string, name: string, inputs: State): { id: strin
         }
         case "aws:ecs/taskDefinition:TaskDefinition": {
             const family = given("family") ?? name;
-            return { id: family, state: { arn: arn("ecs", `task-definition/${family}:1`), revision: 1, arnWithoutRevision: arn("ecs", `task-definition/${family}`) } };
+            return {
+                id: family,
+                state: {
+                    arn: arn("ecs", `task-definition/${family}:1`),
+                    revision: 1,
+                    arnWithoutRevision: arn("ecs", `task-definition/${family}`),
+                },
+            };
         }
         case "aws:iam/role:Role": {
             const roleName = given("name") ?? autoName(name);
-            return { id: roleName, state: { name: roleName, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${roleName}`, uniqueId: `AROA${hex(name, 17).toUpperCase()}` } };
+            return {
+                id: roleName,
+                state: {
+                    name: roleName,
+                    arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${roleName}`,
+                    uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
+                },
+            };
         }
         case "aws:iam/rolePolicy:RolePolicy":
             return { id: `${given("role") ?? "role"}:${autoName(name)}`, state: { name: autoName(name) } };
@@ -109,17 +123,34 @@ function computedOutputs(type: string, name: string, inputs: State): { id: strin
             return { id, state: { arn: arn("ec2", `security-group/${id}`), name: autoName(name) } };
         }
         case "aws:appautoscaling/target:Target":
-            return { id: given("resourceId") ?? name, state: { arn: arn("application-autoscaling", `scalable-target/0ec${hex(name, 29)}`) } };
+            return {
+                id: given("resourceId") ?? name,
+                state: { arn: arn("application-autoscaling", `scalable-target/0ec${hex(name, 29)}`) },
+            };
         case "aws:appautoscaling/policy:Policy": {
             const policyName = given("name") ?? autoName(name);
             return {
                 id: policyName,
-                state: { name: policyName, arn: arn("autoscaling", `scalingPolicy:${hex(name, 8)}-${hex(name + "#", 4)}:resource/ecs/${given("resourceId") ?? "service"}:policyName/${policyName}`) },
+                state: {
+                    name: policyName,
+                    arn: arn(
+                        "autoscaling",
+                        `scalingPolicy:${hex(name, 8)}-${hex(name + "#", 4)}:resource/ecs/${given("resourceId") ?? "service"}:policyName/${policyName}`,
+                    ),
+                },
             };
         }
         case "aws:appautoscaling/scheduledAction:ScheduledAction": {
             const actionName = given("name") ?? autoName(name);
-            return { id: actionName, state: { arn: arn("autoscaling", `scheduledAction:${hex(name, 8)}:resource/ecs/${given("resourceId") ?? "service"}:scheduledActionName/${actionName}`) } };
+            return {
+                id: actionName,
+                state: {
+                    arn: arn(
+                        "autoscaling",
+                        `scheduledAction:${hex(name, 8)}:resource/ecs/${given("resourceId") ?? "service"}:scheduledActionName/${actionName}`,
+                    ),
+                },
+            };
         }
         case "aws:cloudwatch/metricAlarm:MetricAlarm": {
             const alarmName = given("name") ?? autoName(name);
@@ -127,7 +158,10 @@ function computedOutputs(type: string, name: string, inputs: State): { id: strin
         }
         case "aws:scheduler/schedule:Schedule": {
             const scheduleName = given("name") ?? autoName(name);
-            return { id: `default/${scheduleName}`, state: { name: scheduleName, arn: arn("scheduler", `schedule/default/${scheduleName}`) } };
+            return {
+                id: `default/${scheduleName}`,
+                state: { name: scheduleName, arn: arn("scheduler", `schedule/default/${scheduleName}`) },
+            };
         }
         case "aws:sns/topic:Topic": {
             const topicName = given("name") ?? (inputs.fifoTopic ? `${autoName(name)}.fifo` : autoName(name));
@@ -170,7 +204,12 @@ function computedOutputs(type: string, name: string, inputs: State): { id: strin
 function callResult(token: string, inputs: State): State {
     switch (token) {
         case "aws:ec2/getSubnet:getSubnet":
-            return { id: inputs.id, vpcId: MOCK_VPC_ID, cidrBlock: "10.0.128.0/20", availabilityZone: `${MOCK_REGION}a` };
+            return {
+                id: inputs.id,
+                vpcId: MOCK_VPC_ID,
+                cidrBlock: "10.0.128.0/20",
+                availabilityZone: `${MOCK_REGION}a`,
+            };
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "AIDAMOCK" };
         case "aws:index/getRegion:getRegion":
@@ -224,7 +263,9 @@ interface RegisterRequest {
     getRetainondelete(): boolean;
     getIgnorechangesList(): string[];
     getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getPropertydependenciesMap(): {
+        forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void;
+    };
     getObject(): unknown;
 }
 interface RegisterResponse {
@@ -303,7 +344,10 @@ export interface MockRunOptions {
  * Installs fresh mocks (discarding any earlier run's), runs `program`, waits until every registration has settled and
  * returns what was registered. Errors thrown by the program, or raised while resolving outputs, are rethrown.
  */
-export async function recordResources(program: () => unknown, options: MockRunOptions = {}): Promise<RegisteredResource[]> {
+export async function recordResources(
+    program: () => unknown,
+    options: MockRunOptions = {},
+): Promise<RegisteredResource[]> {
     const project = options.project ?? "background-worker";
     const stack = options.stack ?? "test";
     await pulumi.runtime.setMocks(workerMocks(options.preview), project, stack, options.preview ?? false);

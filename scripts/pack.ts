@@ -37,7 +37,13 @@ export function packPackage(directory: PackageDirectory, destination: string): P
     });
     // npm prints the build's own output before the JSON when a lifecycle script writes to stdout.
     const [result] = JSON.parse(output.slice(output.indexOf("[\n"))) as NpmPackResult[];
-    return { directory, name: result.name, version: result.version, tarball: path.join(destination, result.filename), size: result.size };
+    return {
+        directory,
+        name: result.name,
+        version: result.version,
+        tarball: path.join(destination, result.filename),
+        size: result.size,
+    };
 }
 
 export function packAll(destination: string): PackedPackage[] {
@@ -48,6 +54,8 @@ export function packAll(destination: string): PackedPackage[] {
 if (require.main === module) {
     const destination = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, "packs"));
     for (const packed of packAll(destination)) {
-        console.log(`${packed.name}@${packed.version}: ${path.relative(process.cwd(), packed.tarball)} (${(packed.size / 1024).toFixed(0)} KiB)`);
+        console.log(
+            `${packed.name}@${packed.version}: ${path.relative(process.cwd(), packed.tarball)} (${(packed.size / 1024).toFixed(0)} KiB)`,
+        );
     }
 }

@@ -60,7 +60,11 @@ function describeWarning(warning: LoggedWarning): string {
 function silentAlarmWarnings(resources: readonly RegisteredResource[]): string[] {
     return resources
         .filter((resource) => resource.type === "aws:cloudwatch/metricAlarm:MetricAlarm")
-        .filter((resource) => (resource.inputs.tags as Record<string, string> | undefined)?.[ALARM_PURPOSE_TAG] === AlarmPurpose.Operational)
+        .filter(
+            (resource) =>
+                (resource.inputs.tags as Record<string, string> | undefined)?.[ALARM_PURPOSE_TAG] ===
+                AlarmPurpose.Operational,
+        )
         .filter((resource) => ((resource.inputs.alarmActions ?? []) as unknown[]).length === 0)
         .map((resource) => {
             const configKey = workerConfigKey(resource.parent);
@@ -118,7 +122,7 @@ function regionNote(stack: string): string {
     return region === PRICED_REGION
         ? `Prices are ${PRICED_REGION}'s, the stack's region (aws:region).`
         : `Prices are ${PRICED_REGION}'s; this stack deploys to ${region} (aws:region), where Fargate and NAT gateways ` +
-            "may cost more or less.";
+              "may cost more or less.";
 }
 
 function parseArguments(argv: string[]): { stack: string; json: boolean; preview: boolean } {
@@ -137,15 +141,17 @@ export async function main(argv: string[]): Promise<number> {
         const report = buildReport(run);
         const workers = stackWorkers(options.stack);
         const dashboards = dashboardCost(report);
-        process.stdout.write(options.json
-            ? `${JSON.stringify({ ...report, monthlyCosts: monthlyCosts(workers), dashboards }, null, 2)}
+        process.stdout.write(
+            options.json
+                ? `${JSON.stringify({ ...report, monthlyCosts: monthlyCosts(workers), dashboards }, null, 2)}
 `
-            : `${renderTree(report)}
+                : `${renderTree(report)}
 
 ${renderMonthlyCosts(workers)}
 ${renderDashboardCost(dashboards)}
 ${regionNote(options.stack)}
-`);
+`,
+        );
         return 0;
     } catch (error) {
         process.stderr.write(`plan failed: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -180,9 +186,11 @@ function dashboardCost(report: PlanReport): DashboardCost {
 }
 
 function renderDashboardCost(cost: DashboardCost): string {
-    return `Dashboards: ${cost.count} (the first ${FREE_DASHBOARDS_PER_ACCOUNT} of an account are free, then ` +
+    return (
+        `Dashboards: ${cost.count} (the first ${FREE_DASHBOARDS_PER_ACCOUNT} of an account are free, then ` +
         `$${DASHBOARD_DOLLARS_PER_MONTH.toFixed(2)} each per month): $${cost.dollarsPerMonthIfOnlyDashboards.toFixed(2)} ` +
-        `per month if they are the account's only dashboards, up to $${cost.dollarsPerMonthAtMost.toFixed(2)}.`;
+        `per month if they are the account's only dashboards, up to $${cost.dollarsPerMonthAtMost.toFixed(2)}.`
+    );
 }
 
 if (require.main === module) {

@@ -56,7 +56,9 @@ function parseArguments(argv: string[]): Options {
             }
             values.set(flag, [...(values.get(flag) ?? []), value]);
         } else if (flag.startsWith("-")) {
-            throw new UsageError(`unknown option ${argv[index]}${flag === "--config" ? " (the pack's configuration is --policy-config <file.json>)" : ""}`);
+            throw new UsageError(
+                `unknown option ${argv[index]}${flag === "--config" ? " (the pack's configuration is --policy-config <file.json>)" : ""}`,
+            );
         } else {
             throw new UsageError(`unexpected argument ${JSON.stringify(argv[index])}`);
         }
@@ -73,7 +75,9 @@ function parseArguments(argv: string[]): Options {
         throw new UsageError("--stack is required");
     }
     if (switches.has("--fail-on-undecided") && !switches.has("--preview")) {
-        throw new UsageError("--fail-on-undecided needs --preview: outside preview every value is known and nothing is undecided");
+        throw new UsageError(
+            "--fail-on-undecided needs --preview: outside preview every value is known and nothing is undecided",
+        );
     }
     const configFile = single("--policy-config");
     return {
@@ -97,7 +101,9 @@ function readPolicyConfig(file: string): PolicyPackConfig {
     }
     const problems = packConfigProblems(policies, config);
     if (problems.length > 0) {
-        throw new HarnessError(`--policy-config ${file} is not a valid configuration of the pack:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
+        throw new HarnessError(
+            `--policy-config ${file} is not a valid configuration of the pack:\n${problems.map((problem) => `  ${problem}`).join("\n")}`,
+        );
     }
     return config as PolicyPackConfig;
 }
@@ -112,22 +118,40 @@ interface Verdict {
 }
 
 function verdictOf(evaluation: Evaluation, components: UninspectedComponent[], options: Options): Verdict {
-    const mandatory = evaluation.findings.filter((finding) => finding.kind === "violation" && finding.enforcementLevel === "mandatory");
-    const undecidedMandatory = [...new Set(
-        evaluation.findings
-            .filter((finding) => finding.kind === "undecided" && finding.enforcementLevel === "mandatory")
-            .map((finding) => finding.policy),
-    )];
+    const mandatory = evaluation.findings.filter(
+        (finding) => finding.kind === "violation" && finding.enforcementLevel === "mandatory",
+    );
+    const undecidedMandatory = [
+        ...new Set(
+            evaluation.findings
+                .filter((finding) => finding.kind === "undecided" && finding.enforcementLevel === "mandatory")
+                .map((finding) => finding.policy),
+        ),
+    ];
     const failingComponents = components.filter((component) => component.fails);
-    const failed = mandatory.length > 0 || failingComponents.length > 0 || (options.failOnUndecided && undecidedMandatory.length > 0);
+    const failed =
+        mandatory.length > 0 ||
+        failingComponents.length > 0 ||
+        (options.failOnUndecided && undecidedMandatory.length > 0);
     return { mandatory, undecidedMandatory, failingComponents, failed };
 }
 
 /** The report: findings under the resource they concern (stack-wide ones last), then what could not be decided. */
-function renderReport(run: StackRun, evaluation: Evaluation, components: UninspectedComponent[], verdict: Verdict, options: Options): string {
+function renderReport(
+    run: StackRun,
+    evaluation: Evaluation,
+    components: UninspectedComponent[],
+    verdict: Verdict,
+    options: Options,
+): string {
     const { findings } = evaluation;
-    const mode = run.preview ? "preview: computed outputs unknown, as in `pulumi preview` of a new stack" : "up: outputs as the mocks return them";
-    const lines = [`Policy pack background-worker on stack ${run.stack} (${mode}): ${policies.length} policies, ${run.resources.length} resources`, ""];
+    const mode = run.preview
+        ? "preview: computed outputs unknown, as in `pulumi preview` of a new stack"
+        : "up: outputs as the mocks return them";
+    const lines = [
+        `Policy pack background-worker on stack ${run.stack} (${mode}): ${policies.length} policies, ${run.resources.length} resources`,
+        "",
+    ];
 
     const byResource = new Map<string | undefined, Finding[]>();
     for (const finding of findings) {
@@ -148,25 +172,38 @@ function renderReport(run: StackRun, evaluation: Evaluation, components: Uninspe
         lines.push("stack", ...stackFindings.map(describe), "");
     }
 
-    const undecided = [...new Set(findings.filter((finding) => finding.kind === "undecided").map((finding) => `${finding.policy} (${finding.enforcementLevel})`))];
+    const undecided = [
+        ...new Set(
+            findings
+                .filter((finding) => finding.kind === "undecided")
+                .map((finding) => `${finding.policy} (${finding.enforcementLevel})`),
+        ),
+    ];
     if (undecided.length > 0) {
         lines.push(
             "Left open in preview: these policies decided everything they could see and read a value that is unknown",
-            "until `pulumi up` (the engine reports them as \"can't run during preview\", at advisory level):",
+            'until `pulumi up` (the engine reports them as "can\'t run during preview", at advisory level):',
             ...undecided.map((policy) => `  ? ${policy}`),
-            options.failOnUndecided ? "  (--fail-on-undecided: an open mandatory policy fails the run)" : "  (add --fail-on-undecided to fail the run on an open mandatory policy)",
+            options.failOnUndecided
+                ? "  (--fail-on-undecided: an open mandatory policy fails the run)"
+                : "  (add --fail-on-undecided to fail the run on an open mandatory policy)",
             "",
         );
     }
     if (components.length > 0) {
         lines.push("Remote components (their children run in a provider plugin and are invisible offline):");
         for (const component of components) {
-            const what = component.governed === undefined
-                ? "not a component the pack knows, so it may create anything"
-                : component.governed.length > 0 ? `creates ${component.governed.join(", ")}` : "creates nothing the pack governs";
+            const what =
+                component.governed === undefined
+                    ? "not a component the pack knows, so it may create anything"
+                    : component.governed.length > 0
+                      ? `creates ${component.governed.join(", ")}`
+                      : "creates nothing the pack governs";
             const status = component.fails
                 ? `✖ not inspected; accept with --accept-uninspected ${component.type}`
-                : component.accepted ? "accepted uninspected (--accept-uninspected)" : "listed";
+                : component.accepted
+                  ? "accepted uninspected (--accept-uninspected)"
+                  : "listed";
             lines.push(`  ${component.type} ${component.name}: ${what}. ${status}`);
         }
         lines.push("");
@@ -174,8 +211,12 @@ function renderReport(run: StackRun, evaluation: Evaluation, components: Uninspe
     const violations = findings.filter((finding) => finding.kind === "violation");
     const reasons = [
         verdict.mandatory.length > 0 ? "a mandatory policy is violated" : undefined,
-        verdict.failingComponents.length > 0 ? "a remote component that creates governed resources was not inspected" : undefined,
-        options.failOnUndecided && verdict.undecidedMandatory.length > 0 ? `mandatory policies are undecided (${verdict.undecidedMandatory.join(", ")})` : undefined,
+        verdict.failingComponents.length > 0
+            ? "a remote component that creates governed resources was not inspected"
+            : undefined,
+        options.failOnUndecided && verdict.undecidedMandatory.length > 0
+            ? `mandatory policies are undecided (${verdict.undecidedMandatory.join(", ")})`
+            : undefined,
     ].filter((reason): reason is string => reason !== undefined);
     lines.push(
         `${verdict.mandatory.length} mandatory and ${violations.length - verdict.mandatory.length} advisory violations` +
@@ -196,11 +237,24 @@ async function main(argv: string[]): Promise<number> {
     }
     try {
         const run = await runStack({ stack: options.stack, preview: options.preview, program: options.program });
-        const evaluation = await evaluatePolicies(policies, run.resources, { preview: options.preview, config: options.config });
+        const evaluation = await evaluatePolicies(policies, run.resources, {
+            preview: options.preview,
+            config: options.config,
+        });
         const components = uninspectedComponents(run.resources, options.acceptUninspected);
         const verdict = verdictOf(evaluation, components, options);
         const output = options.json
-            ? JSON.stringify({ stack: run.stack, preview: run.preview, passed: !verdict.failed, ...evaluation, remoteComponents: components }, null, 2)
+            ? JSON.stringify(
+                  {
+                      stack: run.stack,
+                      preview: run.preview,
+                      passed: !verdict.failed,
+                      ...evaluation,
+                      remoteComponents: components,
+                  },
+                  null,
+                  2,
+              )
             : renderReport(run, evaluation, components, verdict, options);
         process.stdout.write(`${output}\n`);
         return verdict.failed ? EXIT.failed : EXIT.passed;

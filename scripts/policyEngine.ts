@@ -156,12 +156,16 @@ function typeChecks<Args extends { isType: unknown; asType: unknown }>(type: str
     const isType = (resourceClass: { __pulumiType?: string }) => resourceClass.__pulumiType === type;
     return {
         isType: isType as Args["isType"],
-        asType: ((resourceClass: { __pulumiType?: string }) => (isType(resourceClass) ? props : undefined)) as Args["asType"],
+        asType: ((resourceClass: { __pulumiType?: string }) =>
+            isType(resourceClass) ? props : undefined) as Args["asType"],
     };
 }
 
 /** Schema defaults under what the config file sets, as the Pulumi CLI passes them to the policy. */
-function policyConfig(policy: Policy, config: PolicyPackConfig): { level: EnforcementLevel; properties: Record<string, unknown> } {
+function policyConfig(
+    policy: Policy,
+    config: PolicyPackConfig,
+): { level: EnforcementLevel; properties: Record<string, unknown> } {
     const levelOf = (entry: PolicyPackConfig[string] | undefined) =>
         typeof entry === "string" ? entry : entry?.enforcementLevel;
     const entry = config[policy.name];
@@ -199,18 +203,38 @@ export async function evaluatePolicies(
     const stackTags = new Map<string, string>();
 
     /** Runs one validation, turning the engine's control-flow errors into findings. */
-    const run = async (policy: Policy, level: EnforcementLevel, urn: string | undefined, validate: (report: ReportViolation) => Promise<void> | void) => {
+    const run = async (
+        policy: Policy,
+        level: EnforcementLevel,
+        urn: string | undefined,
+        validate: (report: ReportViolation) => Promise<void> | void,
+    ) => {
         const report: ReportViolation = (message, violationUrn) =>
-            evaluation.findings.push({ policy: policy.name, enforcementLevel: level, kind: "violation", message, urn: urn ?? violationUrn });
+            evaluation.findings.push({
+                policy: policy.name,
+                enforcementLevel: level,
+                kind: "violation",
+                message,
+                urn: urn ?? violationUrn,
+            });
         try {
             await validate(report);
         } catch (error) {
             if (error instanceof UnknownValueError) {
-                evaluation.findings.push({ policy: policy.name, enforcementLevel: level, kind: "undecided", message: error.message, urn });
+                evaluation.findings.push({
+                    policy: policy.name,
+                    enforcementLevel: level,
+                    kind: "undecided",
+                    message: error.message,
+                    urn,
+                });
             } else if (error instanceof NotApplicableError) {
                 evaluation.notApplicable.push({ policy: policy.name, urn, reason: error.message });
             } else {
-                throw new Error(`policy ${policy.name} failed on ${urn ?? "the stack"}: ${(error as Error).stack ?? String(error)}`);
+                throw new Error(
+                    `policy ${policy.name} failed on ${urn ?? "the stack"}: ${(error as Error).stack ?? String(error)}`,
+                    { cause: error },
+                );
             }
         }
     };
@@ -223,7 +247,10 @@ export async function evaluatePolicies(
                 state[key] = state[key] ?? UNKNOWN;
             }
         }
-        const props = unknownChecking(normalize(state, options.preview) as Record<string, unknown>, `${resource.name}.outputs`);
+        const props = unknownChecking(
+            normalize(state, options.preview) as Record<string, unknown>,
+            `${resource.name}.outputs`,
+        );
         return {
             type: resource.type,
             props,
@@ -238,10 +265,16 @@ export async function evaluatePolicies(
     const byUrn = new Map(stackResources.map((resource) => [resource.urn, resource]));
     resources.forEach((resource, index) => {
         stackResources[index].parent = resource.parent ? byUrn.get(resource.parent) : undefined;
-        const resolve = (urns: string[]) => urns.map((urn) => byUrn.get(urn)).filter((dependency): dependency is PolicyResource => dependency !== undefined);
+        const resolve = (urns: string[]) =>
+            urns
+                .map((urn) => byUrn.get(urn))
+                .filter((dependency): dependency is PolicyResource => dependency !== undefined);
         stackResources[index].dependencies = resolve(resource.options.dependsOn);
         stackResources[index].propertyDependencies = Object.fromEntries(
-            Object.entries(resource.options.propertyDependencies ?? {}).map(([property, urns]) => [property, resolve(urns)]),
+            Object.entries(resource.options.propertyDependencies ?? {}).map(([property, urns]) => [
+                property,
+                resolve(urns),
+            ]),
         );
     });
 
@@ -260,7 +293,10 @@ export async function evaluatePolicies(
         }
         const validations = policy.validateResource === undefined ? [] : [policy.validateResource].flat();
         for (const resource of resources) {
-            const props = unknownChecking(normalize(resource.inputs, options.preview) as Record<string, unknown>, `${resource.name}.inputs`);
+            const props = unknownChecking(
+                normalize(resource.inputs, options.preview) as Record<string, unknown>,
+                `${resource.name}.inputs`,
+            );
             const args: ResourceValidationArgs = {
                 type: resource.type,
                 props,

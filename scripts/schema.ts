@@ -23,6 +23,7 @@ function createProvider(): ComponentProvider {
         name: bareName.replace(/[^-a-zA-Z0-9_]/g, "-"),
         namespace: scope ? scope.slice(1, -1) : undefined,
         dirname: REPO_ROOT,
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads a program by path, as the Pulumi host does
         components: getPulumiComponents(require(REPO_ROOT)),
     });
 }

@@ -7,7 +7,8 @@ import { renderPlot } from "../simulator/plot";
 import { foresightRatio, renderAssumptions, renderLosses, renderTable, summarize } from "../simulator/report";
 import { BUILT_IN_TRACES, BuiltInTrace, readTraceFile } from "../simulator/traces";
 
-const USAGE = "usage: npm run simulate -- --stack <name> [--worker <name>] --trace <steady|diurnal|bursty|batch|sparse|FILE> [--json] [--seeds N] [--plot FILE.svg]";
+const USAGE =
+    "usage: npm run simulate -- --stack <name> [--worker <name>] --trace <steady|diurnal|bursty|batch|sparse|FILE> [--json] [--seeds N] [--plot FILE.svg]";
 
 class UsageError extends Error {}
 
@@ -46,7 +47,9 @@ export function parseArguments(argv: string[]): SimulateOptions {
 }
 
 export async function traceSource(trace: string): Promise<TraceSource> {
-    return (BUILT_IN_TRACES as readonly string[]).includes(trace) ? { builtIn: trace as BuiltInTrace } : { recorded: await readTraceFile(trace) };
+    return (BUILT_IN_TRACES as readonly string[]).includes(trace)
+        ? { builtIn: trace as BuiltInTrace }
+        : { recorded: await readTraceFile(trace) };
 }
 
 /** Drops the per-message waits and the timelines from the JSON: they are for tests and plots, and would make it huge. */
@@ -54,7 +57,10 @@ function withoutWaits(comparison: Comparison): object {
     return {
         ...comparison,
         runs: comparison.runs.map(({ waits: _waits, activities: _activities, timeline: _timeline, ...run }) => run),
-        oracle: comparison.oracle.map(({ achievable: { timeline: _timeline, ...achievable }, ...run }) => ({ ...run, achievable })),
+        oracle: comparison.oracle.map(({ achievable: { timeline: _timeline, ...achievable }, ...run }) => ({
+            ...run,
+            achievable,
+        })),
     };
 }
 
@@ -63,9 +69,13 @@ export async function main(argv: string[]): Promise<number> {
         const options = parseArguments(argv);
         const source = await traceSource(options.trace);
         const normalize = (name: string) => name.toLowerCase().replace(/[-_]/g, "");
-        const workers = stackWorkers(options.stack).filter((worker) => options.worker === undefined || normalize(worker.name) === normalize(options.worker));
+        const workers = stackWorkers(options.stack).filter(
+            (worker) => options.worker === undefined || normalize(worker.name) === normalize(options.worker),
+        );
         if (workers.length === 0) {
-            throw new UsageError(`no worker named ${JSON.stringify(options.worker)} in stack ${options.stack} (workers: jobWorker, emailWorker)`);
+            throw new UsageError(
+                `no worker named ${JSON.stringify(options.worker)} in stack ${options.stack} (workers: jobWorker, emailWorker)`,
+            );
         }
         if (options.plot !== undefined && workers.length > 1) {
             throw new UsageError(`--plot draws one worker: add --worker jobWorker or --worker emailWorker\n${USAGE}`);
@@ -77,11 +87,22 @@ export async function main(argv: string[]): Promise<number> {
         const summaries = comparisons.map(summarize);
         if (options.plot !== undefined) {
             const seed = comparisons[0].seeds[0];
-            const arrivals = traceForSeed(source, workers[0].settings, seed, 0, options.seeds).messages.map((message) => message.at);
+            const arrivals = traceForSeed(source, workers[0].settings, seed, 0, options.seeds).messages.map(
+                (message) => message.at,
+            );
             fs.writeFileSync(options.plot, await renderPlot(comparisons[0], seed, arrivals));
         }
         if (options.json) {
-            process.stdout.write(`${JSON.stringify(comparisons.map((comparison, i) => ({ summary: summaries[i], comparison: withoutWaits(comparison) })), null, 2)}\n`);
+            process.stdout.write(
+                `${JSON.stringify(
+                    comparisons.map((comparison, i) => ({
+                        summary: summaries[i],
+                        comparison: withoutWaits(comparison),
+                    })),
+                    null,
+                    2,
+                )}\n`,
+            );
             return 0;
         }
         const blocks = summaries.map((summary, i) => {
@@ -97,8 +118,11 @@ export async function main(argv: string[]): Promise<number> {
             ].join("\n");
         });
         const losses = renderLosses(summaries);
-        const plotted = options.plot === undefined ? "" : `\nPlot of seed ${comparisons[0].seeds[0]} written to ${options.plot}\n`;
-        process.stdout.write(`${blocks.join("\n\n")}\n${losses.length > 0 ? `\nOur plan loses on both p95 wait and cost:\n${losses.map((l) => `  ! ${l}`).join("\n")}\n` : ""}${plotted}`);
+        const plotted =
+            options.plot === undefined ? "" : `\nPlot of seed ${comparisons[0].seeds[0]} written to ${options.plot}\n`;
+        process.stdout.write(
+            `${blocks.join("\n\n")}\n${losses.length > 0 ? `\nOur plan loses on both p95 wait and cost:\n${losses.map((l) => `  ! ${l}`).join("\n")}\n` : ""}${plotted}`,
+        );
         return 0;
     } catch (error) {
         process.stderr.write(`simulate failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -27,12 +27,18 @@ async function main(argv: string[]): Promise<void> {
     const { execFileSync } = await import("child_process");
     fs.mkdirSync(SNAPSHOT_DIRECTORY, { recursive: true });
     for (const stack of availableStacks()) {
-        const output = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--print", stack], {
-            cwd: REPO_ROOT,
-            encoding: "utf8",
-        });
+        const output = execFileSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", __filename, "--print", stack],
+            {
+                cwd: REPO_ROOT,
+                encoding: "utf8",
+            },
+        );
         fs.writeFileSync(snapshotFile(stack), output);
-        process.stdout.write(`wrote ${path.relative(REPO_ROOT, snapshotFile(stack))} (${Object.keys(JSON.parse(output)).length} resources)\n`);
+        process.stdout.write(
+            `wrote ${path.relative(REPO_ROOT, snapshotFile(stack))} (${Object.keys(JSON.parse(output)).length} resources)\n`,
+        );
     }
 }
 

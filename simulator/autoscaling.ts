@@ -2,7 +2,12 @@
 // (with the two alarms AWS creates for them), step-scaling policies on alarms, cooldowns, several policies at once,
 // and scheduled changes of the bounds. It decides the desired count once a minute; the simulation engine turns the
 // desired count into tasks.
-import { PlannedStep, PlannedTargetTracking, StepAdjustmentType, StepMetricAggregation } from "../components/scalingPlan";
+import {
+    PlannedStep,
+    PlannedTargetTracking,
+    StepAdjustmentType,
+    StepMetricAggregation,
+} from "../components/scalingPlan";
 import { ScheduleSettings } from "../components/settings";
 import { AlarmEvaluation, AlarmState, evaluateAlarm, MetricStore, SimulatedAlarm, SimulatedQuery } from "./cloudwatch";
 import {
@@ -103,7 +108,10 @@ function stepAdjustment(steps: readonly PlannedStep[], relative: number): number
         const upper = step.upperBound ?? Infinity;
         // AWS: the lower bound is inclusive and the upper exclusive, except that a null lower bound takes everything
         // below the upper one, inclusive of it when the step is the breach of a "less than or equal" alarm.
-        if ((relative >= lower && relative < upper) || (step.upperBound !== undefined && step.lowerBound === undefined && relative <= upper)) {
+        if (
+            (relative >= lower && relative < upper) ||
+            (step.upperBound !== undefined && step.lowerBound === undefined && relative <= upper)
+        ) {
             return step.scalingAdjustment;
         }
     }
@@ -157,7 +165,11 @@ export class ScalableTarget {
             lowState: AlarmState.InsufficientData,
             cooldown: newCooldown(),
         }));
-        this.stepping = configuration.stepScaling.map((spec) => ({ spec, state: AlarmState.InsufficientData, cooldown: newCooldown() }));
+        this.stepping = configuration.stepScaling.map((spec) => ({
+            spec,
+            state: AlarmState.InsufficientData,
+            cooldown: newCooldown(),
+        }));
     }
 
     /** A scheduled action: new bounds, desired count clamped into them, cooldowns ignored (model). */
@@ -242,7 +254,12 @@ export class ScalableTarget {
                 const to = current + capacityChange(policy.spec.adjustmentType, adjustment, current);
                 // Model: when several policies scale in at once, the largest resulting capacity wins.
                 if (stepIn === undefined || to > stepIn.to) {
-                    stepIn = { to, cause: `${policy.spec.name}: step ${adjustment}`, cooldown: policy.cooldown, seconds: policy.spec.cooldownSeconds };
+                    stepIn = {
+                        to,
+                        cause: `${policy.spec.name}: step ${adjustment}`,
+                        cooldown: policy.cooldown,
+                        seconds: policy.spec.cooldownSeconds,
+                    };
                 }
             }
         }

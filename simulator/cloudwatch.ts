@@ -69,7 +69,13 @@ export class MetricStore {
     }
 
     /** The metric aggregated to `periodSeconds` periods [first, first + count), as CloudWatch returns it at `now`. */
-    series(metric: SimulatedMetric, periodSeconds: number, first: number, count: number, now: number): (number | undefined)[] {
+    series(
+        metric: SimulatedMetric,
+        periodSeconds: number,
+        first: number,
+        count: number,
+        now: number,
+    ): (number | undefined)[] {
         const points = this.byMetric.get(metricKey(metric.namespace, metric.metricName)) ?? [];
         const minutesPerPeriod = periodSeconds / METRIC_PERIOD_SECONDS;
         const result = new Array<number | undefined>(count);
@@ -113,7 +119,12 @@ function breaches(value: number, comparison: AlarmComparison, threshold: number)
  * has any datapoint are not part of the result yet (CloudWatch evaluates the data it has), so a FILL in the expression
  * does not turn a not-yet-published minute into a value.
  */
-export function evaluateAlarm(alarm: SimulatedAlarm, store: MetricStore, now: number, previous: AlarmState): AlarmEvaluation {
+export function evaluateAlarm(
+    alarm: SimulatedAlarm,
+    store: MetricStore,
+    now: number,
+    previous: AlarmState,
+): AlarmEvaluation {
     const period = alarm.periodSeconds;
     const newestComplete = Math.floor(now / period) - 1;
     let length = alarm.evaluationPeriods + ALARM_LOOKBACK_EXTRA_PERIODS;
@@ -139,7 +150,8 @@ export function evaluateAlarm(alarm: SimulatedAlarm, store: MetricStore, now: nu
     const existing = values.filter((value): value is number => value !== undefined);
     const needed = alarm.datapointsToAlarm;
     const judge = (points: number[], missingBreach: number) => {
-        const breaching = points.filter((value) => breaches(value, alarm.comparison, alarm.threshold)).length + missingBreach;
+        const breaching =
+            points.filter((value) => breaches(value, alarm.comparison, alarm.threshold)).length + missingBreach;
         return breaching >= needed ? AlarmState.Alarm : AlarmState.Ok;
     };
     if (existing.length >= needed) {

@@ -20,7 +20,10 @@ export const FARGATE_PRICES: Readonly<Record<CpuArchitecture, Readonly<Record<Ca
     [CpuArchitecture.ARM64]: {
         [CapacityProvider.Fargate]: { vcpuHour: 0.03238, gbHour: 0.00356 },
         // The model quotes Spot for x86 only; ARM Spot is taken at the same discount off ARM on demand.
-        [CapacityProvider.FargateSpot]: { vcpuHour: 0.03238 * (0.0133 / 0.04048), gbHour: 0.00356 * (0.00146 / 0.004445) },
+        [CapacityProvider.FargateSpot]: {
+            vcpuHour: 0.03238 * (0.0133 / 0.04048),
+            gbHour: 0.00356 * (0.00146 / 0.004445),
+        },
     },
 };
 
@@ -58,15 +61,18 @@ export interface MonthlyFleetCost {
 }
 
 /** The cost of `tasks` tasks running all month, split over the providers by the worker's strategy. */
-export function monthlyFleetCost(settings: Pick<WorkerSettings, "container" | "capacityProviderStrategy">, tasks: number): MonthlyFleetCost {
+export function monthlyFleetCost(
+    settings: Pick<WorkerSettings, "container" | "capacityProviderStrategy">,
+    tasks: number,
+): MonthlyFleetCost {
     const size = settings.container ?? UNKNOWN_TASK_SIZE;
     const split = splitTasks(settings.capacityProviderStrategy, tasks);
     const onDemandTasks = split.get(CapacityProvider.Fargate) ?? 0;
     const spotTasks = split.get(CapacityProvider.FargateSpot) ?? 0;
-    const dollars = HOURS_PER_MONTH * (
-        onDemandTasks * taskPricePerHour(size, CapacityProvider.Fargate) +
-        spotTasks * taskPricePerHour(size, CapacityProvider.FargateSpot)
-    );
+    const dollars =
+        HOURS_PER_MONTH *
+        (onDemandTasks * taskPricePerHour(size, CapacityProvider.Fargate) +
+            spotTasks * taskPricePerHour(size, CapacityProvider.FargateSpot));
     return { tasks, onDemandTasks, spotTasks, dollars };
 }
 
@@ -76,10 +82,14 @@ export function describeMonthlyCost(name: string, settings: WorkerSettings): str
         `$${cost.dollars.toFixed(2)} at ${cost.tasks} task${cost.tasks === 1 ? "" : "s"} ` +
         `(${cost.onDemandTasks} on demand, ${cost.spotTasks} Spot)`;
     const size = settings.container ?? UNKNOWN_TASK_SIZE;
-    const sizeNote = settings.container ? "" : ` (task definition brought: priced as ${UNKNOWN_TASK_SIZE.cpu} CPU / ${UNKNOWN_TASK_SIZE.memory} MiB)`;
-    return `  ${name}: ${size.cpu} CPU / ${size.memory} MiB ${size.architecture}${sizeNote}: ` +
+    const sizeNote = settings.container
+        ? ""
+        : ` (task definition brought: priced as ${UNKNOWN_TASK_SIZE.cpu} CPU / ${UNKNOWN_TASK_SIZE.memory} MiB)`;
+    return (
+        `  ${name}: ${size.cpu} CPU / ${size.memory} MiB ${size.architecture}${sizeNote}: ` +
         `${describe(monthlyFleetCost(settings, settings.scaling.minTasks))} .. ` +
-        `${describe(monthlyFleetCost(settings, settings.scaling.maxTasks))} per month`;
+        `${describe(monthlyFleetCost(settings, settings.scaling.maxTasks))} per month`
+    );
 }
 
 /** The block `npm run plan` prints: each worker's monthly cost at minTasks and at maxTasks. */

@@ -53,7 +53,10 @@ export function simulatedWorker(settings: WorkerSettings): SimulatedWorker {
 
 /** W is acceptableLatencySeconds when set, else the backlog target x the trace's mean processing time. */
 export function latencyGoalSeconds(settings: WorkerSettings, trace: Trace): number {
-    return settings.scaling.acceptableLatencySeconds ?? settings.scaling.targetBacklogPerTask * meanProcessingSeconds(trace);
+    return (
+        settings.scaling.acceptableLatencySeconds ??
+        settings.scaling.targetBacklogPerTask * meanProcessingSeconds(trace)
+    );
 }
 
 /**
@@ -96,7 +99,13 @@ export function traceName(source: TraceSource): string {
     return "builtIn" in source ? source.builtIn : source.recorded.name;
 }
 
-export function traceForSeed(source: TraceSource, settings: WorkerSettings, seed: number, seedIndex: number, seeds: number): Trace {
+export function traceForSeed(
+    source: TraceSource,
+    settings: WorkerSettings,
+    seed: number,
+    seedIndex: number,
+    seeds: number,
+): Trace {
     if ("recorded" in source) {
         return source.recorded;
     }
@@ -130,8 +139,12 @@ export interface Comparison {
 /** The cheapest price a task of this worker can run at: the lower bound's price, so it stays a lower bound. */
 function cheapestPricePerSecond(settings: WorkerSettings): number {
     const size = settings.container ?? UNKNOWN_TASK_SIZE;
-    const providers = settings.capacityProviderStrategy.filter((item) => item.weight > 0 || item.base > 0).map((item) => item.capacityProvider);
-    const prices = (providers.length > 0 ? providers : [CapacityProvider.Fargate]).map((provider) => taskPricePerHour(size, provider));
+    const providers = settings.capacityProviderStrategy
+        .filter((item) => item.weight > 0 || item.base > 0)
+        .map((item) => item.capacityProvider);
+    const prices = (providers.length > 0 ? providers : [CapacityProvider.Fargate]).map((provider) =>
+        taskPricePerHour(size, provider),
+    );
     return Math.min(...prices) / 3600;
 }
 
@@ -145,7 +158,11 @@ export interface CompareOptions {
     lowerBound?: boolean;
 }
 
-export async function compare(worker: WorkerUnderTest, source: TraceSource, options: CompareOptions = {}): Promise<Comparison> {
+export async function compare(
+    worker: WorkerUnderTest,
+    source: TraceSource,
+    options: CompareOptions = {},
+): Promise<Comparison> {
     const { seeds: seedCount = DEFAULT_SEEDS, firstSeed = 1 } = options;
     const seeds = Array.from({ length: seedCount }, (_, i) => firstSeed + i);
     const runs: RunResult[] = [];
@@ -163,9 +180,16 @@ export async function compare(worker: WorkerUnderTest, source: TraceSource, opti
             runs.push(simulate({ trace, policy, worker: simulated, parameters: seedParameters, seed }));
         }
         const { minTasks, maxTasks } = worker.settings.scaling;
-        const bound = options.lowerBound === false
-            ? undefined
-            : recordedBound ?? await lowerBound({ trace, latencyGoalSeconds: goal, startupSeconds: LAUNCH_MIN_SECONDS, minTasks });
+        const bound =
+            options.lowerBound === false
+                ? undefined
+                : (recordedBound ??
+                  (await lowerBound({
+                      trace,
+                      latencyGoalSeconds: goal,
+                      startupSeconds: LAUNCH_MIN_SECONDS,
+                      minTasks,
+                  })));
         if ("recorded" in source) {
             recordedBound = bound;
         }
@@ -173,7 +197,8 @@ export async function compare(worker: WorkerUnderTest, source: TraceSource, opti
             seed,
             latencyGoalSeconds: goal,
             lowerBoundTaskSeconds: bound?.taskSeconds,
-            lowerBoundDollars: bound === undefined ? undefined : bound.taskSeconds * cheapestPricePerSecond(worker.settings),
+            lowerBoundDollars:
+                bound === undefined ? undefined : bound.taskSeconds * cheapestPricePerSecond(worker.settings),
             achievable: achievableOracle({
                 trace,
                 latencyGoalSeconds: goal,

@@ -14,7 +14,10 @@ export function sampleLaunchSeconds(random: Random, median: number, sigma: numbe
  * The provider ECS places the next task on: bases first, in strategy order, then the provider furthest below its
  * weighted share of the tasks beyond the bases (ECS capacity provider strategy: base, then weight).
  */
-export function providerForLaunch(strategy: readonly CapacityProviderSettings[], counts: ReadonlyMap<CapacityProvider, number>): CapacityProvider {
+export function providerForLaunch(
+    strategy: readonly CapacityProviderSettings[],
+    counts: ReadonlyMap<CapacityProvider, number>,
+): CapacityProvider {
     for (const item of strategy) {
         if ((counts.get(item.capacityProvider) ?? 0) < item.base) {
             return item.capacityProvider;
@@ -37,7 +40,10 @@ export function providerForLaunch(strategy: readonly CapacityProviderSettings[],
 }
 
 /** The provider whose tasks scale-in should stop first: the one most above its weighted share, bases last. */
-export function providerToStop(strategy: readonly CapacityProviderSettings[], counts: ReadonlyMap<CapacityProvider, number>): CapacityProvider[] {
+export function providerToStop(
+    strategy: readonly CapacityProviderSettings[],
+    counts: ReadonlyMap<CapacityProvider, number>,
+): CapacityProvider[] {
     const order = strategy
         .filter((item) => (counts.get(item.capacityProvider) ?? 0) > 0)
         .map((item) => {
@@ -51,7 +57,10 @@ export function providerToStop(strategy: readonly CapacityProviderSettings[], co
 }
 
 /** How `tasks` tasks split over the providers when they are all placed by the strategy. */
-export function splitTasks(strategy: readonly CapacityProviderSettings[], tasks: number): Map<CapacityProvider, number> {
+export function splitTasks(
+    strategy: readonly CapacityProviderSettings[],
+    tasks: number,
+): Map<CapacityProvider, number> {
     const counts = new Map<CapacityProvider, number>();
     for (let i = 0; i < tasks; i++) {
         const provider = providerForLaunch(strategy, counts);

@@ -30,13 +30,18 @@ export type MetricExpressionNode =
     | { readonly kind: "fillMode"; readonly mode: "REPEAT" | "LINEAR"; readonly position: number }
     | { readonly kind: "negate"; readonly operand: MetricExpressionNode; readonly position: number }
     | {
-        readonly kind: "binary";
-        readonly operator: BinaryOperator;
-        readonly left: MetricExpressionNode;
-        readonly right: MetricExpressionNode;
-        readonly position: number;
-    }
-    | { readonly kind: "call"; readonly name: SupportedFunction; readonly args: readonly MetricExpressionNode[]; readonly position: number }
+          readonly kind: "binary";
+          readonly operator: BinaryOperator;
+          readonly left: MetricExpressionNode;
+          readonly right: MetricExpressionNode;
+          readonly position: number;
+      }
+    | {
+          readonly kind: "call";
+          readonly name: SupportedFunction;
+          readonly args: readonly MetricExpressionNode[];
+          readonly position: number;
+      }
     | { readonly kind: "array"; readonly items: readonly MetricExpressionNode[]; readonly position: number };
 
 type BinaryOperator = "+" | "-" | "*" | "/" | "^" | "==" | "!=" | "<=" | ">=" | "<" | ">" | "AND" | "OR";
@@ -102,7 +107,9 @@ export function evaluateMetricQueries(
     const byId = new Map<string, { id: string; expression?: string }>();
     for (const query of queries) {
         if (!ID_PATTERN.test(query.id)) {
-            throw new Error(`Metric query id "${query.id}" is invalid: an id must start with a lowercase letter and contain only letters, digits and underscores.`);
+            throw new Error(
+                `Metric query id "${query.id}" is invalid: an id must start with a lowercase letter and contain only letters, digits and underscores.`,
+            );
         }
         if (byId.has(query.id)) {
             throw new Error(`Metric query id "${query.id}" is used by more than one query; ids must be unique.`);
@@ -118,7 +125,9 @@ export function evaluateMetricQueries(
         }
         const query = byId.get(id);
         if (query === undefined) {
-            throw new Error(`Metric query "${inProgress[inProgress.length - 1]}" references unknown id "${id}" (known ids: ${[...byId.keys()].join(", ")}).`);
+            throw new Error(
+                `Metric query "${inProgress[inProgress.length - 1]}" references unknown id "${id}" (known ids: ${[...byId.keys()].join(", ")}).`,
+            );
         }
         if (query.expression === undefined) {
             results[id] = onGrid(series[id], length);
@@ -222,7 +231,9 @@ function tokenize(source: string): Token[] {
 }
 
 function syntaxError(source: string, position: number, found: string, expected: string): Error {
-    return new Error(`Metric math syntax error at position ${position} near '${found}': expected ${expected}, in "${source}".`);
+    return new Error(
+        `Metric math syntax error at position ${position} near '${found}': expected ${expected}, in "${source}".`,
+    );
 }
 
 // Precedence, loosest first. Not documented by AWS as a table; these are the conventional levels, and [MM]'s own
@@ -283,7 +294,11 @@ class Parser {
         let left = this.parseBinary(level + 1);
         for (;;) {
             const token = this.peek();
-            if (token.type === "number" || token.type === "end" || !Object.prototype.hasOwnProperty.call(operators, token.text)) {
+            if (
+                token.type === "number" ||
+                token.type === "end" ||
+                !Object.prototype.hasOwnProperty.call(operators, token.text)
+            ) {
                 return left;
             }
             this.advance();
@@ -323,7 +338,9 @@ class Parser {
             return inner;
         }
         if (token.type === "symbol" && token.text === "[") {
-            throw new Error(`Metric math error at position ${token.position}: an array [...] is supported only as the argument of MAX, MIN, SUM or AVG, in "${this.source}".`);
+            throw new Error(
+                `Metric math error at position ${token.position}: an array [...] is supported only as the argument of MAX, MIN, SUM or AVG, in "${this.source}".`,
+            );
         }
         if (token.type === "word") {
             return this.parseWord(token);
@@ -342,21 +359,30 @@ class Parser {
         }
         if (token.text === "NOT") {
             // [MM] lists only AND/&& and OR/|| as logical operators; NOT belongs to Logs Insights, not metric math.
-            throw new Error(`Metric math error at position ${token.position}: NOT is not a CloudWatch metric math operator (logical operators: AND, &&, OR, ||); write "x == 0" instead, in "${this.source}".`);
+            throw new Error(
+                `Metric math error at position ${token.position}: NOT is not a CloudWatch metric math operator (logical operators: AND, &&, OR, ||); write "x == 0" instead, in "${this.source}".`,
+            );
         }
         if (token.text === "REPEAT" || token.text === "LINEAR") {
-            throw new Error(`Metric math error at position ${token.position}: ${token.text} is valid only as the second argument of FILL, in "${this.source}".`);
+            throw new Error(
+                `Metric math error at position ${token.position}: ${token.text} is valid only as the second argument of FILL, in "${this.source}".`,
+            );
         }
-        throw new Error(`Metric math error at position ${token.position}: '${token.text}' is neither an id (ids start with a lowercase letter) nor a function call, in "${this.source}".`);
+        throw new Error(
+            `Metric math error at position ${token.position}: '${token.text}' is neither an id (ids start with a lowercase letter) nor a function call, in "${this.source}".`,
+        );
     }
 
     private parseCall(nameToken: Token): MetricExpressionNode {
         const name = nameToken.text;
         if (!(SUPPORTED_FUNCTIONS as readonly string[]).includes(name)) {
-            const hint = name.toUpperCase() !== name && (SUPPORTED_FUNCTIONS as readonly string[]).includes(name.toUpperCase())
-                ? " (metric math functions must be written in uppercase)"
-                : "";
-            throw new Error(`Metric math error at position ${nameToken.position}: unsupported function ${name}${hint} (supported: ${SUPPORTED_FUNCTIONS.join(", ")}), in "${this.source}".`);
+            const hint =
+                name.toUpperCase() !== name && (SUPPORTED_FUNCTIONS as readonly string[]).includes(name.toUpperCase())
+                    ? " (metric math functions must be written in uppercase)"
+                    : "";
+            throw new Error(
+                `Metric math error at position ${nameToken.position}: unsupported function ${name}${hint} (supported: ${SUPPORTED_FUNCTIONS.join(", ")}), in "${this.source}".`,
+            );
         }
         this.expect("(");
         const args: MetricExpressionNode[] = [];
@@ -375,7 +401,12 @@ class Parser {
         }
         this.advance();
         this.checkArity(name as SupportedFunction, args.length, nameToken.position);
-        return Object.freeze({ kind: "call", name: name as SupportedFunction, args: Object.freeze(args), position: nameToken.position });
+        return Object.freeze({
+            kind: "call",
+            name: name as SupportedFunction,
+            args: Object.freeze(args),
+            position: nameToken.position,
+        });
     }
 
     // [MM] FILL's second argument is a scalar, a time series, or one of the keywords REPEAT and LINEAR.
@@ -409,12 +440,19 @@ class Parser {
         const [min, max] = name === "IF" ? [2, 3] : name === "FILL" ? [2, 2] : [1, 1];
         if (count < min || count > max) {
             const expected = min === max ? `${min}` : `${min} or ${max}`;
-            throw new Error(`Metric math error at position ${position}: ${name} takes ${expected} argument(s), got ${count}, in "${this.source}".`);
+            throw new Error(
+                `Metric math error at position ${position}: ${name} takes ${expected} argument(s), got ${count}, in "${this.source}".`,
+            );
         }
     }
 }
 
-function binary(operator: BinaryOperator, left: MetricExpressionNode, right: MetricExpressionNode, position: number): MetricExpressionNode {
+function binary(
+    operator: BinaryOperator,
+    left: MetricExpressionNode,
+    right: MetricExpressionNode,
+    position: number,
+): MetricExpressionNode {
     return Object.freeze({ kind: "binary", operator, left, right, position });
 }
 
@@ -452,7 +490,9 @@ function requireSeries(value: Value, expression: string, queryId?: string): Metr
     }
     // [MM] "The final result of any math expression must be a single time series or an array of time series."
     const where = queryId === undefined ? "" : ` (query "${queryId}")`;
-    throw new Error(`Metric math expression "${expression}"${where} produces a scalar; CloudWatch requires a time series as the result (e.g. use m1 - AVG(m1), not AVG(m1)).`);
+    throw new Error(
+        `Metric math expression "${expression}"${where} produces a scalar; CloudWatch requires a time series as the result (e.g. use m1 - AVG(m1), not AVG(m1)).`,
+    );
 }
 
 function evaluate(node: MetricExpressionNode, resolve: Resolve, length: number): Value {
@@ -464,13 +504,19 @@ function evaluate(node: MetricExpressionNode, resolve: Resolve, length: number):
         case "negate":
             return map(evaluate(node.operand, resolve, length), (v) => normalize(0 - v));
         case "binary":
-            return combine(evaluate(node.left, resolve, length), evaluate(node.right, resolve, length), OPERATIONS[node.operator]);
+            return combine(
+                evaluate(node.left, resolve, length),
+                evaluate(node.right, resolve, length),
+                OPERATIONS[node.operator],
+            );
         case "call":
             return evaluateCall(node.name, node.args, resolve, length, node.position);
         case "fillMode":
         case "array":
             // The parser only places these as FILL's and the aggregates' arguments, where they are handled directly.
-            throw new Error(`Metric math error at position ${node.position}: ${node.kind === "array" ? "an array" : node.mode} is not valid here.`);
+            throw new Error(
+                `Metric math error at position ${node.position}: ${node.kind === "array" ? "an array" : node.mode} is not valid here.`,
+            );
     }
 }
 
@@ -521,11 +567,17 @@ function combine(left: Value, right: Value, fn: (a: number, b: number) => number
             const b = right.value;
             return { kind: "scalar", value: a === undefined || b === undefined ? undefined : fn(a, b) };
         }
-        return { kind: "series", points: right.points.map((b) => (a === undefined || b === undefined ? undefined : fn(a, b))) };
+        return {
+            kind: "series",
+            points: right.points.map((b) => (a === undefined || b === undefined ? undefined : fn(a, b))),
+        };
     }
     if (right.kind === "scalar") {
         const b = right.value;
-        return { kind: "series", points: left.points.map((a) => (a === undefined || b === undefined ? undefined : fn(a, b))) };
+        return {
+            kind: "series",
+            points: left.points.map((a) => (a === undefined || b === undefined ? undefined : fn(a, b))),
+        };
     }
     const r = right.points;
     return {
@@ -604,10 +656,17 @@ function evaluateIf(args: readonly MetricExpressionNode[], resolve: Resolve, len
 // REPEAT: the most recent actual value before the gap. LINEAR: a straight line between the values at the two ends of
 // the gap. Not documented: periods before the first datapoint (REPEAT, LINEAR) or after the last (LINEAR) have no end
 // to use, so they stay missing here, and an all-empty series stays empty under REPEAT and LINEAR.
-function evaluateFill(args: readonly MetricExpressionNode[], resolve: Resolve, length: number, position: number): Value {
+function evaluateFill(
+    args: readonly MetricExpressionNode[],
+    resolve: Resolve,
+    length: number,
+    position: number,
+): Value {
     const target = evaluate(args[0], resolve, length);
     if (target.kind !== "series") {
-        throw new Error(`Metric math error at position ${position}: FILL needs a time series as its first argument, not a scalar.`);
+        throw new Error(
+            `Metric math error at position ${position}: FILL needs a time series as its first argument, not a scalar.`,
+        );
     }
     const points = target.points;
     const how = args[1];
@@ -656,7 +715,12 @@ function fillLinear(points: readonly (number | undefined)[]): (number | undefine
 // same treatment is applied to MAX, MIN and SUM of an array (the page's general arithmetic rule; SUM is unaffected,
 // MAX and MIN differ from "ignore missing" only when all present values are negative). A timestamp where no member
 // has a datapoint has none. A scalar member counts at every timestamp.
-function evaluateAggregate(name: "MAX" | "MIN" | "SUM" | "AVG", arg: MetricExpressionNode, resolve: Resolve, length: number): Value {
+function evaluateAggregate(
+    name: "MAX" | "MIN" | "SUM" | "AVG",
+    arg: MetricExpressionNode,
+    resolve: Resolve,
+    length: number,
+): Value {
     if (arg.kind !== "array") {
         const value = evaluate(arg, resolve, length);
         if (value.kind === "scalar") {

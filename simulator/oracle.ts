@@ -64,12 +64,21 @@ function highs(): Promise<Highs> {
  * those whose demand grows at both ends are kept. Sweeps s downwards with two rows of demand, so memory is linear in
  * the slots and time linear in messages plus slots x window length.
  */
-function bindingWindows(trace: Trace, goalSeconds: number, slot: number, slots: number, maxWindow: number): [number, number, number][] {
+function bindingWindows(
+    trace: Trace,
+    goalSeconds: number,
+    slot: number,
+    slots: number,
+    maxWindow: number,
+): [number, number, number][] {
     // byArrival[a]: [deadline slot, work] of the messages arriving in slot a.
     const byArrival: [number, number][][] = Array.from({ length: slots }, () => []);
     for (const message of trace.messages) {
         const arrival = Math.min(slots - 1, Math.floor(message.at / slot));
-        const deadline = Math.min(slots - 1, Math.max(arrival, Math.ceil((message.at + goalSeconds + message.processingSeconds) / slot) - 1));
+        const deadline = Math.min(
+            slots - 1,
+            Math.max(arrival, Math.ceil((message.at + goalSeconds + message.processingSeconds) / slot) - 1),
+        );
         byArrival[arrival].push([deadline, message.processingSeconds]);
     }
     // below[e] = demand(s + 1, e); row[e] = demand(s, e) = below[e] + work arriving in s due by e.
@@ -120,13 +129,25 @@ export async function lowerBound(input: LowerBoundInput): Promise<LowerBound> {
     }
     const slot = input.slotSeconds ?? lowerBoundSlotSeconds(horizon);
     const slots = Math.max(1, Math.ceil(horizon / slot));
-    const windows = bindingWindows(trace, latencyGoalSeconds, slot, slots, input.maxWindowSlots ?? LOWER_BOUND_MAX_WINDOW_SLOTS);
+    const windows = bindingWindows(
+        trace,
+        latencyGoalSeconds,
+        slot,
+        slots,
+        input.maxWindowSlots ?? LOWER_BOUND_MAX_WINDOW_SLOTS,
+    );
     if (windows.length === 0) {
-        return { taskSeconds: minTasks * slots * slot, slotSeconds: slot, capacity: new Array<number>(slots).fill(minTasks) };
+        return {
+            taskSeconds: minTasks * slots * slot,
+            slotSeconds: slot,
+            capacity: new Array<number>(slots).fill(minTasks),
+        };
     }
     const solution = (await highs()).solve(lowerBoundLp(slots, slot, startupSeconds, minTasks, windows));
     if (solution.Status !== "Optimal") {
-        throw new Error(`the oracle's lower-bound LP ended ${solution.Status} (${slots} slots, ${windows.length} windows)`);
+        throw new Error(
+            `the oracle's lower-bound LP ended ${solution.Status} (${slots} slots, ${windows.length} windows)`,
+        );
     }
     return {
         taskSeconds: solution.ObjectiveValue,
@@ -140,7 +161,13 @@ export async function lowerBound(input: LowerBoundInput): Promise<LowerBound> {
  * t. A window's constraint sums its slots' capacity directly: HiGHS solved a running-sum form (two terms a window)
  * about four times slower here.
  */
-function lowerBoundLp(slots: number, slot: number, startupSeconds: number, minTasks: number, windows: readonly [number, number, number][]): string {
+function lowerBoundLp(
+    slots: number,
+    slot: number,
+    startupSeconds: number,
+    minTasks: number,
+    windows: readonly [number, number, number][],
+): string {
     const lines = ["Minimize", " cost:"];
     for (let t = 0; t < slots; t++) {
         lines.push(` + ${slot} x${t}`);
@@ -229,7 +256,10 @@ export function achievableOracle(input: AchievableOracleInput): WaitsAndCost & {
         let idle: OracleTask | undefined;
         let earliest: OracleTask | undefined;
         for (const task of pool) {
-            const better = idle === undefined || (task.pinned && !idle.pinned) || (task.pinned === idle.pinned && task.freeAt > idle.freeAt);
+            const better =
+                idle === undefined ||
+                (task.pinned && !idle.pinned) ||
+                (task.pinned === idle.pinned && task.freeAt > idle.freeAt);
             if (task.freeAt <= message.at && better) {
                 idle = task;
             }
@@ -248,7 +278,10 @@ export function achievableOracle(input: AchievableOracleInput): WaitsAndCost & {
                 idle.billedFrom = message.at - startupSeconds;
                 launches++;
             }
-        } else if (earliest !== undefined && (earliest.freeAt <= message.at + latencyGoalSeconds || pool.length >= maxTasks)) {
+        } else if (
+            earliest !== undefined &&
+            (earliest.freeAt <= message.at + latencyGoalSeconds || pool.length >= maxTasks)
+        ) {
             task = earliest;
             start = earliest.freeAt;
         } else {

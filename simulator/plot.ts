@@ -18,7 +18,9 @@ interface Point {
 function timelines(comparison: Comparison, seed: number): [string, Timeline][] {
     const oracle = comparison.oracle.find((run) => run.seed === seed);
     return [
-        ...comparison.runs.filter((run) => run.seed === seed).map((run): [string, Timeline] => [run.policy, run.timeline]),
+        ...comparison.runs
+            .filter((run) => run.seed === seed)
+            .map((run): [string, Timeline] => [run.policy, run.timeline]),
         ...(oracle ? [[FORESIGHT_ROW, oracle.achievable.timeline] as [string, Timeline]] : []),
     ];
 }
@@ -58,7 +60,11 @@ export function plotSpec(comparison: Comparison, seed: number, arrivals: readonl
         width: 900,
         height: 170,
         data: { values },
-        mark: { type: "line" as const, strokeWidth: 1.2, interpolate: step ? ("step-after" as const) : ("linear" as const) },
+        mark: {
+            type: "line" as const,
+            strokeWidth: 1.2,
+            interpolate: step ? ("step-after" as const) : ("linear" as const),
+        },
         encoding: {
             x: { field: "hour", type: "quantitative" as const, title: "hours from the start of the trace" },
             y: { field: "value", type: "quantitative" as const, title: unit },
@@ -81,9 +87,24 @@ export function plotSpec(comparison: Comparison, seed: number, arrivals: readonl
                     y: { field: "value", type: "quantitative", title: "messages per minute" },
                 },
             },
-            panel("Backlog (visible + in flight)", "messages", policies.flatMap(([name, t]) => series(name, t.backlog, MAX_POINTS)), true),
-            panel("Running tasks", "tasks", policies.flatMap(([name, t]) => series(name, t.running, MAX_POINTS)), true),
-            panel("Cumulative cost", "dollars", policies.flatMap(([name, t]) => series(name, t.dollars, MAX_POINTS)), false),
+            panel(
+                "Backlog (visible + in flight)",
+                "messages",
+                policies.flatMap(([name, t]) => series(name, t.backlog, MAX_POINTS)),
+                true,
+            ),
+            panel(
+                "Running tasks",
+                "tasks",
+                policies.flatMap(([name, t]) => series(name, t.running, MAX_POINTS)),
+                true,
+            ),
+            panel(
+                "Cumulative cost",
+                "dollars",
+                policies.flatMap(([name, t]) => series(name, t.dollars, MAX_POINTS)),
+                false,
+            ),
         ],
         resolve: { scale: { color: "shared" } },
         config: { font: "sans-serif" },

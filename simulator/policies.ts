@@ -28,7 +28,8 @@ export interface PolicyDefinition {
 export function ourPolicy(plan: ScalingPlan): PolicyDefinition {
     return {
         name: PolicyName.Ours,
-        description: "planScaling(): backlog-per-task target tracking, catch-up, scale-in and drain step policies, wake-up step policy when it can reach zero",
+        description:
+            "planScaling(): backlog-per-task target tracking, catch-up, scale-in and drain step policies, wake-up step policy when it can reach zero",
         scaling: {
             minTasks: plan.minTasks,
             maxTasks: plan.maxTasks,
@@ -81,18 +82,20 @@ export function cdkPolicy(minTasks: number, maxTasks: number): PolicyDefinition 
         scaling: {
             minTasks,
             maxTasks,
-            targetTracking: [{
-                name: "cpu",
-                targetValue: CDK_CPU_TARGET_PERCENT,
-                query: {
-                    metrics: [{ id: "cpu", namespace: "AWS/ECS", metricName: "CPUUtilization", stat: "Average" }],
-                    expressions: [],
-                    returnId: "cpu",
+            targetTracking: [
+                {
+                    name: "cpu",
+                    targetValue: CDK_CPU_TARGET_PERCENT,
+                    query: {
+                        metrics: [{ id: "cpu", namespace: "AWS/ECS", metricName: "CPUUtilization", stat: "Average" }],
+                        expressions: [],
+                        returnId: "cpu",
+                    },
+                    scaleOutCooldownSeconds: ECS_DEFAULT_COOLDOWN_SECONDS,
+                    scaleInCooldownSeconds: ECS_DEFAULT_COOLDOWN_SECONDS,
+                    disableScaleIn: false,
                 },
-                scaleOutCooldownSeconds: ECS_DEFAULT_COOLDOWN_SECONDS,
-                scaleInCooldownSeconds: ECS_DEFAULT_COOLDOWN_SECONDS,
-                disableScaleIn: false,
-            }],
+            ],
             stepScaling: [
                 {
                     name: "queue-upper",
@@ -100,10 +103,18 @@ export function cdkPolicy(minTasks: number, maxTasks: number): PolicyDefinition 
                     cooldownSeconds: ECS_DEFAULT_COOLDOWN_SECONDS,
                     metricAggregationType: "Average",
                     steps: [
-                        { lowerBound: 0, upperBound: CDK_LARGE_STEP_THRESHOLD - CDK_SCALE_OUT_THRESHOLD, scalingAdjustment: 1 },
+                        {
+                            lowerBound: 0,
+                            upperBound: CDK_LARGE_STEP_THRESHOLD - CDK_SCALE_OUT_THRESHOLD,
+                            scalingAdjustment: 1,
+                        },
                         { lowerBound: CDK_LARGE_STEP_THRESHOLD - CDK_SCALE_OUT_THRESHOLD, scalingAdjustment: 5 },
                     ],
-                    alarm: { ...alarm, threshold: CDK_SCALE_OUT_THRESHOLD, comparison: "GreaterThanOrEqualToThreshold" },
+                    alarm: {
+                        ...alarm,
+                        threshold: CDK_SCALE_OUT_THRESHOLD,
+                        comparison: "GreaterThanOrEqualToThreshold",
+                    },
                 },
                 {
                     name: "queue-lower",
@@ -134,22 +145,28 @@ export function seedPolicy(minTasks: number, maxTasks: number): PolicyDefinition
             minTasks,
             maxTasks,
             targetTracking: [],
-            stepScaling: [{
-                name: "queue-depth-high",
-                adjustmentType: "ChangeInCapacity",
-                cooldownSeconds: ECS_DEFAULT_COOLDOWN_SECONDS,
-                metricAggregationType: "Average",
-                steps: [{ lowerBound: 0, scalingAdjustment: 1 }],
-                alarm: {
-                    query: { metrics: [{ ...VISIBLE_MAXIMUM, stat: "Average" }], expressions: [], returnId: "visible" },
-                    periodSeconds: METRIC_PERIOD_SECONDS,
-                    evaluationPeriods: 2,
-                    datapointsToAlarm: 2,
-                    threshold: 100,
-                    comparison: "GreaterThanThreshold",
-                    treatMissingData: "missing",
+            stepScaling: [
+                {
+                    name: "queue-depth-high",
+                    adjustmentType: "ChangeInCapacity",
+                    cooldownSeconds: ECS_DEFAULT_COOLDOWN_SECONDS,
+                    metricAggregationType: "Average",
+                    steps: [{ lowerBound: 0, scalingAdjustment: 1 }],
+                    alarm: {
+                        query: {
+                            metrics: [{ ...VISIBLE_MAXIMUM, stat: "Average" }],
+                            expressions: [],
+                            returnId: "visible",
+                        },
+                        periodSeconds: METRIC_PERIOD_SECONDS,
+                        evaluationPeriods: 2,
+                        datapointsToAlarm: 2,
+                        threshold: 100,
+                        comparison: "GreaterThanThreshold",
+                        treatMissingData: "missing",
+                    },
                 },
-            }],
+            ],
             schedules: [],
         },
         initialTasks: minTasks,
@@ -172,18 +189,27 @@ export function copilotPolicy(minTasks: number, maxTasks: number, targetBacklogP
         scaling: {
             minTasks,
             maxTasks,
-            targetTracking: [{
-                name: "copilot-backlog",
-                targetValue: targetBacklogPerTask,
-                query: {
-                    metrics: [{ id: "backlog", namespace: "Copilot/Simulated", metricName: "BacklogPerTask", stat: "Average" }],
-                    expressions: [],
-                    returnId: "backlog",
+            targetTracking: [
+                {
+                    name: "copilot-backlog",
+                    targetValue: targetBacklogPerTask,
+                    query: {
+                        metrics: [
+                            {
+                                id: "backlog",
+                                namespace: "Copilot/Simulated",
+                                metricName: "BacklogPerTask",
+                                stat: "Average",
+                            },
+                        ],
+                        expressions: [],
+                        returnId: "backlog",
+                    },
+                    scaleOutCooldownSeconds: COPILOT_SCALE_OUT_COOLDOWN_SECONDS,
+                    scaleInCooldownSeconds: COPILOT_SCALE_IN_COOLDOWN_SECONDS,
+                    disableScaleIn: false,
                 },
-                scaleOutCooldownSeconds: COPILOT_SCALE_OUT_COOLDOWN_SECONDS,
-                scaleInCooldownSeconds: COPILOT_SCALE_IN_COOLDOWN_SECONDS,
-                disableScaleIn: false,
-            }],
+            ],
             stepScaling: [],
             schedules: [],
         },

@@ -36,7 +36,8 @@ export interface ComparisonSummary {
 export const LOWER_BOUND_ROW = "oracle: lower bound";
 export const FORESIGHT_ROW = "oracle: foresight";
 
-const mean = (values: readonly number[]) => (values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length);
+const mean = (values: readonly number[]) =>
+    values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
 const range = (values: readonly number[]): [number, number] => [Math.min(...values), Math.max(...values)];
 
 function summarizeRuns(policy: string, runs: readonly RunResult[]): SummaryRow {
@@ -57,7 +58,12 @@ function summarizeRuns(policy: string, runs: readonly RunResult[]): SummaryRow {
 
 export function summarize(comparison: Comparison): ComparisonSummary {
     const policies = [...new Set(comparison.runs.map((run) => run.policy))];
-    const rows = policies.map((policy) => summarizeRuns(policy, comparison.runs.filter((run) => run.policy === policy)));
+    const rows = policies.map((policy) =>
+        summarizeRuns(
+            policy,
+            comparison.runs.filter((run) => run.policy === policy),
+        ),
+    );
     const oracle = comparison.oracle;
     const messages = mean(comparison.runs.filter((run) => run.policy === PolicyName.Ours).map((run) => run.messages));
     rows.push({
@@ -73,9 +79,11 @@ export function summarize(comparison: Comparison): ComparisonSummary {
         p95Range: range(oracle.map((o) => o.achievable.p95WaitSeconds)),
         dollarsRange: range(oracle.map((o) => o.achievable.dollars)),
     });
-    const bounds = oracle.flatMap((o) => (o.lowerBoundTaskSeconds === undefined || o.lowerBoundDollars === undefined
-        ? []
-        : [{ taskSeconds: o.lowerBoundTaskSeconds, dollars: o.lowerBoundDollars }]));
+    const bounds = oracle.flatMap((o) =>
+        o.lowerBoundTaskSeconds === undefined || o.lowerBoundDollars === undefined
+            ? []
+            : [{ taskSeconds: o.lowerBoundTaskSeconds, dollars: o.lowerBoundDollars }],
+    );
     if (bounds.length > 0) {
         rows.push({
             policy: LOWER_BOUND_ROW,
@@ -93,12 +101,18 @@ export function summarize(comparison: Comparison): ComparisonSummary {
         });
     }
     const ours = rows.find((row) => row.policy === PolicyName.Ours);
-    const oursLosesTo = ours === undefined
-        ? []
-        : rows
-            .filter((row) => row.policy !== PolicyName.Ours && !row.policy.startsWith("oracle") && row.unprocessed <= ours.unprocessed)
-            .filter((row) => row.p95WaitSeconds < ours.p95WaitSeconds && row.dollars < ours.dollars)
-            .map((row) => row.policy);
+    const oursLosesTo =
+        ours === undefined
+            ? []
+            : rows
+                  .filter(
+                      (row) =>
+                          row.policy !== PolicyName.Ours &&
+                          !row.policy.startsWith("oracle") &&
+                          row.unprocessed <= ours.unprocessed,
+                  )
+                  .filter((row) => row.p95WaitSeconds < ours.p95WaitSeconds && row.dollars < ours.dollars)
+                  .map((row) => row.policy);
     return {
         worker: comparison.worker,
         trace: comparison.trace,
@@ -113,10 +127,23 @@ export function summarize(comparison: Comparison): ComparisonSummary {
 export function foresightRatio(summary: ComparisonSummary): number {
     const ours = summary.rows.find((row) => row.policy === PolicyName.Ours);
     const foresight = summary.rows.find((row) => row.policy === FORESIGHT_ROW);
-    return ours === undefined || foresight === undefined || foresight.dollars === 0 ? NaN : ours.dollars / foresight.dollars;
+    return ours === undefined || foresight === undefined || foresight.dollars === 0
+        ? NaN
+        : ours.dollars / foresight.dollars;
 }
 
-const HEADER = ["trace", "policy", "messages", "unprocessed", "p50 wait s", "p95 wait s", "max wait s", "task-seconds", "cost $", "Spot share"];
+const HEADER = [
+    "trace",
+    "policy",
+    "messages",
+    "unprocessed",
+    "p50 wait s",
+    "p95 wait s",
+    "max wait s",
+    "task-seconds",
+    "cost $",
+    "Spot share",
+];
 
 function cells(summary: ComparisonSummary, row: SummaryRow): string[] {
     const seconds = (v: number) => v.toFixed(0);
@@ -156,7 +183,9 @@ export function renderAssumptions(summaries: readonly ComparisonSummary[]): stri
         `Means over seeds ${seeds.join(", ")}; (low–high) over the seeds where they differ. Costs in dollars for the run, us-east-1 prices.`,
         `Latency goal W (acceptableLatencySeconds, else target x mean processing time): ${goals}.`,
         "Swept parameters (AWS publishes no value; seed i of n takes the i-th of n evenly spaced points):",
-        ...Object.entries(SWEEPS).map(([name, sweep]) => `  - ${name}: ${sweep.low} .. ${sweep.high} ${sweep.unit} (${sweep.source})`),
+        ...Object.entries(SWEEPS).map(
+            ([name, sweep]) => `  - ${name}: ${sweep.low} .. ${sweep.high} ${sweep.unit} (${sweep.source})`,
+        ),
     ].join("\n");
 }
 
@@ -168,7 +197,7 @@ export function renderLosses(summaries: readonly ComparisonSummary[]): string[] 
             const other = summary.rows.find((row) => row.policy === policy);
             return ours && other
                 ? `${summary.worker}/${summary.trace}: ${policy} beats ours on both p95 wait (${other.p95WaitSeconds.toFixed(0)} s vs ` +
-                    `${ours.p95WaitSeconds.toFixed(0)} s) and cost ($${other.dollars.toFixed(4)} vs $${ours.dollars.toFixed(4)})`
+                      `${ours.p95WaitSeconds.toFixed(0)} s) and cost ($${other.dollars.toFixed(4)} vs $${ours.dollars.toFixed(4)})`
                 : "";
         }),
     );

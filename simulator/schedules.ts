@@ -20,8 +20,14 @@ function fieldMatcher(field: string, names: string[], offset: number): (value: n
             const index = names.indexOf(text.toUpperCase());
             return index >= 0 ? index + offset : Number(text);
         };
-        const [low, high] = range === "*" ? [-Infinity, Infinity] : range.includes("-") ? range.split("-").map(toNumber) : [toNumber(range), stepText === undefined ? toNumber(range) : Infinity];
-        return (value: number) => value >= low && value <= high && (value - (Number.isFinite(low) ? low : 0)) % step === 0;
+        const [low, high] =
+            range === "*"
+                ? [-Infinity, Infinity]
+                : range.includes("-")
+                  ? range.split("-").map(toNumber)
+                  : [toNumber(range), stepText === undefined ? toNumber(range) : Infinity];
+        return (value: number) =>
+            value >= low && value <= high && (value - (Number.isFinite(low) ? low : 0)) % step === 0;
     });
     return (value) => parts.some((matches) => matches(value));
 }
@@ -76,11 +82,14 @@ export function scheduleFireTimes(schedule: ScheduleSettings, horizonSeconds: nu
     let matches: (time: LocalTime) => boolean;
     if (at) {
         const [year, month, day, hour, minute] = at.slice(1, 6).map(Number);
-        matches = (t) => t.year === year && t.month === month && t.day === day && t.hour === hour && t.minute === minute;
+        matches = (t) =>
+            t.year === year && t.month === month && t.day === day && t.hour === hour && t.minute === minute;
     } else if (cron) {
         const fields = cron[1].trim().split(/\s+/);
         if (fields.length !== 6) {
-            throw new Error(`schedule ${schedule.name}: cron() needs 6 fields (minutes hours day-of-month month day-of-week year); got "${expression}"`);
+            throw new Error(
+                `schedule ${schedule.name}: cron() needs 6 fields (minutes hours day-of-month month day-of-week year); got "${expression}"`,
+            );
         }
         const [minute, hour, day, month, weekday, year] = [
             fieldMatcher(fields[0], [], 0),
@@ -90,9 +99,12 @@ export function scheduleFireTimes(schedule: ScheduleSettings, horizonSeconds: nu
             fieldMatcher(fields[4], DAYS, 1),
             fieldMatcher(fields[5], [], 0),
         ];
-        matches = (t) => minute(t.minute) && hour(t.hour) && day(t.day) && month(t.month) && weekday(t.weekday) && year(t.year);
+        matches = (t) =>
+            minute(t.minute) && hour(t.hour) && day(t.day) && month(t.month) && weekday(t.weekday) && year(t.year);
     } else {
-        throw new Error(`schedule ${schedule.name}: cannot read "${expression}"; expected cron(...), rate(...) or at(...)`);
+        throw new Error(
+            `schedule ${schedule.name}: cannot read "${expression}"; expected cron(...), rate(...) or at(...)`,
+        );
     }
     for (let t = 0; t < horizonSeconds; t += 60) {
         if (matches(localTime(SIMULATION_START_MS + t * 1000, schedule.timezone))) {

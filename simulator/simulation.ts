@@ -168,7 +168,9 @@ function percentile(sorted: ArrayLike<number>, p: number): number {
 }
 
 /** p50, p95 (nearest rank) and max of the waits; 0 when there are none. */
-export function waitStatistics(waits: ArrayLike<number>): Pick<WaitsAndCost, "p50WaitSeconds" | "p95WaitSeconds" | "maxWaitSeconds"> {
+export function waitStatistics(
+    waits: ArrayLike<number>,
+): Pick<WaitsAndCost, "p50WaitSeconds" | "p95WaitSeconds" | "maxWaitSeconds"> {
     // A typed array sorts numerically without a comparator call per pair: a million waits in a fraction of a second.
     const sorted = Float64Array.from(waits).sort();
     return {
@@ -240,7 +242,9 @@ class Simulation {
         this.worker = input.worker;
         this.parameters = input.parameters;
         const arrivals = this.trace.messages;
-        this.visible = new Heap<number>((a, b) => arrivals[a].at < arrivals[b].at || (arrivals[a].at === arrivals[b].at && a < b));
+        this.visible = new Heap<number>(
+            (a, b) => arrivals[a].at < arrivals[b].at || (arrivals[a].at === arrivals[b].at && a < b),
+        );
         this.startedAt = new Float64Array(arrivals.length).fill(NaN);
         this.doneAt = new Float64Array(arrivals.length).fill(NaN);
         this.target = new ScalableTarget(this.policy.scaling, this.policy.initialTasks);
@@ -250,7 +254,14 @@ class Simulation {
         this.spotRandom = childRandom(input.seed, "spot");
         const horizon = this.trace.durationSeconds + DRAIN_LIMIT_SECONDS;
         this.schedules = this.policy.scaling.schedules
-            .flatMap((schedule) => scheduleFireTimes(schedule, horizon).map((at) => ({ at, name: schedule.name, minTasks: schedule.minTasks, maxTasks: schedule.maxTasks })))
+            .flatMap((schedule) =>
+                scheduleFireTimes(schedule, horizon).map((at) => ({
+                    at,
+                    name: schedule.name,
+                    minTasks: schedule.minTasks,
+                    maxTasks: schedule.maxTasks,
+                })),
+            )
             .sort((a, b) => a.at - b.at);
     }
 
@@ -462,7 +473,10 @@ class Simulation {
         if (task.state !== TaskState.Placing) {
             return;
         }
-        if (task.provider === CapacityProvider.FargateSpot && this.spotRandom.next() < this.parameters.spotUnavailableProbability) {
+        if (
+            task.provider === CapacityProvider.FargateSpot &&
+            this.spotRandom.next() < this.parameters.spotUnavailableProbability
+        ) {
             // No Spot capacity: nothing is billed, and the service scheduler tries again later.
             this.schedule(now + SPOT_PLACEMENT_RETRY_SECONDS, EventKind.Placement, task.id);
             return;
@@ -472,7 +486,11 @@ class Simulation {
         task.billedFrom = launchAt;
         this.launches++;
         const { launchMedianSeconds, launchSigma, launchMinSeconds } = this.parameters;
-        this.schedule(launchAt + sampleLaunchSeconds(this.launchRandom, launchMedianSeconds, launchSigma, launchMinSeconds), EventKind.Running, task.id);
+        this.schedule(
+            launchAt + sampleLaunchSeconds(this.launchRandom, launchMedianSeconds, launchSigma, launchMinSeconds),
+            EventKind.Running,
+            task.id,
+        );
     }
 
     private armSpot(task: Task, now: number): void {
@@ -578,7 +596,10 @@ class Simulation {
                 }
                 const counts = this.providerCounts();
                 const order = providerToStop(this.worker.capacityProviderStrategy, counts);
-                const chosen = order.map((provider) => candidates.find((task) => task.provider === provider)).find((task) => task !== undefined) ?? candidates[0];
+                const chosen =
+                    order
+                        .map((provider) => candidates.find((task) => task.provider === provider))
+                        .find((task) => task !== undefined) ?? candidates[0];
                 if (state === TaskState.Busy) {
                     chosen.leaving = true;
                 } else {
@@ -612,7 +633,9 @@ class Simulation {
         let dollars = this.dollars;
         for (const task of this.alive) {
             if (task.state !== TaskState.Placing) {
-                dollars += (billedSeconds(Math.max(0, now - task.billedFrom)) / 3600) * taskPricePerHour(this.worker.taskSize, task.provider);
+                dollars +=
+                    (billedSeconds(Math.max(0, now - task.billedFrom)) / 3600) *
+                    taskPricePerHour(this.worker.taskSize, task.provider);
             }
         }
         return dollars;
@@ -642,13 +665,28 @@ class Simulation {
         }
         if (this.minuteHadRunning) {
             // Container Insights publishes nothing for a minute in which the service ran no task.
-            this.store.publish(METRICS.running, minute, this.minuteRunningSeconds / METRIC_PERIOD_SECONDS, now + this.lag());
+            this.store.publish(
+                METRICS.running,
+                minute,
+                this.minuteRunningSeconds / METRIC_PERIOD_SECONDS,
+                now + this.lag(),
+            );
             if (this.minuteRunningSeconds > 0) {
-                this.store.publish(METRICS.cpu, minute, (100 * this.minuteBusySeconds) / this.minuteRunningSeconds, now + this.lag());
+                this.store.publish(
+                    METRICS.cpu,
+                    minute,
+                    (100 * this.minuteBusySeconds) / this.minuteRunningSeconds,
+                    now + this.lag(),
+                );
             }
         }
         // Copilot's Lambda reads the queue and the service directly, every minute.
-        this.store.publish(METRICS.copilotBacklog, minute, this.visible.size / Math.max(this.runningCount, 1), now + this.parameters.customMetricLagSeconds);
+        this.store.publish(
+            METRICS.copilotBacklog,
+            minute,
+            this.visible.size / Math.max(this.runningCount, 1),
+            now + this.parameters.customMetricLagSeconds,
+        );
         this.minuteRunningSeconds = 0;
         this.minuteBusySeconds = 0;
         this.minuteHadRunning = this.runningCount > 0;

@@ -64,7 +64,13 @@ function processing(random: Random, scale: TraceScale): number {
 }
 
 /** A non-homogeneous Poisson process by thinning: `rate(t)` messages per second, never above `peakRate`. */
-function poisson(random: Random, scale: TraceScale, duration: number, peakRate: number, rate: (t: number) => number): TraceMessage[] {
+function poisson(
+    random: Random,
+    scale: TraceScale,
+    duration: number,
+    peakRate: number,
+    rate: (t: number) => number,
+): TraceMessage[] {
     const messages: TraceMessage[] = [];
     let t = exponential(random, 1 / peakRate);
     while (t < duration) {
@@ -86,20 +92,28 @@ export function builtInTrace(kind: BuiltInTrace, scale: TraceScale, random: Rand
         case BuiltInTrace.Steady: {
             const duration = 2 * 3600;
             const rate = rateFor(STEADY_LOAD, scale);
-            return { name: kind, durationSeconds: duration, messages: poisson(random, scale, duration, rate, () => rate) };
+            return {
+                name: kind,
+                durationSeconds: duration,
+                messages: poisson(random, scale, duration, rate, () => rate),
+            };
         }
         case BuiltInTrace.Diurnal: {
             // 24 h, quiet at midnight, busiest at noon.
             const duration = 24 * 3600;
             const mean = rateFor(DIURNAL_MEAN_LOAD, scale);
             const rate = (t: number) => mean * (1 - DIURNAL_AMPLITUDE * Math.cos((2 * Math.PI * t) / duration));
-            return { name: kind, durationSeconds: duration, messages: poisson(random, scale, duration, mean * (1 + DIURNAL_AMPLITUDE), rate) };
+            return {
+                name: kind,
+                durationSeconds: duration,
+                messages: poisson(random, scale, duration, mean * (1 + DIURNAL_AMPLITUDE), rate),
+            };
         }
         case BuiltInTrace.Bursty: {
             // 4 h of on/off: bursts of 3 to 10 minutes above full capacity, 15 to 45 quiet minutes between them.
             const duration = 4 * 3600;
             const bursts: [number, number][] = [];
-            for (let t = uniform(random, 5 * 60, 20 * 60); t < duration; ) {
+            for (let t = uniform(random, 5 * 60, 20 * 60); t < duration;) {
                 const length = uniform(random, 3 * 60, 10 * 60);
                 bursts.push([t, t + length]);
                 t += length + uniform(random, 15 * 60, 45 * 60);
@@ -127,7 +141,11 @@ export function builtInTrace(kind: BuiltInTrace, scale: TraceScale, random: Rand
             const duration = 24 * 3600;
             const messages: TraceMessage[] = [];
             const longGap: [number, number] = [4 * 3600, 11 * 3600];
-            for (let t = exponential(random, SPARSE_MEAN_GAP_SECONDS); t < duration; t += exponential(random, SPARSE_MEAN_GAP_SECONDS)) {
+            for (
+                let t = exponential(random, SPARSE_MEAN_GAP_SECONDS);
+                t < duration;
+                t += exponential(random, SPARSE_MEAN_GAP_SECONDS)
+            ) {
                 if (t >= longGap[0] && t < longGap[1]) {
                     continue;
                 }
@@ -167,7 +185,12 @@ class TraceLines {
             throw new TraceFileError(`${this.name}:${number}: not JSON: ${line.slice(0, 80)}`);
         }
         const record = value as { at?: unknown; processingSeconds?: unknown };
-        if (typeof record.at !== "number" || !(record.at >= 0) || typeof record.processingSeconds !== "number" || !(record.processingSeconds > 0)) {
+        if (
+            typeof record.at !== "number" ||
+            !(record.at >= 0) ||
+            typeof record.processingSeconds !== "number" ||
+            !(record.processingSeconds > 0)
+        ) {
             throw new TraceFileError(
                 `${this.name}:${number}: expected {"at": <seconds >= 0>, "processingSeconds": <seconds > 0>}, got ${line.slice(0, 80)}`,
             );
@@ -205,7 +228,10 @@ export async function readTraceFile(file: string): Promise<Trace> {
     }
     const lines = new TraceLines(file);
     let number = 0;
-    for await (const line of readline.createInterface({ input: fs.createReadStream(file, "utf8"), crlfDelay: Infinity })) {
+    for await (const line of readline.createInterface({
+        input: fs.createReadStream(file, "utf8"),
+        crlfDelay: Infinity,
+    })) {
         lines.add(line, ++number);
     }
     return lines.finish();

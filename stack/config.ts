@@ -84,7 +84,11 @@ function namespaceShape(schema: PackageSpec): Record<string, Shape> {
     };
 }
 
-const SHAPE_NAMES: Record<"string" | "number" | "boolean", string> = { string: "a string", number: "a number", boolean: "a boolean" };
+const SHAPE_NAMES: Record<"string" | "number" | "boolean", string> = {
+    string: "a string",
+    number: "a number",
+    boolean: "a boolean",
+};
 
 function describeShape(shape: Shape): string {
     switch (shape.kind) {
@@ -131,10 +135,15 @@ function checkShape(key: string, value: unknown, shape: Shape, problems: string[
             }
             return;
         case "map":
-            if (!isObject(value) || (shape.value.kind === "string" && Object.values(value).some((item) => typeof item !== "string"))) {
+            if (
+                !isObject(value) ||
+                (shape.value.kind === "string" && Object.values(value).some((item) => typeof item !== "string"))
+            ) {
                 wrong();
             } else if (shape.value.kind !== "string") {
-                Object.entries(value).forEach(([inner, item]) => checkShape(`${key}.${inner}`, item, shape.value, problems));
+                Object.entries(value).forEach(([inner, item]) =>
+                    checkShape(`${key}.${inner}`, item, shape.value, problems),
+                );
             }
             return;
         case "object":
@@ -146,7 +155,9 @@ function checkShape(key: string, value: unknown, shape: Shape, problems: string[
                 if (inner in shape.properties) {
                     checkShape(`${key}.${inner}`, innerValue, shape.properties[inner], problems);
                 } else {
-                    problems.push(`config ${key}.${inner} is not a known setting; expected one of ${Object.keys(shape.properties).join(", ")}`);
+                    problems.push(
+                        `config ${key}.${inner} is not a known setting; expected one of ${Object.keys(shape.properties).join(", ")}`,
+                    );
                 }
             }
             for (const required of shape.required) {
@@ -161,7 +172,10 @@ function checkShape(key: string, value: unknown, shape: Shape, problems: string[
  * Reads the stack config from `config`, every key as `pulumi.runtime.allConfig()` returns it ("namespace:key" to
  * the stored string). Every key of the project's namespace must be known; all problems are reported at once.
  */
-export function readStackConfig(config: Record<string, string>, schema: PackageSpec = readComponentSchema()): StackConfig {
+export function readStackConfig(
+    config: Record<string, string>,
+    schema: PackageSpec = readComponentSchema(),
+): StackConfig {
     const full = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
     const shapes = namespaceShape(schema);
     const problems: string[] = [];
@@ -172,7 +186,9 @@ export function readStackConfig(config: Record<string, string>, schema: PackageS
             continue;
         }
         if (!(key in shapes)) {
-            problems.push(`config ${fullKey} is not a known setting; expected one of ${Object.keys(shapes).join(", ")}`);
+            problems.push(
+                `config ${fullKey} is not a known setting; expected one of ${Object.keys(shapes).join(", ")}`,
+            );
             continue;
         }
         values[key] = parseJsonOrRaw(raw);
@@ -234,7 +250,9 @@ export function workerArgs(config: WorkerConfig, wiring: WorkerWiring): Backgrou
  */
 export function asConfigError(configKey: string, error: unknown): unknown {
     if (pulumi.InputPropertyError.isInstance(error) || pulumi.InputPropertiesError.isInstance(error)) {
-        const reasons = pulumi.InputPropertyError.isInstance(error) ? [error.reason] : error.errors.map((e) => e.reason);
+        const reasons = pulumi.InputPropertyError.isInstance(error)
+            ? [error.reason]
+            : error.errors.map((e) => e.reason);
         return new StackConfigError(reasons.map((reason) => configKeyed(configKey, reason)).join("\n"));
     }
     return error;

@@ -9,7 +9,8 @@ import { StackConfigError } from "./config";
 export const REPO_ROOT = path.resolve(__dirname, "..");
 
 export function availableStacks(directory = REPO_ROOT): string[] {
-    return fs.readdirSync(directory)
+    return fs
+        .readdirSync(directory)
         .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
         .filter((stack): stack is string => stack !== undefined)
         .sort();

@@ -52,7 +52,9 @@ function shapeOf(type: Type, schema: PackageSpec): Shape {
 function objectShape(properties: Record<string, Property>, required: readonly string[], schema: PackageSpec): Shape {
     return {
         kind: "object",
-        properties: Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, shapeOf(property, schema)])),
+        properties: Object.fromEntries(
+            Object.entries(properties).map(([name, property]) => [name, shapeOf(property, schema)]),
+        ),
         required,
     };
 }

@@ -15,9 +15,15 @@ describe("docs/arguments.md", () => {
         const spec = schema();
         const doc = renderArgumentsDoc(spec);
         for (const resource of Object.values(spec.resources)) {
-            for (const [name, property] of [...Object.entries(resource.inputProperties ?? {}), ...Object.entries(resource.properties ?? {})]) {
+            for (const [name, property] of [
+                ...Object.entries(resource.inputProperties ?? {}),
+                ...Object.entries(resource.properties ?? {}),
+            ]) {
                 assert.ok(doc.includes(`| \`${name}\` |`), `${name} is listed`);
-                assert.ok(doc.includes((property.description ?? "").split("\n")[0].replace(/\|/g, "\\|")), `${name} is documented`);
+                assert.ok(
+                    doc.includes((property.description ?? "").split("\n")[0].replace(/\|/g, "\\|")),
+                    `${name} is documented`,
+                );
             }
         }
         for (const [token, type] of Object.entries(spec.types)) {
@@ -31,8 +37,14 @@ describe("docs/arguments.md", () => {
     it("picks up a new argument with no other edit", () => {
         const spec = schema();
         const worker = spec.resources["background-worker:index:BackgroundWorker"];
-        worker.inputProperties = { ...worker.inputProperties, drainBeforeDeploy: { type: "boolean", plain: true, description: "Drain first. Defaults to false." } };
+        worker.inputProperties = {
+            ...worker.inputProperties,
+            drainBeforeDeploy: { type: "boolean", plain: true, description: "Drain first. Defaults to false." },
+        };
         const doc = renderArgumentsDoc(spec);
-        assert.match(doc, /\| `drainBeforeDeploy` \| boolean \| plain, optional \| Drain first\. Defaults to false\. \|/);
+        assert.match(
+            doc,
+            /\| `drainBeforeDeploy` \| boolean \| plain, optional \| Drain first\. Defaults to false\. \|/,
+        );
     });
 });

@@ -6,7 +6,9 @@ import { one, valueOf } from "./support/worker";
 
 describe("cluster: the WorkerCluster workers share", () => {
     it("enables Container Insights, which publishes the RunningTaskCount the backlog metric divides by", async () => {
-        const resources = await recordResources(() => new WorkerCluster("workers", { clusterName: "jobs-cluster", tags: { team: "a" } }));
+        const resources = await recordResources(
+            () => new WorkerCluster("workers", { clusterName: "jobs-cluster", tags: { team: "a" } }),
+        );
         const cluster = one(resources, "aws:ecs/cluster:Cluster", "workers");
         assert.deepEqual(cluster.inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
         assert.equal(cluster.inputs.name, "jobs-cluster");
@@ -16,7 +18,11 @@ describe("cluster: the WorkerCluster workers share", () => {
     it("attaches both FARGATE and FARGATE_SPOT to the cluster", async () => {
         const resources = await recordResources(() => new WorkerCluster("workers", {}));
         const cluster = one(resources, "aws:ecs/cluster:Cluster", "workers");
-        const providers = one(resources, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", "workers-capacity-providers");
+        const providers = one(
+            resources,
+            "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+            "workers-capacity-providers",
+        );
         assert.equal(providers.inputs.clusterName, cluster.outputs.name);
         assert.deepEqual(providers.inputs.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
     });
@@ -25,17 +31,31 @@ describe("cluster: the WorkerCluster workers share", () => {
         let workers: WorkerCluster | undefined;
         const resources = await recordResources(() => {
             workers = new WorkerCluster("workers", {});
-            new BackgroundWorker("jobs", { clusterArn: workers.arn, subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"], container: { image: "img" } });
+            new BackgroundWorker("jobs", {
+                clusterArn: workers.arn,
+                subnetIds: ["subnet-1"],
+                securityGroupIds: ["sg-1"],
+                container: { image: "img" },
+            });
         });
         const cluster = one(resources, "aws:ecs/cluster:Cluster", "workers");
-        const providers = one(resources, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", "workers-capacity-providers");
+        const providers = one(
+            resources,
+            "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+            "workers-capacity-providers",
+        );
         const service = one(resources, "aws:ecs/service:Service", "jobs-service");
         assert.ok(workers);
         assert.equal(await valueOf(workers.arn), cluster.outputs.arn);
         assert.equal(await valueOf(workers.name), cluster.outputs.name);
-        assert.ok(service.options.dependsOn.includes(providers.urn), "the service depends on the capacity-provider association");
+        assert.ok(
+            service.options.dependsOn.includes(providers.urn),
+            "the service depends on the capacity-provider association",
+        );
         assert.equal(service.inputs.cluster, cluster.outputs.arn);
-        const resourcesOfWorker = resources.filter((resource) => resource.type === "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders");
+        const resourcesOfWorker = resources.filter(
+            (resource) => resource.type === "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+        );
         assert.equal(resourcesOfWorker.length, 1, "the worker never attaches capacity providers itself");
     });
 

@@ -45,7 +45,10 @@ const REQUEST_OPTIONS: pulumi.ComponentResourceOptions = {
 
 /** deserializeInputs is internal to the SDK (not in its typings), like the server that calls it. */
 const { deserializeInputs } = providerServer as unknown as {
-    deserializeInputs(inputs: Struct | undefined, dependencies: ReturnType<ConstructRequest["getInputdependenciesMap"]>): Promise<pulumi.Inputs>;
+    deserializeInputs(
+        inputs: Struct | undefined,
+        dependencies: ReturnType<ConstructRequest["getInputdependenciesMap"]>,
+    ): Promise<pulumi.Inputs>;
 };
 
 /** An Output's value; the mocks resolve everything, so it always arrives. */
@@ -103,14 +106,21 @@ async function typescriptPath(): Promise<{ resources: RegisteredResource[]; stat
     const resources = await recordResources(async () => {
         const built: Record<string, pulumi.ComponentResource> = {};
         for (const [name, { type, properties }] of Object.entries(EXAMPLE.resources)) {
-            const args = resolve(properties, (resource, output) => (built[resource] as unknown as Record<string, pulumi.Output<unknown>>)[output]);
+            const args = resolve(
+                properties,
+                (resource, output) => (built[resource] as unknown as Record<string, pulumi.Output<unknown>>)[output],
+            );
             built[name] = new TYPESCRIPT_CLASSES[type](name, args as never);
         }
         const schema = await inferSchema();
         for (const [name, component] of Object.entries(built)) {
             const outputs = Object.keys(schema.resources[EXAMPLE.resources[name].type].properties ?? {});
             const fields = component as unknown as Record<string, pulumi.Output<unknown>>;
-            states[name] = await toWire(component.urn, Object.fromEntries(outputs.map((key) => [key, fields[key]])), name);
+            states[name] = await toWire(
+                component.urn,
+                Object.fromEntries(outputs.map((key) => [key, fields[key]])),
+                name,
+            );
         }
     });
     return { resources, states };
@@ -141,7 +151,9 @@ async function constructPath(): Promise<{
                     ? ((value as { dependencies: string[] }).dependencies ?? [])
                     : [];
                 if (urns.length > 0) {
-                    request.getInputdependenciesMap().set(key, new ConstructRequest.PropertyDependencies().setUrnsList(urns));
+                    request
+                        .getInputdependenciesMap()
+                        .set(key, new ConstructRequest.PropertyDependencies().setUrnsList(urns));
                 }
             }
 
@@ -158,7 +170,8 @@ async function constructPath(): Promise<{
     return { resources, states, outputInputs };
 }
 
-const comparable = (resources: RegisteredResource[]) => resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }));
+const comparable = (resources: RegisteredResource[]) =>
+    resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }));
 
 describe("construct (the path Python, YAML, Go, C# and Java programs take)", () => {
     let typescript: Awaited<ReturnType<typeof typescriptPath>>;
@@ -176,11 +189,16 @@ describe("construct (the path Python, YAML, Go, C# and Java programs take)", () 
     });
 
     it("takes a value from another resource as an Output that carries that resource as a dependency", () => {
-        const clusterArn = construct.outputInputs.find((input) => input.component === "job-worker" && input.input === "clusterArn");
+        const clusterArn = construct.outputInputs.find(
+            (input) => input.component === "job-worker" && input.input === "clusterArn",
+        );
         assert.ok(clusterArn, "clusterArn arrived as an Output");
         assert.ok(clusterArn.dependencies.includes(construct.states.workers.urn), "it depends on the WorkerCluster");
         const service = construct.resources.find((resource) => resource.type === "aws:ecs/service:Service");
-        assert.ok(service?.options.dependsOn.includes(construct.states.workers.urn), "the ECS service waits for the cluster");
+        assert.ok(
+            service?.options.dependsOn.includes(construct.states.workers.urn),
+            "the ECS service waits for the cluster",
+        );
     });
 
     it("returns each component's declared outputs, with the values TypeScript gets", () => {

@@ -2,7 +2,13 @@ import * as assert from "node:assert/strict";
 import { AlarmPurpose } from "../contract";
 import { planAlarms, PlannedQueueAlarm } from "../components/alarmPlan";
 import { DashboardBody } from "../components/dashboardBody";
-import { CreatedAlarm, DashboardNames, overviewDashboardBody, workerDashboardBody, WorkerDashboardInputs } from "../components/dashboardPlan";
+import {
+    CreatedAlarm,
+    DashboardNames,
+    overviewDashboardBody,
+    workerDashboardBody,
+    WorkerDashboardInputs,
+} from "../components/dashboardPlan";
 import { evaluateMetricQueries, MetricSeries } from "../simulator/metricMath";
 import { PlannedStepScaling, planScaling, ScalingPlan } from "../components/scalingPlan";
 import { describeScaling, plannedScalingAlarms } from "../components/scalingSummary";
@@ -29,7 +35,10 @@ interface Case {
 const CASES: Case[] = [
     { name: "the defaults (burst on, one task at least)", args: {} },
     { name: "scale to zero (wake-up alarm, keep-alive)", args: { scaling: { minTasks: 0 } } },
-    { name: "no burst, in-flight messages not counted", args: { scaling: { burstScaleOut: false, countInFlight: false } } },
+    {
+        name: "no burst, in-flight messages not counted",
+        args: { scaling: { burstScaleOut: false, countInFlight: false } },
+    },
     {
         name: "schedules and every operational alarm",
         args: {
@@ -59,17 +68,22 @@ function metricsOf(body: DashboardBody) {
 
 /** Every expression a plan puts into an alarm or a target-tracking policy. */
 function planExpressions(plan: ScalingPlan): string[] {
-    return [plan.backlog.query, ...plannedScalingAlarms(plan).map((alarm) => alarm.query)]
-        .flatMap((query) => query.expressions.map((expression) => expression.expression));
+    return [plan.backlog.query, ...plannedScalingAlarms(plan).map((alarm) => alarm.query)].flatMap((query) =>
+        query.expressions.map((expression) => expression.expression),
+    );
 }
 
 function horizontalLines(widget: Widget): { value: number; label: string; yAxis?: string }[] {
-    return ((widget.properties.annotations as { horizontal?: [] } | undefined)?.horizontal ?? []);
+    return (widget.properties.annotations as { horizontal?: [] } | undefined)?.horizontal ?? [];
 }
 
 function graphTitled(body: DashboardBody, prefix: string) {
     const found = metricsOf(body).filter((graph) => graph.title.startsWith(prefix));
-    assert.equal(found.length, 1, `expected one graph titled ${prefix}...; found ${found.map((graph) => graph.title).join(", ")}`);
+    assert.equal(
+        found.length,
+        1,
+        `expected one graph titled ${prefix}...; found ${found.map((graph) => graph.title).join(", ")}`,
+    );
     return found[0];
 }
 
@@ -113,29 +127,49 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
                         const dimensions = Object.keys(line.dimensions).sort().join(",");
                         if (line.namespace === "AWS/SQS") {
                             assert.equal(dimensions, "QueueName", title);
-                            assert.ok([NAMES.queueName, inputs.names.deadLetterQueueName].includes(line.dimensions.QueueName), `${title}: ${line.dimensions.QueueName}`);
+                            assert.ok(
+                                [NAMES.queueName, inputs.names.deadLetterQueueName].includes(line.dimensions.QueueName),
+                                `${title}: ${line.dimensions.QueueName}`,
+                            );
                             seen.add(line.dimensions.QueueName);
                         } else {
-                            assert.ok(["AWS/ECS", "ECS/ContainerInsights"].includes(line.namespace), `${title}: ${line.namespace}`);
+                            assert.ok(
+                                ["AWS/ECS", "ECS/ContainerInsights"].includes(line.namespace),
+                                `${title}: ${line.namespace}`,
+                            );
                             assert.equal(dimensions, "ClusterName,ServiceName", title);
-                            assert.deepEqual(line.dimensions, { ClusterName: NAMES.clusterName, ServiceName: NAMES.serviceName }, title);
+                            assert.deepEqual(
+                                line.dimensions,
+                                { ClusterName: NAMES.clusterName, ServiceName: NAMES.serviceName },
+                                title,
+                            );
                             seen.add(line.dimensions.ClusterName).add(line.dimensions.ServiceName);
                         }
                     }
                 }
-                const expected = [NAMES.queueName, NAMES.clusterName, NAMES.serviceName, inputs.names.deadLetterQueueName].filter(Boolean);
+                const expected = [
+                    NAMES.queueName,
+                    NAMES.clusterName,
+                    NAMES.serviceName,
+                    inputs.names.deadLetterQueueName,
+                ].filter(Boolean);
                 assert.deepEqual([...seen].sort(), [...expected].sort());
             });
 
             it("draws exactly the plan's expressions, character for character, and each one evaluates", () => {
-                const drawn = metricsOf(body).flatMap(({ lines }) => lines.flatMap((line) => (line.kind === "expression" ? [line.expression] : [])));
+                const drawn = metricsOf(body).flatMap(({ lines }) =>
+                    lines.flatMap((line) => (line.kind === "expression" ? [line.expression] : [])),
+                );
                 assert.deepEqual([...new Set(drawn)].sort(), [...new Set(planExpressions(inputs.scaling))].sort());
                 for (const { title, lines } of metricsOf(body)) {
                     const results = evaluateWidget(lines);
                     for (const line of lines.filter((parsed) => parsed.kind === "expression")) {
                         const series = results[line.options.id as string];
                         assert.equal(series.length, 4, title);
-                        assert.ok(series.some((value) => typeof value === "number" && Number.isFinite(value)), `${title}: ${line.kind === "expression" ? line.expression : ""}`);
+                        assert.ok(
+                            series.some((value) => typeof value === "number" && Number.isFinite(value)),
+                            `${title}: ${line.kind === "expression" ? line.expression : ""}`,
+                        );
                     }
                 }
             });
@@ -143,20 +177,36 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
             it("draws the backlog target, the task range and each scaling alarm's threshold from the plan", () => {
                 const plan = inputs.scaling;
                 const backlog = graphTitled(body, plan.backlog.query.expressions[0].label);
-                assert.deepEqual(horizontalLines(backlog.widget).map((line) => line.value), [plan.backlog.targetValue]);
+                assert.deepEqual(
+                    horizontalLines(backlog.widget).map((line) => line.value),
+                    [plan.backlog.targetValue],
+                );
                 const backlogValue = evaluateWidget(backlog.lines)[plan.backlog.query.returnId];
-                const work = plan.backlog.query.metrics.some((metric) => metric.id === "inflight") ? [40, 0, 16, 50] : [30, 0, 12, 50];
+                const work = plan.backlog.query.metrics.some((metric) => metric.id === "inflight")
+                    ? [40, 0, 16, 50]
+                    : [30, 0, 12, 50];
                 // Divided by the task count the plan names (desired or running), minute by minute.
                 const tasksMetric = plan.backlog.query.metrics.find((metric) => metric.subject === "service");
                 const tasks = SAMPLE[tasksMetric?.id ?? "missing"];
                 assert.ok(tasks, "the backlog divides by a task count the sample has");
-                assert.deepEqual(backlogValue.filter((value) => value !== undefined && Number.isFinite(value)), work.map((value, index) => value / (tasks[index] as number)).filter(Number.isFinite));
+                assert.deepEqual(
+                    backlogValue.filter((value) => value !== undefined && Number.isFinite(value)),
+                    work.map((value, index) => value / (tasks[index] as number)).filter(Number.isFinite),
+                );
 
                 const taskGraph = graphTitled(body, "Tasks: desired and running");
-                assert.deepEqual(horizontalLines(taskGraph.widget).map((line) => line.value), [plan.minTasks, plan.maxTasks]);
-                const taskMetrics = taskGraph.lines.map((line) => (line.kind === "metric" ? `${line.namespace} ${line.metricName}` : ""));
+                assert.deepEqual(
+                    horizontalLines(taskGraph.widget).map((line) => line.value),
+                    [plan.minTasks, plan.maxTasks],
+                );
+                const taskMetrics = taskGraph.lines.map((line) =>
+                    line.kind === "metric" ? `${line.namespace} ${line.metricName}` : "",
+                );
                 const running = plan.backlog.query.metrics.find((metric) => metric.subject === "service");
-                assert.ok(taskMetrics.includes(`${running?.namespace} ${running?.metricName}`), "the task count the backlog divides by is drawn");
+                assert.ok(
+                    taskMetrics.includes(`${running?.namespace} ${running?.metricName}`),
+                    "the task count the backlog divides by is drawn",
+                );
                 assert.ok(taskMetrics.includes("ECS/ContainerInsights DesiredTaskCount"));
                 assert.ok(taskMetrics.includes("ECS/ContainerInsights RunningTaskCount"));
 
@@ -164,52 +214,88 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
                 const alarmGraphs = metricsOf(body).filter((graph) => graph.title.startsWith("Scaling alarm: "));
                 assert.equal(alarmGraphs.length, alarms.length);
                 alarms.forEach((alarm, index) => {
-                    assert.deepEqual(horizontalLines(alarmGraphs[index].widget).map((line) => line.value), [alarm.threshold]);
-                    const returned = alarmGraphs[index].lines.find((line) => line.kind === "expression" && line.options.visible === true);
-                    assert.equal(returned?.kind === "expression" ? returned.expression : undefined, alarm.query.expressions.find((expression) => expression.id === alarm.query.returnId)?.expression);
+                    assert.deepEqual(
+                        horizontalLines(alarmGraphs[index].widget).map((line) => line.value),
+                        [alarm.threshold],
+                    );
+                    const returned = alarmGraphs[index].lines.find(
+                        (line) => line.kind === "expression" && line.options.visible === true,
+                    );
+                    assert.equal(
+                        returned?.kind === "expression" ? returned.expression : undefined,
+                        alarm.query.expressions.find((expression) => expression.id === alarm.query.returnId)
+                            ?.expression,
+                    );
                 });
             });
 
             it("draws each operational alarm's threshold on the graph and axis of the metric it watches", () => {
                 const queue = graphTitled(body, "Queue:");
-                const byLabel = (widget: Widget, key: PlannedQueueAlarm["key"]) => horizontalLines(widget).find((line) => line.label.startsWith(`${key}:`));
+                const byLabel = (widget: Widget, key: PlannedQueueAlarm["key"]) =>
+                    horizontalLines(widget).find((line) => line.label.startsWith(`${key}:`));
                 for (const alarm of inputs.operationalAlarms) {
                     if (alarm.queue === "deadLetterQueue") {
-                        assert.equal(byLabel(graphTitled(body, "Dead-letter queue").widget, alarm.key)?.value, alarm.threshold);
+                        assert.equal(
+                            byLabel(graphTitled(body, "Dead-letter queue").widget, alarm.key)?.value,
+                            alarm.threshold,
+                        );
                     } else {
                         const line = byLabel(queue.widget, alarm.key);
                         assert.equal(line?.value, alarm.threshold, alarm.key);
-                        assert.equal(line?.yAxis, alarm.metricName === "ApproximateAgeOfOldestMessage" ? "right" : "left", alarm.key);
+                        assert.equal(
+                            line?.yAxis,
+                            alarm.metricName === "ApproximateAgeOfOldestMessage" ? "right" : "left",
+                            alarm.key,
+                        );
                     }
                 }
-                assert.equal(horizontalLines(queue.widget).length, inputs.operationalAlarms.filter((alarm) => alarm.queue === "queue").length);
-                assert.equal(metricsOf(body).some((graph) => graph.title.startsWith("Dead-letter queue")), inputs.names.deadLetterQueueName !== undefined);
+                assert.equal(
+                    horizontalLines(queue.widget).length,
+                    inputs.operationalAlarms.filter((alarm) => alarm.queue === "queue").length,
+                );
+                assert.equal(
+                    metricsOf(body).some((graph) => graph.title.startsWith("Dead-letter queue")),
+                    inputs.names.deadLetterQueueName !== undefined,
+                );
             });
 
             it("says in its text what the scaling does", () => {
                 const text = body.widgets.filter((widget) => widget.type === "text");
                 assert.equal(text.length, 1);
-                assert.equal((text[0].properties as { markdown: string }).markdown, `## jobs: how it scales\n\n${describeScaling(inputs.scaling)}`);
+                assert.equal(
+                    (text[0].properties as { markdown: string }).markdown,
+                    `## jobs: how it scales\n\n${describeScaling(inputs.scaling)}`,
+                );
             });
         });
     }
 
     describe("the alarm status widgets", () => {
         it("group the component's alarms by their purpose tag: scaling first, then operational, then anything else", () => {
-            const body = workerDashboardBody(inputsFor(CASES[0], [
-                { arn: ALARM_ARN("b-operational"), purpose: AlarmPurpose.Operational },
-                { arn: ALARM_ARN("a-operational"), purpose: AlarmPurpose.Operational },
-                { arn: ALARM_ARN("mystery"), purpose: "untagged" },
-                { arn: ALARM_ARN("wake"), purpose: AlarmPurpose.Scaling },
-                { arn: ALARM_ARN("burst"), purpose: AlarmPurpose.Scaling },
-            ]));
+            const body = workerDashboardBody(
+                inputsFor(CASES[0], [
+                    { arn: ALARM_ARN("b-operational"), purpose: AlarmPurpose.Operational },
+                    { arn: ALARM_ARN("a-operational"), purpose: AlarmPurpose.Operational },
+                    { arn: ALARM_ARN("mystery"), purpose: "untagged" },
+                    { arn: ALARM_ARN("wake"), purpose: AlarmPurpose.Scaling },
+                    { arn: ALARM_ARN("burst"), purpose: AlarmPurpose.Scaling },
+                ]),
+            );
             const widgets = body.widgets.filter((widget) => widget.type === "alarm");
-            assert.deepEqual(widgets.map((widget) => [widget.properties.title, widget.properties.alarms]), [
-                ["Scaling alarms", [ALARM_ARN("burst"), ALARM_ARN("wake")]],
-                ["Operational alarms", [ALARM_ARN("a-operational"), ALARM_ARN("b-operational")]],
-                ["Untagged alarms", [ALARM_ARN("mystery")]],
-            ]);
-            assert.ok(widgets.every((widget) => widget.type === "alarm" && widget.properties.sortBy === "stateUpdatedTimestamp"), "what fired comes first");
+            assert.deepEqual(
+                widgets.map((widget) => [widget.properties.title, widget.properties.alarms]),
+                [
+                    ["Scaling alarms", [ALARM_ARN("burst"), ALARM_ARN("wake")]],
+                    ["Operational alarms", [ALARM_ARN("a-operational"), ALARM_ARN("b-operational")]],
+                    ["Untagged alarms", [ALARM_ARN("mystery")]],
+                ],
+            );
+            assert.ok(
+                widgets.every(
+                    (widget) => widget.type === "alarm" && widget.properties.sortBy === "stateUpdatedTimestamp",
+                ),
+                "what fired comes first",
+            );
             assert.deepEqual(dashboardBodyProblems(JSON.parse(JSON.stringify(body))), []);
         });
 
@@ -231,7 +317,12 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
             alarm: {
                 ...burst.alarm,
                 description: "The queue has been empty for a while: remove a task.",
-                query: { ...burst.alarm.query, expressions: [{ id: "idle", expression: "IF(visible == 0, 1, 0)", label: "Queue empty" }], returnId: "idle", metrics: burst.alarm.query.metrics.filter((metric) => metric.id === "visible") },
+                query: {
+                    ...burst.alarm.query,
+                    expressions: [{ id: "idle", expression: "IF(visible == 0, 1, 0)", label: "Queue empty" }],
+                    returnId: "idle",
+                    metrics: burst.alarm.query.metrics.filter((metric) => metric.id === "visible"),
+                },
                 threshold: 1,
             },
         };
@@ -241,8 +332,14 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
         it("draws it and describes it without a change to the builder", () => {
             assert.ok(plannedScalingAlarms(extended).includes(scaleIn.alarm));
             const graph = graphTitled(body, "Scaling alarm: Queue empty");
-            assert.deepEqual(horizontalLines(graph.widget).map((line) => line.value), [1]);
-            assert.match(describeScaling(extended), /The queue has been empty for a while: remove a task\. Its alarm fires when `IF\(visible == 0, 1, 0\)` >= 1 .* scales by -1 task/);
+            assert.deepEqual(
+                horizontalLines(graph.widget).map((line) => line.value),
+                [1],
+            );
+            assert.match(
+                describeScaling(extended),
+                /The queue has been empty for a while: remove a task\. Its alarm fires when `IF\(visible == 0, 1, 0\)` >= 1 .* scales by -1 task/,
+            );
             assert.deepEqual(dashboardBodyProblems(JSON.parse(JSON.stringify(body))), []);
         });
     });
@@ -250,7 +347,16 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
     describe("the overview", () => {
         const rows = [
             { workerName: "job-worker", names: NAMES, dashboardName: "background-worker-dev-job-worker" },
-            { workerName: "email-worker", names: { ...NAMES, queueName: "email-queue-1", deadLetterQueueName: undefined, serviceName: "email-service-1" }, dashboardName: "" },
+            {
+                workerName: "email-worker",
+                names: {
+                    ...NAMES,
+                    queueName: "email-queue-1",
+                    deadLetterQueueName: undefined,
+                    serviceName: "email-service-1",
+                },
+                dashboardName: "",
+            },
         ];
         const body = overviewDashboardBody("eu-west-1", rows);
 
@@ -265,14 +371,24 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
                 const row = rows[index];
                 const lines = metricWidgets({ widgets }).flatMap((graph) => graph.lines);
                 const names = lines.flatMap((line) => (line.kind === "metric" ? Object.values(line.dimensions) : []));
-                const expected = [row.names.queueName, row.names.clusterName, row.names.serviceName, row.names.deadLetterQueueName].filter(Boolean);
+                const expected = [
+                    row.names.queueName,
+                    row.names.clusterName,
+                    row.names.serviceName,
+                    row.names.deadLetterQueueName,
+                ].filter(Boolean);
                 assert.deepEqual([...new Set(names)].sort(), [...expected].sort(), row.workerName);
             });
         });
 
         it("links each worker to its own dashboard, when it has one", () => {
-            const texts = body.widgets.flatMap((widget) => (widget.type === "text" ? [widget.properties.markdown] : []));
-            assert.match(texts[0], /\[Dashboard background-worker-dev-job-worker\]\(https:\/\/console\.aws\.amazon\.com\/cloudwatch\/home\?region=eu-west-1#dashboards:name=background-worker-dev-job-worker\)/);
+            const texts = body.widgets.flatMap((widget) =>
+                widget.type === "text" ? [widget.properties.markdown] : [],
+            );
+            assert.match(
+                texts[0],
+                /\[Dashboard background-worker-dev-job-worker\]\(https:\/\/console\.aws\.amazon\.com\/cloudwatch\/home\?region=eu-west-1#dashboards:name=background-worker-dev-job-worker\)/,
+            );
             assert.match(texts[1], /No dashboard of its own/);
         });
     });

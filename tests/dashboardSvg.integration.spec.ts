@@ -13,14 +13,23 @@ function escaped(text: string): string {
 
 describe("docs:dashboard: the picture of the dashboard in the docs", () => {
     it("draws every widget of the body it is given: titles, series and threshold lines", async () => {
-        const settings = resolveWorkerSettings(minimalArgs({ scaling: { minTasks: 0 }, alarms: { queueDepthThreshold: 100 } }));
+        const settings = resolveWorkerSettings(
+            minimalArgs({ scaling: { minTasks: 0 }, alarms: { queueDepthThreshold: 100 } }),
+        );
         const body = workerDashboardBody({
             workerName: "jobs",
             region: "eu-west-1",
-            names: { queueName: "jobs-queue", deadLetterQueueName: "jobs-dlq", clusterName: "workers", serviceName: "jobs-service" },
+            names: {
+                queueName: "jobs-queue",
+                deadLetterQueueName: "jobs-dlq",
+                clusterName: "workers",
+                serviceName: "jobs-service",
+            },
             scaling: planScaling(settings.scaling),
             operationalAlarms: planAlarms(settings.alarms, true),
-            createdAlarms: [{ arn: "arn:aws:cloudwatch:eu-west-1:210987654321:alarm:jobs-wake-alarm-1", purpose: "scaling" }],
+            createdAlarms: [
+                { arn: "arn:aws:cloudwatch:eu-west-1:210987654321:alarm:jobs-wake-alarm-1", purpose: "scaling" },
+            ],
         });
         const svg = await renderSvg(body.widgets);
         assert.match(svg, /^<svg [^>]*width="1080"/, "24 columns of 44 px and the padding");

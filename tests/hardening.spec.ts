@@ -23,7 +23,9 @@ describe("hardening: Security Hub SQS and ECS controls by default", () => {
 
     it("ECS.2: gives tasks no public IP", async () => {
         const { resources } = await containerAndTask();
-        const network = one(resources, "aws:ecs/service:Service", "jobs-service").inputs.networkConfiguration as { assignPublicIp: boolean };
+        const network = one(resources, "aws:ecs/service:Service", "jobs-service").inputs.networkConfiguration as {
+            assignPublicIp: boolean;
+        };
         assert.equal(network.assignPublicIp, false);
     });
 
@@ -36,11 +38,17 @@ describe("hardening: Security Hub SQS and ECS controls by default", () => {
         const { task, container } = await containerAndTask();
         assert.equal(container.readonlyRootFilesystem, true);
         assert.deepEqual(container.mountPoints, [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
-        assert.deepEqual(task.inputs.volumes, [{ name: "tmp" }], "a volume without a host path: the task's own storage");
+        assert.deepEqual(
+            task.inputs.volumes,
+            [{ name: "tmp" }],
+            "a volume without a host path: the task's own storage",
+        );
     });
 
     it("lets an image that must write elsewhere opt out of the read-only root, with no scratch volume then", async () => {
-        const { task, container } = await containerAndTask(minimalArgs({ container: { image: "worker:1", readonlyRootFilesystem: false } }));
+        const { task, container } = await containerAndTask(
+            minimalArgs({ container: { image: "worker:1", readonlyRootFilesystem: false } }),
+        );
         assert.equal(container.readonlyRootFilesystem, false);
         assert.deepEqual(container.mountPoints, []);
         assert.equal(task.inputs.volumes, undefined);
@@ -49,7 +57,12 @@ describe("hardening: Security Hub SQS and ECS controls by default", () => {
 
     it("rejects a readonlyRootFilesystem that is not a boolean", () => {
         assert.throws(
-            () => validateWorkerArgs(minimalArgs({ container: { image: "worker:1", readonlyRootFilesystem: "true" as unknown as boolean } })),
+            () =>
+                validateWorkerArgs(
+                    minimalArgs({
+                        container: { image: "worker:1", readonlyRootFilesystem: "true" as unknown as boolean },
+                    }),
+                ),
             /container\.readonlyRootFilesystem must be true or false; got "true"/,
         );
     });
@@ -57,13 +70,22 @@ describe("hardening: Security Hub SQS and ECS controls by default", () => {
     it("ECS.8: rejects AWS and registry credentials in the environment, and points secret-looking values to secrets", () => {
         for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"]) {
             assert.throws(
-                () => validateWorkerArgs(minimalArgs({ container: { image: "worker:1", environment: { [name]: "x" } } })),
+                () =>
+                    validateWorkerArgs(minimalArgs({ container: { image: "worker:1", environment: { [name]: "x" } } })),
                 new RegExp(`container\\.environment\\.${name} must not hold`),
                 name,
             );
         }
-        const warnings = validateWorkerArgs(minimalArgs({ container: { image: "worker:1", environment: { STRIPE_API_KEY: "sk_live_x" } } }));
-        assert.equal(warnings.filter((warning) => warning.startsWith("container.environment.STRIPE_API_KEY") && warning.includes("container.secrets")).length, 1);
+        const warnings = validateWorkerArgs(
+            minimalArgs({ container: { image: "worker:1", environment: { STRIPE_API_KEY: "sk_live_x" } } }),
+        );
+        assert.equal(
+            warnings.filter(
+                (warning) =>
+                    warning.startsWith("container.environment.STRIPE_API_KEY") && warning.includes("container.secrets"),
+            ).length,
+            1,
+        );
     });
 
     it("ECS.9: sends the container's logs to CloudWatch Logs", async () => {
@@ -78,6 +100,8 @@ describe("hardening: Security Hub SQS and ECS controls by default", () => {
 
     it("ECS.12: turns Container Insights on in the WorkerCluster", async () => {
         const resources = await recordResources(() => new WorkerCluster("workers", {}));
-        assert.deepEqual(one(resources, "aws:ecs/cluster:Cluster", "workers").inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
+        assert.deepEqual(one(resources, "aws:ecs/cluster:Cluster", "workers").inputs.settings, [
+            { name: "containerInsights", value: "enabled" },
+        ]);
     });
 });

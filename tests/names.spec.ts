@@ -8,24 +8,40 @@ const TOPIC = "arn:aws:sns:eu-west-1:210987654321:orders";
 /** Every name childNames gives for these schedule, rule and subscription keys. */
 function allNames(names: ChildNames, keys: { schedule: string; rule: string; subscription: string }): string[] {
     return Object.values(names).flatMap((value: string | ((key: string) => string)) =>
-        typeof value === "string" ? [value] : [keys.schedule, keys.rule, keys.subscription].map(value));
+        typeof value === "string" ? [value] : [keys.schedule, keys.rule, keys.subscription].map(value),
+    );
 }
 
 describe("names: one source for the child resources' names", () => {
     it("names every child of the component, so the length check and the resources cannot disagree", async () => {
-        const resources = await recordWorker(minimalArgs({
-            scaling: { minTasks: 0, schedules: [{ name: "nights", schedule: "cron(0 20 * * ? *)", maxTasks: 1 }] },
-            sources: { snsTopicArns: [TOPIC], eventRules: [{ name: "uploads", eventPattern: JSON.stringify({ source: ["aws.s3"] }) }] },
-            alarms: { deadLetterQueueNotEmpty: false },
-        }));
-        const expected = new Set(allNames(childNames("jobs"), { schedule: "nights", rule: "uploads", subscription: snsSubscriptionKey(TOPIC, 0) }));
+        const resources = await recordWorker(
+            minimalArgs({
+                scaling: { minTasks: 0, schedules: [{ name: "nights", schedule: "cron(0 20 * * ? *)", maxTasks: 1 }] },
+                sources: {
+                    snsTopicArns: [TOPIC],
+                    eventRules: [{ name: "uploads", eventPattern: JSON.stringify({ source: ["aws.s3"] }) }],
+                },
+                alarms: { deadLetterQueueNotEmpty: false },
+            }),
+        );
+        const expected = new Set(
+            allNames(childNames("jobs"), {
+                schedule: "nights",
+                rule: "uploads",
+                subscription: snsSubscriptionKey(TOPIC, 0),
+            }),
+        );
         const children = resources.filter((resource) => resource.custom && resource.parent?.endsWith("::jobs"));
         // Step policies and their alarms are named from the wake-up, burst, scale-in and drain prefixes.
         const names = childNames("jobs");
         const stepPrefixes = [names.wakeUp, names.burst, names.scaleIn, names.drain];
         const unnamed = children
             .map((resource) => resource.name)
-            .filter((name) => !expected.has(name) && !stepPrefixes.some((prefix) => name === `${prefix}-policy` || name === `${prefix}-alarm`));
+            .filter(
+                (name) =>
+                    !expected.has(name) &&
+                    !stepPrefixes.some((prefix) => name === `${prefix}-policy` || name === `${prefix}-alarm`),
+            );
         assert.deepEqual(unnamed, []);
         assert.ok(children.length >= 20, `expected the full set of children; got ${children.length}`);
     });
@@ -33,8 +49,26 @@ describe("names: one source for the child resources' names", () => {
     it("keeps the released names: a changed name would replace the queue and lose its messages", () => {
         const names = childNames("jobs");
         assert.deepEqual(
-            [names.queue, names.deadLetterQueue, names.service, names.executionRole, names.taskRole, names.keepActiveRole, names.taskDefinition, names.logGroup],
-            ["jobs-queue", "jobs-dlq", "jobs-service", "jobs-execution-role", "jobs-task-role", "jobs-keep-active-role", "jobs-task", "jobs-logs"],
+            [
+                names.queue,
+                names.deadLetterQueue,
+                names.service,
+                names.executionRole,
+                names.taskRole,
+                names.keepActiveRole,
+                names.taskDefinition,
+                names.logGroup,
+            ],
+            [
+                "jobs-queue",
+                "jobs-dlq",
+                "jobs-service",
+                "jobs-execution-role",
+                "jobs-task-role",
+                "jobs-keep-active-role",
+                "jobs-task",
+                "jobs-logs",
+            ],
         );
     });
 });
@@ -74,7 +108,11 @@ describe("names: account-wide names for dashboards and task families", () => {
             assert.match(name, /-[0-9a-f]{8}$/);
         }
         assert.notEqual(first, second);
-        assert.equal(accountWideName(project, stack, "w".repeat(60) + "-a"), first, "the same parts give the same name");
+        assert.equal(
+            accountWideName(project, stack, "w".repeat(60) + "-a"),
+            first,
+            "the same parts give the same name",
+        );
     });
 
     it("leaves a name of exactly 255 characters whole", () => {

@@ -24,7 +24,10 @@ function manifest(directory: string): Manifest {
 
 /** The files `npm pack` would put in the tarball, without building (the build is the integration test's job). */
 function packedFiles(directory: PackageDirectory): string[] {
-    const output = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: path.join(REPO_ROOT, directory), encoding: "utf8" });
+    const output = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+        cwd: path.join(REPO_ROOT, directory),
+        encoding: "utf8",
+    });
     const [result] = JSON.parse(output) as { files: { path: string }[] }[];
     return result.files.map((file) => file.path);
 }
@@ -38,7 +41,10 @@ describe("packages: manifests and contents", () => {
     it("the plugin at the repository root serves the component package's version", () => {
         const component = manifest("components");
         assert.equal(root.version, component.version, "bump package.json and components/package.json together");
-        const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "components", "schema.json"), "utf8")) as { version: string; name: string };
+        const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "components", "schema.json"), "utf8")) as {
+            version: string;
+            name: string;
+        };
         assert.equal(schema.version, component.version, "run `npm run schema` after a version bump");
         // The plugin's name is the bare package name: a scope would become a schema namespace and rename every SDK.
         assert.equal(root.name, "background-worker");
@@ -61,7 +67,11 @@ describe("packages: manifests and contents", () => {
         assert.ok(root.dependencies?.["@pulumi/awsx"], "the example program uses awsx for its VPC");
         for (const directory of PACKAGE_DIRECTORIES) {
             const pkg = manifest(directory);
-            assert.equal({ ...pkg.dependencies, ...pkg.peerDependencies }["@pulumi/awsx"], undefined, `${pkg.name} does not need awsx`);
+            assert.equal(
+                { ...pkg.dependencies, ...pkg.peerDependencies }["@pulumi/awsx"],
+                undefined,
+                `${pkg.name} does not need awsx`,
+            );
         }
     });
 
@@ -72,16 +82,29 @@ describe("packages: manifests and contents", () => {
     });
 
     it("the policy pack installs on its own, from its own lock file, outside the workspaces", () => {
-        assert.ok(!(root.workspaces ?? []).includes("policy"), "inside a workspace npm would write only the root lock file");
+        assert.ok(
+            !(root.workspaces ?? []).includes("policy"),
+            "inside a workspace npm would write only the root lock file",
+        );
         const pack = manifest("policy");
         const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy", "package-lock.json"), "utf8")) as {
-            packages: Record<string, { version?: string; dependencies?: Record<string, string>; engines?: { node?: string } }>;
+            packages: Record<
+                string,
+                { version?: string; dependencies?: Record<string, string>; engines?: { node?: string } }
+            >;
         };
-        assert.deepEqual(lock.packages[""].dependencies, pack.dependencies, "run `npm install --package-lock-only` in policy/");
+        assert.deepEqual(
+            lock.packages[""].dependencies,
+            pack.dependencies,
+            "run `npm install --package-lock-only` in policy/",
+        );
         for (const [location, entry] of Object.entries(lock.packages)) {
             const range = entry.engines?.node;
             if (location !== "" && range) {
-                assert.ok(semver.satisfies(OLDEST_NODE, range), `${location}@${entry.version} requires Node.js ${range}`);
+                assert.ok(
+                    semver.satisfies(OLDEST_NODE, range),
+                    `${location}@${entry.version} requires Node.js ${range}`,
+                );
             }
         }
     });
@@ -91,15 +114,22 @@ describe("packages: manifests and contents", () => {
             const pkg = manifest(directory);
 
             it("supports Node.js 20", () => {
-                assert.ok(pkg.engines?.node && semver.satisfies(OLDEST_NODE, pkg.engines.node), `engines.node is ${pkg.engines?.node}`);
+                assert.ok(
+                    pkg.engines?.node && semver.satisfies(OLDEST_NODE, pkg.engines.node),
+                    `engines.node is ${pkg.engines?.node}`,
+                );
             });
 
             it("ships compiled code, types, maps and its docs, and nothing else from the repository", () => {
                 const files = packedFiles(directory);
-                const allowed = /^(dist\/.+\.(js|js\.map|d\.ts)|package\.json|README\.md|CHANGELOG\.md|LICENSE|schema\.json|PulumiPolicy\.yaml)$/;
+                const allowed =
+                    /^(dist\/.+\.(js|js\.map|d\.ts)|package\.json|README\.md|CHANGELOG\.md|LICENSE|schema\.json|PulumiPolicy\.yaml)$/;
                 const unexpected = files.filter((file) => !allowed.test(file));
                 assert.deepEqual(unexpected, [], `${pkg.name} would ship ${unexpected.join(", ")}`);
-                assert.ok(!files.some((file) => /\.ts$/.test(file) && !file.endsWith(".d.ts")), "no TypeScript sources");
+                assert.ok(
+                    !files.some((file) => /\.ts$/.test(file) && !file.endsWith(".d.ts")),
+                    "no TypeScript sources",
+                );
                 for (const required of ["package.json", "README.md", "CHANGELOG.md", "LICENSE"]) {
                     assert.ok(files.includes(required), `${pkg.name} ships ${required}`);
                 }

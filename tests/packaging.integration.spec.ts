@@ -23,22 +23,39 @@ interface Run {
     stderr: string;
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<Run> {
+function run(
+    command: string,
+    args: string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv = {},
+    timeoutMs = 120_000,
+): Promise<Run> {
     return new Promise((resolve) => {
-        execFile(command, args, { cwd, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-            const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-            resolve({ code, stdout, stderr });
-        });
+        execFile(
+            command,
+            args,
+            { cwd, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+            (error, stdout, stderr) => {
+                const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+                resolve({ code, stdout, stderr });
+            },
+        );
     });
 }
 
 function assertSucceeded(result: Run, what: string): void {
-    assert.equal(result.code, 0, `${what} failed (exit ${result.code}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+    assert.equal(
+        result.code,
+        0,
+        `${what} failed (exit ${result.code}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`,
+    );
 }
 
 /** The exact version the repository's lock file installs, so the fresh project gets what the tests ran against. */
 function lockedVersion(name: string): string {
-    const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+    const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8")) as {
+        packages: Record<string, { version: string }>;
+    };
     return lock.packages[`node_modules/${name}`].version;
 }
 
@@ -52,7 +69,13 @@ function quickStartProgram(): string {
 
 /** npm install in `directory`, from npm's cache where it has the package (the repository's install filled it). */
 async function npmInstall(directory: string, extraArgs: string[] = []): Promise<void> {
-    const result = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...extraArgs], directory, {}, INSTALL_TIMEOUT_MS);
+    const result = await run(
+        "npm",
+        ["install", "--prefer-offline", "--no-audit", "--no-fund", ...extraArgs],
+        directory,
+        {},
+        INSTALL_TIMEOUT_MS,
+    );
     assertSucceeded(result, `npm install in ${directory}`);
 }
 
@@ -139,19 +162,41 @@ describe("packaging: the npm packages in a fresh project", function () {
         assertSucceeded(result, "ts-node run.ts");
         assert.doesNotMatch(result.stderr + result.stdout, /warning/i, "the quick start runs without a warning");
         const lines = result.stdout.trim().split("\n");
-        const fromPackage = (JSON.parse(lines[lines.length - 1]) as { type: string; name: string }[]).map((r) => `${r.type} ${r.name}`).sort();
+        const fromPackage = (JSON.parse(lines[lines.length - 1]) as { type: string; name: string }[])
+            .map((r) => `${r.type} ${r.name}`)
+            .sort();
 
         // The same program against the repository's source, under the repository's mocks.
         const inRepo = path.join(REPO_ROOT, "tests", "packaging", "quickstart.tmp.ts");
-        fs.writeFileSync(inRepo, quickStartProgram().replace('"@background-worker/pulumi"', '"../../components/index"'));
+        fs.writeFileSync(
+            inRepo,
+            quickStartProgram().replace('"@background-worker/pulumi"', '"../../components/index"'),
+        );
         try {
-            const stackConfig = JSON.parse(fs.readFileSync(path.join(FIXTURES, "config.json"), "utf8")) as Record<string, unknown>;
+            const stackConfig = JSON.parse(fs.readFileSync(path.join(FIXTURES, "config.json"), "utf8")) as Record<
+                string,
+                unknown
+            >;
             const config = Object.fromEntries(
-                Object.entries(stackConfig).map(([key, value]) => [`consumer:${key}`, typeof value === "string" ? value : JSON.stringify(value)]),
+                Object.entries(stackConfig).map(([key, value]) => [
+                    `consumer:${key}`,
+                    typeof value === "string" ? value : JSON.stringify(value),
+                ]),
             );
-            const resources = await recordResources(() => require(inRepo), { project: "consumer", stack: "dev", config });
-            const fromSource = resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => `${r.type} ${r.name}`).sort();
-            assert.ok(fromSource.length >= 15, `the quick start builds a whole worker (${fromSource.length} resources)`);
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads a program by path, as the Pulumi host does
+            const resources = await recordResources(() => require(inRepo), {
+                project: "consumer",
+                stack: "dev",
+                config,
+            });
+            const fromSource = resources
+                .filter((r) => r.type !== "pulumi:pulumi:Stack")
+                .map((r) => `${r.type} ${r.name}`)
+                .sort();
+            assert.ok(
+                fromSource.length >= 15,
+                `the quick start builds a whole worker (${fromSource.length} resources)`,
+            );
             assert.deepEqual(fromPackage, fromSource);
         } finally {
             fs.rmSync(inRepo, { force: true });
@@ -196,17 +241,25 @@ describe("packaging: the npm packages in a fresh project", function () {
             const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
             const bodies = Array.from({ length: 30 }, (_, i) => `job-${String(i).padStart(2, "0")}`);
             for (let i = 0; i < bodies.length; i += 10) {
-                await sqs.send(new SendMessageBatchCommand({
-                    QueueUrl: queueUrl,
-                    Entries: bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body })),
-                }));
+                await sqs.send(
+                    new SendMessageBatchCommand({
+                        QueueUrl: queueUrl,
+                        Entries: bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body })),
+                    }),
+                );
             }
-            const result = await run(process.execPath, ["worker.js"], image, {
-                ...TEST_AWS_ENVIRONMENT,
-                AWS_ENDPOINT_URL_SQS: moto.endpoint,
-                QUEUE_URL: queueUrl,
-                EXPECTED_MESSAGES: String(bodies.length),
-            }, 60_000);
+            const result = await run(
+                process.execPath,
+                ["worker.js"],
+                image,
+                {
+                    ...TEST_AWS_ENVIRONMENT,
+                    AWS_ENDPOINT_URL_SQS: moto.endpoint,
+                    QUEUE_URL: queueUrl,
+                    EXPECTED_MESSAGES: String(bodies.length),
+                },
+                60_000,
+            );
             assertSucceeded(result, "node worker.js");
             const lines = result.stdout.trim().split("\n");
             assert.deepEqual(JSON.parse(lines[lines.length - 1]), bodies);
@@ -214,9 +267,13 @@ describe("packaging: the npm packages in a fresh project", function () {
     });
 
     it("(e) serves the policy pack's policies from its tarball", async () => {
-        const script = 'console.log(JSON.stringify(require("@background-worker/policy/policies").policies.map((p) => p.name)));';
+        const script =
+            'console.log(JSON.stringify(require("@background-worker/policy/policies").policies.map((p) => p.name)));';
         const result = await run(process.execPath, ["-e", script], consumer);
         assertSucceeded(result, "node -e require(policies)");
-        assert.deepEqual(JSON.parse(result.stdout), policies.map((policy) => policy.name));
+        assert.deepEqual(
+            JSON.parse(result.stdout),
+            policies.map((policy) => policy.name),
+        );
     });
 });

@@ -35,8 +35,14 @@ const EXPECTED: Record<"dev" | "prod", StackExpectation> = {
     prod: {
         tasks: { "job-worker": [1, 50], "email-worker": [1, 10] },
         strategy: {
-            "job-worker": [{ capacityProvider: "FARGATE", weight: 1, base: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 4, base: 0 }],
-            "email-worker": [{ capacityProvider: "FARGATE", weight: 1, base: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 }],
+            "job-worker": [
+                { capacityProvider: "FARGATE", weight: 1, base: 1 },
+                { capacityProvider: "FARGATE_SPOT", weight: 4, base: 0 },
+            ],
+            "email-worker": [
+                { capacityProvider: "FARGATE", weight: 1, base: 1 },
+                { capacityProvider: "FARGATE_SPOT", weight: 1, base: 0 },
+            ],
         },
     },
 };
@@ -53,7 +59,11 @@ interface FleetCost {
 
 function planned(report: PlanReport, type: string, name: string): PlannedResource {
     const found = report.resources.filter((resource) => resource.type === type && resource.name === name);
-    assert.equal(found.length, 1, `expected one ${type} named ${name} in the ${report.stack} plan; found ${found.length}`);
+    assert.equal(
+        found.length,
+        1,
+        `expected one ${type} named ${name} in the ${report.stack} plan; found ${found.length}`,
+    );
     return found[0];
 }
 
@@ -67,12 +77,17 @@ describe("npm run plan (offline plan CLI)", () => {
     const invalidStack = `plan-spec-invalid-${process.pid}`;
     const invalidStackFile = path.join(REPO_ROOT, `Pulumi.${invalidStack}.yaml`);
     // Filled by before(): every test reads the run it needs.
-    const runs = {} as Record<"devJson" | "prodJson" | "devText" | "missing" | "invalid" | "usage" | "usageNoValue", ScriptRun>;
+    const runs = {} as Record<
+        "devJson" | "prodJson" | "devText" | "missing" | "invalid" | "usage" | "usageNoValue",
+        ScriptRun
+    >;
 
     before(async function () {
         // Seven runs of a second or two each, a few at a time (about 6 s on an idle two-CPU machine).
         this.timeout(2 * SCRIPT_TIMEOUT_MS);
-        const dev = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, { scaling: Record<string, unknown> }> };
+        const dev = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")) as {
+            config: Record<string, { scaling: Record<string, unknown> }>;
+        };
         dev.config["background-worker:jobWorker"].scaling.maxTasks = 0;
         fs.writeFileSync(invalidStackFile, YAML.stringify(dev));
         try {
@@ -116,14 +131,21 @@ describe("npm run plan (offline plan CLI)", () => {
                     const redrive = planned(plan, "aws:sqs/redrivePolicy:RedrivePolicy", `${worker}-redrive`);
                     assert.match(redrive.summary, new RegExp(`^to ${worker}-dlq-`), redrive.summary);
                 }
-                assert.equal(planned(plan, "aws:sqs/queue:Queue", "job-worker-queue").inputs.visibilityTimeoutSeconds, 300);
+                assert.equal(
+                    planned(plan, "aws:sqs/queue:Queue", "job-worker-queue").inputs.visibilityTimeoutSeconds,
+                    300,
+                );
             });
 
             it(`runs each worker's service on the ${stack} capacity strategy`, () => {
                 const plan = report();
                 for (const worker of WORKERS) {
                     const service = planned(plan, "aws:ecs/service:Service", `${worker}-service`);
-                    assert.deepEqual(service.inputs.capacityProviderStrategies, EXPECTED[stack].strategy[worker], `${worker}-service`);
+                    assert.deepEqual(
+                        service.inputs.capacityProviderStrategies,
+                        EXPECTED[stack].strategy[worker],
+                        `${worker}-service`,
+                    );
                 }
             });
 
@@ -141,17 +163,30 @@ describe("npm run plan (offline plan CLI)", () => {
                 const { monthlyCosts } = JSON.parse(runs[stack === "dev" ? "devJson" : "prodJson"].stdout) as {
                     monthlyCosts: { worker: string; atMinTasks: FleetCost; atMaxTasks: FleetCost }[];
                 };
-                assert.deepEqual(monthlyCosts.map((cost) => cost.worker), ["jobWorker", "emailWorker"]);
+                assert.deepEqual(
+                    monthlyCosts.map((cost) => cost.worker),
+                    ["jobWorker", "emailWorker"],
+                );
                 for (const cost of monthlyCosts) {
                     assert.equal(cost.atMaxTasks.onDemandTasks + cost.atMaxTasks.spotTasks, cost.atMaxTasks.tasks);
-                    assert.ok(cost.atMaxTasks.dollars > cost.atMinTasks.dollars, `${cost.worker}: more tasks cost more`);
+                    assert.ok(
+                        cost.atMaxTasks.dollars > cost.atMinTasks.dollars,
+                        `${cost.worker}: more tasks cost more`,
+                    );
                 }
                 const job = monthlyCosts[0];
                 if (stack === "prod") {
                     // 1 on-demand base, then weights 1:4 over the other 49: 11 on demand and 39 Spot at 50 tasks.
-                    assert.deepEqual([job.atMinTasks.tasks, job.atMaxTasks.onDemandTasks, job.atMaxTasks.spotTasks], [1, 11, 39]);
+                    assert.deepEqual(
+                        [job.atMinTasks.tasks, job.atMaxTasks.onDemandTasks, job.atMaxTasks.spotTasks],
+                        [1, 11, 39],
+                    );
                 } else {
-                    assert.deepEqual([job.atMinTasks.dollars, job.atMaxTasks.onDemandTasks], [0, 0], "dev: Spot only, nothing at zero tasks");
+                    assert.deepEqual(
+                        [job.atMinTasks.dollars, job.atMaxTasks.onDemandTasks],
+                        [0, 0],
+                        "dev: Spot only, nothing at zero tasks",
+                    );
                 }
             });
 
@@ -159,29 +194,50 @@ describe("npm run plan (offline plan CLI)", () => {
                 const plan = report();
                 for (const worker of WORKERS) {
                     const dashboard = planned(plan, "aws:cloudwatch/dashboard:Dashboard", `${worker}-dashboard`);
-                    assert.equal(dashboard.parent, planned(plan, "background-worker:index:BackgroundWorker", worker).urn);
+                    assert.equal(
+                        dashboard.parent,
+                        planned(plan, "background-worker:index:BackgroundWorker", worker).urn,
+                    );
                     assert.equal(dashboard.inputs.dashboardName, `background-worker-${stack}-${worker}`);
-                    assert.match(dashboard.summary, new RegExp(`^background-worker-${stack}-${worker}: \\d+ widgets \\(\\d+ graphs, 2 alarm status, 1 text\\)$`));
+                    assert.match(
+                        dashboard.summary,
+                        new RegExp(
+                            `^background-worker-${stack}-${worker}: \\d+ widgets \\(\\d+ graphs, 2 alarm status, 1 text\\)$`,
+                        ),
+                    );
                 }
                 const overview = planned(plan, "aws:cloudwatch/dashboard:Dashboard", "overview-dashboard");
-                const body = JSON.parse(overview.inputs.dashboardBody as string) as { widgets: { type: string; properties: { markdown?: string } }[] };
-                const rows = body.widgets.filter((widget) => widget.type === "text").map((widget) => widget.properties.markdown?.split("\n")[0]);
+                const body = JSON.parse(overview.inputs.dashboardBody as string) as {
+                    widgets: { type: string; properties: { markdown?: string } }[];
+                };
+                const rows = body.widgets
+                    .filter((widget) => widget.type === "text")
+                    .map((widget) => widget.properties.markdown?.split("\n")[0]);
                 assert.deepEqual(rows, ["### job-worker", "### email-worker"], "one row per worker");
             });
 
             it("prices the dashboards: the account's first three are free, then $3 a month each", () => {
                 const { dashboards } = JSON.parse(runs[stack === "dev" ? "devJson" : "prodJson"].stdout) as {
-                    dashboards: { count: number; dollarsPerMonthIfOnlyDashboards: number; dollarsPerMonthAtMost: number };
+                    dashboards: {
+                        count: number;
+                        dollarsPerMonthIfOnlyDashboards: number;
+                        dollarsPerMonthAtMost: number;
+                    };
                 };
                 assert.deepEqual([FREE_DASHBOARDS_PER_ACCOUNT, DASHBOARD_DOLLARS_PER_MONTH], [3, 3]);
-                assert.deepEqual(dashboards, { count: 3, dollarsPerMonthIfOnlyDashboards: 0, dollarsPerMonthAtMost: 9 });
+                assert.deepEqual(dashboards, {
+                    count: 3,
+                    dollarsPerMonthIfOnlyDashboards: 0,
+                    dollarsPerMonthAtMost: 9,
+                });
             });
 
             it("tracks a backlog of 10 messages per task", () => {
                 const plan = report();
                 for (const worker of WORKERS) {
                     const policy = planned(plan, "aws:appautoscaling/policy:Policy", `${worker}-backlog-policy`);
-                    const tracking = policy.inputs.targetTrackingScalingPolicyConfiguration as { targetValue?: number } | undefined;
+                    const tracking = policy.inputs.targetTrackingScalingPolicyConfiguration as
+                        { targetValue?: number } | undefined;
                     assert.equal(tracking?.targetValue, 10, `${worker}-backlog-policy target`);
                 }
             });
@@ -192,23 +248,35 @@ describe("npm run plan (offline plan CLI)", () => {
         for (const run of [runs.devJson, runs.prodJson]) {
             const plan = parseReport(run);
             planned(plan, "aws:sns/topic:Topic", "worker-alarms");
-            const operational = plan.resources.filter((resource) => resource.type === "aws:cloudwatch/metricAlarm:MetricAlarm" &&
-                (resource.inputs.tags as Record<string, string>)[ALARM_PURPOSE_TAG] === AlarmPurpose.Operational);
+            const operational = plan.resources.filter(
+                (resource) =>
+                    resource.type === "aws:cloudwatch/metricAlarm:MetricAlarm" &&
+                    (resource.inputs.tags as Record<string, string>)[ALARM_PURPOSE_TAG] === AlarmPurpose.Operational,
+            );
             assert.ok(operational.length >= 2, `${plan.stack}: every worker has at least its dead-letter alarm`);
             for (const alarm of operational) {
                 const actions = alarm.inputs.alarmActions as string[];
                 assert.equal(actions.length, 1, `${plan.stack}: ${alarm.name}`);
-                assert.match(actions[0], /^arn:aws:sns:us-east-1:123456789012:worker-alarms-[0-9a-f]{7}$/, `${plan.stack}: ${alarm.name}`);
-                assert.deepEqual(alarm.inputs.okActions, alarm.inputs.alarmActions, `${plan.stack}: ${alarm.name} also reports recovery`);
+                assert.match(
+                    actions[0],
+                    /^arn:aws:sns:us-east-1:123456789012:worker-alarms-[0-9a-f]{7}$/,
+                    `${plan.stack}: ${alarm.name}`,
+                );
+                assert.deepEqual(
+                    alarm.inputs.okActions,
+                    alarm.inputs.alarmActions,
+                    `${plan.stack}: ${alarm.name} also reports recovery`,
+                );
             }
             assert.deepEqual(plan.warnings, [], plan.stack);
         }
     });
 
     it("lists the workers in the same order in both stacks, the example's", () => {
-        const order = (run: ScriptRun) => parseReport(run).resources
-            .filter((resource) => resource.type === "background-worker:index:BackgroundWorker")
-            .map((resource) => resource.name);
+        const order = (run: ScriptRun) =>
+            parseReport(run)
+                .resources.filter((resource) => resource.type === "background-worker:index:BackgroundWorker")
+                .map((resource) => resource.name);
         const expected = EXAMPLE_WORKERS.map((worker) => worker.resourceName);
         assert.deepEqual(order(runs.devJson), expected);
         assert.deepEqual(order(runs.prodJson), expected);
@@ -216,9 +284,18 @@ describe("npm run plan (offline plan CLI)", () => {
 
     it("shows each alarm's actions, the NAT gateways and their cost, and the region prices are quoted for", () => {
         const text = runs.devText.stdout;
-        assert.match(text, /\+ aws:cloudwatch\/metricAlarm:MetricAlarm job-worker-dlq-not-empty-alarm .*; actions: worker-alarms-[0-9a-f]{7}$/m);
-        assert.match(text, /\+ aws:cloudwatch\/metricAlarm:MetricAlarm job-worker-burst-alarm .*; actions: job-worker-burst-policy-[0-9a-f]{7}$/m);
-        assert.match(text, /\+ awsx:ec2:Vpc workers-vpc {2}NAT gateways: Single, 1 in 3 availability zones, \$32\.85 a month \(us-east-1 prices\)/);
+        assert.match(
+            text,
+            /\+ aws:cloudwatch\/metricAlarm:MetricAlarm job-worker-dlq-not-empty-alarm .*; actions: worker-alarms-[0-9a-f]{7}$/m,
+        );
+        assert.match(
+            text,
+            /\+ aws:cloudwatch\/metricAlarm:MetricAlarm job-worker-burst-alarm .*; actions: job-worker-burst-policy-[0-9a-f]{7}$/m,
+        );
+        assert.match(
+            text,
+            /\+ awsx:ec2:Vpc workers-vpc {2}NAT gateways: Single, 1 in 3 availability zones, \$32\.85 a month \(us-east-1 prices\)/,
+        );
         assert.match(text, /^Prices are us-east-1's, the stack's region \(aws:region\)\.$/m);
     });
 
@@ -229,16 +306,30 @@ describe("npm run plan (offline plan CLI)", () => {
         const lines = run.stdout.split("\n");
         const component = lines.indexOf("+ background-worker:index:BackgroundWorker job-worker");
         assert.ok(component >= 0, "the job-worker component is a top-level line");
-        const child = lines.findIndex((line) => line.startsWith("  + aws:sqs/queue:Queue job-worker-queue  visibility 300 s"));
+        const child = lines.findIndex((line) =>
+            line.startsWith("  + aws:sqs/queue:Queue job-worker-queue  visibility 300 s"),
+        );
         assert.ok(child > component, "job-worker-queue is indented under its component, with its settings");
-        assert.ok(lines.some((line) => line.startsWith("  + aws:appautoscaling/target:Target job-worker-scaling-target  tasks 0..5")));
+        assert.ok(
+            lines.some((line) =>
+                line.startsWith("  + aws:appautoscaling/target:Target job-worker-scaling-target  tasks 0..5"),
+            ),
+        );
         for (const worker of WORKERS) {
-            const dashboard = new RegExp(`^  \\+ aws:cloudwatch/dashboard:Dashboard ${worker}-dashboard  background-worker-dev-${worker}: \\d+ widgets \\(\\d+ graphs, 2 alarm status, 1 text\\)$`);
-            assert.ok(lines.some((line) => dashboard.test(line)), `${worker}'s dashboard is shown under its component`);
+            const dashboard = new RegExp(
+                `^  \\+ aws:cloudwatch/dashboard:Dashboard ${worker}-dashboard  background-worker-dev-${worker}: \\d+ widgets \\(\\d+ graphs, 2 alarm status, 1 text\\)$`,
+            );
+            assert.ok(
+                lines.some((line) => dashboard.test(line)),
+                `${worker}'s dashboard is shown under its component`,
+            );
         }
-        assert.ok(lines.includes(
-            "Dashboards: 3 (the first 3 of an account are free, then $3.00 each per month): $0.00 per month if they are the account's only dashboards, up to $9.00.",
-        ), "the dashboards are priced");
+        assert.ok(
+            lines.includes(
+                "Dashboards: 3 (the first 3 of an account are free, then $3.00 each per month): $0.00 per month if they are the account's only dashboards, up to $9.00.",
+            ),
+            "the dashboards are priced",
+        );
     });
 
     it("fails for a stack that does not exist, naming it and the stacks there are", () => {
@@ -246,13 +337,19 @@ describe("npm run plan (offline plan CLI)", () => {
         assert.notEqual(run.code, 0, describeRun(run));
         assert.match(run.stderr, new RegExp(`no stack named "no-such-stack-${process.pid}"`));
         const available = /stacks here: ([^)]*)\)/.exec(run.stderr)?.[1].split(", ") ?? [];
-        assert.ok(available.includes("dev") && available.includes("prod"), `the message should list dev and prod: ${run.stderr}`);
+        assert.ok(
+            available.includes("dev") && available.includes("prod"),
+            `the message should list dev and prod: ${run.stderr}`,
+        );
     });
 
     it("fails for an invalid config value, naming the config key, the range and the value", () => {
         const run = runs.invalid;
         assert.notEqual(run.code, 0, describeRun(run));
-        assert.match(run.stderr, /config background-worker:jobWorker\.scaling\.maxTasks must be between 1 and 5000 tasks; got 0/);
+        assert.match(
+            run.stderr,
+            /config background-worker:jobWorker\.scaling\.maxTasks must be between 1 and 5000 tasks; got 0/,
+        );
         assert.equal(run.stdout, "", "nothing is printed as a plan when the config is invalid");
     });
 
@@ -269,8 +366,13 @@ describe("npm run plan: the mistakes a new user makes", () => {
     const runs = {} as Record<"shortVisibility" | "fifoStandardTopic" | "fifoTopic" | "typoNoRegion", ScriptRun>;
 
     /** Writes a variant of Pulumi.dev.yaml as a stack of its own; the name is unique per process. */
-    function variant(name: string, edit: (config: Record<string, Record<string, Record<string, unknown>>>) => void): string {
-        const dev = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, Record<string, Record<string, unknown>>> };
+    function variant(
+        name: string,
+        edit: (config: Record<string, Record<string, Record<string, unknown>>>) => void,
+    ): string {
+        const dev = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")) as {
+            config: Record<string, Record<string, Record<string, unknown>>>;
+        };
         edit(dev.config);
         const stack = `plan-spec-${name}-${process.pid}`;
         fs.writeFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), YAML.stringify(dev));
@@ -312,13 +414,19 @@ describe("npm run plan: the mistakes a new user makes", () => {
     it("warns under the worker's config key, as errors are reported", () => {
         const run = runs.shortVisibility;
         assert.equal(run.code, 0, describeRun(run));
-        assert.match(run.stdout, /^ {2}! config background-worker:jobWorker\.queue\.visibilityTimeoutSeconds \(60\) is shorter than container\.stopTimeoutSeconds \(120\)/m);
+        assert.match(
+            run.stdout,
+            /^ {2}! config background-worker:jobWorker\.queue\.visibilityTimeoutSeconds \(60\) is shorter than container\.stopTimeoutSeconds \(120\)/m,
+        );
     });
 
     it("fails a FIFO queue fed by the standard request topic, naming the key and the setting that fixes it", () => {
         const run = runs.fifoStandardTopic;
         assert.notEqual(run.code, 0, describeRun(run));
-        assert.match(run.stderr, /config background-worker:emailWorker\.sources\.snsTopicArns\[0\] is known only at deployment, and queue\.fifo is true: set sources\.snsTopicsFifo to true/);
+        assert.match(
+            run.stderr,
+            /config background-worker:emailWorker\.sources\.snsTopicArns\[0\] is known only at deployment, and queue\.fifo is true: set sources\.snsTopicsFifo to true/,
+        );
         assert.equal(run.stdout, "");
     });
 
@@ -332,13 +440,24 @@ describe("npm run plan: the mistakes a new user makes", () => {
     it("fails a typo in a top-level key and a missing aws:region together, naming both", () => {
         const run = runs.typoNoRegion;
         assert.notEqual(run.code, 0, describeRun(run));
-        assert.match(run.stderr, /config background-worker:natGateway is not a known setting; expected one of subnetIds, natGateways,/);
+        assert.match(
+            run.stderr,
+            /config background-worker:natGateway is not a known setting; expected one of subnetIds, natGateways,/,
+        );
         assert.match(run.stderr, /config aws:region is required/);
     });
 
     it("warns about an operational alarm that notifies no one, under the worker's config key", async () => {
-        const resources = await recordResources(() => new BackgroundWorker("job-worker", minimalArgs({ alarms: { maxMessageAgeSeconds: 600 } })));
-        const report = buildReport({ project: "background-worker", stack: "test", preview: false, resources, warnings: [] });
+        const resources = await recordResources(
+            () => new BackgroundWorker("job-worker", minimalArgs({ alarms: { maxMessageAgeSeconds: 600 } })),
+        );
+        const report = buildReport({
+            project: "background-worker",
+            stack: "test",
+            preview: false,
+            resources,
+            warnings: [],
+        });
         assert.deepEqual(report.warnings.map((warning) => warning.replace(/ the alarm (\S+) .*/, " $1")).sort(), [
             "config background-worker:jobWorker.alarms.actionArns notifies no one: job-worker-dlq-not-empty-alarm",
             "config background-worker:jobWorker.alarms.actionArns notifies no one: job-worker-message-age-alarm",

@@ -35,7 +35,8 @@ function alarmFires(step: PlannedStepScaling | undefined, series: Record<string,
     assert.equal(step.alarm.treatMissingData, "notBreaching");
     const { comparison, threshold } = step.alarm;
     assert.ok(comparison === "GreaterThanOrEqualToThreshold" || comparison === "LessThanOrEqualToThreshold");
-    const breaches = (value: number) => (comparison === "GreaterThanOrEqualToThreshold" ? value >= threshold : value <= threshold);
+    const breaches = (value: number) =>
+        comparison === "GreaterThanOrEqualToThreshold" ? value >= threshold : value <= threshold;
     const newest = evaluate(step.alarm.query, series).slice(-step.alarm.evaluationPeriods);
     return newest.filter((value) => value !== undefined && breaches(value)).length >= step.alarm.datapointsToAlarm;
 }
@@ -43,7 +44,13 @@ function alarmFires(step: PlannedStepScaling | undefined, series: Record<string,
 /** The step a policy takes for a metric value, with the bounds read relative to the alarm threshold as AWS does. */
 function stepFor(step: PlannedStepScaling, value: number): number | undefined {
     const relative = value - step.alarm.threshold;
-    return step.steps.find((s) => (s.lowerBound === undefined || relative >= s.lowerBound) && (s.upperBound === undefined || relative < s.upperBound || (s.lowerBound === undefined && relative <= s.upperBound)))?.scalingAdjustment;
+    return step.steps.find(
+        (s) =>
+            (s.lowerBound === undefined || relative >= s.lowerBound) &&
+            (s.upperBound === undefined ||
+                relative < s.upperBound ||
+                (s.lowerBound === undefined && relative <= s.upperBound)),
+    )?.scalingAdjustment;
 }
 
 function wakeAlarmFires(scalingPlan: ScalingPlan, series: Record<string, MetricSeries>): boolean {
@@ -67,28 +74,43 @@ describe("scalingPlan: the scaling design as plain data", () => {
 
         it("counts in-flight messages by default, so the service does not shrink while jobs still run", () => {
             const query = plan().backlog.query;
-            assert.deepEqual(query.metrics.map((metric) => [metric.id, metric.namespace, metric.metricName, metric.stat]), [
-                ["visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Sum"],
-                ["inflight", "AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "Sum"],
-                ["desired", "ECS/ContainerInsights", "DesiredTaskCount", "Average"],
-            ]);
-            assert.equal(query.expressions.find((expression) => expression.id === query.returnId)?.expression, "(visible + inflight) / desired");
+            assert.deepEqual(
+                query.metrics.map((metric) => [metric.id, metric.namespace, metric.metricName, metric.stat]),
+                [
+                    ["visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Sum"],
+                    ["inflight", "AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "Sum"],
+                    ["desired", "ECS/ContainerInsights", "DesiredTaskCount", "Average"],
+                ],
+            );
+            assert.equal(
+                query.expressions.find((expression) => expression.id === query.returnId)?.expression,
+                "(visible + inflight) / desired",
+            );
             assert.deepEqual(evaluate(query, { visible: [40, 0], inflight: [20, 10], desired: [2, 5] }), [30, 2]);
         });
 
         it("counts only visible messages when countInFlight is false", () => {
             const query = plan({ countInFlight: false }).backlog.query;
-            assert.deepEqual(query.metrics.map((metric) => metric.id), ["visible", "desired"]);
+            assert.deepEqual(
+                query.metrics.map((metric) => metric.id),
+                ["visible", "desired"],
+            );
             assert.deepEqual(evaluate(query, { visible: [40], desired: [4] }), [10]);
         });
 
         it("has no backlog value at zero tasks, which is why target tracking alone cannot leave zero", () => {
-            assert.deepEqual(evaluate(plan().backlog.query, { visible: [5, 5], inflight: [0, 0], desired: [undefined, undefined] }), [undefined, undefined]);
+            assert.deepEqual(
+                evaluate(plan().backlog.query, { visible: [5, 5], inflight: [0, 0], desired: [undefined, undefined] }),
+                [undefined, undefined],
+            );
         });
 
         it("passes the cooldowns to target tracking and leaves scale-in to the step policies, whose pace AWS documents", () => {
             const backlog = plan({ scaleOutCooldownSeconds: 30, scaleInCooldownSeconds: 600 }).backlog;
-            assert.deepEqual([backlog.scaleOutCooldownSeconds, backlog.scaleInCooldownSeconds, backlog.disableScaleIn], [30, 600, true]);
+            assert.deepEqual(
+                [backlog.scaleOutCooldownSeconds, backlog.scaleInCooldownSeconds, backlog.disableScaleIn],
+                [30, 600, true],
+            );
             assert.equal(plan().backlog.disableScaleIn, true);
             assert.equal(plan({ scaleInCooldownSeconds: 600 }).scaleIn?.cooldownSeconds, 600);
         });
@@ -98,7 +120,10 @@ describe("scalingPlan: the scaling design as plain data", () => {
             const steps = [scalingPlan.wakeUp, scalingPlan.burst, scalingPlan.scaleIn, scalingPlan.drain];
             for (const query of [scalingPlan.backlog.query, ...steps.map((step) => step?.alarm.query)]) {
                 assert.ok(query);
-                const ids = new Set([...query.metrics.map((metric) => metric.id), ...query.expressions.map((expression) => expression.id)]);
+                const ids = new Set([
+                    ...query.metrics.map((metric) => metric.id),
+                    ...query.expressions.map((expression) => expression.id),
+                ]);
                 for (const expression of query.expressions) {
                     for (const id of referencedIds(expression.expression)) {
                         assert.ok(ids.has(id), `${expression.expression} names ${id}`);
@@ -118,7 +143,10 @@ describe("scalingPlan: the scaling design as plain data", () => {
 
         it("plans a wake-up when minTasks is 0, and when only a schedule sets minTasks 0", () => {
             assert.ok(plan({ minTasks: 0 }).wakeUp);
-            assert.ok(plan({ minTasks: 1, schedules: [{ name: "night", schedule: "cron(0 20 * * ? *)", minTasks: 0 }] }).wakeUp);
+            assert.ok(
+                plan({ minTasks: 1, schedules: [{ name: "night", schedule: "cron(0 20 * * ? *)", minTasks: 0 }] })
+                    .wakeUp,
+            );
         });
 
         it("adds exactly one task per alarm (ChangeInCapacity +1), never ExactCapacity and never a scale-in", () => {
@@ -153,14 +181,20 @@ describe("scalingPlan: the scaling design as plain data", () => {
         });
 
         it("stays quiet while tasks run with messages waiting (the backlog policy's job)", () => {
-            assert.equal(wakeAlarmFires(plan({ minTasks: 0 }), { visible: [50, 50, 50, 50], running: [2, 2, 2, 2] }), false);
+            assert.equal(
+                wakeAlarmFires(plan({ minTasks: 0 }), { visible: [50, 50, 50, 50], running: [2, 2, 2, 2] }),
+                false,
+            );
         });
 
         it("stays quiet when the newest RunningTaskCount minute is not yet published while tasks run", () => {
             const scalingPlan = plan({ minTasks: 0 });
             assert.equal(wakeAlarmFires(scalingPlan, { visible: [9, 9, 9, 9], running: [2, 2, 2, undefined] }), false);
             // Even two late minutes in a row do not fire: the last published count is carried over.
-            assert.equal(wakeAlarmFires(scalingPlan, { visible: [9, 9, 9, 9], running: [2, 2, undefined, undefined] }), false);
+            assert.equal(
+                wakeAlarmFires(scalingPlan, { visible: [9, 9, 9, 9], running: [2, 2, undefined, undefined] }),
+                false,
+            );
         });
 
         it("stays quiet when SQS publishes nothing (an idle queue)", () => {
@@ -178,7 +212,10 @@ describe("scalingPlan: the scaling design as plain data", () => {
         });
 
         it("keeps the queue active with an hourly call when the service can reach zero, unless turned off", () => {
-            assert.deepEqual(plan({ minTasks: 0 }).keepQueueActive, { scheduleExpression: "rate(1 hour)", invocationsPerMonth: 720 });
+            assert.deepEqual(plan({ minTasks: 0 }).keepQueueActive, {
+                scheduleExpression: "rate(1 hour)",
+                invocationsPerMonth: 720,
+            });
             assert.equal(plan({ minTasks: 0, keepQueueActive: false }).keepQueueActive, undefined);
         });
     });
@@ -200,7 +237,9 @@ describe("scalingPlan: the scaling design as plain data", () => {
         ];
         for (const [name, of, sign] of policies) {
             it(`gives the ${name} contiguous steps, none moving by more than its interval's lower edge, up to the largest scheduled capacity`, () => {
-                const step = of(plan({ maxTasks: 50, schedules: [{ name: "peak", schedule: "cron(0 8 * * ? *)", maxTasks: 200 }] }));
+                const step = of(
+                    plan({ maxTasks: 50, schedules: [{ name: "peak", schedule: "cron(0 8 * * ? *)", maxTasks: 200 }] }),
+                );
                 assert.ok(step);
                 assert.equal(step.adjustmentType, "ChangeInCapacity");
                 assert.ok(step.steps.length <= MAX_STEP_ADJUSTMENTS);
@@ -208,7 +247,10 @@ describe("scalingPlan: the scaling design as plain data", () => {
                 assert.equal(step.steps[step.steps.length - 1].upperBound, undefined);
                 step.steps.forEach((adjustment, i) => {
                     // Bounds are relative to the threshold: the interval starts at threshold + lowerBound tasks.
-                    assert.equal(adjustment.scalingAdjustment, sign * (step.alarm.threshold + (adjustment.lowerBound ?? 0)));
+                    assert.equal(
+                        adjustment.scalingAdjustment,
+                        sign * (step.alarm.threshold + (adjustment.lowerBound ?? 0)),
+                    );
                     if (i > 0) {
                         assert.equal(adjustment.lowerBound, step.steps[i - 1].upperBound);
                     }
@@ -231,7 +273,13 @@ describe("scalingPlan: the scaling design as plain data", () => {
             const burst = plan({ targetBacklogPerTask: 5 }).burst;
             assert.ok(burst);
             assert.deepEqual(
-                [burst.alarm.threshold, burst.alarm.comparison, burst.alarm.periodSeconds, burst.alarm.evaluationPeriods, burst.alarm.datapointsToAlarm],
+                [
+                    burst.alarm.threshold,
+                    burst.alarm.comparison,
+                    burst.alarm.periodSeconds,
+                    burst.alarm.evaluationPeriods,
+                    burst.alarm.datapointsToAlarm,
+                ],
                 [1, "GreaterThanOrEqualToThreshold", 60, 1, 1],
             );
         });
@@ -244,8 +292,14 @@ describe("scalingPlan: the scaling design as plain data", () => {
         });
 
         it("reads the deficit against the desired count, with a late minute carried over and no count read as zero", () => {
-            assert.equal(plan().burst?.alarm.query.expressions[0].expression, "(visible + inflight) / 10 - FILL(FILL(desired, REPEAT), 0)");
-            assert.equal(plan({ countInFlight: false }).burst?.alarm.query.expressions[0].expression, "visible / 10 - FILL(FILL(desired, REPEAT), 0)");
+            assert.equal(
+                plan().burst?.alarm.query.expressions[0].expression,
+                "(visible + inflight) / 10 - FILL(FILL(desired, REPEAT), 0)",
+            );
+            assert.equal(
+                plan({ countInFlight: false }).burst?.alarm.query.expressions[0].expression,
+                "visible / 10 - FILL(FILL(desired, REPEAT), 0)",
+            );
         });
 
         it("adds the tasks a batch dropped on a running service asks for, in the batch's first minute", () => {
@@ -260,19 +314,46 @@ describe("scalingPlan: the scaling design as plain data", () => {
 
         it("stays quiet up to just under one task short", () => {
             const scalingPlan = plan();
-            assert.equal(alarmFires(scalingPlan.burst, { visible: [25, 25, 25, 25], inflight: [4, 4, 4, 4], desired: [2, 2, 2, 2] }), false);
-            assert.equal(alarmFires(scalingPlan.burst, { visible: [25, 25, 25, 26], inflight: [4, 4, 4, 4], desired: [2, 2, 2, 2] }), true);
+            assert.equal(
+                alarmFires(scalingPlan.burst, {
+                    visible: [25, 25, 25, 25],
+                    inflight: [4, 4, 4, 4],
+                    desired: [2, 2, 2, 2],
+                }),
+                false,
+            );
+            assert.equal(
+                alarmFires(scalingPlan.burst, {
+                    visible: [25, 25, 25, 26],
+                    inflight: [4, 4, 4, 4],
+                    desired: [2, 2, 2, 2],
+                }),
+                true,
+            );
         });
 
         it("at zero tasks adds for a batch but leaves a single message to the wake-up", () => {
             const scalingPlan = plan({ minTasks: 0 });
-            assert.equal(alarmFires(scalingPlan.burst, { visible: [500, 500, 500, 500], inflight: [0, 0, 0, 0], desired: NONE }), true);
-            assert.equal(alarmFires(scalingPlan.burst, { visible: [1, 1, 1, 1], inflight: [0, 0, 0, 0], desired: NONE }), false);
+            assert.equal(
+                alarmFires(scalingPlan.burst, { visible: [500, 500, 500, 500], inflight: [0, 0, 0, 0], desired: NONE }),
+                true,
+            );
+            assert.equal(
+                alarmFires(scalingPlan.burst, { visible: [1, 1, 1, 1], inflight: [0, 0, 0, 0], desired: NONE }),
+                false,
+            );
             assert.equal(wakeAlarmFires(scalingPlan, { visible: [1, 1, 1, 1], running: NONE }), true);
         });
 
         it("on a late DesiredTaskCount minute compares with the last published count: no spurious scale-out", () => {
-            assert.equal(alarmFires(plan().burst, { visible: [18, 18, 18, 18], inflight: [2, 2, 2, 2], desired: [2, 2, 2, undefined] }), false);
+            assert.equal(
+                alarmFires(plan().burst, {
+                    visible: [18, 18, 18, 18],
+                    inflight: [2, 2, 2, 2],
+                    desired: [2, 2, 2, undefined],
+                }),
+                false,
+            );
         });
     });
 
@@ -281,14 +362,26 @@ describe("scalingPlan: the scaling design as plain data", () => {
             assert.equal(plan({ disableScaleIn: true }).scaleIn, undefined);
             const scaleIn = plan().scaleIn;
             assert.ok(scaleIn);
-            assert.deepEqual([scaleIn.alarm.evaluationPeriods, scaleIn.alarm.datapointsToAlarm, scaleIn.alarm.threshold, scaleIn.metricAggregationType], [3, 3, 1, "Minimum"]);
+            assert.deepEqual(
+                [
+                    scaleIn.alarm.evaluationPeriods,
+                    scaleIn.alarm.datapointsToAlarm,
+                    scaleIn.alarm.threshold,
+                    scaleIn.metricAggregationType,
+                ],
+                [3, 3, 1, "Minimum"],
+            );
             assert.ok(scaleIn.steps.every((step) => step.scalingAdjustment < 0));
         });
 
         it("reads desired - max(work / target, in flight + a spare), in flight counted whatever countInFlight says", () => {
-            const expected = "FILL(FILL(desired, REPEAT), 0) - IF(inflight + 1 > (visible + inflight) / 10, inflight + 1, (visible + inflight) / 10)";
+            const expected =
+                "FILL(FILL(desired, REPEAT), 0) - IF(inflight + 1 > (visible + inflight) / 10, inflight + 1, (visible + inflight) / 10)";
             assert.equal(plan().scaleIn?.alarm.query.expressions[0].expression, expected);
-            assert.deepEqual(plan({ countInFlight: false }).scaleIn?.alarm.query.metrics.map((metric) => metric.id), ["visible", "inflight", "desired"]);
+            assert.deepEqual(
+                plan({ countInFlight: false }).scaleIn?.alarm.query.metrics.map((metric) => metric.id),
+                ["visible", "inflight", "desired"],
+            );
         });
 
         it("never counts a busy task or the spare as surplus: six tasks, four jobs in flight, nothing waiting, removes one", () => {
@@ -304,7 +397,10 @@ describe("scalingPlan: the scaling design as plain data", () => {
 
         it("leaves a fleet at the target alone, and one short minute in three keeps it", () => {
             const scaleIn = plan().scaleIn;
-            assert.equal(alarmFires(scaleIn, { visible: [45, 45, 45], inflight: [5, 5, 5], desired: [5, 5, 5] }), false);
+            assert.equal(
+                alarmFires(scaleIn, { visible: [45, 45, 45], inflight: [5, 5, 5], desired: [5, 5, 5] }),
+                false,
+            );
             assert.equal(alarmFires(scaleIn, { visible: [0, 45, 0], inflight: [2, 5, 2], desired: [5, 5, 5] }), false);
         });
     });
@@ -316,7 +412,15 @@ describe("scalingPlan: the scaling design as plain data", () => {
             assert.ok(drain);
             assert.equal(drain.adjustmentType, "PercentChangeInCapacity");
             assert.deepEqual(drain.steps, [{ upperBound: 0, scalingAdjustment: -100 }]);
-            assert.deepEqual([drain.alarm.comparison, drain.alarm.threshold, drain.alarm.evaluationPeriods, drain.alarm.datapointsToAlarm], ["LessThanOrEqualToThreshold", 0, 3, 3]);
+            assert.deepEqual(
+                [
+                    drain.alarm.comparison,
+                    drain.alarm.threshold,
+                    drain.alarm.evaluationPeriods,
+                    drain.alarm.datapointsToAlarm,
+                ],
+                ["LessThanOrEqualToThreshold", 0, 3, 3],
+            );
         });
 
         it("acts only when nothing is visible and nothing in flight for three minutes, whatever countInFlight says", () => {
@@ -334,7 +438,11 @@ describe("scalingPlan: the scaling design as plain data", () => {
 
         it("and a message that arrives after the drain still wakes the service: the wake-up reads the same visible count", () => {
             const scalingPlan = plan({ minTasks: 0 });
-            const arrived = { visible: [0, 0, 0, 1, 1], inflight: [0, 0, 0, 0, 0], running: [1, 0, undefined, undefined, undefined] };
+            const arrived = {
+                visible: [0, 0, 0, 1, 1],
+                inflight: [0, 0, 0, 0, 0],
+                running: [1, 0, undefined, undefined, undefined],
+            };
             assert.equal(alarmFires(scalingPlan.drain, arrived), false);
             assert.equal(wakeAlarmFires(scalingPlan, arrived), true);
         });
@@ -358,13 +466,31 @@ describe("scalingPlan: the scaling design as plain data", () => {
         it("carries each schedule with its timezone defaulted to UTC", () => {
             const scalingPlan = plan({
                 schedules: [
-                    { name: "night", schedule: "cron(0 20 ? * MON-FRI *)", timezone: "Europe/Paris", minTasks: 0, maxTasks: 2 },
+                    {
+                        name: "night",
+                        schedule: "cron(0 20 ? * MON-FRI *)",
+                        timezone: "Europe/Paris",
+                        minTasks: 0,
+                        maxTasks: 2,
+                    },
                     { name: "morning", schedule: "cron(0 7 ? * MON-FRI *)", minTasks: 2 },
                 ],
             });
             assert.deepEqual(scalingPlan.schedules, [
-                { name: "night", schedule: "cron(0 20 ? * MON-FRI *)", timezone: "Europe/Paris", minTasks: 0, maxTasks: 2 },
-                { name: "morning", schedule: "cron(0 7 ? * MON-FRI *)", timezone: "UTC", minTasks: 2, maxTasks: undefined },
+                {
+                    name: "night",
+                    schedule: "cron(0 20 ? * MON-FRI *)",
+                    timezone: "Europe/Paris",
+                    minTasks: 0,
+                    maxTasks: 2,
+                },
+                {
+                    name: "morning",
+                    schedule: "cron(0 7 ? * MON-FRI *)",
+                    timezone: "UTC",
+                    minTasks: 2,
+                    maxTasks: undefined,
+                },
             ]);
         });
     });

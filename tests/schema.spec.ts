@@ -51,7 +51,11 @@ interface Declared {
 function readDeclared(): Declared {
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { main: string };
     const configPath = path.join(REPO_ROOT, "tsconfig.json");
-    const config = ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, REPO_ROOT);
+    const config = ts.parseJsonConfigFileContent(
+        ts.readConfigFile(configPath, ts.sys.readFile).config,
+        ts.sys,
+        REPO_ROOT,
+    );
     const mainPath = path.join(REPO_ROOT, manifest.main);
     const program = ts.createProgram([mainPath], config.options);
     const checker = program.getTypeChecker();
@@ -67,7 +71,8 @@ function readDeclared(): Declared {
         return `${path.relative(REPO_ROOT, file.fileName)}:${line + 1}`;
     };
     const doc = (symbol: ts.Symbol) => ts.displayPartsToString(symbol.getDocumentationComment(checker));
-    const resolve = (symbol: ts.Symbol) => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
+    const resolve = (symbol: ts.Symbol) =>
+        symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
 
     /** Notes a named type; true the first time its name is seen. */
     const firstSighting = (symbol: ts.Symbol) => {
@@ -116,20 +121,25 @@ function readDeclared(): Declared {
         ) {
             return { plain: true };
         }
-        throw new Error(`${where(node)}: '${node.getText()}' has no schema type; use an enum, an interface, an array, a map or a primitive`);
+        throw new Error(
+            `${where(node)}: '${node.getText()}' has no schema type; use an enum, an interface, an array, a map or a primitive`,
+        );
     };
 
     const propertiesOf = (symbol: ts.Symbol): DeclaredProperty[] =>
-        checker.getDeclaredTypeOfSymbol(symbol).getProperties().map((property) => {
-            const declaration = property.valueDeclaration as ts.PropertySignature;
-            return {
-                name: property.name,
-                optional: (property.flags & ts.SymbolFlags.Optional) !== 0,
-                doc: doc(property),
-                tags: property.getJsDocTags(checker).map((tag) => tag.name),
-                shape: shapeOf(declaration.type as ts.TypeNode),
-            };
-        });
+        checker
+            .getDeclaredTypeOfSymbol(symbol)
+            .getProperties()
+            .map((property) => {
+                const declaration = property.valueDeclaration as ts.PropertySignature;
+                return {
+                    name: property.name,
+                    optional: (property.flags & ts.SymbolFlags.Optional) !== 0,
+                    doc: doc(property),
+                    tags: property.getJsDocTags(checker).map((tag) => tag.name),
+                    shape: shapeOf(declaration.type as ts.TypeNode),
+                };
+            });
 
     function visitObject(symbol: ts.Symbol): void {
         if (firstSighting(symbol)) {
@@ -203,7 +213,12 @@ describe("schema", () => {
     const token = (name: string) => `${schema.name}:index:${name}`;
 
     /** Every object the schema describes, with the TypeScript declaration it came from. */
-    function describedObjects(): { label: string; properties: Record<string, Property>; required: string[]; declared: DeclaredProperty[] }[] {
+    function describedObjects(): {
+        label: string;
+        properties: Record<string, Property>;
+        required: string[];
+        declared: DeclaredProperty[];
+    }[] {
         return [
             ...declared.components.map((component) => {
                 const resource = schema.resources[token(component.name)];
@@ -216,7 +231,12 @@ describe("schema", () => {
             }),
             ...[...declared.objects].map(([name, properties]) => {
                 const type: ComplexType = schema.types[token(name)] ?? { type: "object" };
-                return { label: name, properties: type.properties ?? {}, required: type.required ?? [], declared: properties };
+                return {
+                    label: name,
+                    properties: type.properties ?? {},
+                    required: type.required ?? [],
+                    declared: properties,
+                };
             }),
         ];
     }
@@ -230,10 +250,15 @@ describe("schema", () => {
 
     it("is the committed schema.json (after changing an argument type, run `npm run schema` and commit the diff)", () => {
         const committed = JSON.parse(fs.readFileSync(SCHEMA_PATH, "utf8")) as PackageSpec;
-        assert.deepStrictEqual(committed, schema, "schema.json differs from the schema the plugin serves: run `npm run schema`");
+        assert.deepStrictEqual(
+            committed,
+            schema,
+            "schema.json differs from the schema the plugin serves: run `npm run schema`",
+        );
     });
 
     it("serves every component the package's main exports, as background-worker:index:<class name>", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads a program by path, as the Pulumi host does
         const exported = getPulumiComponents(require(REPO_ROOT)).map((component) => token(component.name));
         assert.deepStrictEqual(Object.keys(schema.resources).sort(), exported.sort());
         assert.deepStrictEqual(declared.components.map((component) => token(component.name)).sort(), exported.sort());
@@ -248,7 +273,10 @@ describe("schema", () => {
             if (!oneLine(resource.description)) {
                 missing.push(name);
             }
-            for (const [kind, properties] of [["input", resource.inputProperties], ["output", resource.properties]] as const) {
+            for (const [kind, properties] of [
+                ["input", resource.inputProperties],
+                ["output", resource.properties],
+            ] as const) {
                 for (const [property, definition] of Object.entries(properties ?? {})) {
                     if (!oneLine(definition.description)) {
                         missing.push(`${name} ${kind} ${property}`);
@@ -268,7 +296,11 @@ describe("schema", () => {
                 }
             }
         }
-        assert.deepStrictEqual(missing, [], "undocumented in the schema (write a doc comment on the TypeScript declaration)");
+        assert.deepStrictEqual(
+            missing,
+            [],
+            "undocumented in the schema (write a doc comment on the TypeScript declaration)",
+        );
     });
 
     it("carries each doc comment from the TypeScript into the schema word for word", () => {
@@ -276,12 +308,20 @@ describe("schema", () => {
             const resource = schema.resources[token(component.name)];
             assert.strictEqual(oneLine(resource.description), oneLine(component.doc), component.name);
             for (const output of component.outputs) {
-                assert.strictEqual(oneLine(resource.properties?.[output.name]?.description), oneLine(output.doc), `${component.name} output ${output.name}`);
+                assert.strictEqual(
+                    oneLine(resource.properties?.[output.name]?.description),
+                    oneLine(output.doc),
+                    `${component.name} output ${output.name}`,
+                );
             }
         }
         for (const object of describedObjects()) {
             for (const property of object.declared) {
-                assert.strictEqual(oneLine(object.properties[property.name]?.description), oneLine(property.doc), `${object.label}.${property.name}`);
+                assert.strictEqual(
+                    oneLine(object.properties[property.name]?.description),
+                    oneLine(property.doc),
+                    `${object.label}.${property.name}`,
+                );
             }
         }
         for (const [name, declaredEnum] of declared.enums) {
@@ -298,7 +338,10 @@ describe("schema", () => {
         let defaults = 0;
         for (const object of describedObjects()) {
             for (const property of object.declared) {
-                assert.ok(!property.tags.includes("default"), `${object.label}.${property.name}: write the default in prose ("Defaults to ..."), not as @default`);
+                assert.ok(
+                    !property.tags.includes("default"),
+                    `${object.label}.${property.name}: write the default in prose ("Defaults to ..."), not as @default`,
+                );
                 for (const sentence of property.doc.match(/Defaults? (to|as)\b[^.]*\./g) ?? []) {
                     defaults += 1;
                     assert.ok(
@@ -326,9 +369,17 @@ describe("schema", () => {
 
     it("keeps settings plain and references as Inputs, level by level, as the TypeScript declares them", () => {
         for (const object of describedObjects()) {
-            assert.deepStrictEqual(Object.keys(object.properties).sort(), object.declared.map((property) => property.name).sort(), object.label);
+            assert.deepStrictEqual(
+                Object.keys(object.properties).sort(),
+                object.declared.map((property) => property.name).sort(),
+                object.label,
+            );
             for (const property of object.declared) {
-                assert.deepStrictEqual(schemaShape(object.properties[property.name]), property.shape, `${object.label}.${property.name}`);
+                assert.deepStrictEqual(
+                    schemaShape(object.properties[property.name]),
+                    property.shape,
+                    `${object.label}.${property.name}`,
+                );
             }
         }
     });
@@ -341,21 +392,28 @@ describe("schema", () => {
         ];
         const isSetting = (property: Property) => {
             const leaf = levels(property).pop() as Property;
-            return "$ref" in leaf ? schema.types[leaf.$ref.replace("#/types/", "")]?.enum !== undefined : ["number", "integer", "boolean"].includes(leaf.type);
+            return "$ref" in leaf
+                ? schema.types[leaf.$ref.replace("#/types/", "")]?.enum !== undefined
+                : ["number", "integer", "boolean"].includes(leaf.type);
         };
         const inputSettings = describedObjects().flatMap((object) =>
             Object.entries(object.properties)
                 .filter(([, property]) => isSetting(property) && levels(property).some((level) => level.plain !== true))
                 .map(([name]) => `${object.label}.${name}`),
         );
-        assert.deepStrictEqual(inputSettings, [], "settings must be plain values in the TypeScript, not pulumi.Input<...>");
+        assert.deepStrictEqual(
+            inputSettings,
+            [],
+            "settings must be plain values in the TypeScript, not pulumi.Input<...>",
+        );
     });
 
     it("takes every ARN, URL and image as an Input, so it can come from another resource", () => {
         // Names alone cannot tell every reference: `messageGroupId` is a setting, `subnetIds` a reference. ARNs, URLs and
         // images always are; the rest are held to their TypeScript declaration by the test above.
         const reference = /(Arn|Arns|Url|Urls)$|^(arn|url|image)$/;
-        const leaf = (shape: Shape): Shape => (shape.items ? leaf(shape.items) : shape.values ? leaf(shape.values) : shape);
+        const leaf = (shape: Shape): Shape =>
+            shape.items ? leaf(shape.items) : shape.values ? leaf(shape.values) : shape;
         const plainReferences = describedObjects().flatMap((object) =>
             Object.entries(object.properties)
                 .filter(([name, property]) => reference.test(name) && leaf(schemaShape(property)).plain)
@@ -365,7 +423,11 @@ describe("schema", () => {
     });
 
     it("names each nested argument type and enum after its TypeScript declaration, no two sharing a name", () => {
-        assert.deepStrictEqual(declared.duplicateNames, [], "the analyzer merges types by simple name: rename one of them");
+        assert.deepStrictEqual(
+            declared.duplicateNames,
+            [],
+            "the analyzer merges types by simple name: rename one of them",
+        );
         const expected = [...declared.objects.keys(), ...declared.enums.keys()].map(token).sort();
         assert.deepStrictEqual(Object.keys(schema.types).sort(), expected);
         for (const name of declared.objects.keys()) {
@@ -459,8 +521,11 @@ describe("examples, checked against the schema (the CLI that would generate thei
             resources: Record<string, { type: string; properties?: Record<string, unknown> }>;
             outputs?: Record<string, unknown>;
         }
-        const program = parse(fs.readFileSync(path.join(REPO_ROOT, "examples/yaml/Pulumi.yaml"), "utf8")) as YamlProgram;
-        const own = () => Object.entries(program.resources).filter(([, resource]) => resource.type.startsWith(`${schema.name}:`));
+        const program = parse(
+            fs.readFileSync(path.join(REPO_ROOT, "examples/yaml/Pulumi.yaml"), "utf8"),
+        ) as YamlProgram;
+        const own = () =>
+            Object.entries(program.resources).filter(([, resource]) => resource.type.startsWith(`${schema.name}:`));
 
         /** The schema type of a `${config}` or `${resource.output}` reference, in the schema's own terms. */
         const referenceType = (reference: string): Property => {
@@ -468,10 +533,15 @@ describe("examples, checked against the schema (the CLI that would generate thei
             if (output === undefined) {
                 const declared = program.config?.[name];
                 assert.ok(declared, `\${${name}} is declared under config`);
-                return (declared.items ? { type: declared.type, items: declared.items } : { type: declared.type }) as Property;
+                return (
+                    declared.items ? { type: declared.type, items: declared.items } : { type: declared.type }
+                ) as Property;
             }
             const resource = schema.resources[program.resources[name]?.type];
-            assert.ok(resource?.properties?.[output], `\${${reference}} is an output of ${program.resources[name]?.type}`);
+            assert.ok(
+                resource?.properties?.[output],
+                `\${${reference}} is an output of ${program.resources[name]?.type}`,
+            );
             return resource.properties[output];
         };
 
@@ -482,14 +552,20 @@ describe("examples, checked against the schema (the CLI that would generate thei
         function check(value: unknown, property: Property, where: string): void {
             const reference = typeof value === "string" ? /^\$\{(.+)\}$/.exec(value) : null;
             if (reference) {
-                assert.ok(sameType(referenceType(reference[1]), property), `${where}: \${${reference[1]}} has the wrong type`);
+                assert.ok(
+                    sameType(referenceType(reference[1]), property),
+                    `${where}: \${${reference[1]}} has the wrong type`,
+                );
                 return;
             }
             if ("$ref" in property) {
                 const type = typeOf(property.$ref);
                 if (type.enum) {
                     const values = type.enum.map((member) => member.value);
-                    assert.ok(values.includes(value as string), `${where}: ${JSON.stringify(value)} is not one of ${values.join(", ")}`);
+                    assert.ok(
+                        values.includes(value as string),
+                        `${where}: ${JSON.stringify(value)} is not one of ${values.join(", ")}`,
+                    );
                 } else {
                     checkObject(value, type.properties ?? {}, type.required ?? [], where);
                 }
@@ -507,14 +583,26 @@ describe("examples, checked against the schema (the CLI that would generate thei
             }
         }
 
-        function checkObject(value: unknown, properties: Record<string, Property>, required: string[], where: string): void {
+        function checkObject(
+            value: unknown,
+            properties: Record<string, Property>,
+            required: string[],
+            where: string,
+        ): void {
             assert.ok(value && typeof value === "object" && !Array.isArray(value), `${where} is an object`);
             const given = value as Record<string, unknown>;
             for (const [key, item] of Object.entries(given)) {
-                assert.ok(properties[key], `${where}.${key} is not in the schema; expected one of ${Object.keys(properties).join(", ")}`);
+                assert.ok(
+                    properties[key],
+                    `${where}.${key} is not in the schema; expected one of ${Object.keys(properties).join(", ")}`,
+                );
                 check(item, properties[key], `${where}.${key}`);
             }
-            assert.deepStrictEqual(required.filter((key) => !(key in given)), [], `${where} misses required properties`);
+            assert.deepStrictEqual(
+                required.filter((key) => !(key in given)),
+                [],
+                `${where} misses required properties`,
+            );
         }
 
         it("uses the package through `packages:` and its components by their schema tokens", () => {
@@ -528,7 +616,12 @@ describe("examples, checked against the schema (the CLI that would generate thei
         it("gives every component property a value of the schema's type, and every required one", () => {
             for (const [name, resource] of own()) {
                 const definition = schema.resources[resource.type];
-                checkObject(resource.properties ?? {}, definition.inputProperties ?? {}, definition.requiredInputs ?? [], name);
+                checkObject(
+                    resource.properties ?? {},
+                    definition.inputProperties ?? {},
+                    definition.requiredInputs ?? [],
+                    name,
+                );
             }
         });
 
@@ -546,17 +639,27 @@ describe("examples, checked against the schema (the CLI that would generate thei
 
         before(() => {
             const main = path.join(REPO_ROOT, "examples/python/__main__.py");
-            program = JSON.parse(execFileSync("python3", ["-c", READ_PYTHON, main], { encoding: "utf8" })) as PythonProgram;
+            program = JSON.parse(
+                execFileSync("python3", ["-c", READ_PYTHON, main], { encoding: "utf8" }),
+            ) as PythonProgram;
         });
 
         /** The schema property a Python keyword names: Python's SDK snake_cases each camelCase schema name. */
         const propertyFor = (properties: Record<string, Property>, keyword: string, where: string): Property => {
             const name = Object.keys(properties).find((candidate) => pythonName(candidate) === keyword);
-            assert.ok(name, `${where}: ${keyword} maps to no schema property; expected one of ${Object.keys(properties).map(pythonName).join(", ")}`);
+            assert.ok(
+                name,
+                `${where}: ${keyword} maps to no schema property; expected one of ${Object.keys(properties).map(pythonName).join(", ")}`,
+            );
             return properties[name];
         };
 
-        function checkArgs(keywords: Record<string, PythonValue>, properties: Record<string, Property>, required: string[], where: string): void {
+        function checkArgs(
+            keywords: Record<string, PythonValue>,
+            properties: Record<string, Property>,
+            required: string[],
+            where: string,
+        ): void {
             for (const [keyword, value] of Object.entries(keywords)) {
                 check(value, propertyFor(properties, keyword, where), `${where} ${keyword}=`);
             }
@@ -570,7 +673,11 @@ describe("examples, checked against the schema (the CLI that would generate thei
             if ("call" in value) {
                 // Pulumi's Python codegen names an input type's class `<Type>Args`.
                 assert.ok(type?.properties, `${where} takes no argument class`);
-                assert.strictEqual(value.call, `${typeName((property as { $ref: string }).$ref)}Args`, `${where} (line ${value.line})`);
+                assert.strictEqual(
+                    value.call,
+                    `${typeName((property as { $ref: string }).$ref)}Args`,
+                    `${where} (line ${value.line})`,
+                );
                 checkArgs(value.keywords, type.properties, type.required ?? [], value.call);
             } else if ("list" in value) {
                 assert.strictEqual(kind, "array", `${where} takes a list`);
@@ -580,17 +687,30 @@ describe("examples, checked against the schema (the CLI that would generate thei
                     checkArgs(value.dict, type.properties, type.required ?? [], where);
                 } else {
                     assert.strictEqual(kind, "object", `${where} takes a dict`);
-                    Object.values(value.dict).forEach((item) => check(item, property.additionalProperties as Property, where));
+                    Object.values(value.dict).forEach((item) =>
+                        check(item, property.additionalProperties as Property, where),
+                    );
                 }
             } else if ("enum" in value) {
                 assert.ok(type?.enum, `${where} takes no enum`);
                 assert.strictEqual(value.enum, typeName((property as { $ref: string }).$ref), where);
                 const members = type.enum.map((member) => pythonName(member.name).toUpperCase());
-                assert.ok(members.includes(value.member), `${where}: ${value.enum}.${value.member} is not one of ${members.join(", ")}`);
+                assert.ok(
+                    members.includes(value.member),
+                    `${where}: ${value.enum}.${value.member} is not one of ${members.join(", ")}`,
+                );
             } else if ("constant" in value) {
                 // A string is accepted where an enum is expected: Python's SDK enums are str subclasses.
-                const accepted: Record<string, string[]> = { int: ["number", "integer"], float: ["number"], str: ["string"], bool: ["boolean"] };
-                assert.ok(accepted[value.constant]?.includes(kind ?? ""), `${where}: a Python ${value.constant} where the schema wants ${kind}`);
+                const accepted: Record<string, string[]> = {
+                    int: ["number", "integer"],
+                    float: ["number"],
+                    str: ["string"],
+                    bool: ["boolean"],
+                };
+                assert.ok(
+                    accepted[value.constant]?.includes(kind ?? ""),
+                    `${where}: a Python ${value.constant} where the schema wants ${kind}`,
+                );
             }
             // Other expressions (variables, outputs of other resources) are typed only at run time.
         }
@@ -598,7 +718,10 @@ describe("examples, checked against the schema (the CLI that would generate thei
         it("compiles, and builds the package's components through the module `pulumi package add` generates", () => {
             assert.ok(program.components.length > 0, "it calls pulumi_background_worker");
             for (const { variable, call } of program.components) {
-                assert.ok(schema.resources[`${schema.name}:index:${call.call}`], `${variable} = ${call.call}(...) is a served component`);
+                assert.ok(
+                    schema.resources[`${schema.name}:index:${call.call}`],
+                    `${variable} = ${call.call}(...) is a served component`,
+                );
             }
         });
 
@@ -613,8 +736,13 @@ describe("examples, checked against the schema (the CLI that would generate thei
             assert.ok(program.attributes.length > 0);
             for (const { variable, attribute, line } of program.attributes) {
                 const component = program.components.find((candidate) => candidate.variable === variable);
-                const outputs = Object.keys(schema.resources[`${schema.name}:index:${component?.call.call}`].properties ?? {});
-                assert.ok(outputs.map(pythonName).includes(attribute), `line ${line}: ${variable}.${attribute} is not an output`);
+                const outputs = Object.keys(
+                    schema.resources[`${schema.name}:index:${component?.call.call}`].properties ?? {},
+                );
+                assert.ok(
+                    outputs.map(pythonName).includes(attribute),
+                    `line ${line}: ${variable}.${attribute} is not an output`,
+                );
             }
         });
     });

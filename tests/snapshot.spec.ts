@@ -10,7 +10,8 @@ import { describeRun, runScript, SCRIPT_TIMEOUT_MS, ScriptRun } from "./support/
 
 type Snapshot = Record<string, Record<string, unknown>>;
 
-const stacks = fs.readdirSync(SNAPSHOT_DIRECTORY)
+const stacks = fs
+    .readdirSync(SNAPSHOT_DIRECTORY)
     .map((file) => /^(.+)\.json$/.exec(file)?.[1])
     .filter((stack): stack is string => stack !== undefined)
     .sort();
@@ -22,7 +23,8 @@ function differences(stack: string, committed: Snapshot, current: Snapshot): str
     const changed = Object.keys(current)
         .filter((urn) => urn in committed && !isDeepStrictEqual(current[urn], committed[urn]))
         .map((urn) => `${urn}\n      was ${JSON.stringify(committed[urn])}\n      now ${JSON.stringify(current[urn])}`);
-    const section = (title: string, urns: string[]) => (urns.length ? [`  ${title} (${urns.length}):`, ...urns.map((urn) => `    ${urn}`)] : []);
+    const section = (title: string, urns: string[]) =>
+        urns.length ? [`  ${title} (${urns.length}):`, ...urns.map((urn) => `    ${urn}`)] : [];
     return [
         `The ${stack} stack no longer matches tests/snapshots/${stack}.json: on the next \`pulumi up\` these resources would be ` +
             "created, deleted or replaced (a renamed or replaced queue loses its messages).",
@@ -53,7 +55,9 @@ describe("replacement snapshot", () => {
             const run = runs.get(stack);
             assert.ok(run, `no snapshot run for ${stack}`);
             assert.equal(run.code, 0, `snapshot --print ${stack} failed: ${describeRun(run)}`);
-            const committed = JSON.parse(fs.readFileSync(path.join(SNAPSHOT_DIRECTORY, `${stack}.json`), "utf8")) as Snapshot;
+            const committed = JSON.parse(
+                fs.readFileSync(path.join(SNAPSHOT_DIRECTORY, `${stack}.json`), "utf8"),
+            ) as Snapshot;
             const current = JSON.parse(run.stdout) as Snapshot;
             if (!isDeepStrictEqual(current, committed)) {
                 assert.fail(differences(stack, committed, current));

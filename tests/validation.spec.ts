@@ -1,6 +1,13 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorker, BackgroundWorkerArgs, CapacityProvider, CpuArchitecture, WorkerScaling, WorkerSchedule } from "../components/index";
+import {
+    BackgroundWorker,
+    BackgroundWorkerArgs,
+    CapacityProvider,
+    CpuArchitecture,
+    WorkerScaling,
+    WorkerSchedule,
+} from "../components/index";
 import { RESERVED_ENVIRONMENT_NAMES } from "../components/settings";
 import { LOG_RETENTION_DAYS } from "../components/awsLimits";
 import { FARGATE_MEMORY_BY_CPU } from "../components/fargateSizes";
@@ -31,7 +38,10 @@ function singleProblem(args: BackgroundWorkerArgs): pulumi.InputPropertyError {
     try {
         validateWorkerArgs(args);
     } catch (error) {
-        assert.ok(pulumi.InputPropertyError.isInstance(error), `expected one InputPropertyError; got ${describeThrown(error)}`);
+        assert.ok(
+            pulumi.InputPropertyError.isInstance(error),
+            `expected one InputPropertyError; got ${describeThrown(error)}`,
+        );
         return error;
     }
     assert.fail("expected validateWorkerArgs to reject the arguments; it accepted them");
@@ -42,7 +52,10 @@ function severalProblems(args: BackgroundWorkerArgs): pulumi.InputPropertiesErro
     try {
         validateWorkerArgs(args);
     } catch (error) {
-        assert.ok(pulumi.InputPropertiesError.isInstance(error), `expected an InputPropertiesError; got ${describeThrown(error)}`);
+        assert.ok(
+            pulumi.InputPropertiesError.isInstance(error),
+            `expected an InputPropertiesError; got ${describeThrown(error)}`,
+        );
         return error;
     }
     assert.fail("expected validateWorkerArgs to reject the arguments; it accepted them");
@@ -55,9 +68,15 @@ function severalProblems(args: BackgroundWorkerArgs): pulumi.InputPropertiesErro
 function assertRejected(args: BackgroundWorkerArgs, propertyPath: string, ...mentions: string[]): string {
     const error = singleProblem(args);
     assert.equal(error.propertyPath, propertyPath, `wrong property path; reason: ${error.reason}`);
-    assert.ok(error.reason.startsWith(`${propertyPath} `), `the reason should start with ${propertyPath}: ${error.reason}`);
+    assert.ok(
+        error.reason.startsWith(`${propertyPath} `),
+        `the reason should start with ${propertyPath}: ${error.reason}`,
+    );
     for (const mention of mentions) {
-        assert.ok(error.reason.includes(mention), `the reason should mention ${JSON.stringify(mention)}: ${error.reason}`);
+        assert.ok(
+            error.reason.includes(mention),
+            `the reason should mention ${JSON.stringify(mention)}: ${error.reason}`,
+        );
     }
     return error.reason;
 }
@@ -80,18 +99,49 @@ interface IntegerBound {
 }
 
 const INTEGER_BOUNDS: IntegerBound[] = [
-    { path: "queue.visibilityTimeoutSeconds", min: 0, max: 43_200, args: (value) => minimalArgs({ queue: { visibilityTimeoutSeconds: untyped(value) } }) },
-    { path: "queue.messageRetentionSeconds", min: 60, max: 1_209_600, args: (value) => minimalArgs({ queue: { messageRetentionSeconds: untyped(value) } }) },
-    { path: "queue.receiveWaitTimeSeconds", min: 0, max: 20, args: (value) => minimalArgs({ queue: { receiveWaitTimeSeconds: untyped(value) } }) },
-    { path: "queue.delaySeconds", min: 0, max: 900, args: (value) => minimalArgs({ queue: { delaySeconds: untyped(value) } }) },
-    { path: "queue.maxMessageSizeBytes", min: 1_024, max: 1_048_576, args: (value) => minimalArgs({ queue: { maxMessageSizeBytes: untyped(value) } }) },
-    { path: "queue.maxReceiveCount", min: 1, max: 1_000, args: (value) => minimalArgs({ queue: { maxReceiveCount: untyped(value) } }) },
+    {
+        path: "queue.visibilityTimeoutSeconds",
+        min: 0,
+        max: 43_200,
+        args: (value) => minimalArgs({ queue: { visibilityTimeoutSeconds: untyped(value) } }),
+    },
+    {
+        path: "queue.messageRetentionSeconds",
+        min: 60,
+        max: 1_209_600,
+        args: (value) => minimalArgs({ queue: { messageRetentionSeconds: untyped(value) } }),
+    },
+    {
+        path: "queue.receiveWaitTimeSeconds",
+        min: 0,
+        max: 20,
+        args: (value) => minimalArgs({ queue: { receiveWaitTimeSeconds: untyped(value) } }),
+    },
+    {
+        path: "queue.delaySeconds",
+        min: 0,
+        max: 900,
+        args: (value) => minimalArgs({ queue: { delaySeconds: untyped(value) } }),
+    },
+    {
+        path: "queue.maxMessageSizeBytes",
+        min: 1_024,
+        max: 1_048_576,
+        args: (value) => minimalArgs({ queue: { maxMessageSizeBytes: untyped(value) } }),
+    },
+    {
+        path: "queue.maxReceiveCount",
+        min: 1,
+        max: 1_000,
+        args: (value) => minimalArgs({ queue: { maxReceiveCount: untyped(value) } }),
+    },
     {
         // The source keeps 60 s so that the dead-letter queue's own lower bound is the only rule in play.
         path: "queue.deadLetterRetentionSeconds",
         min: 60,
         max: 1_209_600,
-        args: (value) => minimalArgs({ queue: { messageRetentionSeconds: 60, deadLetterRetentionSeconds: untyped(value) } }),
+        args: (value) =>
+            minimalArgs({ queue: { messageRetentionSeconds: 60, deadLetterRetentionSeconds: untyped(value) } }),
     },
     {
         path: "container.stopTimeoutSeconds",
@@ -103,39 +153,65 @@ const INTEGER_BOUNDS: IntegerBound[] = [
         path: "capacityProviderStrategy[0].weight",
         min: 0,
         max: 1_000,
-        args: (value) => minimalArgs({
-            capacityProviderStrategy: [
-                { capacityProvider: CapacityProvider.Fargate, weight: untyped(value) },
-                { capacityProvider: CapacityProvider.FargateSpot, weight: 1 },
-            ],
-        }),
+        args: (value) =>
+            minimalArgs({
+                capacityProviderStrategy: [
+                    { capacityProvider: CapacityProvider.Fargate, weight: untyped(value) },
+                    { capacityProvider: CapacityProvider.FargateSpot, weight: 1 },
+                ],
+            }),
     },
     {
         path: "capacityProviderStrategy[1].base",
         min: 0,
         max: 100_000,
-        args: (value) => minimalArgs({
-            capacityProviderStrategy: [
-                { capacityProvider: CapacityProvider.FargateSpot, weight: 4 },
-                { capacityProvider: CapacityProvider.Fargate, weight: 1, base: untyped(value) },
-            ],
-        }),
+        args: (value) =>
+            minimalArgs({
+                capacityProviderStrategy: [
+                    { capacityProvider: CapacityProvider.FargateSpot, weight: 4 },
+                    { capacityProvider: CapacityProvider.Fargate, weight: 1, base: untyped(value) },
+                ],
+            }),
     },
-    { path: "scaling.minTasks", min: 0, max: 5_000, args: (value) => minimalArgs({ scaling: { minTasks: untyped(value), maxTasks: 5_000 } }) },
-    { path: "scaling.maxTasks", min: 1, max: 5_000, args: (value) => minimalArgs({ scaling: { minTasks: 0, maxTasks: untyped(value) } }) },
-    { path: "scaling.scaleOutCooldownSeconds", min: 0, max: 86_400, args: (value) => minimalArgs({ scaling: { scaleOutCooldownSeconds: untyped(value) } }) },
-    { path: "scaling.scaleInCooldownSeconds", min: 0, max: 86_400, args: (value) => minimalArgs({ scaling: { scaleInCooldownSeconds: untyped(value) } }) },
+    {
+        path: "scaling.minTasks",
+        min: 0,
+        max: 5_000,
+        args: (value) => minimalArgs({ scaling: { minTasks: untyped(value), maxTasks: 5_000 } }),
+    },
+    {
+        path: "scaling.maxTasks",
+        min: 1,
+        max: 5_000,
+        args: (value) => minimalArgs({ scaling: { minTasks: 0, maxTasks: untyped(value) } }),
+    },
+    {
+        path: "scaling.scaleOutCooldownSeconds",
+        min: 0,
+        max: 86_400,
+        args: (value) => minimalArgs({ scaling: { scaleOutCooldownSeconds: untyped(value) } }),
+    },
+    {
+        path: "scaling.scaleInCooldownSeconds",
+        min: 0,
+        max: 86_400,
+        args: (value) => minimalArgs({ scaling: { scaleInCooldownSeconds: untyped(value) } }),
+    },
     {
         path: "scaling.schedules[0].minTasks",
         min: 0,
         max: 5_000,
-        args: (value) => minimalArgs({ scaling: { maxTasks: 5_000, schedules: [schedule({ minTasks: untyped(value) })] } }),
+        args: (value) =>
+            minimalArgs({ scaling: { maxTasks: 5_000, schedules: [schedule({ minTasks: untyped(value) })] } }),
     },
     {
         path: "scaling.schedules[0].maxTasks",
         min: 0,
         max: 5_000,
-        args: (value) => minimalArgs({ scaling: { minTasks: 0, schedules: [schedule({ minTasks: undefined, maxTasks: untyped(value) })] } }),
+        args: (value) =>
+            minimalArgs({
+                scaling: { minTasks: 0, schedules: [schedule({ minTasks: undefined, maxTasks: untyped(value) })] },
+            }),
     },
 ];
 
@@ -153,30 +229,72 @@ describe("validateWorkerArgs", () => {
                 });
 
                 it(`rejects ${bound.min - 1} and ${bound.max + 1}, naming the range and the value given`, () => {
-                    assertRejected(bound.args(bound.min - 1), bound.path, `between ${bound.min} and ${bound.max}`, `got ${bound.min - 1}`);
-                    assertRejected(bound.args(bound.max + 1), bound.path, `between ${bound.min} and ${bound.max}`, `got ${bound.max + 1}`);
+                    assertRejected(
+                        bound.args(bound.min - 1),
+                        bound.path,
+                        `between ${bound.min} and ${bound.max}`,
+                        `got ${bound.min - 1}`,
+                    );
+                    assertRejected(
+                        bound.args(bound.max + 1),
+                        bound.path,
+                        `between ${bound.min} and ${bound.max}`,
+                        `got ${bound.max + 1}`,
+                    );
                 });
 
                 it("rejects a fraction, a string and an Output: it must be a plain whole number", () => {
                     const range = `between ${bound.min} and ${bound.max}`;
-                    assertRejected(bound.args(bound.min + 0.5), bound.path, "whole number", range, `got ${bound.min + 0.5}`);
-                    assertRejected(bound.args(String(bound.max)), bound.path, "whole number", range, `got "${bound.max}"`);
-                    assertRejected(bound.args(pulumi.output(bound.max)), bound.path, range, "got an Output", "plain value known before deployment");
+                    assertRejected(
+                        bound.args(bound.min + 0.5),
+                        bound.path,
+                        "whole number",
+                        range,
+                        `got ${bound.min + 0.5}`,
+                    );
+                    assertRejected(
+                        bound.args(String(bound.max)),
+                        bound.path,
+                        "whole number",
+                        range,
+                        `got "${bound.max}"`,
+                    );
+                    assertRejected(
+                        bound.args(pulumi.output(bound.max)),
+                        bound.path,
+                        range,
+                        "got an Output",
+                        "plain value known before deployment",
+                    );
                 });
             });
         }
 
         it("words the visibility timeout error as the limits document does", () => {
             assert.equal(
-                assertRejected(minimalArgs({ queue: { visibilityTimeoutSeconds: 50_000 } }), "queue.visibilityTimeoutSeconds"),
+                assertRejected(
+                    minimalArgs({ queue: { visibilityTimeoutSeconds: 50_000 } }),
+                    "queue.visibilityTimeoutSeconds",
+                ),
                 "queue.visibilityTimeoutSeconds must be between 0 and 43200 seconds (12 hours); got 50000",
             );
         });
 
         it("rejects a backlog target that is not a finite number above 0, showing the value as given", () => {
-            const given: [unknown, string][] = [[0, "got 0"], [-1, "got -1"], [Number.POSITIVE_INFINITY, "got Infinity"], [Number.NaN, "got NaN"], ["10", 'got "10"']];
+            const given: [unknown, string][] = [
+                [0, "got 0"],
+                [-1, "got -1"],
+                [Number.POSITIVE_INFINITY, "got Infinity"],
+                [Number.NaN, "got NaN"],
+                ["10", 'got "10"'],
+            ];
             for (const [value, shown] of given) {
-                assertRejected(minimalArgs({ scaling: { targetBacklogPerTask: untyped(value) } }), "scaling.targetBacklogPerTask", "above 0", shown);
+                assertRejected(
+                    minimalArgs({ scaling: { targetBacklogPerTask: untyped(value) } }),
+                    "scaling.targetBacklogPerTask",
+                    "above 0",
+                    shown,
+                );
             }
             assert.deepEqual(accepted(minimalArgs({ scaling: { targetBacklogPerTask: 2.5 } })), []);
         });
@@ -213,11 +331,36 @@ describe("validateWorkerArgs", () => {
         });
 
         it("rejects true/false settings given as anything but a boolean", () => {
-            assertRejected(minimalArgs({ assignPublicIp: untyped("yes") }), "assignPublicIp", "true or false", 'got "yes"');
-            assertRejected(minimalArgs({ scaling: { countInFlight: untyped(1) } }), "scaling.countInFlight", "true or false", "got 1");
-            assertRejected(minimalArgs({ scaling: { disableScaleIn: untyped("false") } }), "scaling.disableScaleIn", "true or false", 'got "false"');
-            assertRejected(minimalArgs({ scaling: { keepQueueActive: untyped(0) } }), "scaling.keepQueueActive", "true or false", "got 0");
-            assertRejected(minimalArgs({ scaling: { burstScaleOut: untyped("on") } }), "scaling.burstScaleOut", "true or false", 'got "on"');
+            assertRejected(
+                minimalArgs({ assignPublicIp: untyped("yes") }),
+                "assignPublicIp",
+                "true or false",
+                'got "yes"',
+            );
+            assertRejected(
+                minimalArgs({ scaling: { countInFlight: untyped(1) } }),
+                "scaling.countInFlight",
+                "true or false",
+                "got 1",
+            );
+            assertRejected(
+                minimalArgs({ scaling: { disableScaleIn: untyped("false") } }),
+                "scaling.disableScaleIn",
+                "true or false",
+                'got "false"',
+            );
+            assertRejected(
+                minimalArgs({ scaling: { keepQueueActive: untyped(0) } }),
+                "scaling.keepQueueActive",
+                "true or false",
+                "got 0",
+            );
+            assertRejected(
+                minimalArgs({ scaling: { burstScaleOut: untyped("on") } }),
+                "scaling.burstScaleOut",
+                "true or false",
+                'got "on"',
+            );
         });
     });
 
@@ -225,16 +368,44 @@ describe("validateWorkerArgs", () => {
         // For each CPU size: memory sizes Fargate accepts, and ones it rejects (below, above, off the step).
         const combinations: { cpu: number; valid: number[]; invalid: number[]; range: string }[] = [
             { cpu: 256, valid: [512, 1024, 2048], invalid: [1536, 4096], range: "512, 1024, 2048 MiB" },
-            { cpu: 512, valid: [1024, 3072, 4096], invalid: [512, 1536, 5120], range: "1024 to 4096 in steps of 1024 MiB" },
+            {
+                cpu: 512,
+                valid: [1024, 3072, 4096],
+                invalid: [512, 1536, 5120],
+                range: "1024 to 4096 in steps of 1024 MiB",
+            },
             { cpu: 1024, valid: [2048, 8192], invalid: [1024, 2560, 9216], range: "2048 to 8192 in steps of 1024 MiB" },
-            { cpu: 2048, valid: [4096, 16384], invalid: [3072, 4608, 17408], range: "4096 to 16384 in steps of 1024 MiB" },
-            { cpu: 4096, valid: [8192, 30720], invalid: [7168, 8704, 31744], range: "8192 to 30720 in steps of 1024 MiB" },
-            { cpu: 8192, valid: [16384, 20480, 61440], invalid: [12288, 17408, 65536], range: "16384 to 61440 in steps of 4096 MiB" },
-            { cpu: 16384, valid: [32768, 40960, 122880], invalid: [24576, 36864, 131072], range: "32768 to 122880 in steps of 8192 MiB" },
+            {
+                cpu: 2048,
+                valid: [4096, 16384],
+                invalid: [3072, 4608, 17408],
+                range: "4096 to 16384 in steps of 1024 MiB",
+            },
+            {
+                cpu: 4096,
+                valid: [8192, 30720],
+                invalid: [7168, 8704, 31744],
+                range: "8192 to 30720 in steps of 1024 MiB",
+            },
+            {
+                cpu: 8192,
+                valid: [16384, 20480, 61440],
+                invalid: [12288, 17408, 65536],
+                range: "16384 to 61440 in steps of 4096 MiB",
+            },
+            {
+                cpu: 16384,
+                valid: [32768, 40960, 122880],
+                invalid: [24576, 36864, 131072],
+                range: "32768 to 122880 in steps of 8192 MiB",
+            },
         ];
 
         it("covers every CPU size Fargate offers", () => {
-            assert.deepEqual(combinations.map((combination) => combination.cpu), [...FARGATE_MEMORY_BY_CPU.keys()]);
+            assert.deepEqual(
+                combinations.map((combination) => combination.cpu),
+                [...FARGATE_MEMORY_BY_CPU.keys()],
+            );
         });
 
         for (const { cpu, valid, invalid, range } of combinations) {
@@ -254,7 +425,12 @@ describe("validateWorkerArgs", () => {
         }
 
         it("checks the default memory (512 MiB) against a larger cpu, so raising cpu alone is caught", () => {
-            assertRejected(minimalArgs({ container: { image: "worker:1", cpu: 1024 } }), "container.memory", "when container.cpu is 1024", "got 512");
+            assertRejected(
+                minimalArgs({ container: { image: "worker:1", cpu: 1024 } }),
+                "container.memory",
+                "when container.cpu is 1024",
+                "got 512",
+            );
         });
 
         it("rejects a CPU size Fargate does not offer, listing the ones it does", () => {
@@ -285,7 +461,12 @@ describe("validateWorkerArgs", () => {
         });
 
         it("rejects an empty list of security groups and says to omit it instead", () => {
-            assertRejected(minimalArgs({ securityGroupIds: [] }), "securityGroupIds", "at least one security group", "omit it");
+            assertRejected(
+                minimalArgs({ securityGroupIds: [] }),
+                "securityGroupIds",
+                "at least one security group",
+                "omit it",
+            );
         });
 
         it("requires the container's image", () => {
@@ -295,7 +476,12 @@ describe("validateWorkerArgs", () => {
 
         it("rejects an image reference a task could not pull: a space, an uppercase repository, an empty tag", () => {
             for (const image of ["job worker:latest", "Job-Worker:1", "worker:", " worker:1"]) {
-                assertRejected(minimalArgs({ container: { image } }), "container.image", "must be an image reference", JSON.stringify(image));
+                assertRejected(
+                    minimalArgs({ container: { image } }),
+                    "container.image",
+                    "must be an image reference",
+                    JSON.stringify(image),
+                );
             }
         });
 
@@ -312,8 +498,17 @@ describe("validateWorkerArgs", () => {
         });
 
         it("rejects a command that is not a list of strings", () => {
-            assertRejected(minimalArgs({ container: { image: "worker:1", command: untyped("node worker.js") } }), "container.command", "list of strings", 'got "node worker.js"');
-            assertRejected(minimalArgs({ container: { image: "worker:1", command: untyped(["node", 1]) } }), "container.command", "list of strings");
+            assertRejected(
+                minimalArgs({ container: { image: "worker:1", command: untyped("node worker.js") } }),
+                "container.command",
+                "list of strings",
+                'got "node worker.js"',
+            );
+            assertRejected(
+                minimalArgs({ container: { image: "worker:1", command: untyped(["node", 1]) } }),
+                "container.command",
+                "list of strings",
+            );
             accepted(minimalArgs({ container: { image: "worker:1", command: ["node", "worker.js"] } }));
         });
     });
@@ -333,11 +528,13 @@ describe("validateWorkerArgs", () => {
 
         it("accepts a task definition ARN on its own, and then warns about nothing container-related", () => {
             assert.deepEqual(
-                accepted(minimalArgs({
-                    container: undefined,
-                    taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/jobs:3",
-                    queue: { visibilityTimeoutSeconds: 10 },
-                })),
+                accepted(
+                    minimalArgs({
+                        container: undefined,
+                        taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/jobs:3",
+                        queue: { visibilityTimeoutSeconds: 10 },
+                    }),
+                ),
                 [],
             );
         });
@@ -354,23 +551,45 @@ describe("validateWorkerArgs", () => {
         });
 
         it("warns when the dead-letter retention equals the source's, since moved messages keep their enqueue time", () => {
-            const warnings = accepted(minimalArgs({ queue: { messageRetentionSeconds: 345_600, deadLetterRetentionSeconds: 345_600 } }));
+            const warnings = accepted(
+                minimalArgs({ queue: { messageRetentionSeconds: 345_600, deadLetterRetentionSeconds: 345_600 } }),
+            );
             assert.equal(warnings.length, 1, warnings.join("\n"));
-            assert.match(warnings[0], /^queue\.deadLetterRetentionSeconds equals queue\.messageRetentionSeconds \(345600\).*1209600/);
+            assert.match(
+                warnings[0],
+                /^queue\.deadLetterRetentionSeconds equals queue\.messageRetentionSeconds \(345600\).*1209600/,
+            );
         });
 
         it("warns at the 14-day maximum too, pointing to a shorter source retention", () => {
-            const warnings = accepted(minimalArgs({ queue: { messageRetentionSeconds: 1_209_600, deadLetterRetentionSeconds: 1_209_600 } }));
+            const warnings = accepted(
+                minimalArgs({ queue: { messageRetentionSeconds: 1_209_600, deadLetterRetentionSeconds: 1_209_600 } }),
+            );
             assert.equal(warnings.length, 1, warnings.join("\n"));
-            assert.match(warnings[0], /^queue\.deadLetterRetentionSeconds equals queue\.messageRetentionSeconds \(1209600\).*shorten queue\.messageRetentionSeconds/);
+            assert.match(
+                warnings[0],
+                /^queue\.deadLetterRetentionSeconds equals queue\.messageRetentionSeconds \(1209600\).*shorten queue\.messageRetentionSeconds/,
+            );
         });
 
         it("does not warn for FIFO queues, whose dead-letter queue resets the enqueue time", () => {
-            assert.deepEqual(accepted(minimalArgs({ queue: { fifo: true, messageRetentionSeconds: 345_600, deadLetterRetentionSeconds: 345_600 } })), []);
+            assert.deepEqual(
+                accepted(
+                    minimalArgs({
+                        queue: { fifo: true, messageRetentionSeconds: 345_600, deadLetterRetentionSeconds: 345_600 },
+                    }),
+                ),
+                [],
+            );
         });
 
         it("does not warn when the dead-letter retention is longer", () => {
-            assert.deepEqual(accepted(minimalArgs({ queue: { messageRetentionSeconds: 345_600, deadLetterRetentionSeconds: 345_601 } })), []);
+            assert.deepEqual(
+                accepted(
+                    minimalArgs({ queue: { messageRetentionSeconds: 345_600, deadLetterRetentionSeconds: 345_601 } }),
+                ),
+                [],
+            );
         });
     });
 
@@ -378,28 +597,46 @@ describe("validateWorkerArgs", () => {
         it("warns when the visibility timeout is shorter than the default 120 s stop timeout", () => {
             const warnings = accepted(minimalArgs({ queue: { visibilityTimeoutSeconds: 60 } }));
             assert.equal(warnings.length, 1, warnings.join("\n"));
-            assert.match(warnings[0], /^queue\.visibilityTimeoutSeconds \(60\) is shorter than container\.stopTimeoutSeconds \(120\)/);
+            assert.match(
+                warnings[0],
+                /^queue\.visibilityTimeoutSeconds \(60\) is shorter than container\.stopTimeoutSeconds \(120\)/,
+            );
         });
 
         it("warns against a stop timeout the user set", () => {
-            const warnings = accepted(minimalArgs({ queue: { visibilityTimeoutSeconds: 20 }, container: { image: "worker:1", stopTimeoutSeconds: 30 } }));
+            const warnings = accepted(
+                minimalArgs({
+                    queue: { visibilityTimeoutSeconds: 20 },
+                    container: { image: "worker:1", stopTimeoutSeconds: 30 },
+                }),
+            );
             assert.match(warnings.join("\n"), /\(20\) is shorter than container\.stopTimeoutSeconds \(30\)/);
         });
 
         it("does not warn when the visibility timeout covers the stop timeout", () => {
             assert.deepEqual(accepted(minimalArgs({ queue: { visibilityTimeoutSeconds: 120 } })), []);
-            assert.deepEqual(accepted(minimalArgs({ queue: { visibilityTimeoutSeconds: 60 }, container: { image: "worker:1", stopTimeoutSeconds: 60 } })), []);
+            assert.deepEqual(
+                accepted(
+                    minimalArgs({
+                        queue: { visibilityTimeoutSeconds: 60 },
+                        container: { image: "worker:1", stopTimeoutSeconds: 60 },
+                    }),
+                ),
+                [],
+            );
         });
     });
 
     describe("capacity provider strategy", () => {
         it("accepts the seed's strategy: an on-demand base and Spot weight 4", () => {
-            accepted(minimalArgs({
-                capacityProviderStrategy: [
-                    { capacityProvider: CapacityProvider.Fargate, weight: 1, base: 1 },
-                    { capacityProvider: CapacityProvider.FargateSpot, weight: 4 },
-                ],
-            }));
+            accepted(
+                minimalArgs({
+                    capacityProviderStrategy: [
+                        { capacityProvider: CapacityProvider.Fargate, weight: 1, base: 1 },
+                        { capacityProvider: CapacityProvider.FargateSpot, weight: 4 },
+                    ],
+                }),
+            );
         });
 
         it("rejects a second provider with a base above 0, naming its index", () => {
@@ -452,17 +689,32 @@ describe("validateWorkerArgs", () => {
         });
 
         it("rejects an empty strategy and points to the default", () => {
-            assertRejected(minimalArgs({ capacityProviderStrategy: [] }), "capacityProviderStrategy", "at least one capacity provider", "omit it");
+            assertRejected(
+                minimalArgs({ capacityProviderStrategy: [] }),
+                "capacityProviderStrategy",
+                "at least one capacity provider",
+                "omit it",
+            );
         });
     });
 
     describe("task bounds", () => {
         it("rejects minTasks above maxTasks, naming both values", () => {
-            assertRejected(minimalArgs({ scaling: { minTasks: 6, maxTasks: 5 } }), "scaling.minTasks", "at most scaling.maxTasks (5)", "got 6");
+            assertRejected(
+                minimalArgs({ scaling: { minTasks: 6, maxTasks: 5 } }),
+                "scaling.minTasks",
+                "at most scaling.maxTasks (5)",
+                "got 6",
+            );
         });
 
         it("rejects minTasks above the default maxTasks of 10", () => {
-            assertRejected(minimalArgs({ scaling: { minTasks: 11 } }), "scaling.minTasks", "at most scaling.maxTasks (10)", "got 11");
+            assertRejected(
+                minimalArgs({ scaling: { minTasks: 11 } }),
+                "scaling.minTasks",
+                "at most scaling.maxTasks (10)",
+                "got 11",
+            );
         });
 
         it("accepts minTasks equal to maxTasks, a fixed-size worker", () => {
@@ -473,20 +725,55 @@ describe("validateWorkerArgs", () => {
     describe("environment and secrets", () => {
         for (const name of RESERVED_ENVIRONMENT_NAMES) {
             it(`rejects ${name} in environment or secrets: the component sets it`, () => {
-                assertRejected(minimalArgs({ container: { image: "worker:1", environment: { [name]: "x" } } }), `container.environment.${name}`, "is set by the component", "remove it");
-                assertRejected(minimalArgs({ container: { image: "worker:1", secrets: { [name]: "arn:aws:ssm:us-east-1:123456789012:parameter/x" } } }), `container.secrets.${name}`, "is set by the component");
+                assertRejected(
+                    minimalArgs({ container: { image: "worker:1", environment: { [name]: "x" } } }),
+                    `container.environment.${name}`,
+                    "is set by the component",
+                    "remove it",
+                );
+                assertRejected(
+                    minimalArgs({
+                        container: {
+                            image: "worker:1",
+                            secrets: { [name]: "arn:aws:ssm:us-east-1:123456789012:parameter/x" },
+                        },
+                    }),
+                    `container.secrets.${name}`,
+                    "is set by the component",
+                );
             });
         }
 
         it("rejects AWS credentials in the environment, whatever their case, and points to the task role", () => {
-            for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "aws_access_key_id"]) {
-                assertRejected(minimalArgs({ container: { image: "worker:1", environment: { [name]: "x" } } }), `container.environment.${name}`, "must not hold AWS credentials", "task role");
+            for (const name of [
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN",
+                "aws_access_key_id",
+            ]) {
+                assertRejected(
+                    minimalArgs({ container: { image: "worker:1", environment: { [name]: "x" } } }),
+                    `container.environment.${name}`,
+                    "must not hold AWS credentials",
+                    "task role",
+                );
             }
         });
 
         it("warns about a plain value whose name looks like a secret", () => {
-            for (const name of ["DB_PASSWORD", "STRIPE_SECRET", "GITHUB_TOKEN", "API_KEY", "APIKEY", "SIGNING_PRIVATE_KEY", "SERVICE_CREDENTIALS", "smtp_passwd"]) {
-                const warnings = accepted(minimalArgs({ container: { image: "worker:1", environment: { [name]: "hunter2" } } }));
+            for (const name of [
+                "DB_PASSWORD",
+                "STRIPE_SECRET",
+                "GITHUB_TOKEN",
+                "API_KEY",
+                "APIKEY",
+                "SIGNING_PRIVATE_KEY",
+                "SERVICE_CREDENTIALS",
+                "smtp_passwd",
+            ]) {
+                const warnings = accepted(
+                    minimalArgs({ container: { image: "worker:1", environment: { [name]: "hunter2" } } }),
+                );
                 assert.equal(warnings.length, 1, `${name}: ${warnings.join("\n")}`);
                 assert.ok(warnings[0].startsWith(`container.environment.${name} looks like a secret`), warnings[0]);
                 assert.match(warnings[0], /move it to container\.secrets/);
@@ -494,29 +781,61 @@ describe("validateWorkerArgs", () => {
         });
 
         it("does not warn about ordinary names", () => {
-            assert.deepEqual(accepted(minimalArgs({ container: { image: "worker:1", environment: { LOG_LEVEL: "info", BUCKET: "uploads" } } })), []);
+            assert.deepEqual(
+                accepted(
+                    minimalArgs({
+                        container: { image: "worker:1", environment: { LOG_LEVEL: "info", BUCKET: "uploads" } },
+                    }),
+                ),
+                [],
+            );
         });
 
         it("does not warn when a secret-looking value comes from another resource rather than a literal", () => {
-            assert.deepEqual(accepted(minimalArgs({ container: { image: "worker:1", environment: { UPSTREAM_TOKEN_URL: pulumi.output("https://auth.example.com") } } })), []);
+            assert.deepEqual(
+                accepted(
+                    minimalArgs({
+                        container: {
+                            image: "worker:1",
+                            environment: { UPSTREAM_TOKEN_URL: pulumi.output("https://auth.example.com") },
+                        },
+                    }),
+                ),
+                [],
+            );
         });
 
         it("rejects a secret given by name instead of ARN, which would make the execution role's policy invalid", () => {
             for (const value of ["/prod/db/password", "db-credentials", "arn:aws:s3:::bucket/secret"]) {
-                assertRejected(minimalArgs({ container: { image: "worker:1", secrets: { DB_PASSWORD: value } } }), "container.secrets.DB_PASSWORD", "must be the ARN", JSON.stringify(value));
+                assertRejected(
+                    minimalArgs({ container: { image: "worker:1", secrets: { DB_PASSWORD: value } } }),
+                    "container.secrets.DB_PASSWORD",
+                    "must be the ARN",
+                    JSON.stringify(value),
+                );
             }
         });
 
         it("accepts Secrets Manager and SSM parameter ARNs, a JSON key of a secret, and ARNs known only at deployment", () => {
-            accepted(minimalArgs({ container: { image: "worker:1", secrets: {
-                DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::",
-                API_KEY: "arn:aws:ssm:us-east-1:123456789012:parameter/prod/api-key",
-                SIGNING_KEY: pulumi.output("arn:aws:ssm:us-east-1:123456789012:parameter/signing"),
-            } } }));
+            accepted(
+                minimalArgs({
+                    container: {
+                        image: "worker:1",
+                        secrets: {
+                            DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::",
+                            API_KEY: "arn:aws:ssm:us-east-1:123456789012:parameter/prod/api-key",
+                            SIGNING_KEY: pulumi.output("arn:aws:ssm:us-east-1:123456789012:parameter/signing"),
+                        },
+                    },
+                }),
+            );
         });
 
         it("rejects a Secrets Manager ARN without its six-character suffix, which IAM would not match", () => {
-            for (const value of ["arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db:password::"]) {
+            for (const value of [
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db",
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:db:password::",
+            ]) {
                 assertRejected(
                     minimalArgs({ container: { image: "worker:1", secrets: { DB_PASSWORD: value } } }),
                     "container.secrets.DB_PASSWORD",
@@ -529,16 +848,29 @@ describe("validateWorkerArgs", () => {
         });
 
         it("accepts a complete secret ARN, with or without a JSON key, and SSM parameter ARNs", () => {
-            accepted(minimalArgs({ container: { image: "worker:1", secrets: {
-                DB: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
-                DB_USER: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf:username::",
-                API: "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/api",
-            } } }));
+            accepted(
+                minimalArgs({
+                    container: {
+                        image: "worker:1",
+                        secrets: {
+                            DB: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
+                            DB_USER: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf:username::",
+                            API: "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/api",
+                        },
+                    },
+                }),
+            );
         });
 
         it("rejects a name set both as environment and as a secret, keeping the secret", () => {
             assertRejected(
-                minimalArgs({ container: { image: "worker:1", environment: { DATABASE_URL: "postgres://" }, secrets: { DATABASE_URL: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" } } }),
+                minimalArgs({
+                    container: {
+                        image: "worker:1",
+                        environment: { DATABASE_URL: "postgres://" },
+                        secrets: { DATABASE_URL: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" },
+                    },
+                }),
                 "container.environment.DATABASE_URL",
                 "also set in container.secrets",
                 "keep only the secret",
@@ -568,10 +900,25 @@ describe("validateWorkerArgs", () => {
         });
 
         it("rejects either latency setting next to targetBacklogPerTask", () => {
-            assertRejected(minimalArgs({ scaling: { targetBacklogPerTask: 5, acceptableLatencySeconds: 60 } }), "scaling.acceptableLatencySeconds", "together with scaling.targetBacklogPerTask");
-            assertRejected(minimalArgs({ scaling: { targetBacklogPerTask: 5, averageProcessingSeconds: 6 } }), "scaling.averageProcessingSeconds", "together with scaling.targetBacklogPerTask");
-            const error = severalProblems(minimalArgs({ scaling: { targetBacklogPerTask: 5, acceptableLatencySeconds: 60, averageProcessingSeconds: 6 } }));
-            assert.deepEqual(error.errors.map((problem) => problem.propertyPath), ["scaling.acceptableLatencySeconds", "scaling.averageProcessingSeconds"]);
+            assertRejected(
+                minimalArgs({ scaling: { targetBacklogPerTask: 5, acceptableLatencySeconds: 60 } }),
+                "scaling.acceptableLatencySeconds",
+                "together with scaling.targetBacklogPerTask",
+            );
+            assertRejected(
+                minimalArgs({ scaling: { targetBacklogPerTask: 5, averageProcessingSeconds: 6 } }),
+                "scaling.averageProcessingSeconds",
+                "together with scaling.targetBacklogPerTask",
+            );
+            const error = severalProblems(
+                minimalArgs({
+                    scaling: { targetBacklogPerTask: 5, acceptableLatencySeconds: 60, averageProcessingSeconds: 6 },
+                }),
+            );
+            assert.deepEqual(
+                error.errors.map((problem) => problem.propertyPath),
+                ["scaling.acceptableLatencySeconds", "scaling.averageProcessingSeconds"],
+            );
         });
 
         it("rejects a latency below the processing time, naming both settings and values", () => {
@@ -584,8 +931,18 @@ describe("validateWorkerArgs", () => {
         });
 
         it("rejects a latency or processing time that is not a number above 0", () => {
-            assertRejected(minimalArgs({ scaling: { acceptableLatencySeconds: 0, averageProcessingSeconds: 6 } }), "scaling.acceptableLatencySeconds", "above 0", "got 0");
-            assertRejected(minimalArgs({ scaling: { acceptableLatencySeconds: 60, averageProcessingSeconds: untyped("6") } }), "scaling.averageProcessingSeconds", "above 0", 'got "6"');
+            assertRejected(
+                minimalArgs({ scaling: { acceptableLatencySeconds: 0, averageProcessingSeconds: 6 } }),
+                "scaling.acceptableLatencySeconds",
+                "above 0",
+                "got 0",
+            );
+            assertRejected(
+                minimalArgs({ scaling: { acceptableLatencySeconds: 60, averageProcessingSeconds: untyped("6") } }),
+                "scaling.averageProcessingSeconds",
+                "above 0",
+                'got "6"',
+            );
         });
     });
 
@@ -594,19 +951,43 @@ describe("validateWorkerArgs", () => {
             minimalArgs({ scaling: { ...scaling, schedules } });
 
         it("accepts named cron, rate and at schedules with a time zone", () => {
-            accepted(withSchedules([
-                schedule({ name: "weekday-mornings", schedule: WEEKDAY_CRON, timezone: "Europe/Paris", minTasks: 3 }),
-                schedule({ name: "every_minute", schedule: "rate(1 minute)", minTasks: 1 }),
-                schedule({ name: "every-5-minutes", schedule: "rate(5 minutes)", minTasks: 1 }),
-                schedule({ name: "hourly", schedule: "rate(1 hour)", minTasks: 1 }),
-                schedule({ name: "two-days", schedule: "rate(2 days)", minTasks: 1 }),
-                schedule({ name: "launch", schedule: "at(2030-01-15T08:00:00)", timezone: "America/New_York", minTasks: 5, maxTasks: 10 }),
-            ]));
+            accepted(
+                withSchedules([
+                    schedule({
+                        name: "weekday-mornings",
+                        schedule: WEEKDAY_CRON,
+                        timezone: "Europe/Paris",
+                        minTasks: 3,
+                    }),
+                    schedule({ name: "every_minute", schedule: "rate(1 minute)", minTasks: 1 }),
+                    schedule({ name: "every-5-minutes", schedule: "rate(5 minutes)", minTasks: 1 }),
+                    schedule({ name: "hourly", schedule: "rate(1 hour)", minTasks: 1 }),
+                    schedule({ name: "two-days", schedule: "rate(2 days)", minTasks: 1 }),
+                    schedule({
+                        name: "launch",
+                        schedule: "at(2030-01-15T08:00:00)",
+                        timezone: "America/New_York",
+                        minTasks: 5,
+                        maxTasks: 10,
+                    }),
+                ]),
+            );
         });
 
         it("requires a name of letters, digits, - and _ up to 64 characters", () => {
-            assertRejected(withSchedules([schedule({ name: untyped(undefined) })]), "scaling.schedules[0].name", "is required", "letters, digits, - or _", "got nothing");
-            assertRejected(withSchedules([schedule({ name: "business hours" })]), "scaling.schedules[0].name", "letters, digits, - or _", 'got "business hours"');
+            assertRejected(
+                withSchedules([schedule({ name: untyped(undefined) })]),
+                "scaling.schedules[0].name",
+                "is required",
+                "letters, digits, - or _",
+                "got nothing",
+            );
+            assertRejected(
+                withSchedules([schedule({ name: "business hours" })]),
+                "scaling.schedules[0].name",
+                "letters, digits, - or _",
+                'got "business hours"',
+            );
             assertRejected(withSchedules([schedule({ name: "a".repeat(65) })]), "scaling.schedules[0].name", "1 to 64");
             accepted(withSchedules([schedule({ name: "a".repeat(64) })]));
         });
@@ -621,32 +1002,85 @@ describe("validateWorkerArgs", () => {
         });
 
         it("rejects a cron expression without the six fields Application Auto Scaling reads", () => {
-            assertRejected(withSchedules([schedule({ schedule: "cron(0 8 * * *)" })]), "scaling.schedules[0].schedule", "cron(minutes hours day-of-month month day-of-week year)", 'got "cron(0 8 * * *)"');
+            assertRejected(
+                withSchedules([schedule({ schedule: "cron(0 8 * * *)" })]),
+                "scaling.schedules[0].schedule",
+                "cron(minutes hours day-of-month month day-of-week year)",
+                'got "cron(0 8 * * *)"',
+            );
         });
 
         it("rejects rate(1 minutes) and rate(5 minute): AWS wants the singular for 1 and the plural otherwise", () => {
-            assertRejected(withSchedules([schedule({ schedule: "rate(1 minutes)" })]), "scaling.schedules[0].schedule", "singular unit for 1", 'got "rate(1 minutes)"');
-            assertRejected(withSchedules([schedule({ schedule: "rate(5 minute)" })]), "scaling.schedules[0].schedule", "plural otherwise", 'got "rate(5 minute)"');
-            assertRejected(withSchedules([schedule({ schedule: "rate(2 hour)" })]), "scaling.schedules[0].schedule", "singular unit for 1");
+            assertRejected(
+                withSchedules([schedule({ schedule: "rate(1 minutes)" })]),
+                "scaling.schedules[0].schedule",
+                "singular unit for 1",
+                'got "rate(1 minutes)"',
+            );
+            assertRejected(
+                withSchedules([schedule({ schedule: "rate(5 minute)" })]),
+                "scaling.schedules[0].schedule",
+                "plural otherwise",
+                'got "rate(5 minute)"',
+            );
+            assertRejected(
+                withSchedules([schedule({ schedule: "rate(2 hour)" })]),
+                "scaling.schedules[0].schedule",
+                "singular unit for 1",
+            );
         });
 
         it("rejects a rate of 0 and a unit AWS does not offer", () => {
-            assertRejected(withSchedules([schedule({ schedule: "rate(0 minutes)" })]), "scaling.schedules[0].schedule", "at least 1", 'got "rate(0 minutes)"');
-            assertRejected(withSchedules([schedule({ schedule: "rate(1 week)" })]), "scaling.schedules[0].schedule", "rate(value unit)", 'got "rate(1 week)"');
+            assertRejected(
+                withSchedules([schedule({ schedule: "rate(0 minutes)" })]),
+                "scaling.schedules[0].schedule",
+                "at least 1",
+                'got "rate(0 minutes)"',
+            );
+            assertRejected(
+                withSchedules([schedule({ schedule: "rate(1 week)" })]),
+                "scaling.schedules[0].schedule",
+                "rate(value unit)",
+                'got "rate(1 week)"',
+            );
         });
 
         it("rejects an at() time that is not yyyy-mm-ddThh:mm:ss, and free text", () => {
-            assertRejected(withSchedules([schedule({ schedule: "at(2030-01-15 08:00)" })]), "scaling.schedules[0].schedule", "at(yyyy-mm-ddThh:mm:ss)", 'got "at(2030-01-15 08:00)"');
-            assertRejected(withSchedules([schedule({ schedule: "every weekday at 8" })]), "scaling.schedules[0].schedule", "cron(", "rate(", "at(");
-            assertRejected(withSchedules([schedule({ schedule: untyped(undefined) })]), "scaling.schedules[0].schedule", "is required");
+            assertRejected(
+                withSchedules([schedule({ schedule: "at(2030-01-15 08:00)" })]),
+                "scaling.schedules[0].schedule",
+                "at(yyyy-mm-ddThh:mm:ss)",
+                'got "at(2030-01-15 08:00)"',
+            );
+            assertRejected(
+                withSchedules([schedule({ schedule: "every weekday at 8" })]),
+                "scaling.schedules[0].schedule",
+                "cron(",
+                "rate(",
+                "at(",
+            );
+            assertRejected(
+                withSchedules([schedule({ schedule: untyped(undefined) })]),
+                "scaling.schedules[0].schedule",
+                "is required",
+            );
         });
 
         it("rejects a time zone that is not an IANA name", () => {
-            assertRejected(withSchedules([schedule({ timezone: "Mars/Olympus_Mons" })]), "scaling.schedules[0].timezone", "IANA time zone", 'got "Mars/Olympus_Mons"');
+            assertRejected(
+                withSchedules([schedule({ timezone: "Mars/Olympus_Mons" })]),
+                "scaling.schedules[0].timezone",
+                "IANA time zone",
+                'got "Mars/Olympus_Mons"',
+            );
         });
 
         it("rejects a schedule that sets neither minTasks nor maxTasks, naming the schedule", () => {
-            assertRejected(withSchedules([schedule({ minTasks: undefined })]), "scaling.schedules[0]", "must set minTasks, maxTasks or both");
+            assertRejected(
+                withSchedules([schedule({ minTasks: undefined })]),
+                "scaling.schedules[0]",
+                "must set minTasks, maxTasks or both",
+            );
         });
 
         it("rejects a schedule whose own minTasks is above its maxTasks", () => {
@@ -677,7 +1111,12 @@ describe("validateWorkerArgs", () => {
         });
 
         it("accepts a night schedule to zero when it lowers the minimum too", () => {
-            accepted(withSchedules([schedule({ name: "nights", minTasks: 0, maxTasks: 0 }), schedule({ name: "days", minTasks: 1, maxTasks: 10 })]));
+            accepted(
+                withSchedules([
+                    schedule({ name: "nights", minTasks: 0, maxTasks: 0 }),
+                    schedule({ name: "days", minTasks: 1, maxTasks: 10 }),
+                ]),
+            );
         });
     });
 
@@ -686,7 +1125,10 @@ describe("validateWorkerArgs", () => {
             try {
                 validateWorkerArgs(args, name);
             } catch (error) {
-                assert.ok(pulumi.InputPropertyError.isInstance(error), `expected one InputPropertyError; got ${describeThrown(error)}`);
+                assert.ok(
+                    pulumi.InputPropertyError.isInstance(error),
+                    `expected one InputPropertyError; got ${describeThrown(error)}`,
+                );
                 assert.equal(error.propertyPath, "name");
                 return error.reason;
             }
@@ -694,12 +1136,19 @@ describe("validateWorkerArgs", () => {
         };
 
         it("rejects characters SQS queue and ECS service names do not allow", () => {
-            assert.match(rejectedName("jobs.v2", minimalArgs()), /^name must use only letters, digits, - and _.*got "jobs\.v2"$/);
+            assert.match(
+                rejectedName("jobs.v2", minimalArgs()),
+                /^name must use only letters, digits, - and _.*got "jobs\.v2"$/,
+            );
         });
 
         // With a task definition of its own and no scale to zero, the worker creates no IAM role: queue names bind.
         const noRoles = (overrides: Partial<BackgroundWorkerArgs> = {}) =>
-            minimalArgs({ container: undefined, taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/jobs:1", ...overrides });
+            minimalArgs({
+                container: undefined,
+                taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/jobs:1",
+                ...overrides,
+            });
 
         it("rejects a FIFO worker whose queue name would pass 80 characters once .fifo is appended", () => {
             assert.deepEqual(validateWorkerArgs(noRoles({ queue: { fifo: true } }), "a".repeat(61)), []);
@@ -710,17 +1159,35 @@ describe("validateWorkerArgs", () => {
         it("allows a longer name for a standard queue, and any length with an existing queue", () => {
             assert.deepEqual(validateWorkerArgs(noRoles(), "a".repeat(66)), []);
             assert.match(rejectedName("a".repeat(67), noRoles()), /at most 66 characters: /);
-            const existingQueue = { arn: "arn:aws:sqs:us-east-1:123456789012:orders", url: "https://sqs.us-east-1.amazonaws.com/123456789012/orders" };
-            assert.deepEqual(validateWorkerArgs(noRoles({ existingQueue, alarms: { deadLetterQueueNotEmpty: false } }), "a".repeat(100)), []);
+            const existingQueue = {
+                arn: "arn:aws:sqs:us-east-1:123456789012:orders",
+                url: "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
+            };
+            assert.deepEqual(
+                validateWorkerArgs(
+                    noRoles({ existingQueue, alarms: { deadLetterQueueNotEmpty: false } }),
+                    "a".repeat(100),
+                ),
+                [],
+            );
         });
 
         it("keeps the IAM role names it generates within IAM's 64 characters", () => {
             assert.deepEqual(validateWorkerArgs(minimalArgs(), "a".repeat(41)), []);
-            assert.match(rejectedName("a".repeat(42), minimalArgs()), /^name must be at most 41 characters: an IAM role is named a+-execution-role-<7 random characters>, and IAM allows 64; got 42 characters$/);
+            assert.match(
+                rejectedName("a".repeat(42), minimalArgs()),
+                /^name must be at most 41 characters: an IAM role is named a+-execution-role-<7 random characters>, and IAM allows 64; got 42 characters$/,
+            );
             const toZero = minimalArgs({ scaling: { minTasks: 0 } });
             assert.deepEqual(validateWorkerArgs(toZero, "a".repeat(39)), []);
-            assert.match(rejectedName("a".repeat(40), toZero), /at most 39 characters: an IAM role is named a+-keep-active-role-/);
-            assert.deepEqual(validateWorkerArgs(minimalArgs({ scaling: { minTasks: 0, keepQueueActive: false } }), "a".repeat(41)), []);
+            assert.match(
+                rejectedName("a".repeat(40), toZero),
+                /at most 39 characters: an IAM role is named a+-keep-active-role-/,
+            );
+            assert.deepEqual(
+                validateWorkerArgs(minimalArgs({ scaling: { minTasks: 0, keepQueueActive: false } }), "a".repeat(41)),
+                [],
+            );
         });
 
         it("is checked by the constructor, before anything is registered", async () => {
@@ -733,22 +1200,30 @@ describe("validateWorkerArgs", () => {
 
     describe("several problems at once", () => {
         it("throws one InputPropertiesError listing every problem, so the user fixes them in one round", () => {
-            const error = severalProblems(minimalArgs({
-                queue: { visibilityTimeoutSeconds: 50_000, maxReceiveCount: 0 },
-                container: { image: "worker:1", cpu: 512, memory: 512 },
-                scaling: { minTasks: 3, maxTasks: 2, schedules: [schedule({ schedule: "rate(1 minutes)" })] },
-            }));
-            assert.deepEqual(error.errors.map((problem) => problem.propertyPath), [
-                "container.memory",
-                "queue.visibilityTimeoutSeconds",
-                "queue.maxReceiveCount",
-                "scaling.minTasks",
-                "scaling.schedules[0].schedule",
-            ]);
+            const error = severalProblems(
+                minimalArgs({
+                    queue: { visibilityTimeoutSeconds: 50_000, maxReceiveCount: 0 },
+                    container: { image: "worker:1", cpu: 512, memory: 512 },
+                    scaling: { minTasks: 3, maxTasks: 2, schedules: [schedule({ schedule: "rate(1 minutes)" })] },
+                }),
+            );
+            assert.deepEqual(
+                error.errors.map((problem) => problem.propertyPath),
+                [
+                    "container.memory",
+                    "queue.visibilityTimeoutSeconds",
+                    "queue.maxReceiveCount",
+                    "scaling.minTasks",
+                    "scaling.schedules[0].schedule",
+                ],
+            );
             assert.match(error.message, /^BackgroundWorker has 5 invalid properties:/);
             for (const problem of error.errors) {
                 assert.ok(problem.reason.startsWith(`${problem.propertyPath} `), problem.reason);
-                assert.ok(error.message.includes(`  - ${problem.reason}`), `the message should list: ${problem.reason}`);
+                assert.ok(
+                    error.message.includes(`  - ${problem.reason}`),
+                    `the message should list: ${problem.reason}`,
+                );
             }
         });
     });
@@ -760,7 +1235,8 @@ describe("BackgroundWorker constructor", () => {
     it("rejects invalid arguments with the validation error", async () => {
         await assert.rejects(
             recordWorker(invalid),
-            (error: unknown) => pulumi.InputPropertyError.isInstance(error) && error.propertyPath === "scaling.maxTasks",
+            (error: unknown) =>
+                pulumi.InputPropertyError.isInstance(error) && error.propertyPath === "scaling.maxTasks",
         );
     });
 
@@ -774,13 +1250,23 @@ describe("BackgroundWorker constructor", () => {
                 thrown = error;
             }
         });
-        assert.ok(pulumi.InputPropertyError.isInstance(thrown), `expected the constructor to throw; got ${describeThrown(thrown)}`);
-        assert.deepEqual(resources.map((resource) => resource.urn), []);
+        assert.ok(
+            pulumi.InputPropertyError.isInstance(thrown),
+            `expected the constructor to throw; got ${describeThrown(thrown)}`,
+        );
+        assert.deepEqual(
+            resources.map((resource) => resource.urn),
+            [],
+        );
     });
 
     it("registers the component and its children for the same worker once the arguments are fixed", async () => {
         const resources = await recordWorker(minimalArgs({ scaling: { minTasks: 0, maxTasks: 1 } }));
-        assert.ok(resources.some((resource) => resource.type === "background-worker:index:BackgroundWorker" && resource.name === "jobs"));
+        assert.ok(
+            resources.some(
+                (resource) => resource.type === "background-worker:index:BackgroundWorker" && resource.name === "jobs",
+            ),
+        );
         assert.ok(resources.some((resource) => resource.type === "aws:sqs/queue:Queue"));
     });
 });

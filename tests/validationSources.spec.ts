@@ -13,10 +13,13 @@ const FIFO_TOPIC = "arn:aws:sns:eu-west-1:210987654321:orders.fifo";
 function fifoWorkerFedByNewTopic(fifoTopic: boolean, snsTopicsFifo?: boolean): Promise<unknown> {
     return recordResources(() => {
         const topic = new aws.sns.Topic("requests", { fifoTopic });
-        new BackgroundWorker("jobs", minimalArgs({
-            queue: { fifo: true },
-            sources: { snsTopicArns: [topic.arn], snsTopicsFifo },
-        }));
+        new BackgroundWorker(
+            "jobs",
+            minimalArgs({
+                queue: { fifo: true },
+                sources: { snsTopicArns: [topic.arn], snsTopicsFifo },
+            }),
+        );
     });
 }
 
@@ -25,7 +28,10 @@ describe("validationSources: SNS topics feeding a FIFO queue", () => {
         await assert.rejects(fifoWorkerFedByNewTopic(false), (error: unknown) => {
             assert.ok(pulumi.InputPropertyError.isInstance(error), String(error));
             assert.equal(error.propertyPath, "sources.snsTopicArns[0]");
-            assert.match(error.reason, /^sources\.snsTopicArns\[0\] is known only at deployment, and queue\.fifo is true: set sources\.snsTopicsFifo to true/);
+            assert.match(
+                error.reason,
+                /^sources\.snsTopicArns\[0\] is known only at deployment, and queue\.fifo is true: set sources\.snsTopicsFifo to true/,
+            );
             assert.match(error.reason, /A standard topic cannot deliver to a FIFO queue/);
             return true;
         });
@@ -35,7 +41,10 @@ describe("validationSources: SNS topics feeding a FIFO queue", () => {
         await assert.rejects(fifoWorkerFedByNewTopic(false, true), (error: unknown) => {
             assert.ok(pulumi.InputPropertyError.isInstance(error), String(error));
             assert.equal(error.propertyPath, "sources.snsTopicArns[0]");
-            assert.match(error.reason, /^sources\.snsTopicArns\[0\] must be a FIFO topic \(ARN ending in \.fifo\) when queue\.fifo is true; got "arn:aws:sns:us-east-1:123456789012:requests-[0-9a-f]{7}"/);
+            assert.match(
+                error.reason,
+                /^sources\.snsTopicArns\[0\] must be a FIFO topic \(ARN ending in \.fifo\) when queue\.fifo is true; got "arn:aws:sns:us-east-1:123456789012:requests-[0-9a-f]{7}"/,
+            );
             return true;
         });
     });
@@ -52,7 +61,10 @@ describe("validationSources: SNS topics feeding a FIFO queue", () => {
             "sources.snsTopicArns[0]",
             /must be a FIFO topic \(ARN ending in \.fifo\) when sources\.snsTopicsFifo is true/,
         );
-        assert.deepEqual(validateWorkerArgs(minimalArgs({ queue: { fifo: true }, sources: { snsTopicArns: [FIFO_TOPIC] } })), []);
+        assert.deepEqual(
+            validateWorkerArgs(minimalArgs({ queue: { fifo: true }, sources: { snsTopicArns: [FIFO_TOPIC] } })),
+            [],
+        );
     });
 
     it("rejects a snsTopicsFifo that is not a boolean", () =>
@@ -64,16 +76,23 @@ describe("validationSources: SNS topics feeding a FIFO queue", () => {
 });
 
 describe("validationSources: event rule names within EventBridge's 64 characters", () => {
-    const rules = (name: string) => minimalArgs({ sources: { eventRules: [{ name, eventPattern: JSON.stringify({ source: ["aws.s3"] }) }] } });
+    const rules = (name: string) =>
+        minimalArgs({ sources: { eventRules: [{ name, eventPattern: JSON.stringify({ source: ["aws.s3"] }) }] } });
 
     it("rejects a rule whose EventBridge rule name would pass 64 characters, naming the rule's path", () => {
         // jobs-rule-<name>-<7 random characters>: 4 + 6 + name + 8 <= 64, so 46 characters at most.
         assert.deepEqual(validateWorkerArgs(rules("r".repeat(46)), "jobs"), []);
-        assert.throws(() => validateWorkerArgs(rules("r".repeat(47)), "jobs"), (error: unknown) => {
-            assert.ok(pulumi.InputPropertyError.isInstance(error), String(error));
-            assert.equal(error.propertyPath, "sources.eventRules[0].name");
-            assert.match(error.reason, /must be at most 46 characters for this worker: its EventBridge rule is named jobs-rule-r+-<7 random characters>, and EventBridge allows 64; got 47 characters$/);
-            return true;
-        });
+        assert.throws(
+            () => validateWorkerArgs(rules("r".repeat(47)), "jobs"),
+            (error: unknown) => {
+                assert.ok(pulumi.InputPropertyError.isInstance(error), String(error));
+                assert.equal(error.propertyPath, "sources.eventRules[0].name");
+                assert.match(
+                    error.reason,
+                    /must be at most 46 characters for this worker: its EventBridge rule is named jobs-rule-r+-<7 random characters>, and EventBridge allows 64; got 47 characters$/,
+                );
+                return true;
+            },
+        );
     });
 });

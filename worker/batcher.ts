@@ -57,7 +57,12 @@ export class EntryBatcher<T> {
      */
     submit(entry: T, giveUpAtMs: () => number): Promise<void> {
         return new Promise((resolve, reject) => {
-            this.enqueue({ entry, giveUpAtMs, attempts: 0, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+            this.enqueue({
+                entry,
+                giveUpAtMs,
+                attempts: 0,
+                settle: (error) => (error === undefined ? resolve() : reject(error)),
+            });
         });
     }
 

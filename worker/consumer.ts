@@ -17,7 +17,12 @@ import { describeError, LogEntry, LogLevel, MessageOutcome, WorkerEvent } from "
 import { BatchFailure, WorkerHooks, WorkerMessage, WorkerSettings } from "./options";
 import { ecsAgentProtection, TaskProtection } from "./protection";
 import { drainDeadlineSeconds, receiveWaitSeconds } from "./shutdown";
-import { changeMessageVisibilityBatch, deleteMessageBatch, systemAttributesToRequest, VisibilityChange } from "./sqsBatches";
+import {
+    changeMessageVisibilityBatch,
+    deleteMessageBatch,
+    systemAttributesToRequest,
+    VisibilityChange,
+} from "./sqsBatches";
 import { StatsRecorder, WorkerStats } from "./stats";
 import { CancelTimer } from "./timers";
 
@@ -94,10 +99,25 @@ export class Consumer {
         const { taskProtection, timers, log, batchDelayMilliseconds } = settings;
         this.protection =
             taskProtection &&
-            new TaskProtection(ecsAgentProtection(taskProtection.ecsAgentUri), taskProtection.protectionMinutes, timers, log);
+            new TaskProtection(
+                ecsAgentProtection(taskProtection.ecsAgentUri),
+                taskProtection.protectionMinutes,
+                timers,
+                log,
+            );
         const countCall = (): void => this.stats.count("sqsRequests");
-        this.deletes = new EntryBatcher(deleteMessageBatch(this.sqs, settings.queueUrl), batchDelayMilliseconds, timers, countCall);
-        this.visibility = new EntryBatcher(changeMessageVisibilityBatch(this.sqs, settings.queueUrl), batchDelayMilliseconds, timers, countCall);
+        this.deletes = new EntryBatcher(
+            deleteMessageBatch(this.sqs, settings.queueUrl),
+            batchDelayMilliseconds,
+            timers,
+            countCall,
+        );
+        this.visibility = new EntryBatcher(
+            changeMessageVisibilityBatch(this.sqs, settings.queueUrl),
+            batchDelayMilliseconds,
+            timers,
+            countCall,
+        );
         this.visibilityTimeoutSeconds = settings.visibilityTimeoutSeconds;
         log({
             level: LogLevel.Info,
@@ -123,7 +143,11 @@ export class Consumer {
 
     /** Gives every message still in hand back to the queue now, without waiting for the deadline. */
     async releaseAll(): Promise<void> {
-        await Promise.all([...this.deliveries].map((delivery) => this.release(delivery, "the worker is stopping: the message was released to another worker")));
+        await Promise.all(
+            [...this.deliveries].map((delivery) =>
+                this.release(delivery, "the worker is stopping: the message was released to another worker"),
+            ),
+        );
     }
 
     currentStats(): WorkerStats {
@@ -133,7 +157,13 @@ export class Consumer {
     private async drain(reason: string): Promise<void> {
         const { timers, log } = this.settings;
         const { deadlineSeconds } = this;
-        log({ level: LogLevel.Info, event: WorkerEvent.Stopping, reason, inFlight: this.deliveries.size, deadlineSeconds });
+        log({
+            level: LogLevel.Info,
+            event: WorkerEvent.Stopping,
+            reason,
+            inFlight: this.deliveries.size,
+            deadlineSeconds,
+        });
         if (this.idlePoll) {
             // Nothing is in hand, so waiting out the poll would only delay the exit; what SQS hands the abandoned
             // poll comes back after the idle poll's short timeout. Logged, so no message is delayed silently.
@@ -189,7 +219,12 @@ export class Consumer {
                 }
                 failures += 1;
                 const retryInSeconds = backoffSeconds(failures, RECEIVE_RETRY_BASE_SECONDS, RECEIVE_RETRY_MAX_SECONDS);
-                this.settings.log({ level: LogLevel.Error, event: WorkerEvent.ReceiveFailed, retryInSeconds, error: describeError(error) });
+                this.settings.log({
+                    level: LogLevel.Error,
+                    event: WorkerEvent.ReceiveFailed,
+                    retryInSeconds,
+                    error: describeError(error),
+                });
                 if (!this.stopRequested) {
                     await this.sleep(retryInSeconds * 1000); // stop() wakes it; a stop already begun would not
                 }
@@ -204,16 +239,26 @@ export class Consumer {
         );
         const seconds = Number(Attributes?.VisibilityTimeout);
         if (!Number.isInteger(seconds) || seconds < 1) {
-            throw new Error(`queue ${this.settings.queueUrl} has visibility timeout ${Attributes?.VisibilityTimeout}; the worker needs 1 s or more`);
+            throw new Error(
+                `queue ${this.settings.queueUrl} has visibility timeout ${Attributes?.VisibilityTimeout}; the worker needs 1 s or more`,
+            );
         }
         return seconds;
     }
 
     private async receive(visibilityTimeoutSeconds: number, maxMessages: number): Promise<void> {
-        const { timers, queueUrl, waitTimeSeconds, idlePollVisibilityTimeoutSeconds, messageSystemAttributeNames, messageAttributeNames } =
-            this.settings;
+        const {
+            timers,
+            queueUrl,
+            waitTimeSeconds,
+            idlePollVisibilityTimeoutSeconds,
+            messageSystemAttributeNames,
+            messageAttributeNames,
+        } = this.settings;
         const idle = this.lastReceiveEmpty && this.deliveries.size === 0 && idlePollVisibilityTimeoutSeconds > 0;
-        const pollVisibilitySeconds = idle ? Math.min(idlePollVisibilityTimeoutSeconds, visibilityTimeoutSeconds) : visibilityTimeoutSeconds;
+        const pollVisibilitySeconds = idle
+            ? Math.min(idlePollVisibilityTimeoutSeconds, visibilityTimeoutSeconds)
+            : visibilityTimeoutSeconds;
         const abort = idle ? new AbortController() : undefined;
         this.idlePoll = abort;
         const holdStartedAtMs = timers.now();
@@ -227,7 +272,10 @@ export class Consumer {
                     WaitTimeSeconds: receiveWaitSeconds(waitTimeSeconds, this.deadlineSeconds),
                     // Unset when the worker follows the queue's own timeout, so a later change to the queue applies.
                     VisibilityTimeout: idle ? pollVisibilitySeconds : this.settings.visibilityTimeoutSeconds,
-                    MessageSystemAttributeNames: systemAttributesToRequest(messageSystemAttributeNames, this.settings.fifo),
+                    MessageSystemAttributeNames: systemAttributesToRequest(
+                        messageSystemAttributeNames,
+                        this.settings.fifo,
+                    ),
                     MessageAttributeNames: messageAttributeNames,
                 }),
                 { abortSignal: abort?.signal },
@@ -245,7 +293,9 @@ export class Consumer {
             // churn the agent (and ECS's API behind it) and leave a gap in which this busy task could be picked.
             await this.protection?.release();
         }
-        const received = messages.map((message) => this.track(message, holdStartedAtMs, pollVisibilitySeconds, visibilityTimeoutSeconds));
+        const received = messages.map((message) =>
+            this.track(message, holdStartedAtMs, pollVisibilitySeconds, visibilityTimeoutSeconds),
+        );
         received.forEach((delivery) => this.callHook("received", (hooks) => hooks.received?.(delivery.message)));
         if (this.stopRequested) {
             // stop() came while this long poll was out: these were never started, so hand them straight back.
@@ -256,7 +306,12 @@ export class Consumer {
     }
 
     /** Takes a received message in hand: it waits, hidden, for a slot. */
-    private track(message: Message, holdStartedAtMs: number, receivedForSeconds: number, visibilityTimeoutSeconds: number): Delivery {
+    private track(
+        message: Message,
+        holdStartedAtMs: number,
+        receivedForSeconds: number,
+        visibilityTimeoutSeconds: number,
+    ): Delivery {
         const { timers, log } = this.settings;
         const receiptHandle = message.ReceiptHandle ?? "";
         let leave = (): void => undefined;
@@ -277,7 +332,11 @@ export class Consumer {
                 onExtendFailed: (error) => this.logVisibilityFailure(delivery, error),
                 onHoldLapsed: () => {
                     log({ level: LogLevel.Warn, event: WorkerEvent.HoldLapsed, ...messageFields(delivery) });
-                    delivery.abort.abort(new Error("SQS's 12-hour visibility limit is reached: the message is visible to other workers again"));
+                    delivery.abort.abort(
+                        new Error(
+                            "SQS's 12-hour visibility limit is reached: the message is visible to other workers again",
+                        ),
+                    );
                 },
             }),
             retryAfterSeconds: undefined,
@@ -327,9 +386,16 @@ export class Consumer {
             try {
                 if (batchHandler) {
                     const signal = AbortSignal.any(live.map((delivery) => delivery.abort.signal));
-                    const reported: readonly BatchFailure[] = (await batchHandler(live.map((delivery) => delivery.message), signal)) ?? [];
+                    const reported: readonly BatchFailure[] =
+                        (await batchHandler(
+                            live.map((delivery) => delivery.message),
+                            signal,
+                        )) ?? [];
                     for (const { message, error } of reported) {
-                        const delivery = live.find((candidate) => candidate.message === message || candidate.message.messageId === message.messageId);
+                        const delivery = live.find(
+                            (candidate) =>
+                                candidate.message === message || candidate.message.messageId === message.messageId,
+                        );
                         if (delivery) {
                             failures.set(delivery, error);
                         }
@@ -344,7 +410,11 @@ export class Consumer {
         }
         this.running -= batch.length;
         this.wake();
-        await Promise.all(batch.map((delivery) => this.finish(delivery, failures.has(delivery) ? { error: failures.get(delivery) } : undefined)));
+        await Promise.all(
+            batch.map((delivery) =>
+                this.finish(delivery, failures.has(delivery) ? { error: failures.get(delivery) } : undefined),
+            ),
+        );
     }
 
     private async finish(delivery: Delivery, failure: { error: unknown } | undefined): Promise<void> {
@@ -374,7 +444,12 @@ export class Consumer {
             this.callHook("failed", (all) => all.failed?.(message, failure.error, retryDelaySeconds));
             this.freeGroup(delivery, false);
             await this.hideFor(delivery, retryDelaySeconds);
-            this.logFinished(delivery, MessageOutcome.Failed, { level: LogLevel.Warn, retryDelaySeconds, durationMs, error: describeError(failure.error) });
+            this.logFinished(delivery, MessageOutcome.Failed, {
+                level: LogLevel.Warn,
+                retryDelaySeconds,
+                durationMs,
+                error: describeError(failure.error),
+            });
         } else {
             this.stats.count("processed");
             this.callHook("succeeded", (all) => all.succeeded?.(message, durationMs));
@@ -383,7 +458,12 @@ export class Consumer {
             try {
                 await this.deletes.submit(delivery.receiptHandle, () => this.retryDeadlineMs(delivery));
             } catch (error) {
-                this.settings.log({ level: LogLevel.Error, event: WorkerEvent.DeleteFailed, ...messageFields(delivery), error: describeError(error) });
+                this.settings.log({
+                    level: LogLevel.Error,
+                    event: WorkerEvent.DeleteFailed,
+                    ...messageFields(delivery),
+                    error: describeError(error),
+                });
             }
             this.logFinished(delivery, MessageOutcome.Succeeded, { level: LogLevel.Info, durationMs });
         }
@@ -403,7 +483,13 @@ export class Consumer {
         if (!succeeded) {
             this.waiting
                 .filter((waiting) => waiting.groupId === groupId)
-                .forEach((waiting) => void this.release(waiting, "an earlier message of its FIFO group will be delivered again first"));
+                .forEach(
+                    (waiting) =>
+                        void this.release(
+                            waiting,
+                            "an earlier message of its FIFO group will be delivered again first",
+                        ),
+                );
         }
         this.busyGroups.delete(groupId);
         this.dispatch();
@@ -442,7 +528,9 @@ export class Consumer {
     }
 
     private changeVisibility(delivery: Delivery, seconds: number): Promise<void> {
-        return this.visibility.submit({ receiptHandle: delivery.receiptHandle, seconds }, () => this.retryDeadlineMs(delivery));
+        return this.visibility.submit({ receiptHandle: delivery.receiptHandle, seconds }, () =>
+            this.retryDeadlineMs(delivery),
+        );
     }
 
     /** Retries of a call for this message stop here: it may be visible to others after it, or the worker is out of time. */
@@ -462,13 +550,17 @@ export class Consumer {
             retryAfter: (seconds) => {
                 const maxSeconds = remainingHoldSeconds(delivery().holdStartedAtMs, this.settings.timers.now());
                 if (!Number.isInteger(seconds) || seconds < 0 || seconds > maxSeconds) {
-                    throw new RangeError(`retryAfter(seconds) takes an integer between 0 and ${maxSeconds}; got ${seconds}`);
+                    throw new RangeError(
+                        `retryAfter(seconds) takes an integer between 0 and ${maxSeconds}; got ${seconds}`,
+                    );
                 }
                 delivery().retryAfterSeconds = seconds;
             },
             extendVisibility: async (seconds) => {
                 if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_HOLD_SECONDS) {
-                    throw new RangeError(`extendVisibility(seconds) takes an integer between 1 and ${MAX_HOLD_SECONDS}; got ${seconds}`);
+                    throw new RangeError(
+                        `extendVisibility(seconds) takes an integer between 1 and ${MAX_HOLD_SECONDS}; got ${seconds}`,
+                    );
                 }
                 if (!inHand()) {
                     throw new Error(`message ${message.MessageId} is no longer in this worker's hands`);
@@ -487,16 +579,30 @@ export class Consumer {
         try {
             call(this.settings.hooks);
         } catch (error) {
-            this.settings.log({ level: LogLevel.Error, event: WorkerEvent.HookFailed, hook: name, error: describeError(error) });
+            this.settings.log({
+                level: LogLevel.Error,
+                event: WorkerEvent.HookFailed,
+                hook: name,
+                error: describeError(error),
+            });
         }
     }
 
-    private logFinished(delivery: Delivery, outcome: MessageOutcome, fields: Pick<LogEntry, "level" | "durationMs" | "retryDelaySeconds" | "error">): void {
+    private logFinished(
+        delivery: Delivery,
+        outcome: MessageOutcome,
+        fields: Pick<LogEntry, "level" | "durationMs" | "retryDelaySeconds" | "error">,
+    ): void {
         this.settings.log({ event: WorkerEvent.MessageFinished, ...messageFields(delivery), outcome, ...fields });
     }
 
     private logVisibilityFailure(delivery: Delivery, error: unknown): void {
-        this.settings.log({ level: LogLevel.Error, event: WorkerEvent.VisibilityChangeFailed, ...messageFields(delivery), error: describeError(error) });
+        this.settings.log({
+            level: LogLevel.Error,
+            event: WorkerEvent.VisibilityChangeFailed,
+            ...messageFields(delivery),
+            error: describeError(error),
+        });
     }
 
     private scheduleMetrics(): void {
@@ -511,7 +617,9 @@ export class Consumer {
 
     private writeMetrics(): void {
         const { metrics, queueUrl, timers } = this.settings;
-        metrics?.write(this.stats.embeddedMetricsLine(metrics, queueUrl, this.waiting.length + this.running, timers.now()));
+        metrics?.write(
+            this.stats.embeddedMetricsLine(metrics, queueUrl, this.waiting.length + this.running, timers.now()),
+        );
     }
 
     /** Waits until a slot frees up, stop() is called, or `timeoutMs` passes. */
@@ -538,5 +646,9 @@ export class Consumer {
 }
 
 function messageFields(delivery: Delivery): { messageId: string; receiveCount: number; messageGroupId?: string } {
-    return { messageId: delivery.message.messageId, receiveCount: delivery.message.receiveCount, messageGroupId: delivery.groupId };
+    return {
+        messageId: delivery.message.messageId,
+        receiveCount: delivery.message.receiveCount,
+        messageGroupId: delivery.groupId,
+    };
 }

@@ -5,7 +5,11 @@
  * its group has a message running (`busyGroups`) or an earlier one waiting: a group runs one message at a time, in
  * order, and other groups go past it.
  */
-export function nextToStart<T extends { groupId: string | undefined }>(waiting: readonly T[], busyGroups: ReadonlySet<string>, limit: number): T[] {
+export function nextToStart<T extends { groupId: string | undefined }>(
+    waiting: readonly T[],
+    busyGroups: ReadonlySet<string>,
+    limit: number,
+): T[] {
     const chosen: T[] = [];
     const groupsSeen = new Set<string>();
     for (const message of waiting) {

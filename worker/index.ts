@@ -8,7 +8,15 @@ import { resolveWorkerOptions, WorkerOptions } from "./options";
 import { WorkerStats } from "./stats";
 
 export { LogEntry, LogLevel, MessageOutcome, WorkerEvent } from "./log";
-export { BatchFailure, BatchHandler, EmbeddedMetricsOptions, MessageHandler, WorkerHooks, WorkerMessage, WorkerOptions } from "./options";
+export {
+    BatchFailure,
+    BatchHandler,
+    EmbeddedMetricsOptions,
+    MessageHandler,
+    WorkerHooks,
+    WorkerMessage,
+    WorkerOptions,
+} from "./options";
 export { LatencySummary, WorkerStats } from "./stats";
 export { CancelTimer, Timers } from "./timers";
 

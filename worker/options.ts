@@ -102,7 +102,10 @@ export interface BatchFailure {
  * `handler` call, and the others are deleted. Throwing fails every message of the batch. `signal` is aborted when the
  * worker gives the batch's messages up.
  */
-export type BatchHandler = (messages: readonly WorkerMessage[], signal: AbortSignal) => Promise<readonly BatchFailure[] | void>;
+export type BatchHandler = (
+    messages: readonly WorkerMessage[],
+    signal: AbortSignal,
+) => Promise<readonly BatchFailure[] | void>;
 
 /** Called as messages move through the worker. A hook that throws is logged and otherwise ignored. */
 export interface WorkerHooks {
@@ -292,7 +295,9 @@ export function resolveWorkerOptions(options: WorkerOptions, environment: Enviro
             return undefined;
         }
         if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-            problems.push(`environment variable ${variable} must be an integer between ${min} and ${max}; got "${text}"`);
+            problems.push(
+                `environment variable ${variable} must be an integer between ${min} and ${max}; got "${text}"`,
+            );
         }
         return Number(text);
     };
@@ -300,7 +305,9 @@ export function resolveWorkerOptions(options: WorkerOptions, environment: Enviro
     if (options.handler !== undefined && options.batchHandler !== undefined) {
         problems.push("handler and batchHandler are both set; pass one of them");
     } else if (options.batchHandler !== undefined && typeof options.batchHandler !== "function") {
-        problems.push(`batchHandler must be a function (messages, signal) => Promise<BatchFailure[] | void>; got ${typeof options.batchHandler}`);
+        problems.push(
+            `batchHandler must be a function (messages, signal) => Promise<BatchFailure[] | void>; got ${typeof options.batchHandler}`,
+        );
     } else if (options.batchHandler === undefined && typeof options.handler !== "function") {
         problems.push(`handler must be a function (message, signal) => Promise<void>; got ${typeof options.handler}`);
     }
@@ -309,7 +316,9 @@ export function resolveWorkerOptions(options: WorkerOptions, environment: Enviro
     const knownSystemNames: readonly string[] = Object.values(MessageSystemAttributeName);
     systemAttributeNames
         .filter((name) => !knownSystemNames.includes(name))
-        .forEach((name) => problems.push(`messageSystemAttributeNames may hold only ${knownSystemNames.join(", ")}; got "${name}"`));
+        .forEach((name) =>
+            problems.push(`messageSystemAttributeNames may hold only ${knownSystemNames.join(", ")}; got "${name}"`),
+        );
     const messageAttributeNames = options.messageAttributeNames ?? [ALL_ATTRIBUTES];
     messageAttributeNames
         .filter((name) => !MESSAGE_ATTRIBUTE_NAME.test(name))
@@ -335,10 +344,21 @@ export function resolveWorkerOptions(options: WorkerOptions, environment: Enviro
     const stopTimeoutSeconds =
         options.stopTimeoutSeconds !== undefined
             ? integer("stopTimeoutSeconds", options.stopTimeoutSeconds, 0, MAX_STOP_TIMEOUT_SECONDS)
-            : (fromEnvironment(WorkerEnvironment.StopTimeoutSeconds, 0, MAX_STOP_TIMEOUT_SECONDS) ?? DEFAULT_STOP_TIMEOUT_SECONDS);
+            : (fromEnvironment(WorkerEnvironment.StopTimeoutSeconds, 0, MAX_STOP_TIMEOUT_SECONDS) ??
+              DEFAULT_STOP_TIMEOUT_SECONDS);
 
-    const retryBaseSeconds = integer("retryBaseSeconds", options.retryBaseSeconds ?? DEFAULT_RETRY_BASE_SECONDS, 0, MAX_HOLD_SECONDS);
-    const retryMaxSeconds = integer("retryMaxSeconds", options.retryMaxSeconds ?? DEFAULT_RETRY_MAX_SECONDS, 0, MAX_HOLD_SECONDS);
+    const retryBaseSeconds = integer(
+        "retryBaseSeconds",
+        options.retryBaseSeconds ?? DEFAULT_RETRY_BASE_SECONDS,
+        0,
+        MAX_HOLD_SECONDS,
+    );
+    const retryMaxSeconds = integer(
+        "retryMaxSeconds",
+        options.retryMaxSeconds ?? DEFAULT_RETRY_MAX_SECONDS,
+        0,
+        MAX_HOLD_SECONDS,
+    );
     if (retryMaxSeconds < retryBaseSeconds) {
         problems.push(`retryMaxSeconds (${retryMaxSeconds}) must be at least retryBaseSeconds (${retryBaseSeconds})`);
     }
@@ -403,7 +423,12 @@ export function resolveWorkerOptions(options: WorkerOptions, environment: Enviro
         ),
         hooks: options.hooks ?? {},
         metrics,
-        waitTimeSeconds: integer("waitTimeSeconds", options.waitTimeSeconds ?? DEFAULT_WAIT_TIME_SECONDS, 0, MAX_RECEIVE_WAIT_TIME_SECONDS),
+        waitTimeSeconds: integer(
+            "waitTimeSeconds",
+            options.waitTimeSeconds ?? DEFAULT_WAIT_TIME_SECONDS,
+            0,
+            MAX_RECEIVE_WAIT_TIME_SECONDS,
+        ),
         visibilityTimeoutSeconds,
         retryBaseSeconds,
         retryMaxSeconds,

@@ -23,7 +23,9 @@ export type SetProtection = (enabled: boolean, expiresInMinutes: number) => Prom
 export function ecsAgentProtection(agentUri: string): SetProtection {
     const url = `${agentUri.replace(/\/+$/, "")}/task-protection/v1/state`;
     return async (enabled, expiresInMinutes) => {
-        const body = enabled ? { ProtectionEnabled: true, ExpiresInMinutes: expiresInMinutes } : { ProtectionEnabled: false };
+        const body = enabled
+            ? { ProtectionEnabled: true, ExpiresInMinutes: expiresInMinutes }
+            : { ProtectionEnabled: false };
         const response = await fetch(url, {
             method: "PUT",
             headers: { "Content-Type": "application/json" },
@@ -101,7 +103,12 @@ export class TaskProtection {
         try {
             await this.setProtection(enable, this.minutes);
         } catch (error) {
-            this.log({ level: LogLevel.Warn, event: WorkerEvent.ProtectionFailed, protectionEnabled: enable, error: describeError(error) });
+            this.log({
+                level: LogLevel.Warn,
+                event: WorkerEvent.ProtectionFailed,
+                protectionEnabled: enable,
+                error: describeError(error),
+            });
             this.later(RETRY_AFTER_FAILURE_MS);
             return;
         }

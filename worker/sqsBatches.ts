@@ -1,5 +1,10 @@
 // The two SQS batch calls the worker makes per message, as EntryBatcher senders, and what each receive asks for.
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, MessageSystemAttributeName, SQSClient } from "@aws-sdk/client-sqs";
+import {
+    ChangeMessageVisibilityBatchCommand,
+    DeleteMessageBatchCommand,
+    MessageSystemAttributeName,
+    SQSClient,
+} from "@aws-sdk/client-sqs";
 import { EntryFailure, SendBatch } from "./batcher";
 
 export interface VisibilityChange {
@@ -12,7 +17,10 @@ export function deleteMessageBatch(sqs: SQSClient, queueUrl: string): SendBatch<
         const { Failed = [] } = await sqs.send(
             new DeleteMessageBatchCommand({
                 QueueUrl: queueUrl,
-                Entries: receiptHandles.map((receiptHandle, index) => ({ Id: String(index), ReceiptHandle: receiptHandle })),
+                Entries: receiptHandles.map((receiptHandle, index) => ({
+                    Id: String(index),
+                    ReceiptHandle: receiptHandle,
+                })),
             }),
         );
         return failuresByIndex(Failed);
@@ -24,7 +32,11 @@ export function changeMessageVisibilityBatch(sqs: SQSClient, queueUrl: string): 
         const { Failed = [] } = await sqs.send(
             new ChangeMessageVisibilityBatchCommand({
                 QueueUrl: queueUrl,
-                Entries: changes.map(({ receiptHandle, seconds }, index) => ({ Id: String(index), ReceiptHandle: receiptHandle, VisibilityTimeout: seconds })),
+                Entries: changes.map(({ receiptHandle, seconds }, index) => ({
+                    Id: String(index),
+                    ReceiptHandle: receiptHandle,
+                    VisibilityTimeout: seconds,
+                })),
             }),
         );
         return failuresByIndex(Failed);
@@ -32,7 +44,10 @@ export function changeMessageVisibilityBatch(sqs: SQSClient, queueUrl: string): 
 }
 
 /** The user's choice plus what the worker needs: the receive count for the backoff, the group for FIFO order. */
-export function systemAttributesToRequest(chosen: readonly MessageSystemAttributeName[], fifo: boolean): MessageSystemAttributeName[] {
+export function systemAttributesToRequest(
+    chosen: readonly MessageSystemAttributeName[],
+    fifo: boolean,
+): MessageSystemAttributeName[] {
     if (chosen.includes(MessageSystemAttributeName.All)) {
         return [MessageSystemAttributeName.All];
     }
@@ -43,8 +58,13 @@ export function systemAttributesToRequest(chosen: readonly MessageSystemAttribut
     return [...new Set([...chosen, ...required])];
 }
 
-function failuresByIndex(failed: ReadonlyArray<{ Id?: string; Code?: string; Message?: string; SenderFault?: boolean }>): ReadonlyMap<number, EntryFailure> {
+function failuresByIndex(
+    failed: ReadonlyArray<{ Id?: string; Code?: string; Message?: string; SenderFault?: boolean }>,
+): ReadonlyMap<number, EntryFailure> {
     return new Map(
-        failed.map((entry) => [Number(entry.Id), { code: entry.Code ?? "Unknown", message: entry.Message ?? "", senderFault: entry.SenderFault === true }]),
+        failed.map((entry) => [
+            Number(entry.Id),
+            { code: entry.Code ?? "Unknown", message: entry.Message ?? "", senderFault: entry.SenderFault === true },
+        ]),
     );
 }

@@ -51,7 +51,14 @@ class Latency {
 type Counter = "received" | "processed" | "failed" | "retried" | "released" | "sqsRequests";
 
 export class StatsRecorder {
-    private readonly counts: Record<Counter, number> = { received: 0, processed: 0, failed: 0, retried: 0, released: 0, sqsRequests: 0 };
+    private readonly counts: Record<Counter, number> = {
+        received: 0,
+        processed: 0,
+        failed: 0,
+        retried: 0,
+        released: 0,
+        sqsRequests: 0,
+    };
     private readonly receive = new Latency();
     private readonly handler = new Latency();
     /** What the last metrics line reported, so each line carries the change since the one before. */
@@ -70,14 +77,24 @@ export class StatsRecorder {
     }
 
     snapshot(inFlight: number): WorkerStats {
-        return { ...this.counts, inFlight, receiveLatency: this.receive.summary(), handlerLatency: this.handler.summary() };
+        return {
+            ...this.counts,
+            inFlight,
+            receiveLatency: this.receive.summary(),
+            handlerLatency: this.handler.summary(),
+        };
     }
 
     /**
      * One Embedded Metric Format line with the change since the last one. Dimensions are the queue's name and the
      * service, never a task: each distinct set of dimension values is a separately billed custom metric.
      */
-    embeddedMetricsLine(options: Required<EmbeddedMetricsOptions>, queueUrl: string, inFlight: number, nowMs: number): string {
+    embeddedMetricsLine(
+        options: Required<EmbeddedMetricsOptions>,
+        queueUrl: string,
+        inFlight: number,
+        nowMs: number,
+    ): string {
         const delta = (counter: Counter): number => this.counts[counter] - this.reported.counts[counter];
         const interval = (now: Latency, before: Latency): { count: number; averageMs: number } => {
             const count = now.count - before.count;

@@ -13,19 +13,38 @@ import {
     ecsTaskReadonlyRootFilesystem,
     ecsTaskRoleSeparateFromExecutionRole,
 } from "../../policy/ecs";
-import { ACCOUNT, componentQueues, componentStack, container, planned, resource, service, taskDefinition, undecided, violations } from "./fixtures";
+import {
+    ACCOUNT,
+    componentQueues,
+    componentStack,
+    container,
+    planned,
+    resource,
+    service,
+    taskDefinition,
+    undecided,
+    violations,
+} from "./fixtures";
 import { StackResource } from "../../scripts/policyEngine";
 
-const cluster = (settings: unknown) => resource("aws:ecs/cluster:Cluster", "workers", settings === undefined ? {} : { settings });
+const cluster = (settings: unknown) =>
+    resource("aws:ecs/cluster:Cluster", "workers", settings === undefined ? {} : { settings });
 
 describe("policy ecs-service-no-public-ip", () => {
     it("passes a service in private subnets", async () => {
-        assert.deepEqual(await violations(ecsServiceNoPublicIp, [service("job-worker-service", {}, { component: true })]), []);
+        assert.deepEqual(
+            await violations(ecsServiceNoPublicIp, [service("job-worker-service", {}, { component: true })]),
+            [],
+        );
     });
 
     it("fails a service that assigns public IPs", async () => {
-        const found = await violations(ecsServiceNoPublicIp, [service("api", { networkConfiguration: { assignPublicIp: true, subnets: ["subnet-0public00000000a1"] } })]);
-        assert.deepEqual(found, ["api: The service assigns public IP addresses to its tasks (networkConfiguration.assignPublicIp: true)."]);
+        const found = await violations(ecsServiceNoPublicIp, [
+            service("api", { networkConfiguration: { assignPublicIp: true, subnets: ["subnet-0public00000000a1"] } }),
+        ]);
+        assert.deepEqual(found, [
+            "api: The service assigns public IP addresses to its tasks (networkConfiguration.assignPublicIp: true).",
+        ]);
     });
 
     it("decides in preview even when the subnets are not known yet", async () => {
@@ -36,8 +55,16 @@ describe("policy ecs-service-no-public-ip", () => {
 
 describe("policy ecs-cluster-container-insights", () => {
     it("passes a cluster with Container Insights enabled or enhanced", async () => {
-        const enhanced = resource("aws:ecs/cluster:Cluster", "observed", { settings: [{ name: "containerInsights", value: "enhanced" }] });
-        assert.deepEqual(await violations(ecsClusterContainerInsights, [cluster([{ name: "containerInsights", value: "enabled" }]), enhanced]), []);
+        const enhanced = resource("aws:ecs/cluster:Cluster", "observed", {
+            settings: [{ name: "containerInsights", value: "enhanced" }],
+        });
+        assert.deepEqual(
+            await violations(ecsClusterContainerInsights, [
+                cluster([{ name: "containerInsights", value: "enabled" }]),
+                enhanced,
+            ]),
+            [],
+        );
     });
 
     it("fails a cluster that leaves Container Insights to the account default", async () => {
@@ -47,15 +74,23 @@ describe("policy ecs-cluster-container-insights", () => {
     });
 
     it("fails a cluster that turns Container Insights off", async () => {
-        assert.deepEqual(await violations(ecsClusterContainerInsights, [cluster([{ name: "containerInsights", value: "disabled" }])]), [
-            'workers: The cluster sets containerInsights to "disabled".',
-        ]);
+        assert.deepEqual(
+            await violations(ecsClusterContainerInsights, [
+                cluster([{ name: "containerInsights", value: "disabled" }]),
+            ]),
+            ['workers: The cluster sets containerInsights to "disabled".'],
+        );
     });
 });
 
 describe("policy ecs-task-logging", () => {
     it("passes the component's container, which logs to CloudWatch", async () => {
-        assert.deepEqual(await violations(ecsTaskLogging, [taskDefinition("job-worker-task", [container()], {}, { component: true })]), []);
+        assert.deepEqual(
+            await violations(ecsTaskLogging, [
+                taskDefinition("job-worker-task", [container()], {}, { component: true }),
+            ]),
+            [],
+        );
     });
 
     it("fails each container without a log driver, in JSON or object container definitions", async () => {
@@ -69,7 +104,10 @@ describe("policy ecs-task-logging", () => {
     });
 
     it("fails container definitions that are not a JSON array", async () => {
-        const broken = resource("aws:ecs/taskDefinition:TaskDefinition", "broken", { family: "broken", containerDefinitions: '{"name":"worker"}' });
+        const broken = resource("aws:ecs/taskDefinition:TaskDefinition", "broken", {
+            family: "broken",
+            containerDefinitions: '{"name":"worker"}',
+        });
         assert.deepEqual(await violations(ecsTaskLogging, [broken]), [
             "broken: The task definition's containerDefinitions must be a JSON array of container definitions.",
         ]);
@@ -77,7 +115,9 @@ describe("policy ecs-task-logging", () => {
 
     it("cannot decide in preview when the container definitions embed the queue URL", async () => {
         const [queue] = componentQueues("job-worker").filter((item) => item.name === "job-worker-queue");
-        const task = taskDefinition("job-worker-task", [container({ environment: [{ name: "QUEUE_URL", value: queue.outputs.url }] })]);
+        const task = taskDefinition("job-worker-task", [
+            container({ environment: [{ name: "QUEUE_URL", value: queue.outputs.url }] }),
+        ]);
         const plannedTask = planned([queue, task]).filter((item) => item.name === "job-worker-task");
         assert.deepEqual(await violations(ecsTaskLogging, plannedTask, { preview: true }), []);
         assert.deepEqual(await undecided(ecsTaskLogging, plannedTask), [
@@ -88,7 +128,14 @@ describe("policy ecs-task-logging", () => {
 
 describe("policy ecs-task-no-plaintext-secrets", () => {
     const withEnvironment = (...environment: { name: string; value: string }[]) =>
-        taskDefinition("task", [container({ environment, secrets: [{ name: "DB_PASSWORD", valueFrom: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf` }] })]);
+        taskDefinition("task", [
+            container({
+                environment,
+                secrets: [
+                    { name: "DB_PASSWORD", valueFrom: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf` },
+                ],
+            }),
+        ]);
 
     it("passes the component's variables and secrets injected from Secrets Manager", async () => {
         const task = withEnvironment(
@@ -100,16 +147,33 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
     });
 
     it("fails AWS credentials in the environment whatever their value", async () => {
-        const found = await violations(ecsTaskNoPlaintextSecrets, [withEnvironment({ name: "AWS_SECRET_ACCESS_KEY", value: "x" })]);
+        const found = await violations(ecsTaskNoPlaintextSecrets, [
+            withEnvironment({ name: "AWS_SECRET_ACCESS_KEY", value: "x" }),
+        ]);
         assert.deepEqual(found, [
             "task: Container worker: environment variable AWS_SECRET_ACCESS_KEY holds AWS or ECS agent credentials; the task role provides credentials, never the environment.",
         ]);
     });
 
-    for (const name of ["DB_PASSWORD", "dbPassword", "STRIPE_SECRET", "GITHUB_TOKEN", "API_KEY", "apiKey", "SENDGRID_APIKEY", "SIGNING_PRIVATE_KEY", "SMTP_CREDENTIALS"]) {
+    for (const name of [
+        "DB_PASSWORD",
+        "dbPassword",
+        "STRIPE_SECRET",
+        "GITHUB_TOKEN",
+        "API_KEY",
+        "apiKey",
+        "SENDGRID_APIKEY",
+        "SIGNING_PRIVATE_KEY",
+        "SMTP_CREDENTIALS",
+    ]) {
         it(`fails the secret-looking name ${name} with a literal value`, async () => {
-            const [message] = await violations(ecsTaskNoPlaintextSecrets, [withEnvironment({ name, value: "hunter2hunter2" })]);
-            assert.equal(message, `task: Container worker: environment variable ${name} has a secret-sounding name and a literal value that is not a setting.`);
+            const [message] = await violations(ecsTaskNoPlaintextSecrets, [
+                withEnvironment({ name, value: "hunter2hunter2" }),
+            ]);
+            assert.equal(
+                message,
+                `task: Container worker: environment variable ${name} has a secret-sounding name and a literal value that is not a setting.`,
+            );
         });
     }
 
@@ -119,13 +183,27 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
         ["a private key", "-----BEGIN RSA PRIVATE KEY-----\nMIIE..."],
     ]) {
         it(`fails ${what} under an innocent name`, async () => {
-            const [message] = await violations(ecsTaskNoPlaintextSecrets, [withEnvironment({ name: "DATABASE", value })]);
+            const [message] = await violations(ecsTaskNoPlaintextSecrets, [
+                withEnvironment({ name: "DATABASE", value }),
+            ]);
             assert.equal(message, `task: Container worker: environment variable DATABASE holds ${what}.`);
         });
     }
 
     it("in preview, reports the variables it can read and leaves open only one whose value is unknown", async () => {
-        const task = taskDefinition("task", [container({ environment: [{ name: "QUEUE_URL", value: undefined }, { name: "DB_PASS", value: "hunter2" }] })], {}, { asObjects: true });
+        const task = taskDefinition(
+            "task",
+            [
+                container({
+                    environment: [
+                        { name: "QUEUE_URL", value: undefined },
+                        { name: "DB_PASS", value: "hunter2" },
+                    ],
+                }),
+            ],
+            {},
+            { asObjects: true },
+        );
         assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task], { preview: true }), [
             "task: Container worker: environment variable DB_PASS has a secret-sounding name and a literal value that is not a setting.",
         ]);
@@ -150,13 +228,19 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
 
 describe("policy ecs-task-not-privileged", () => {
     it("passes containers that do not ask for privileges", async () => {
-        assert.deepEqual(await violations(ecsTaskNotPrivileged, [taskDefinition("task", [container(), container({ name: "b", privileged: false })])]), []);
+        assert.deepEqual(
+            await violations(ecsTaskNotPrivileged, [
+                taskDefinition("task", [container(), container({ name: "b", privileged: false })]),
+            ]),
+            [],
+        );
     });
 
     it("fails a privileged container", async () => {
-        assert.deepEqual(await violations(ecsTaskNotPrivileged, [taskDefinition("task", [container({ privileged: true })])]), [
-            "task: Container worker: runs privileged (privileged: true).",
-        ]);
+        assert.deepEqual(
+            await violations(ecsTaskNotPrivileged, [taskDefinition("task", [container({ privileged: true })])]),
+            ["task: Container worker: runs privileged (privileged: true)."],
+        );
     });
 });
 
@@ -166,28 +250,44 @@ describe("policy ecs-task-readonly-root-filesystem", () => {
     });
 
     it("fails a container that leaves its root filesystem writable", async () => {
-        const found = await violations(ecsTaskReadonlyRootFilesystem, [taskDefinition("task", [container({ readonlyRootFilesystem: undefined })])]);
-        assert.deepEqual(found, ["task: Container worker: can write to its root filesystem (readonlyRootFilesystem is not true)."]);
+        const found = await violations(ecsTaskReadonlyRootFilesystem, [
+            taskDefinition("task", [container({ readonlyRootFilesystem: undefined })]),
+        ]);
+        assert.deepEqual(found, [
+            "task: Container worker: can write to its root filesystem (readonlyRootFilesystem is not true).",
+        ]);
     });
 });
 
 describe("policy ecs-task-role-separate-from-execution-role", () => {
     it("passes separate roles, and a task without a task role", async () => {
         const withoutTaskRole = taskDefinition("no-role", [container()], { taskRoleArn: undefined });
-        assert.deepEqual(await violations(ecsTaskRoleSeparateFromExecutionRole, [taskDefinition("task", [container()]), withoutTaskRole]), []);
+        assert.deepEqual(
+            await violations(ecsTaskRoleSeparateFromExecutionRole, [
+                taskDefinition("task", [container()]),
+                withoutTaskRole,
+            ]),
+            [],
+        );
     });
 
     it("fails one role used for both", async () => {
         const role = `arn:aws:iam::${ACCOUNT}:role/worker`;
-        assert.deepEqual(await violations(ecsTaskRoleSeparateFromExecutionRole, [taskDefinition("task", [container()], { taskRoleArn: role, executionRoleArn: role })]), [
-            `task: The task role and the execution role are the same role (${role}).`,
-        ]);
+        assert.deepEqual(
+            await violations(ecsTaskRoleSeparateFromExecutionRole, [
+                taskDefinition("task", [container()], { taskRoleArn: role, executionRoleArn: role }),
+            ]),
+            [`task: The task role and the execution role are the same role (${role}).`],
+        );
     });
 });
 
 describe("policy ecs-service-circuit-breaker", () => {
     it("passes the component's service, with the circuit breaker and rollback on", async () => {
-        assert.deepEqual(await violations(ecsServiceCircuitBreaker, [service("job-worker-service", {}, { component: true })]), []);
+        assert.deepEqual(
+            await violations(ecsServiceCircuitBreaker, [service("job-worker-service", {}, { component: true })]),
+            [],
+        );
     });
 
     it("fails a service without the circuit breaker, and one without rollback", async () => {
@@ -202,7 +302,10 @@ describe("policy ecs-service-circuit-breaker", () => {
     });
 
     it("does not apply to services deployed by CodeDeploy", async () => {
-        const blueGreen = service("blue-green", { deploymentCircuitBreaker: undefined, deploymentController: { type: "CODE_DEPLOY" } });
+        const blueGreen = service("blue-green", {
+            deploymentCircuitBreaker: undefined,
+            deploymentController: { type: "CODE_DEPLOY" },
+        });
         assert.deepEqual(await violations(ecsServiceCircuitBreaker, [blueGreen]), []);
     });
 });
@@ -232,9 +335,25 @@ describe("policy ecs-no-public-ip-anywhere", () => {
     const privateNetwork = { assignPublicIp: false, subnets: ["subnet-0private0000000a1"] };
     const starters = (network: Record<string, unknown>) => [
         service("api", { networkConfiguration: network }),
-        resource("aws:ecs/taskSet:TaskSet", "canary", { service: "api", cluster: "workers", taskDefinition: "api:3", networkConfiguration: network }),
-        resource("aws:cloudwatch/eventTarget:EventTarget", "nightly", { rule: "nightly", arn: "arn:aws:ecs:us-east-1:123456789012:cluster/workers", ecsTarget: { taskDefinitionArn: "api:3", networkConfiguration: network } }),
-        resource("aws:scheduler/schedule:Schedule", "hourly", { scheduleExpression: "rate(1 hour)", target: { arn: "arn:aws:ecs:us-east-1:123456789012:cluster/workers", roleArn: "r", ecsParameters: { taskDefinitionArn: "api:3", networkConfiguration: network } } }),
+        resource("aws:ecs/taskSet:TaskSet", "canary", {
+            service: "api",
+            cluster: "workers",
+            taskDefinition: "api:3",
+            networkConfiguration: network,
+        }),
+        resource("aws:cloudwatch/eventTarget:EventTarget", "nightly", {
+            rule: "nightly",
+            arn: "arn:aws:ecs:us-east-1:123456789012:cluster/workers",
+            ecsTarget: { taskDefinitionArn: "api:3", networkConfiguration: network },
+        }),
+        resource("aws:scheduler/schedule:Schedule", "hourly", {
+            scheduleExpression: "rate(1 hour)",
+            target: {
+                arn: "arn:aws:ecs:us-east-1:123456789012:cluster/workers",
+                roleArn: "r",
+                ecsParameters: { taskDefinitionArn: "api:3", networkConfiguration: network },
+            },
+        }),
     ];
 
     it("fails services, task sets, EventBridge targets and Scheduler schedules that assign public IPs", async () => {
@@ -247,7 +366,14 @@ describe("policy ecs-no-public-ip-anywhere", () => {
     });
 
     it("reads the ENABLED spelling of the ECS API as well as a boolean", async () => {
-        assert.equal((await violations(ecsNoPublicIpAnywhere, [service("api", { networkConfiguration: { assignPublicIp: "ENABLED", subnets: [] } })])).length, 1);
+        assert.equal(
+            (
+                await violations(ecsNoPublicIpAnywhere, [
+                    service("api", { networkConfiguration: { assignPublicIp: "ENABLED", subnets: [] } }),
+                ])
+            ).length,
+            1,
+        );
     });
 
     it("passes them all in private subnets", async () => {
@@ -266,12 +392,17 @@ describe("policy ecs-fargate-latest-platform", () => {
     });
 
     it("fails a Fargate service or task set pinned to an old platform version, unless the config allows it", async () => {
-        const pinned = [service("old", { platformVersion: "1.3.0" }), resource("aws:ecs/taskSet:TaskSet", "canary", { launchType: "FARGATE", platformVersion: "1.2.0" })];
+        const pinned = [
+            service("old", { platformVersion: "1.3.0" }),
+            resource("aws:ecs/taskSet:TaskSet", "canary", { launchType: "FARGATE", platformVersion: "1.2.0" }),
+        ];
         assert.deepEqual(await violations(ecsFargateLatestPlatform, pinned), [
             "old: The service pins Fargate platform version 1.3.0; allowed: LATEST, 1.4.0.",
             "canary: The task set pins Fargate platform version 1.2.0; allowed: LATEST, 1.4.0.",
         ]);
-        const config = { "ecs-fargate-latest-platform": { allowedPlatformVersions: ["LATEST", "1.4.0", "1.3.0", "1.2.0"] } };
+        const config = {
+            "ecs-fargate-latest-platform": { allowedPlatformVersions: ["LATEST", "1.4.0", "1.3.0", "1.2.0"] },
+        };
         assert.deepEqual(await violations(ecsFargateLatestPlatform, pinned, { config }), []);
     });
 });
@@ -305,12 +436,19 @@ describe("policy ecs-task-non-root-user", () => {
     });
 
     it("does not judge Windows task definitions", async () => {
-        const task = taskDefinition("windows", [container()], { runtimePlatform: { operatingSystemFamily: "WINDOWS_SERVER_2022_CORE" } });
+        const task = taskDefinition("windows", [container()], {
+            runtimePlatform: { operatingSystemFamily: "WINDOWS_SERVER_2022_CORE" },
+        });
         assert.deepEqual(await violations(ecsTaskNonRootUser, [task]), []);
     });
 
     it("in preview, judges each container on its own: one whose user is unknown leaves only itself open", async () => {
-        const task = taskDefinition("task", [container({ name: "known" }), container({ name: "later", user: undefined })], {}, { asObjects: true });
+        const task = taskDefinition(
+            "task",
+            [container({ name: "known" }), container({ name: "later", user: undefined })],
+            {},
+            { asObjects: true },
+        );
         assert.deepEqual(await violations(ecsTaskNonRootUser, [task], { preview: true }), [
             "task: Container known: sets no user, so it runs as the image's USER (root unless the image sets one).",
         ]);

@@ -49,7 +49,10 @@ describe("policy pack served to the Pulumi engine", function () {
     let client: AnalyzerClient;
 
     before(async () => {
-        server = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], { cwd: POLICY_DIR, stdio: ["ignore", "pipe", "pipe"] });
+        server = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], {
+            cwd: POLICY_DIR,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         const port = await new Promise<string>((resolve, reject) => {
             let stderr = "";
             server.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -73,23 +76,29 @@ describe("policy pack served to the Pulumi engine", function () {
         request.setProperties(Struct.fromJavaScript(properties as never));
         request.setOptions(new AnalyzerResourceOptions());
         return new Promise<Diagnostic[]>((resolve, reject) =>
-            client.analyze(request, (error, response) => (error ? reject(error) : resolve(toDiagnostics(response.getDiagnosticsList())))),
+            client.analyze(request, (error, response) =>
+                error ? reject(error) : resolve(toDiagnostics(response.getDiagnosticsList())),
+            ),
         );
     };
 
     const analyzeStack = (resources: { type: string; name: string; properties: Record<string, unknown> }[]) => {
         const request = new AnalyzeStackRequest();
-        request.setResourcesList(resources.map(({ type, name, properties }) => {
-            const resource = new AnalyzerResource();
-            resource.setType(type);
-            resource.setName(name);
-            resource.setUrn(urnOf(type, name));
-            resource.setProperties(Struct.fromJavaScript(properties as never));
-            resource.setOptions(new AnalyzerResourceOptions());
-            return resource;
-        }));
+        request.setResourcesList(
+            resources.map(({ type, name, properties }) => {
+                const resource = new AnalyzerResource();
+                resource.setType(type);
+                resource.setName(name);
+                resource.setUrn(urnOf(type, name));
+                resource.setProperties(Struct.fromJavaScript(properties as never));
+                resource.setOptions(new AnalyzerResourceOptions());
+                return resource;
+            }),
+        );
         return new Promise<Diagnostic[]>((resolve, reject) =>
-            client.analyzeStack(request, (error, response) => (error ? reject(error) : resolve(toDiagnostics(response.getDiagnosticsList())))),
+            client.analyzeStack(request, (error, response) =>
+                error ? reject(error) : resolve(toDiagnostics(response.getDiagnosticsList())),
+            ),
         );
     };
 
@@ -106,38 +115,78 @@ describe("policy pack served to the Pulumi engine", function () {
         assert.deepEqual(await analyze("aws:sqs/queue:Queue", "orders", { kmsMasterKeyId: UNKNOWN_STRING }), []);
     });
 
-    it("downgrades a policy that reads a value unknown during preview to advisory \"can't run\"", async () => {
+    it('downgrades a policy that reads a value unknown during preview to advisory "can\'t run"', async () => {
         const [diagnostic] = await analyze("aws:sqs/queue:Queue", "orders", { sqsManagedSseEnabled: UNKNOWN_BOOLEAN });
         assert.equal(diagnostic.policy, "sqs-encrypted");
         assert.equal(diagnostic.level, "advisory");
-        assert.match(diagnostic.message, /can't run policy 'sqs-encrypted' .* during preview: boolean value at \.sqsManagedSseEnabled can't be known during preview/);
+        assert.match(
+            diagnostic.message,
+            /can't run policy 'sqs-encrypted' .* during preview: boolean value at \.sqsManagedSseEnabled can't be known during preview/,
+        );
     });
 
     it("keeps a stack policy's violations when a queue policy is unknown, and leaves only the queue it may belong to open", async () => {
         const diagnostics = await analyzeStack([
-            { type: "aws:sqs/queue:Queue", name: "known", properties: { arn: queueArn("known"), url: queueUrl("known"), sqsManagedSseEnabled: true } },
-            { type: "aws:sqs/queue:Queue", name: "planned", properties: { arn: UNKNOWN_STRING, url: UNKNOWN_STRING, sqsManagedSseEnabled: true } },
-            { type: "aws:sqs/queuePolicy:QueuePolicy", name: "planned-policy", properties: { queueUrl: UNKNOWN_STRING, policy: UNKNOWN_STRING } },
+            {
+                type: "aws:sqs/queue:Queue",
+                name: "known",
+                properties: { arn: queueArn("known"), url: queueUrl("known"), sqsManagedSseEnabled: true },
+            },
+            {
+                type: "aws:sqs/queue:Queue",
+                name: "planned",
+                properties: { arn: UNKNOWN_STRING, url: UNKNOWN_STRING, sqsManagedSseEnabled: true },
+            },
+            {
+                type: "aws:sqs/queuePolicy:QueuePolicy",
+                name: "planned-policy",
+                properties: { queueUrl: UNKNOWN_STRING, policy: UNKNOWN_STRING },
+            },
         ]);
         // No redrive policy anywhere: both queues lack a dead-letter queue, the planned one although its ARN is unknown.
         const dlq = diagnostics.filter((d) => d.policy === "sqs-has-dead-letter-queue");
-        assert.deepEqual(dlq.map((d) => [d.level, d.urn]), [["mandatory", urnOf("aws:sqs/queue:Queue", "known")], ["mandatory", urnOf("aws:sqs/queue:Queue", "planned")]]);
+        assert.deepEqual(
+            dlq.map((d) => [d.level, d.urn]),
+            [
+                ["mandatory", urnOf("aws:sqs/queue:Queue", "known")],
+                ["mandatory", urnOf("aws:sqs/queue:Queue", "planned")],
+            ],
+        );
         const tls = diagnostics.filter((d) => d.policy === "sqs-tls-only");
-        assert.deepEqual(tls.map((d) => d.level), ["advisory"]);
+        assert.deepEqual(
+            tls.map((d) => d.level),
+            ["advisory"],
+        );
         assert.match(tls[0].message, /can't run policy 'sqs-tls-only' .* during preview/);
     });
 
     it("applies the documented defaults when no config is given: 100 tasks, on-demand base in prod only", async () => {
-        const target = { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: "service/workers/job-worker", minCapacity: 0 };
-        assert.deepEqual(await analyze("aws:appautoscaling/target:Target", "scaling", { ...target, maxCapacity: 100 }), []);
-        assert.deepEqual((await analyze("aws:appautoscaling/target:Target", "scaling", { ...target, maxCapacity: 101 })).map((d) => d.policy), ["worker-max-tasks-limit"]);
+        const target = {
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: "service/workers/job-worker",
+            minCapacity: 0,
+        };
+        assert.deepEqual(
+            await analyze("aws:appautoscaling/target:Target", "scaling", { ...target, maxCapacity: 100 }),
+            [],
+        );
+        assert.deepEqual(
+            (await analyze("aws:appautoscaling/target:Target", "scaling", { ...target, maxCapacity: 101 })).map(
+                (d) => d.policy,
+            ),
+            ["worker-max-tasks-limit"],
+        );
         const spotOnly = {
             capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
             networkConfiguration: { assignPublicIp: false, subnets: ["subnet-0private0000000a1"] },
             deploymentCircuitBreaker: { enable: true, rollback: true },
         };
         assert.deepEqual(await analyze("aws:ecs/service:Service", "job-worker", spotOnly, "dev"), []);
-        assert.deepEqual((await analyze("aws:ecs/service:Service", "job-worker", spotOnly, "prod")).map((d) => [d.policy, d.level]), [["worker-on-demand-base", "advisory"]]);
+        assert.deepEqual(
+            (await analyze("aws:ecs/service:Service", "job-worker", spotOnly, "prod")).map((d) => [d.policy, d.level]),
+            [["worker-on-demand-base", "advisory"]],
+        );
     });
 
     it("refuses, inside the pack, a setting of the wrong type the engine hands a policy, naming the key", async () => {
@@ -147,29 +196,66 @@ describe("policy pack served to the Pulumi engine", function () {
             config.setEnforcementlevel(EnforcementLevel.MANDATORY);
             config.setProperties(Struct.fromJavaScript(properties as never));
             request.getPolicyconfigMap().set("worker-max-tasks-limit", config);
-            return new Promise<void>((resolve, reject) => client.configure(request, (error) => (error ? reject(error) : resolve())));
+            return new Promise<void>((resolve, reject) =>
+                client.configure(request, (error) => (error ? reject(error) : resolve())),
+            );
         };
-        const target = { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: "service/workers/job-worker", minCapacity: 0, maxCapacity: 4 };
+        const target = {
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: "service/workers/job-worker",
+            minCapacity: 0,
+            maxCapacity: 4,
+        };
         try {
             await configure({ maxTasks: "3" });
-            await assert.rejects(analyze("aws:appautoscaling/target:Target", "scaling", target), /worker-max-tasks-limit\.maxTasks: "3" is a string; expected a whole number/);
+            await assert.rejects(
+                analyze("aws:appautoscaling/target:Target", "scaling", target),
+                /worker-max-tasks-limit\.maxTasks: "3" is a string; expected a whole number/,
+            );
             await configure({ maxTasks: 3 });
-            assert.deepEqual((await analyze("aws:appautoscaling/target:Target", "scaling", target)).map((d) => d.policy), ["worker-max-tasks-limit"]);
+            assert.deepEqual(
+                (await analyze("aws:appautoscaling/target:Target", "scaling", target)).map((d) => d.policy),
+                ["worker-max-tasks-limit"],
+            );
         } finally {
             await new Promise<void>((resolve) => client.configure(new ConfigureAnalyzerRequest(), () => resolve()));
         }
     });
 
     it("follows queue URLs and ARNs across the stack's outputs", async () => {
-        const queue = (name: string) => ({ type: "aws:sqs/queue:Queue", name, properties: { arn: queueArn(name), url: queueUrl(name), sqsManagedSseEnabled: true } });
+        const queue = (name: string) => ({
+            type: "aws:sqs/queue:Queue",
+            name,
+            properties: { arn: queueArn(name), url: queueUrl(name), sqsManagedSseEnabled: true },
+        });
         const diagnostics = await analyzeStack([
-            { ...queue("orders-dlq"), properties: { ...queue("orders-dlq").properties, messageRetentionSeconds: 1_209_600 } },
-            { ...queue("orders"), properties: { ...queue("orders").properties, redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("orders-dlq"), maxReceiveCount: 5 }) } },
-            { type: "aws:sqs/queuePolicy:QueuePolicy", name: "orders-policy", properties: { queueUrl: queueUrl("orders-dlq"), policy: JSON.stringify(policyDocument(tlsDenyStatement(queueArn("orders-dlq")))) } },
+            {
+                ...queue("orders-dlq"),
+                properties: { ...queue("orders-dlq").properties, messageRetentionSeconds: 1_209_600 },
+            },
+            {
+                ...queue("orders"),
+                properties: {
+                    ...queue("orders").properties,
+                    redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("orders-dlq"), maxReceiveCount: 5 }),
+                },
+            },
+            {
+                type: "aws:sqs/queuePolicy:QueuePolicy",
+                name: "orders-policy",
+                properties: {
+                    queueUrl: queueUrl("orders-dlq"),
+                    policy: JSON.stringify(policyDocument(tlsDenyStatement(queueArn("orders-dlq")))),
+                },
+            },
         ]);
-        assert.deepEqual(diagnostics.map((d) => [d.policy, d.level, d.urn]), [
-            ["sqs-tls-only", "mandatory", urnOf("aws:sqs/queue:Queue", "orders")],
-            ["sqs-dead-letter-queue-alarmed", "mandatory", urnOf("aws:sqs/queue:Queue", "orders-dlq")],
-        ]);
+        assert.deepEqual(
+            diagnostics.map((d) => [d.policy, d.level, d.urn]),
+            [
+                ["sqs-tls-only", "mandatory", urnOf("aws:sqs/queue:Queue", "orders")],
+                ["sqs-dead-letter-queue-alarmed", "mandatory", urnOf("aws:sqs/queue:Queue", "orders-dlq")],
+            ],
+        );
     });
 });

@@ -22,7 +22,13 @@ interface FixtureOptions {
     component?: boolean;
 }
 
-export function resource(type: string, name: string, inputs: Props, outputs: Props = {}, options: FixtureOptions = {}): StackResource {
+export function resource(
+    type: string,
+    name: string,
+    inputs: Props,
+    outputs: Props = {},
+    options: FixtureOptions = {},
+): StackResource {
     const qualifiedType = options.component ? `${COMPONENT_TYPE}$${type}` : type;
     const stack = options.stack ?? "dev";
     return {
@@ -63,11 +69,22 @@ export function redriveDocument(deadLetterQueue: StackResource, maxReceiveCount 
     return JSON.stringify({ deadLetterTargetArn: arnOf(deadLetterQueue), maxReceiveCount });
 }
 
-export function redrivePolicy(name: string, source: StackResource, deadLetterQueue: StackResource, options: FixtureOptions = {}): StackResource {
-    return resource("aws:sqs/redrivePolicy:RedrivePolicy", name, {
-        queueUrl: urlOf(source),
-        redrivePolicy: redriveDocument(deadLetterQueue),
-    }, {}, options);
+export function redrivePolicy(
+    name: string,
+    source: StackResource,
+    deadLetterQueue: StackResource,
+    options: FixtureOptions = {},
+): StackResource {
+    return resource(
+        "aws:sqs/redrivePolicy:RedrivePolicy",
+        name,
+        {
+            queueUrl: urlOf(source),
+            redrivePolicy: redriveDocument(deadLetterQueue),
+        },
+        {},
+        options,
+    );
 }
 
 /** The TLS-only statement the component writes, for the queue with `resourceArn`. */
@@ -88,25 +105,53 @@ export function policyDocument(...statements: Props[]): Props {
 
 /** An aws:sqs/queuePolicy attached to `target`'s URL, denying plain HTTP on `target` (as a JSON string). */
 export function tlsQueuePolicy(name: string, target: StackResource, options: FixtureOptions = {}): StackResource {
-    return resource("aws:sqs/queuePolicy:QueuePolicy", name, {
-        queueUrl: urlOf(target),
-        policy: JSON.stringify(policyDocument(tlsDenyStatement(arnOf(target)))),
-    }, {}, options);
+    return resource(
+        "aws:sqs/queuePolicy:QueuePolicy",
+        name,
+        {
+            queueUrl: urlOf(target),
+            policy: JSON.stringify(policyDocument(tlsDenyStatement(arnOf(target)))),
+        },
+        {},
+        options,
+    );
 }
 
 /** The queues the component registers for one worker: queue, dead-letter queue, redrive, redrive-allow, policies. */
-export function componentQueues(name: string, queueInputs: Props = {}, deadLetterInputs: Props = {}, stack = "dev"): StackResource[] {
+export function componentQueues(
+    name: string,
+    queueInputs: Props = {},
+    deadLetterInputs: Props = {},
+    stack = "dev",
+): StackResource[] {
     const options = { component: true, stack };
-    const deadLetterQueue = queue(`${name}-dlq`, { sqsManagedSseEnabled: true, messageRetentionSeconds: 1_209_600, ...deadLetterInputs }, options);
-    const jobQueue = queue(`${name}-queue`, { sqsManagedSseEnabled: true, visibilityTimeoutSeconds: 300, messageRetentionSeconds: 345_600, ...queueInputs }, options);
+    const deadLetterQueue = queue(
+        `${name}-dlq`,
+        { sqsManagedSseEnabled: true, messageRetentionSeconds: 1_209_600, ...deadLetterInputs },
+        options,
+    );
+    const jobQueue = queue(
+        `${name}-queue`,
+        { sqsManagedSseEnabled: true, visibilityTimeoutSeconds: 300, messageRetentionSeconds: 345_600, ...queueInputs },
+        options,
+    );
     return [
         deadLetterQueue,
         jobQueue,
         redrivePolicy(`${name}-redrive`, jobQueue, deadLetterQueue, options),
-        resource("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy", `${name}-dlq-redrive-allow`, {
-            queueUrl: urlOf(deadLetterQueue),
-            redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [arnOf(jobQueue)] }),
-        }, {}, options),
+        resource(
+            "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
+            `${name}-dlq-redrive-allow`,
+            {
+                queueUrl: urlOf(deadLetterQueue),
+                redriveAllowPolicy: JSON.stringify({
+                    redrivePermission: "byQueue",
+                    sourceQueueArns: [arnOf(jobQueue)],
+                }),
+            },
+            {},
+            options,
+        ),
         tlsQueuePolicy(`${name}-queue-policy`, jobQueue, options),
         tlsQueuePolicy(`${name}-dlq-policy`, deadLetterQueue, options),
     ];
@@ -121,29 +166,52 @@ export function container(overrides: Props = {}): Props {
         environment: [{ name: "QUEUE_URL", value: queueUrl("job-worker-queue") }],
         stopTimeout: 120,
         readonlyRootFilesystem: true,
-        logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "job-worker-logs", "awslogs-region": REGION } },
+        logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": "job-worker-logs", "awslogs-region": REGION },
+        },
         ...overrides,
     };
 }
 
 /** A task definition; `containers` are serialised to JSON like the provider expects unless `asObjects`. */
-export function taskDefinition(name: string, containers: Props[], inputs: Props = {}, options: FixtureOptions & { asObjects?: boolean } = {}): StackResource {
-    return resource("aws:ecs/taskDefinition:TaskDefinition", name, {
-        family: name,
-        containerDefinitions: options.asObjects ? containers : JSON.stringify(containers),
-        executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-execution`,
-        taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-task`,
-        ...inputs,
-    }, {}, options);
+export function taskDefinition(
+    name: string,
+    containers: Props[],
+    inputs: Props = {},
+    options: FixtureOptions & { asObjects?: boolean } = {},
+): StackResource {
+    return resource(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        name,
+        {
+            family: name,
+            containerDefinitions: options.asObjects ? containers : JSON.stringify(containers),
+            executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-execution`,
+            taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-task`,
+            ...inputs,
+        },
+        {},
+        options,
+    );
 }
 
 export function service(name: string, inputs: Props = {}, options: FixtureOptions = {}): StackResource {
-    return resource("aws:ecs/service:Service", name, {
-        capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1, base: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 4 }],
-        networkConfiguration: { assignPublicIp: false, subnets: ["subnet-0private0000000a1"] },
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-        ...inputs,
-    }, {}, options);
+    return resource(
+        "aws:ecs/service:Service",
+        name,
+        {
+            capacityProviderStrategies: [
+                { capacityProvider: "FARGATE", weight: 1, base: 1 },
+                { capacityProvider: "FARGATE_SPOT", weight: 4 },
+            ],
+            networkConfiguration: { assignPublicIp: false, subnets: ["subnet-0private0000000a1"] },
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            ...inputs,
+        },
+        {},
+        options,
+    );
 }
 
 type Policy = Policies[number];
@@ -153,10 +221,17 @@ type Policy = Policies[number];
  * not known yet, and neither is any input built from one (a JSON string embedding a queue ARN is unknown as a whole).
  */
 export function planned(resources: StackResource[]): StackResource[] {
-    const computedOf = (item: StackResource) => ["arn", "url", "id"].map((key) => item.outputs[key]).filter((value): value is string => typeof value === "string");
+    const computedOf = (item: StackResource) =>
+        ["arn", "url", "id"]
+            .map((key) => item.outputs[key])
+            .filter((value): value is string => typeof value === "string");
     const computed = resources.flatMap(computedOf);
     /** Whether `text` holds `known` as a whole value (not as the prefix of a longer name, orders in orders-dlq). */
-    const mentions = (text: string, known: string) => text.split(known).slice(1).some((after) => !/^[\w.-]/.test(after));
+    const mentions = (text: string, known: string) =>
+        text
+            .split(known)
+            .slice(1)
+            .some((after) => !/^[\w.-]/.test(after));
     const plan = (value: unknown): unknown => {
         if (typeof value === "string") {
             return computed.some((known) => mentions(value, known)) ? undefined : value;
@@ -172,32 +247,59 @@ export function planned(resources: StackResource[]): StackResource[] {
     // The engine records, per input property, the resources whose outputs it was built from.
     const builtFrom = (item: StackResource, value: unknown) => {
         const text = JSON.stringify(value) ?? "";
-        return resources.filter((other) => other !== item && computedOf(other).some((known) => mentions(text, known))).map((other) => other.urn);
+        return resources
+            .filter((other) => other !== item && computedOf(other).some((known) => mentions(text, known)))
+            .map((other) => other.urn);
     };
     return resources.map((item) => {
         const inputs = plan(item.inputs) as Props;
         const propertyDependencies: Record<string, string[]> = Object.fromEntries(
-            Object.entries(item.inputs).map(([key, value]): [string, string[]] => [key, builtFrom(item, value)]).filter(([, urns]) => urns.length > 0),
+            Object.entries(item.inputs)
+                .map(([key, value]): [string, string[]] => [key, builtFrom(item, value)])
+                .filter(([, urns]) => urns.length > 0),
         );
         const dependsOn = [...new Set(Object.values(propertyDependencies).flat())];
-        return { ...item, inputs, outputs: { ...inputs }, options: { ...item.options, dependsOn, propertyDependencies } };
+        return {
+            ...item,
+            inputs,
+            outputs: { ...inputs },
+            options: { ...item.options, dependsOn, propertyDependencies },
+        };
     });
 }
 
-export async function evaluate(policy: Policy, resources: StackResource[], options: Partial<EvaluateOptions> = {}): Promise<Evaluation> {
+export async function evaluate(
+    policy: Policy,
+    resources: StackResource[],
+    options: Partial<EvaluateOptions> = {},
+): Promise<Evaluation> {
     return evaluatePolicies([policy], resources, { preview: false, ...options });
 }
 
 /** The violations `policy` reports over `resources`, as "<resource name>: <message>" (or "stack: ..."). */
-export async function violations(policy: Policy, resources: StackResource[], options: Partial<EvaluateOptions> = {}): Promise<string[]> {
+export async function violations(
+    policy: Policy,
+    resources: StackResource[],
+    options: Partial<EvaluateOptions> = {},
+): Promise<string[]> {
     const { findings } = await evaluate(policy, resources, options);
-    return label(findings.filter((finding) => finding.kind === "violation"), resources);
+    return label(
+        findings.filter((finding) => finding.kind === "violation"),
+        resources,
+    );
 }
 
 /** The findings `policy` could not decide in preview, described like violations. */
-export async function undecided(policy: Policy, resources: StackResource[], options: Partial<EvaluateOptions> = {}): Promise<string[]> {
+export async function undecided(
+    policy: Policy,
+    resources: StackResource[],
+    options: Partial<EvaluateOptions> = {},
+): Promise<string[]> {
     const { findings } = await evaluate(policy, resources, { preview: true, ...options });
-    return label(findings.filter((finding) => finding.kind === "undecided"), resources);
+    return label(
+        findings.filter((finding) => finding.kind === "undecided"),
+        resources,
+    );
 }
 
 function label(findings: Finding[], resources: StackResource[]): string[] {
@@ -211,6 +313,9 @@ function label(findings: Finding[], resources: StackResource[]): string[] {
  * What the BackgroundWorker component registers for `overrides` on top of the smallest valid worker, under the shared
  * mocks: the component-built case of every policy. In preview, outputs are unknown as in `pulumi preview`.
  */
-export function componentStack(overrides: Partial<BackgroundWorkerArgs> = {}, preview = false): Promise<StackResource[]> {
+export function componentStack(
+    overrides: Partial<BackgroundWorkerArgs> = {},
+    preview = false,
+): Promise<StackResource[]> {
     return recordResources(() => new BackgroundWorker("jobs", minimalArgs(overrides)), { preview });
 }

@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import { cloudwatchLogGroupEncrypted } from "../../policy/logs";
 import { componentStack, resource, undecided, violations } from "./fixtures";
 
-const logGroup = (inputs: Record<string, unknown>) => resource("aws:cloudwatch/logGroup:LogGroup", "api-logs", { retentionInDays: 30, ...inputs });
+const logGroup = (inputs: Record<string, unknown>) =>
+    resource("aws:cloudwatch/logGroup:LogGroup", "api-logs", { retentionInDays: 30, ...inputs });
 
 describe("policy cloudwatch-log-group-encrypted", function () {
     this.timeout(30_000);
@@ -14,7 +15,12 @@ describe("policy cloudwatch-log-group-encrypted", function () {
     });
 
     it("passes a hand-built log group with a KMS key, also when the key is created in the same preview", async () => {
-        assert.deepEqual(await violations(cloudwatchLogGroupEncrypted, [logGroup({ kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" })]), []);
+        assert.deepEqual(
+            await violations(cloudwatchLogGroupEncrypted, [
+                logGroup({ kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }),
+            ]),
+            [],
+        );
         const planned = logGroup({ kmsKeyId: undefined });
         assert.deepEqual(await violations(cloudwatchLogGroupEncrypted, [planned], { preview: true }), []);
         assert.deepEqual(await undecided(cloudwatchLogGroupEncrypted, [planned]), []);

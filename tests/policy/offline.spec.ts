@@ -20,7 +20,9 @@ describe("offline policy evaluation", () => {
 
         it("takes a level for one policy, as a string or an object, over the level for all", async () => {
             assert.deepEqual(await levelOf({ "sqs-encrypted": "advisory" }), ["advisory"]);
-            assert.deepEqual(await levelOf({ all: "advisory", "sqs-encrypted": { enforcementLevel: "mandatory" } }), ["mandatory"]);
+            assert.deepEqual(await levelOf({ all: "advisory", "sqs-encrypted": { enforcementLevel: "mandatory" } }), [
+                "mandatory",
+            ]);
             assert.deepEqual(await levelOf({ all: "advisory" }), ["advisory"]);
         });
 
@@ -32,8 +34,20 @@ describe("offline policy evaluation", () => {
 
     it("hands resource policies inputs and stack policies outputs, with parents and dependencies resolved", async () => {
         const parentUrn = "urn:pulumi:dev::background-worker::background-worker:index:BackgroundWorker::job-worker";
-        const child = { ...resource("aws:sqs/queue:Queue", "job-worker-queue", { visibilityTimeoutSeconds: 300 }, { arn: "arn:aws:sqs:us-east-1:123456789012:q" }), parent: parentUrn };
-        const parent = { ...resource("background-worker:index:BackgroundWorker", "job-worker", {}), urn: parentUrn, custom: false };
+        const child = {
+            ...resource(
+                "aws:sqs/queue:Queue",
+                "job-worker-queue",
+                { visibilityTimeoutSeconds: 300 },
+                { arn: "arn:aws:sqs:us-east-1:123456789012:q" },
+            ),
+            parent: parentUrn,
+        };
+        const parent = {
+            ...resource("background-worker:index:BackgroundWorker", "job-worker", {}),
+            urn: parentUrn,
+            custom: false,
+        };
         child.options.dependsOn = [parentUrn];
         const seen: string[] = [];
         const inspectInputs: ResourceValidationPolicy = {
@@ -41,7 +55,9 @@ describe("offline policy evaluation", () => {
             description: "records what it sees",
             validateResource: (args) => {
                 if (args.isType(aws.sqs.Queue)) {
-                    seen.push(`inputs arn=${String(args.props.arn)} visibility=${String(args.asType(aws.sqs.Queue)?.visibilityTimeoutSeconds)}`);
+                    seen.push(
+                        `inputs arn=${String(args.props.arn)} visibility=${String(args.asType(aws.sqs.Queue)?.visibilityTimeoutSeconds)}`,
+                    );
                 }
             },
         };
@@ -50,7 +66,9 @@ describe("offline policy evaluation", () => {
             description: "records what it sees",
             validateStack: (args) => {
                 const found = args.resources.find((item) => item.isType(aws.sqs.Queue));
-                seen.push(`outputs arn=${String(found?.props.arn)} parent=${found?.parent?.name} dependsOn=${found?.dependencies.map((item) => item.name).join()}`);
+                seen.push(
+                    `outputs arn=${String(found?.props.arn)} parent=${found?.parent?.name} dependsOn=${found?.dependencies.map((item) => item.name).join()}`,
+                );
             },
         };
         await evaluatePolicies([inspectInputs, inspectOutputs], [parent, child], { preview: false });
@@ -61,7 +79,12 @@ describe("offline policy evaluation", () => {
     });
 
     it("unwraps secret values, as the engine does before a policy sees them", async () => {
-        const secretKey = queue("orders", { kmsMasterKeyId: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "alias/orders" } });
+        const secretKey = queue("orders", {
+            kmsMasterKeyId: {
+                "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                value: "alias/orders",
+            },
+        });
         const { findings } = await evaluatePolicies([sqsEncrypted], [secretKey], { preview: false });
         assert.deepEqual(findings, []);
     });
@@ -69,9 +92,16 @@ describe("offline policy evaluation", () => {
     it("in preview, reports a policy that reads an unknown value as undecided, naming the value, instead of guessing", async () => {
         const planned = queue("orders", { sqsManagedSseEnabled: undefined });
         const preview = await evaluatePolicies([sqsEncrypted], [planned], { preview: true });
-        assert.deepEqual(preview.findings.map((finding) => [finding.kind, finding.enforcementLevel, finding.message]), [
-            ["undecided", "mandatory", "the value at orders.inputs.sqsManagedSseEnabled is not known until `pulumi up`"],
-        ]);
+        assert.deepEqual(
+            preview.findings.map((finding) => [finding.kind, finding.enforcementLevel, finding.message]),
+            [
+                [
+                    "undecided",
+                    "mandatory",
+                    "the value at orders.inputs.sqsManagedSseEnabled is not known until `pulumi up`",
+                ],
+            ],
+        );
         // Outside preview an undefined input is simply not set, and SQS's default encryption applies.
         const up = await evaluatePolicies([sqsEncrypted], [planned], { preview: false });
         assert.deepEqual(up.findings, []);
@@ -85,6 +115,9 @@ describe("offline policy evaluation", () => {
                 throw new Error("boom");
             },
         };
-        await assert.rejects(evaluatePolicies([broken], [unencrypted], { preview: false }), /policy broken failed on urn:pulumi:dev::background-worker::aws:sqs\/queue:Queue::orders: Error: boom/);
+        await assert.rejects(
+            evaluatePolicies([broken], [unencrypted], { preview: false }),
+            /policy broken failed on urn:pulumi:dev::background-worker::aws:sqs\/queue:Queue::orders: Error: boom/,
+        );
     });
 });

@@ -49,7 +49,14 @@ describe("npm run policy", function () {
         const broken = path.join(PROGRAMS, "broken-stack.ts");
         const remote = path.join(PROGRAMS, "remote-stack.ts");
         badConfigFile = path.join(path.dirname(configFile), "bad-config.json");
-        fs.writeFileSync(badConfigFile, JSON.stringify({ "sqs-has-dead-letter-queue": "Mandatory", "worker-max-tasks-limit": { maxTasks: "5" }, "sqs-tls-onyl": "advisory" }));
+        fs.writeFileSync(
+            badConfigFile,
+            JSON.stringify({
+                "sqs-has-dead-letter-queue": "Mandatory",
+                "worker-max-tasks-limit": { maxTasks: "5" },
+                "sqs-tls-onyl": "advisory",
+            }),
+        );
         const jobs: Record<string, string[]> = {
             dev: ["--stack", "dev", "--json"],
             prod: ["--stack", "prod", "--json"],
@@ -62,7 +69,15 @@ describe("npm run policy", function () {
             badConfig: ["--stack", "dev", "--policy-config", badConfigFile],
             unknownFlag: ["--stack", "dev", "--config", configFile],
             remote: ["--stack", "dev", "--program", remote],
-            remoteAccepted: ["--stack", "dev", "--program", remote, "--accept-uninspected", "awsx:ecs:FargateService", "--json"],
+            remoteAccepted: [
+                "--stack",
+                "dev",
+                "--program",
+                remote,
+                "--accept-uninspected",
+                "awsx:ecs:FargateService",
+                "--json",
+            ],
         };
         // A few processes at a time: each compiles and runs a whole program, and CI machines have few cores.
         const queue = Object.entries(jobs);
@@ -80,17 +95,33 @@ describe("npm run policy", function () {
         const dev = report(runs.dev);
         assert.equal(runs.dev.code, 0);
         assert.equal(dev.passed, true);
-        assert.deepEqual(dev.findings.filter((finding) => finding.enforcementLevel === "mandatory"), []);
+        assert.deepEqual(
+            dev.findings.filter((finding) => finding.enforcementLevel === "mandatory"),
+            [],
+        );
         assert.deepEqual(policiesIn(dev.findings, "undecided"), []);
-        assert.ok(dev.notApplicable.some((entry) => entry.policy === "worker-on-demand-base" && entry.reason === "stack dev is not one of prod"));
+        assert.ok(
+            dev.notApplicable.some(
+                (entry) => entry.policy === "worker-on-demand-base" && entry.reason === "stack dev is not one of prod",
+            ),
+        );
     });
 
     it("passes the prod stack, where its services keep the on-demand base the policy requires", () => {
         const prod = report(runs.prod);
         assert.equal(runs.prod.code, 0);
-        assert.deepEqual(prod.findings.filter((finding) => finding.enforcementLevel === "mandatory"), []);
-        assert.deepEqual(prod.notApplicable.filter((entry) => entry.policy === "worker-on-demand-base"), []);
-        assert.deepEqual(prod.findings.filter((finding) => finding.policy === "worker-on-demand-base"), []);
+        assert.deepEqual(
+            prod.findings.filter((finding) => finding.enforcementLevel === "mandatory"),
+            [],
+        );
+        assert.deepEqual(
+            prod.notApplicable.filter((entry) => entry.policy === "worker-on-demand-base"),
+            [],
+        );
+        assert.deepEqual(
+            prod.findings.filter((finding) => finding.policy === "worker-on-demand-base"),
+            [],
+        );
     });
 
     it("in preview, decides per resource what known values decide and leaves open only policies that read unknown ones", () => {
@@ -100,17 +131,33 @@ describe("npm run policy", function () {
         const undecided = policiesIn(preview.findings, "undecided");
         // Decided from literal inputs, or by following links through what a value was built from.
         for (const policy of [
-            "sqs-encrypted", "sqs-dlq-retention-covers-source", "sqs-dead-letter-queue-alarmed", "ecs-service-no-public-ip",
-            "ecs-no-public-ip-anywhere", "ecs-fargate-latest-platform", "ecs-task-no-host-network-or-pid", "ecs-cluster-container-insights",
-            "worker-max-tasks-limit", "cloudwatch-log-retention-set", "cloudwatch-log-group-encrypted", "cloudwatch-alarm-has-actions",
+            "sqs-encrypted",
+            "sqs-dlq-retention-covers-source",
+            "sqs-dead-letter-queue-alarmed",
+            "ecs-service-no-public-ip",
+            "ecs-no-public-ip-anywhere",
+            "ecs-fargate-latest-platform",
+            "ecs-task-no-host-network-or-pid",
+            "ecs-cluster-container-insights",
+            "worker-max-tasks-limit",
+            "cloudwatch-log-retention-set",
+            "cloudwatch-log-group-encrypted",
+            "cloudwatch-alarm-has-actions",
         ]) {
             assert.ok(!undecided.includes(policy), `${policy} should decide in preview`);
         }
         // Each open one read a document built from an output of a resource not created yet, and says which.
         for (const finding of preview.findings.filter((item) => item.kind === "undecided")) {
-            assert.match(finding.message, /\.(containerDefinitions|taskRoleArn|redrivePolicy|policy|assumeRolePolicy) is not known until `pulumi up`$/, finding.policy);
+            assert.match(
+                finding.message,
+                /\.(containerDefinitions|taskRoleArn|redrivePolicy|policy|assumeRolePolicy) is not known until `pulumi up`$/,
+                finding.policy,
+            );
         }
-        assert.match(runs.devPreviewStrict.stdout, /FAILED: mandatory policies are undecided \(sqs-has-dead-letter-queue, sqs-tls-only, /);
+        assert.match(
+            runs.devPreviewStrict.stdout,
+            /FAILED: mandatory policies are undecided \(sqs-has-dead-letter-queue, sqs-tls-only, /,
+        );
         assert.equal(runs.devPreviewStrict.code, 1);
     });
 
@@ -123,11 +170,24 @@ describe("npm run policy", function () {
     it("fails a hand-built stack with a queue that redrives nowhere and a TLS policy on another queue, naming each", () => {
         const { code, stdout } = runs.broken;
         assert.equal(code, 1);
-        const section = (name: string) => stdout.split("\n\n").find((block) => block.startsWith(`aws:sqs/queue:Queue ${name}\n`)) ?? "";
-        assert.match(section("orders"), /✖ mandatory {2}sqs-has-dead-letter-queue: Queue orders-\w+ has no redrive policy/);
-        assert.match(section("orders"), /✖ mandatory {2}sqs-tls-only: Queue orders-\w+ has no queue policy attached to its URL/);
-        assert.match(section("payments"), /✖ mandatory {2}sqs-has-dead-letter-queue: .*redrives to arn:aws:sqs:us-east-1:123456789012:payments-dlq, which is no queue in this stack/);
-        assert.match(section("payments"), /✖ mandatory {2}sqs-tls-only: The TLS deny .* names arn:aws:sqs:us-east-1:123456789012:orders-\w+, not this queue's ARN/);
+        const section = (name: string) =>
+            stdout.split("\n\n").find((block) => block.startsWith(`aws:sqs/queue:Queue ${name}\n`)) ?? "";
+        assert.match(
+            section("orders"),
+            /✖ mandatory {2}sqs-has-dead-letter-queue: Queue orders-\w+ has no redrive policy/,
+        );
+        assert.match(
+            section("orders"),
+            /✖ mandatory {2}sqs-tls-only: Queue orders-\w+ has no queue policy attached to its URL/,
+        );
+        assert.match(
+            section("payments"),
+            /✖ mandatory {2}sqs-has-dead-letter-queue: .*redrives to arn:aws:sqs:us-east-1:123456789012:payments-dlq, which is no queue in this stack/,
+        );
+        assert.match(
+            section("payments"),
+            /✖ mandatory {2}sqs-tls-only: The TLS deny .* names arn:aws:sqs:us-east-1:123456789012:orders-\w+, not this queue's ARN/,
+        );
         assert.match(stdout, /4 mandatory and 0 advisory violations\. FAILED: a mandatory policy is violated\.$/m);
     });
 
@@ -141,21 +201,39 @@ describe("npm run policy", function () {
     it("exits 2 on a configuration it cannot use, naming every bad key, before running the program", () => {
         assert.equal(runs.badConfig.code, 2);
         assert.equal(runs.badConfig.stdout, "");
-        assert.match(runs.badConfig.stderr, /sqs-has-dead-letter-queue: "Mandatory" is not an enforcement level; .*\(levels are lower case: "mandatory"\)/);
-        assert.match(runs.badConfig.stderr, /worker-max-tasks-limit\.maxTasks: "5" is a string; expected a whole number of at least 1/);
-        assert.match(runs.badConfig.stderr, /sqs-tls-onyl: no policy of that name in the pack; did you mean sqs-tls-only\?/);
+        assert.match(
+            runs.badConfig.stderr,
+            /sqs-has-dead-letter-queue: "Mandatory" is not an enforcement level; .*\(levels are lower case: "mandatory"\)/,
+        );
+        assert.match(
+            runs.badConfig.stderr,
+            /worker-max-tasks-limit\.maxTasks: "5" is a string; expected a whole number of at least 1/,
+        );
+        assert.match(
+            runs.badConfig.stderr,
+            /sqs-tls-onyl: no policy of that name in the pack; did you mean sqs-tls-only\?/,
+        );
     });
 
     it("exits 2 on an option it does not know, such as --config, instead of ignoring it", () => {
         assert.equal(runs.unknownFlag.code, 2);
-        assert.match(runs.unknownFlag.stderr, /unknown option --config \(the pack's configuration is --policy-config <file\.json>\)/);
+        assert.match(
+            runs.unknownFlag.stderr,
+            /unknown option --config \(the pack's configuration is --policy-config <file\.json>\)/,
+        );
     });
 
     it("fails a stack whose awsx FargateService it cannot inspect, lists the VPC without failing, and passes once it is accepted", () => {
         assert.equal(runs.remote.code, 1);
         assert.match(runs.remote.stdout, /awsx:ec2:Vpc api-vpc: creates nothing the pack governs\. listed/);
-        assert.match(runs.remote.stdout, /awsx:ecs:FargateService api: creates aws:ecs\/service:Service.* ✖ not inspected; accept with --accept-uninspected awsx:ecs:FargateService/);
-        assert.match(runs.remote.stdout, /FAILED: a remote component that creates governed resources was not inspected\.$/m);
+        assert.match(
+            runs.remote.stdout,
+            /awsx:ecs:FargateService api: creates aws:ecs\/service:Service.* ✖ not inspected; accept with --accept-uninspected awsx:ecs:FargateService/,
+        );
+        assert.match(
+            runs.remote.stdout,
+            /FAILED: a remote component that creates governed resources was not inspected\.$/m,
+        );
         assert.equal(runs.remoteAccepted.code, 0);
         assert.equal(report(runs.remoteAccepted).passed, true);
     });

@@ -12,14 +12,30 @@ const HITS: [name: string, value: string, reason: string][] = [
     ["PAYMENTS", "sk_live_51H8abcdEFGHijklMNOPqrstUVWX", "holds a Stripe secret key"],
     ["GITHUB_PAT", "ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R", "holds a GitHub token"],
     ["CONFIG", "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "holds a Slack token"],
-    ["SLACK_USER", "xoxp-123456789012-123456789012-1234567890123-abcdef0123456789abcdef0123456789", "holds a Slack token"],
-    ["SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "holds a Slack webhook URL"],
-    ["NOTIFY", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "holds a Slack webhook URL"],
+    [
+        "SLACK_USER",
+        "xoxp-123456789012-123456789012-1234567890123-abcdef0123456789abcdef0123456789",
+        "holds a Slack token",
+    ],
+    [
+        "SLACK_WEBHOOK_URL",
+        "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        "holds a Slack webhook URL",
+    ],
+    [
+        "NOTIFY",
+        "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        "holds a Slack webhook URL",
+    ],
     ["DATABASE", "AKIAIOSFODNN7EXAMPLE", "holds an AWS access key ID"],
     ["TLS", "-----BEGIN RSA PRIVATE KEY-----\nMIIEow...", "holds a private key"],
     ["SIGNER", "-----BEGIN PRIVATE KEY-----\nMIIEvQ...", "holds a private key"],
     ["DATABASE_URL", "postgres://app:s3cret@db.internal:5432/jobs", "holds a URL with a password in it"],
-    ["AWS_SECRET_ACCESS_KEY", "x", "holds AWS or ECS agent credentials; the task role provides credentials, never the environment"],
+    [
+        "AWS_SECRET_ACCESS_KEY",
+        "x",
+        "holds AWS or ECS agent credentials; the task role provides credentials, never the environment",
+    ],
     // Secret-sounding names with values that are not plainly settings.
     ["DB_PASS", "hunter2", TOKEN],
     ["DB_PASSWORD_ID", "hunter2", TOKEN],
@@ -78,6 +94,9 @@ describe("plaintext secret detection: name and value together", () => {
         });
     }
     it("knowingly misses plain words under _KEY and secrets under names that say nothing", () => {
-        assert.deepEqual(KNOWN_MISSES.map(([name, value]) => plaintextSecretReason(name, value)), [undefined, undefined]);
+        assert.deepEqual(
+            KNOWN_MISSES.map(([name, value]) => plaintextSecretReason(name, value)),
+            [undefined, undefined],
+        );
     });
 });

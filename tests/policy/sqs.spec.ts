@@ -1,5 +1,11 @@
 import * as assert from "node:assert/strict";
-import { sqsDlqRetentionCoversSource, sqsEncrypted, sqsHasDeadLetterQueue, sqsNoPublicAccess, sqsTlsOnly } from "../../policy/sqs";
+import {
+    sqsDlqRetentionCoversSource,
+    sqsEncrypted,
+    sqsHasDeadLetterQueue,
+    sqsNoPublicAccess,
+    sqsTlsOnly,
+} from "../../policy/sqs";
 import {
     ACCOUNT,
     arnOf,
@@ -33,7 +39,10 @@ describe("policy sqs-encrypted", () => {
         const config = { "sqs-encrypted": { requireExplicitEncryption: true } };
         const [message, ...rest] = await violations(sqsEncrypted, [queue("orders")], { config });
         assert.deepEqual(rest, []);
-        assert.match(message, /^orders: The queue sets neither sqsManagedSseEnabled nor kmsMasterKeyId\. SQS encrypts a queue created since October 2022 with SSE-SQS by default/);
+        assert.match(
+            message,
+            /^orders: The queue sets neither sqsManagedSseEnabled nor kmsMasterKeyId\. SQS encrypts a queue created since October 2022 with SSE-SQS by default/,
+        );
         assert.doesNotMatch(message, /account default/);
     });
 
@@ -50,7 +59,9 @@ describe("policy sqs-encrypted", () => {
 
     it("leaves open in preview only a queue whose sqsManagedSseEnabled itself is unknown", async () => {
         const orders = queue("orders", { sqsManagedSseEnabled: undefined });
-        assert.deepEqual(await undecided(sqsEncrypted, [orders]), ["orders: the value at orders.inputs.sqsManagedSseEnabled is not known until `pulumi up`"]);
+        assert.deepEqual(await undecided(sqsEncrypted, [orders]), [
+            "orders: the value at orders.inputs.sqsManagedSseEnabled is not known until `pulumi up`",
+        ]);
     });
 });
 
@@ -62,14 +73,25 @@ describe("policy sqs-has-dead-letter-queue", () => {
     it("passes hand-built queues with the redrive policy inline, as a JSON string or as an object", async () => {
         const deadLetterQueue = queue("orders-dlq");
         const asString = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
-        const asObject = queue("invoices", { redrivePolicy: { deadLetterTargetArn: arnOf(deadLetterQueue), maxReceiveCount: 3 } });
+        const asObject = queue("invoices", {
+            redrivePolicy: { deadLetterTargetArn: arnOf(deadLetterQueue), maxReceiveCount: 3 },
+        });
         assert.deepEqual(await violations(sqsHasDeadLetterQueue, [deadLetterQueue, asString, asObject]), []);
     });
 
     it("reads a queue's redrive output that repeats its RedrivePolicy (as after a refresh) once", async () => {
         const [deadLetterQueue, jobQueue, redrive, ...rest] = componentQueues("job-worker", {}, {});
-        const broken = { ...redrive, outputs: { ...redrive.outputs, redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("gone"), maxReceiveCount: 5 }) } };
-        const refreshed = { ...jobQueue, outputs: { ...jobQueue.outputs, redrivePolicy: broken.outputs.redrivePolicy } };
+        const broken = {
+            ...redrive,
+            outputs: {
+                ...redrive.outputs,
+                redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("gone"), maxReceiveCount: 5 }),
+            },
+        };
+        const refreshed = {
+            ...jobQueue,
+            outputs: { ...jobQueue.outputs, redrivePolicy: broken.outputs.redrivePolicy },
+        };
         const found = await violations(sqsHasDeadLetterQueue, [deadLetterQueue, refreshed, broken, ...rest]);
         assert.equal(found.length, 1);
         assert.match(found[0], /the redrive policy job-worker-redrive redrives to .*gone/);
@@ -82,7 +104,9 @@ describe("policy sqs-has-dead-letter-queue", () => {
     });
 
     it("fails a redrive policy whose target ARN is no queue in the stack", async () => {
-        const orders = queue("orders", { redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("deleted-dlq"), maxReceiveCount: 5 }) });
+        const orders = queue("orders", {
+            redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("deleted-dlq"), maxReceiveCount: 5 }),
+        });
         assert.deepEqual(await violations(sqsHasDeadLetterQueue, [orders]), [
             `orders: Queue orders: its redrive policy redrives to ${queueArn("deleted-dlq")}, which is no queue in this stack ` +
                 "(list it in externalDeadLetterQueueArns if it is a shared dead-letter queue).",
@@ -90,7 +114,9 @@ describe("policy sqs-has-dead-letter-queue", () => {
     });
 
     it("passes a redrive to a shared dead-letter queue listed in externalDeadLetterQueueArns", async () => {
-        const orders = queue("orders", { redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("shared-dlq"), maxReceiveCount: 5 }) });
+        const orders = queue("orders", {
+            redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("shared-dlq"), maxReceiveCount: 5 }),
+        });
         const config = { "sqs-has-dead-letter-queue": { externalDeadLetterQueueArns: [queueArn("shared-dlq")] } };
         assert.deepEqual(await violations(sqsHasDeadLetterQueue, [orders], { config }), []);
     });
@@ -104,16 +130,34 @@ describe("policy sqs-has-dead-letter-queue", () => {
             queueUrl: urlOf(invoices),
             redrivePolicy: redriveDocument(ordersDlq),
         });
-        const found = await violations(sqsHasDeadLetterQueue, [ordersDlq, orders, invoicesDlq, invoices, wrongLink, redrivePolicy("invoices-redrive", invoices, invoicesDlq)]);
-        assert.deepEqual(found.map((line) => line.split(":")[0]), ["orders"]);
+        const found = await violations(sqsHasDeadLetterQueue, [
+            ordersDlq,
+            orders,
+            invoicesDlq,
+            invoices,
+            wrongLink,
+            redrivePolicy("invoices-redrive", invoices, invoicesDlq),
+        ]);
+        assert.deepEqual(
+            found.map((line) => line.split(":")[0]),
+            ["orders"],
+        );
     });
 
     it("treats a queue whose redrive allow policy names its sources as a dead-letter queue, but not allowAll or denyAll alone", async () => {
-        const shared = queue("shared-dlq", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("other-stack-queue")] }) });
+        const shared = queue("shared-dlq", {
+            redriveAllowPolicy: JSON.stringify({
+                redrivePermission: "byQueue",
+                sourceQueueArns: [queueArn("other-stack-queue")],
+            }),
+        });
         const open = queue("open", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
         const closed = queue("closed", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "denyAll" }) });
         const found = await violations(sqsHasDeadLetterQueue, [shared, open, closed]);
-        assert.deepEqual(found.map((line) => line.split(":")[0]), ["open", "closed"]);
+        assert.deepEqual(
+            found.map((line) => line.split(":")[0]),
+            ["open", "closed"],
+        );
     });
 
     it("counts a queue as a dead-letter queue once a redrive policy names it, whatever its redrive allow policy says", async () => {
@@ -126,13 +170,18 @@ describe("policy sqs-has-dead-letter-queue", () => {
         const deadLetterQueue = queue("orders-dlq");
         const orders = queue("orders.fifo", { fifoQueue: true, redrivePolicy: redriveDocument(deadLetterQueue) });
         const [message] = await violations(sqsHasDeadLetterQueue, [deadLetterQueue, orders]);
-        assert.match(message, /redrives a FIFO queue to the standard queue orders-dlq; SQS needs both of the same type/);
+        assert.match(
+            message,
+            /redrives a FIFO queue to the standard queue orders-dlq; SQS needs both of the same type/,
+        );
     });
 
     it("fails a maxReceiveCount SQS would reject, a redrive to the queue itself and a redrive that is not JSON", async () => {
         const deadLetterQueue = queue("dlq");
         const zero = queue("zero", { redrivePolicy: redriveDocument(deadLetterQueue, 0) });
-        const self = queue("self", { redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("self"), maxReceiveCount: 5 }) });
+        const self = queue("self", {
+            redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("self"), maxReceiveCount: 5 }),
+        });
         const broken = queue("broken", { redrivePolicy: "{deadLetterTargetArn:" });
         const found = await violations(sqsHasDeadLetterQueue, [deadLetterQueue, zero, self, broken]);
         assert.equal(found.length, 3);
@@ -159,13 +208,22 @@ describe("policy sqs-has-dead-letter-queue", () => {
     it("in preview, decides a dead-letter queue although a redrive elsewhere names an unknown source", async () => {
         const deadLetterQueue = queue("orders-dlq");
         const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
-        const unplaced = resource("aws:sqs/redrivePolicy:RedrivePolicy", "unplaced", { queueUrl: undefined, redrivePolicy: redriveDocument(deadLetterQueue) });
-        assert.deepEqual(await violations(sqsHasDeadLetterQueue, [deadLetterQueue, orders, unplaced], { preview: true }), []);
+        const unplaced = resource("aws:sqs/redrivePolicy:RedrivePolicy", "unplaced", {
+            queueUrl: undefined,
+            redrivePolicy: redriveDocument(deadLetterQueue),
+        });
+        assert.deepEqual(
+            await violations(sqsHasDeadLetterQueue, [deadLetterQueue, orders, unplaced], { preview: true }),
+            [],
+        );
         assert.deepEqual(await undecided(sqsHasDeadLetterQueue, [deadLetterQueue, orders, unplaced]), []);
     });
 
     it("in preview without property dependencies, leaves a queue open rather than failing it on a redrive it cannot place", async () => {
-        const queues = planned(componentQueues("job-worker")).map((item) => ({ ...item, options: { ...item.options, propertyDependencies: {} } }));
+        const queues = planned(componentQueues("job-worker")).map((item) => ({
+            ...item,
+            options: { ...item.options, propertyDependencies: {} },
+        }));
         assert.deepEqual(await violations(sqsHasDeadLetterQueue, queues, { preview: true }), []);
         assert.equal((await undecided(sqsHasDeadLetterQueue, queues)).length, 1);
     });
@@ -192,7 +250,10 @@ describe("policy sqs-tls-only", () => {
             ...tlsDenyStatement(`arn:aws:sqs:us-east-1:123456789012:*`),
             Condition: { BoolIfExists: { "aws:SecureTransport": false } },
         };
-        const attached = resource("aws:sqs/queuePolicy:QueuePolicy", "orders-policy", { queueUrl: urlOf(orders), policy: JSON.stringify(policyDocument(statement)) });
+        const attached = resource("aws:sqs/queuePolicy:QueuePolicy", "orders-policy", {
+            queueUrl: urlOf(orders),
+            policy: JSON.stringify(policyDocument(statement)),
+        });
         assert.deepEqual(await violations(sqsTlsOnly, [orders, attached]), []);
     });
 
@@ -205,7 +266,12 @@ describe("policy sqs-tls-only", () => {
     it("fails the queue left uncovered when a QueuePolicy is attached to another queue", async () => {
         const orders = queue("orders");
         const invoices = queue("invoices");
-        const found = await violations(sqsTlsOnly, [orders, invoices, tlsQueuePolicy("orders-policy", invoices), tlsQueuePolicy("invoices-policy", invoices)]);
+        const found = await violations(sqsTlsOnly, [
+            orders,
+            invoices,
+            tlsQueuePolicy("orders-policy", invoices),
+            tlsQueuePolicy("invoices-policy", invoices),
+        ]);
         assert.deepEqual(found, [
             "orders: Queue orders has no queue policy attached to its URL, so it accepts requests without TLS.",
             "invoices: Queue invoices has 2 queue policies (orders-policy, invoices-policy); SQS keeps only the last one written, so the TLS deny may be overwritten. Merge them into one.",
@@ -241,17 +307,27 @@ describe("policy sqs-tls-only", () => {
         ["denies TLS requests instead", { Condition: { Bool: { "aws:SecureTransport": "true" } } }],
     ] as const) {
         it(`fails a queue policy whose statement ${what}`, async () => {
-            const orders = queue("orders", { policy: JSON.stringify(policyDocument({ ...tlsDenyStatement(queueArn("orders")), ...change })) });
+            const orders = queue("orders", {
+                policy: JSON.stringify(policyDocument({ ...tlsDenyStatement(queueArn("orders")), ...change })),
+            });
             const [message] = await violations(sqsTlsOnly, [orders]);
-            assert.equal(message, `orders: The queue policy of orders has no statement denying sqs:* to Principal "*" when aws:SecureTransport is false.`);
+            assert.equal(
+                message,
+                `orders: The queue policy of orders has no statement denying sqs:* to Principal "*" when aws:SecureTransport is false.`,
+            );
         });
     }
 });
 
 describe("policy sqs-tls-only in preview", () => {
     it("leaves a queue with a good TLS deny open while a queue policy it cannot place could overwrite it", async () => {
-        const orders = queue("orders", { policy: JSON.stringify(policyDocument(tlsDenyStatement(queueArn("orders")))) });
-        const unplaced = resource("aws:sqs/queuePolicy:QueuePolicy", "unplaced", { queueUrl: undefined, policy: JSON.stringify(policyDocument()) });
+        const orders = queue("orders", {
+            policy: JSON.stringify(policyDocument(tlsDenyStatement(queueArn("orders")))),
+        });
+        const unplaced = resource("aws:sqs/queuePolicy:QueuePolicy", "unplaced", {
+            queueUrl: undefined,
+            policy: JSON.stringify(policyDocument()),
+        });
         assert.deepEqual(await violations(sqsTlsOnly, [orders, unplaced], { preview: true }), []);
         assert.equal((await undecided(sqsTlsOnly, [orders, unplaced])).length, 1);
         assert.deepEqual(await undecided(sqsTlsOnly, [orders]), []);
@@ -264,7 +340,10 @@ describe("policy sqs-dlq-retention-covers-source", () => {
     });
 
     it("fails a dead-letter queue that keeps messages for less time than its source", async () => {
-        const found = await violations(sqsDlqRetentionCoversSource, componentQueues("job-worker", { messageRetentionSeconds: 1_209_600 }, { messageRetentionSeconds: 86_400 }));
+        const found = await violations(
+            sqsDlqRetentionCoversSource,
+            componentQueues("job-worker", { messageRetentionSeconds: 1_209_600 }, { messageRetentionSeconds: 86_400 }),
+        );
         assert.deepEqual(found, [
             "job-worker-dlq: Dead-letter queue job-worker-dlq keeps messages 86400 s, less than its source job-worker-queue (1209600 s): a message can expire in the dead-letter queue soon after it arrives.",
         ]);
@@ -272,9 +351,16 @@ describe("policy sqs-dlq-retention-covers-source", () => {
 
     it("fails equal retention on a standard queue but passes it on a FIFO queue, which resets the enqueue time", async () => {
         const standardDlq = queue("orders-dlq", { messageRetentionSeconds: 345_600 });
-        const standard = queue("orders", { messageRetentionSeconds: 345_600, redrivePolicy: redriveDocument(standardDlq) });
+        const standard = queue("orders", {
+            messageRetentionSeconds: 345_600,
+            redrivePolicy: redriveDocument(standardDlq),
+        });
         const fifoDlq = queue("invoices-dlq.fifo", { fifoQueue: true, messageRetentionSeconds: 345_600 });
-        const fifo = queue("invoices.fifo", { fifoQueue: true, messageRetentionSeconds: 345_600, redrivePolicy: redriveDocument(fifoDlq) });
+        const fifo = queue("invoices.fifo", {
+            fifoQueue: true,
+            messageRetentionSeconds: 345_600,
+            redrivePolicy: redriveDocument(fifoDlq),
+        });
         const found = await violations(sqsDlqRetentionCoversSource, [standardDlq, standard, fifoDlq, fifo]);
         assert.equal(found.length, 1);
         assert.match(found[0], /^orders-dlq: .*keeps messages 345600 s, no longer than its source orders/);
@@ -300,7 +386,9 @@ describe("policy sqs-no-public-access", function () {
         ...(condition ? { Condition: condition } : {}),
     });
     const ordersWith = (...statements: Record<string, unknown>[]) =>
-        queue("orders", { policy: JSON.stringify(policyDocument(tlsDenyStatement(queueArn("orders")), ...statements)) });
+        queue("orders", {
+            policy: JSON.stringify(policyDocument(tlsDenyStatement(queueArn("orders")), ...statements)),
+        });
 
     it("passes what the component builds, a topic feeding the queue included (service principal scoped by aws:SourceArn)", async () => {
         const resources = await componentStack({ sources: { snsTopicArns: [SNS_TOPIC] } });
@@ -308,28 +396,91 @@ describe("policy sqs-no-public-access", function () {
     });
 
     it("fails the TLS deny next to Allow Principal * sqs:*, which every other queue policy check passes", async () => {
-        const found = await violations(sqsNoPublicAccess, [ordersWith({ Sid: "Everyone", Effect: "Allow", Principal: "*", Action: "sqs:*", Resource: queueArn("orders") })]);
+        const found = await violations(sqsNoPublicAccess, [
+            ordersWith({
+                Sid: "Everyone",
+                Effect: "Allow",
+                Principal: "*",
+                Action: "sqs:*",
+                Resource: queueArn("orders"),
+            }),
+        ]);
         assert.deepEqual(found, [
             'orders: The queue policy of orders: statement Everyone allows Principal "*" with no condition naming the caller\'s account, organisation, source ARN or VPC.',
         ]);
-        assert.deepEqual(await violations(sqsTlsOnly, [ordersWith({ Effect: "Allow", Principal: "*", Action: "sqs:*", Resource: queueArn("orders") })]), []);
+        assert.deepEqual(
+            await violations(sqsTlsOnly, [
+                ordersWith({ Effect: "Allow", Principal: "*", Action: "sqs:*", Resource: queueArn("orders") }),
+            ]),
+            [],
+        );
     });
 
     const cases: [string, Record<string, unknown>, boolean][] = [
         ["Principal * scoped by aws:SourceArn", sendFromTopic({ ArnEquals: { "aws:SourceArn": SNS_TOPIC } }), false],
-        ["Principal * scoped by aws:PrincipalOrgID", sendFromTopic({ StringEquals: { "aws:PrincipalOrgID": "o-abc123" } }), false],
-        ["Principal { AWS: * } scoped by aws:SourceAccount", sendFromTopic({ StringEquals: { "aws:SourceAccount": ACCOUNT } }, { AWS: "*" }), false],
-        ["an account principal with one action", sendFromTopic(undefined, { AWS: `arn:aws:iam::${ACCOUNT}:root` }), false],
+        [
+            "Principal * scoped by aws:PrincipalOrgID",
+            sendFromTopic({ StringEquals: { "aws:PrincipalOrgID": "o-abc123" } }),
+            false,
+        ],
+        [
+            "Principal { AWS: * } scoped by aws:SourceAccount",
+            sendFromTopic({ StringEquals: { "aws:SourceAccount": ACCOUNT } }, { AWS: "*" }),
+            false,
+        ],
+        [
+            "an account principal with one action",
+            sendFromTopic(undefined, { AWS: `arn:aws:iam::${ACCOUNT}:root` }),
+            false,
+        ],
         ["Principal * without a condition", sendFromTopic(undefined), true],
         ["Principal { AWS: [*] } without a condition", sendFromTopic(undefined, { AWS: ["*"] }), true],
-        ["an account and * among the AWS principals", sendFromTopic(undefined, { AWS: [`arn:aws:iam::${ACCOUNT}:root`, "*"] }), true],
+        [
+            "an account and * among the AWS principals",
+            sendFromTopic(undefined, { AWS: [`arn:aws:iam::${ACCOUNT}:root`, "*"] }),
+            true,
+        ],
         ["Principal { Service: * }", sendFromTopic(undefined, { Service: "*" }), true],
-        ["Principal * under a wildcard aws:SourceArn", sendFromTopic({ ArnLike: { "aws:SourceArn": "arn:aws:sns:eu-west-1:*:orders" } }), true],
-        ["Principal * under a negated condition", sendFromTopic({ StringNotEquals: { "aws:SourceAccount": ACCOUNT } }), true],
-        ["Principal * under an IfExists condition", sendFromTopic({ StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } }), true],
-        ["Principal * under a condition that names no caller", sendFromTopic({ Bool: { "aws:SecureTransport": "true" } }), true],
-        ["an account principal with sqs:*", { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sqs:*", Resource: queueArn("orders") }, true],
-        ["NotPrincipal", { Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sqs:SendMessage", Resource: queueArn("orders") }, true],
+        [
+            "Principal * under a wildcard aws:SourceArn",
+            sendFromTopic({ ArnLike: { "aws:SourceArn": "arn:aws:sns:eu-west-1:*:orders" } }),
+            true,
+        ],
+        [
+            "Principal * under a negated condition",
+            sendFromTopic({ StringNotEquals: { "aws:SourceAccount": ACCOUNT } }),
+            true,
+        ],
+        [
+            "Principal * under an IfExists condition",
+            sendFromTopic({ StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } }),
+            true,
+        ],
+        [
+            "Principal * under a condition that names no caller",
+            sendFromTopic({ Bool: { "aws:SecureTransport": "true" } }),
+            true,
+        ],
+        [
+            "an account principal with sqs:*",
+            {
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                Action: "sqs:*",
+                Resource: queueArn("orders"),
+            },
+            true,
+        ],
+        [
+            "NotPrincipal",
+            {
+                Effect: "Allow",
+                NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                Action: "sqs:SendMessage",
+                Resource: queueArn("orders"),
+            },
+            true,
+        ],
     ];
     for (const [what, statement, fails] of cases) {
         it(`${fails ? "fails" : "passes"} a hand-built queue policy with ${what}`, async () => {
@@ -339,7 +490,9 @@ describe("policy sqs-no-public-access", function () {
     }
 
     it("fails an allowAll redrive allow policy on a queue no redrive names, and passes it on a real dead-letter queue", async () => {
-        const deadLetterQueue = queue("orders-dlq", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
+        const deadLetterQueue = queue("orders-dlq", {
+            redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }),
+        });
         const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
         const lonely = queue("lonely", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
         assert.deepEqual(await violations(sqsNoPublicAccess, [deadLetterQueue, orders, lonely]), [
@@ -351,7 +504,12 @@ describe("policy sqs-no-public-access", function () {
         const orders = queue("orders");
         const policy = resource("aws:sqs/queuePolicy:QueuePolicy", "orders-policy", {
             queueUrl: urlOf(orders),
-            policy: policyDocument({ Effect: "Allow", Principal: "*", Action: ["sqs:SendMessage"], Resource: arnOf(orders) }),
+            policy: policyDocument({
+                Effect: "Allow",
+                Principal: "*",
+                Action: ["sqs:SendMessage"],
+                Resource: arnOf(orders),
+            }),
         });
         const [message, ...rest] = await violations(sqsNoPublicAccess, [orders, policy]);
         assert.deepEqual(rest, []);
@@ -359,9 +517,14 @@ describe("policy sqs-no-public-access", function () {
     });
 
     it("in preview, decides the policies it can read and leaves open only the ones whose document is unknown", async () => {
-        const known = queue("public", { policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "sqs:ReceiveMessage" }) });
+        const known = queue("public", {
+            policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "sqs:ReceiveMessage" }),
+        });
         const queues = planned([...componentQueues("job-worker"), known]);
-        assert.deepEqual((await violations(sqsNoPublicAccess, queues, { preview: true })).map((line) => line.split(":")[0]), ["public"]);
+        assert.deepEqual(
+            (await violations(sqsNoPublicAccess, queues, { preview: true })).map((line) => line.split(":")[0]),
+            ["public"],
+        );
         assert.equal((await undecided(sqsNoPublicAccess, queues)).length, 1);
     });
 });

@@ -23,11 +23,17 @@ describe("bench:scaling", () => {
     // alternative both waits less (p95) and costs less than our plan.
     it("finds no trace and size where an alternative beats our default on both p95 wait and cost", () => {
         const beaten = entries.filter((entry) => entry.summary.oursLosesTo.length > 0);
-        assert.deepStrictEqual(beaten.map((entry) => `${entry.summary.trace}/${entry.maxTasks}: ${entry.summary.oursLosesTo.join(", ")}`), []);
+        assert.deepStrictEqual(
+            beaten.map((entry) => `${entry.summary.trace}/${entry.maxTasks}: ${entry.summary.oursLosesTo.join(", ")}`),
+            [],
+        );
     });
 
     it("keeps our cost within twice the foresight oracle's on every trace and size", () => {
         const above = entries.filter((entry) => !(entry.foresightRatio <= FORESIGHT_RATIO_CEILING));
-        assert.deepStrictEqual(above.map((entry) => `${entry.summary.trace}/${entry.maxTasks}: ${entry.foresightRatio.toFixed(2)}`), []);
+        assert.deepStrictEqual(
+            above.map((entry) => `${entry.summary.trace}/${entry.maxTasks}: ${entry.foresightRatio.toFixed(2)}`),
+            [],
+        );
     });
 });

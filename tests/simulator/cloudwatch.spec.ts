@@ -71,7 +71,14 @@ describe("simulator/cloudwatch", () => {
         publish(store, METRICS.visible, [0, 120, 0, 0, 0], 0);
         const alarm: SimulatedAlarm = {
             query: {
-                metrics: [{ id: "visible", namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", stat: "Maximum" }],
+                metrics: [
+                    {
+                        id: "visible",
+                        namespace: "AWS/SQS",
+                        metricName: "ApproximateNumberOfMessagesVisible",
+                        stat: "Maximum",
+                    },
+                ],
                 expressions: [],
                 returnId: "visible",
             },
@@ -82,7 +89,10 @@ describe("simulator/cloudwatch", () => {
             comparison: "GreaterThanOrEqualToThreshold",
             treatMissingData: "missing",
         };
-        assert.deepStrictEqual(evaluateAlarm(alarm, store, 300, AlarmState.Ok), { state: AlarmState.Alarm, datapoints: [120] });
+        assert.deepStrictEqual(evaluateAlarm(alarm, store, 300, AlarmState.Ok), {
+            state: AlarmState.Alarm,
+            datapoints: [120],
+        });
     });
 });
 

@@ -1,6 +1,12 @@
 import * as assert from "assert";
 import { CapacityProvider, CpuArchitecture } from "../../components/types";
-import { billedSeconds, describeMonthlyCost, HOURS_PER_MONTH, monthlyFleetCost, taskPricePerHour } from "../../simulator/cost";
+import {
+    billedSeconds,
+    describeMonthlyCost,
+    HOURS_PER_MONTH,
+    monthlyFleetCost,
+    taskPricePerHour,
+} from "../../simulator/cost";
 import { workerSettings } from "./fixtures";
 
 describe("simulator/cost", () => {
@@ -27,6 +33,9 @@ describe("simulator/cost", () => {
         assert.deepStrictEqual([atMax.onDemandTasks, atMax.spotTasks], [3, 8]);
         assert.ok(Math.abs(atMax.dollars - (3 * onDemand + 8 * spot)) < 1e-9);
         assert.strictEqual(monthlyFleetCost(settings, 1).spotTasks, 0);
-        assert.match(describeMonthlyCost("jobWorker", settings), /jobWorker: 256 CPU \/ 512 MiB X86_64: \$\d+\.\d\d at 1 task \(1 on demand, 0 Spot\) \.\. \$\d+\.\d\d at 11 tasks \(3 on demand, 8 Spot\)/);
+        assert.match(
+            describeMonthlyCost("jobWorker", settings),
+            /jobWorker: 256 CPU \/ 512 MiB X86_64: \$\d+\.\d\d at 1 task \(1 on demand, 0 Spot\) \.\. \$\d+\.\d\d at 11 tasks \(3 on demand, 8 Spot\)/,
+        );
     });
 });

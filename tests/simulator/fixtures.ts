@@ -31,7 +31,9 @@ export function workerSettings(scaling: WorkerScaling, spot = false): WorkerSett
         subnetIds: ["test"],
         container: { image: "test" },
         scaling,
-        capacityProviderStrategy: [{ capacityProvider: spot ? CapacityProvider.FargateSpot : CapacityProvider.Fargate, weight: 1 }],
+        capacityProviderStrategy: [
+            { capacityProvider: spot ? CapacityProvider.FargateSpot : CapacityProvider.Fargate, weight: 1 },
+        ],
     });
 }
 
@@ -44,6 +46,12 @@ export function burst(at: number, count: number, processingSeconds: number): Tra
     return Array.from({ length: count }, () => ({ at, processingSeconds }));
 }
 
-export function run(policy: PolicyDefinition, settings: WorkerSettings, workload: Trace, parameters = pinnedParameters(), seed = 1): RunResult {
+export function run(
+    policy: PolicyDefinition,
+    settings: WorkerSettings,
+    workload: Trace,
+    parameters = pinnedParameters(),
+    seed = 1,
+): RunResult {
     return simulate({ trace: workload, policy, worker: simulatedWorker(settings), parameters, seed });
 }

@@ -36,29 +36,50 @@ describe("metricMath", () => {
         });
 
         it("accepts && and || as the documented spellings of AND and OR", () => {
-            assert.deepStrictEqual(evaluate("m1 > 0 && m2 > 0 || m3 > 0", { m1: [1, 1, 0], m2: [1, 0, 0], m3: [0, 0, 1] }, 3), [1, 0, 1]);
+            assert.deepStrictEqual(
+                evaluate("m1 > 0 && m2 > 0 || m3 > 0", { m1: [1, 1, 0], m2: [1, 0, 0], m3: [0, 0, 1] }, 3),
+                [1, 0, 1],
+            );
         });
 
         it("names the position and the token of a syntax error", () => {
             assert.throws(() => parseMetricExpression("m1 +* m2"), /position 4 near '\*'/);
-            assert.throws(() => parseMetricExpression("(m1 + m2"), /position 8 near 'end of expression': expected '\)'/);
+            assert.throws(
+                () => parseMetricExpression("(m1 + m2"),
+                /position 8 near 'end of expression': expected '\)'/,
+            );
             assert.throws(() => parseMetricExpression("m1 m2"), /position 3 near 'm2'/);
             assert.throws(() => parseMetricExpression("m1 % 2"), /position 3 near '%'/);
         });
 
         it("rejects an unsupported function and lists the supported ones", () => {
-            assert.throws(() => parseMetricExpression("RATE(m1)"), /unsupported function RATE \(supported: AVG, FILL, IF, MAX, MIN, SUM\)/);
-            assert.throws(() => parseMetricExpression("fill(m1, 0)"), /unsupported function fill \(metric math functions must be written in uppercase\)/);
+            assert.throws(
+                () => parseMetricExpression("RATE(m1)"),
+                /unsupported function RATE \(supported: AVG, FILL, IF, MAX, MIN, SUM\)/,
+            );
+            assert.throws(
+                () => parseMetricExpression("fill(m1, 0)"),
+                /unsupported function fill \(metric math functions must be written in uppercase\)/,
+            );
         });
 
         it("rejects NOT, which metric math does not document, and suggests == 0", () => {
-            assert.throws(() => parseMetricExpression("NOT m1"), /NOT is not a CloudWatch metric math operator.*x == 0/);
+            assert.throws(
+                () => parseMetricExpression("NOT m1"),
+                /NOT is not a CloudWatch metric math operator.*x == 0/,
+            );
         });
 
         it("rejects ids that do not start with a lowercase letter, and misplaced arrays and keywords", () => {
             assert.throws(() => parseMetricExpression("M1 + 1"), /'M1' is neither an id/);
-            assert.throws(() => parseMetricExpression("m1 + [m2, m3]"), /position 5: an array \[\.\.\.\] is supported only as the argument of MAX, MIN, SUM or AVG/);
-            assert.throws(() => parseMetricExpression("m1 + REPEAT"), /REPEAT is valid only as the second argument of FILL/);
+            assert.throws(
+                () => parseMetricExpression("m1 + [m2, m3]"),
+                /position 5: an array \[\.\.\.\] is supported only as the argument of MAX, MIN, SUM or AVG/,
+            );
+            assert.throws(
+                () => parseMetricExpression("m1 + REPEAT"),
+                /REPEAT is valid only as the second argument of FILL/,
+            );
         });
 
         it("checks the number of arguments of each function", () => {
@@ -67,7 +88,10 @@ describe("metricMath", () => {
         });
 
         it("lists each referenced id once, in order of first use", () => {
-            assert.deepStrictEqual(referencedIds("IF(FILL(running, 0) == 0 AND visible + running > 0, 1, visible)"), ["running", "visible"]);
+            assert.deepStrictEqual(referencedIds("IF(FILL(running, 0) == 0 AND visible + running > 0, 1, visible)"), [
+                "running",
+                "visible",
+            ]);
             assert.deepStrictEqual(referencedIds("MAX([m1, m2 * 2]) + FILL(m3, REPEAT)"), ["m1", "m2", "m3"]);
         });
     });
@@ -106,7 +130,10 @@ describe("metricMath", () => {
         });
 
         it("rejects an expression whose result is a scalar, as CloudWatch does", () => {
-            assert.throws(() => evaluate("MAX(m1)", { m1: [1, 2, 3, 4] }), /produces a scalar; CloudWatch requires a time series/);
+            assert.throws(
+                () => evaluate("MAX(m1)", { m1: [1, 2, 3, 4] }),
+                /produces a scalar; CloudWatch requires a time series/,
+            );
             assert.throws(() => evaluate("2 + 3", {}), /produces a scalar/);
         });
     });
@@ -210,19 +237,17 @@ describe("metricMath", () => {
         });
 
         it("divide by max(running, 1) the way Copilot guards backlog per task", () => {
-            assert.deepStrictEqual(evaluate("m1 / MAX([FILL(m2, 0), 1])", { m1: [10, 10, 10], m2: [0, _, 5] }, 3), [10, 10, 2]);
+            assert.deepStrictEqual(
+                evaluate("m1 / MAX([FILL(m2, 0), 1])", { m1: [10, 10, 10], m2: [0, _, 5] }, 3),
+                [10, 10, 2],
+            );
         });
     });
 
     describe("queries", () => {
         it("evaluates expressions in dependency order, whatever order they are listed in", () => {
             const results = evaluateMetricQueries(
-                [
-                    { id: "e2", expression: "e1 * 2" },
-                    { id: "e1", expression: "m1 + m2" },
-                    { id: "m1" },
-                    { id: "m2" },
-                ],
+                [{ id: "e2", expression: "e1 * 2" }, { id: "e1", expression: "m1 + m2" }, { id: "m1" }, { id: "m2" }],
                 { m1: [1, 2], m2: [3, _] },
                 2,
             );
@@ -230,7 +255,11 @@ describe("metricMath", () => {
         });
 
         it("reads a metric query absent from the inputs as no datapoints", () => {
-            const results = evaluateMetricQueries([{ id: "running" }, { id: "e1", expression: "FILL(running, 0)" }], {}, 2);
+            const results = evaluateMetricQueries(
+                [{ id: "running" }, { id: "e1", expression: "FILL(running, 0)" }],
+                {},
+                2,
+            );
             assert.deepStrictEqual(results, { running: [_, _], e1: [0, 0] });
         });
 
@@ -243,15 +272,29 @@ describe("metricMath", () => {
 
         it("rejects a cycle and shows its path", () => {
             assert.throws(
-                () => evaluateMetricQueries([{ id: "e1", expression: "e2 + 1" }, { id: "e2", expression: "e1 + 1" }], {}, 1),
+                () =>
+                    evaluateMetricQueries(
+                        [
+                            { id: "e1", expression: "e2 + 1" },
+                            { id: "e2", expression: "e1 + 1" },
+                        ],
+                        {},
+                        1,
+                    ),
                 /cycle: e1 -> e2 -> e1/,
             );
             assert.throws(() => evaluateMetricQueries([{ id: "e1", expression: "e1 + 1" }], {}, 1), /cycle: e1 -> e1/);
         });
 
         it("rejects duplicate and malformed ids", () => {
-            assert.throws(() => evaluateMetricQueries([{ id: "m1" }, { id: "m1" }], {}, 1), /"m1" is used by more than one query/);
-            assert.throws(() => evaluateMetricQueries([{ id: "M1" }], {}, 1), /"M1" is invalid: an id must start with a lowercase letter/);
+            assert.throws(
+                () => evaluateMetricQueries([{ id: "m1" }, { id: "m1" }], {}, 1),
+                /"m1" is used by more than one query/,
+            );
+            assert.throws(
+                () => evaluateMetricQueries([{ id: "M1" }], {}, 1),
+                /"M1" is invalid: an id must start with a lowercase letter/,
+            );
         });
     });
 
@@ -261,19 +304,31 @@ describe("metricMath", () => {
         const wakeUp = "IF(FILL(m3, 0) == 0 AND (m1 + m2) > 0, 1, 0)";
 
         it("backlog per task divides messages by running tasks and has no datapoint at zero tasks", () => {
-            assert.deepStrictEqual(evaluate(backlogPerTask, { m1: [10, 10, 10, 10], m2: [2, 2, 2, 2], m3: [3, 3, 0, _] }), [4, 4, _, _]);
+            assert.deepStrictEqual(
+                evaluate(backlogPerTask, { m1: [10, 10, 10, 10], m2: [2, 2, 2, 2], m3: [3, 3, 0, _] }),
+                [4, 4, _, _],
+            );
         });
 
         it("wakes up when no task runs and messages wait", () => {
-            assert.deepStrictEqual(evaluate(wakeUp, { m1: [5, 5, 5, 5], m2: [0, 0, 0, 0], m3: [0, 0, 0, 0] }), [1, 1, 1, 1]);
+            assert.deepStrictEqual(
+                evaluate(wakeUp, { m1: [5, 5, 5, 5], m2: [0, 0, 0, 0], m3: [0, 0, 0, 0] }),
+                [1, 1, 1, 1],
+            );
         });
 
         it("stays asleep when no task runs and the queue is empty", () => {
-            assert.deepStrictEqual(evaluate(wakeUp, { m1: [0, 0, 0, 0], m2: [0, 0, 0, 0], m3: [0, 0, 0, 0] }), [0, 0, 0, 0]);
+            assert.deepStrictEqual(
+                evaluate(wakeUp, { m1: [0, 0, 0, 0], m2: [0, 0, 0, 0], m3: [0, 0, 0, 0] }),
+                [0, 0, 0, 0],
+            );
         });
 
         it("does not wake up while tasks run with messages", () => {
-            assert.deepStrictEqual(evaluate(wakeUp, { m1: [5, 5, 5, 5], m2: [1, 1, 1, 1], m3: [2, 2, 2, 2] }), [0, 0, 0, 0]);
+            assert.deepStrictEqual(
+                evaluate(wakeUp, { m1: [5, 5, 5, 5], m2: [1, 1, 1, 1], m3: [2, 2, 2, 2] }),
+                [0, 0, 0, 0],
+            );
         });
 
         it("wakes up when RunningTaskCount was never published (no task since Container Insights started)", () => {
@@ -287,11 +342,20 @@ describe("metricMath", () => {
 
         it("FILL(m3, REPEAT) avoids the trap by carrying the last published task count into the unpublished minute", () => {
             const lagging = { m1: [5, 5, 5, 5], m2: [0, 0, 0, 0], m3: [2, 2, 2, _] };
-            assert.deepStrictEqual(evaluate("IF(FILL(m3, REPEAT) == 0 AND (m1 + m2) > 0, 1, 0)", lagging), [0, 0, 0, 0]);
+            assert.deepStrictEqual(
+                evaluate("IF(FILL(m3, REPEAT) == 0 AND (m1 + m2) > 0, 1, 0)", lagging),
+                [0, 0, 0, 0],
+            );
             // REPEAT alone cannot read "never published" as zero tasks: combine it with a constant fill for that case.
             const neverPublished = { m1: [5, 5, 5, 5], m2: [0, 0, 0, 0] };
-            assert.deepStrictEqual(evaluate("IF(FILL(FILL(m3, REPEAT), 0) == 0 AND (m1 + m2) > 0, 1, 0)", neverPublished), [1, 1, 1, 1]);
-            assert.deepStrictEqual(evaluate("IF(FILL(FILL(m3, REPEAT), 0) == 0 AND (m1 + m2) > 0, 1, 0)", lagging), [0, 0, 0, 0]);
+            assert.deepStrictEqual(
+                evaluate("IF(FILL(FILL(m3, REPEAT), 0) == 0 AND (m1 + m2) > 0, 1, 0)", neverPublished),
+                [1, 1, 1, 1],
+            );
+            assert.deepStrictEqual(
+                evaluate("IF(FILL(FILL(m3, REPEAT), 0) == 0 AND (m1 + m2) > 0, 1, 0)", lagging),
+                [0, 0, 0, 0],
+            );
         });
     });
 

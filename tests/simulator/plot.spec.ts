@@ -19,7 +19,10 @@ describe("simulator/plot", () => {
         const arrivals = traceForSeed(source, worker.settings, 1, 0, 1).messages.map((message) => message.at);
         const spec = plotSpec(comparison, 1, arrivals);
         assert.ok("vconcat" in spec);
-        assert.deepStrictEqual(spec.vconcat.map((panel) => panel.title), ["Arrivals", "Backlog (visible + in flight)", "Running tasks", "Cumulative cost"]);
+        assert.deepStrictEqual(
+            spec.vconcat.map((panel) => panel.title),
+            ["Arrivals", "Backlog (visible + in flight)", "Running tasks", "Cumulative cost"],
+        );
         const svg = await renderPlot(comparison, 1, arrivals);
         assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
         for (const name of ["ours", "cdk", "seed-alarm", "copilot", "fixed-peak", FORESIGHT_ROW]) {
@@ -33,11 +36,17 @@ describe("simulator/plot", () => {
         const comparison = await compare(worker, source, { seeds: 1, lowerBound: false });
         for (const run of comparison.runs) {
             const last = run.timeline.dollars[run.timeline.dollars.length - 1];
-            assert.ok(Math.abs(last - run.dollars) <= 0.02 * run.dollars + 1e-6, `${run.policy}: curve ends at ${last}, billed ${run.dollars}`);
+            assert.ok(
+                Math.abs(last - run.dollars) <= 0.02 * run.dollars + 1e-6,
+                `${run.policy}: curve ends at ${last}, billed ${run.dollars}`,
+            );
         }
         const oracle = comparison.oracle[0].achievable;
         const last = oracle.timeline.dollars[oracle.timeline.dollars.length - 1];
-        assert.ok(Math.abs(last - oracle.dollars) <= 0.02 * oracle.dollars, `foresight: curve ends at ${last}, billed ${oracle.dollars}`);
+        assert.ok(
+            Math.abs(last - oracle.dollars) <= 0.02 * oracle.dollars,
+            `foresight: curve ends at ${last}, billed ${oracle.dollars}`,
+        );
     });
 
     it("writes the SVG file `simulate --plot` names, and rejects a name that is not .svg", async function () {
@@ -46,7 +55,21 @@ describe("simulator/plot", () => {
         const write = process.stdout.write;
         process.stdout.write = () => true;
         try {
-            assert.strictEqual(await main(["--stack", "dev", "--worker", "emailWorker", "--trace", "sparse", "--seeds", "1", "--plot", file]), 0);
+            assert.strictEqual(
+                await main([
+                    "--stack",
+                    "dev",
+                    "--worker",
+                    "emailWorker",
+                    "--trace",
+                    "sparse",
+                    "--seeds",
+                    "1",
+                    "--plot",
+                    file,
+                ]),
+                0,
+            );
         } finally {
             process.stdout.write = write;
         }
@@ -54,7 +77,10 @@ describe("simulator/plot", () => {
         const stderr = process.stderr.write;
         process.stderr.write = () => true;
         try {
-            assert.strictEqual(await main(["--stack", "dev", "--worker", "emailWorker", "--trace", "sparse", "--plot", "out.png"]), 1);
+            assert.strictEqual(
+                await main(["--stack", "dev", "--worker", "emailWorker", "--trace", "sparse", "--plot", "out.png"]),
+                1,
+            );
         } finally {
             process.stderr.write = stderr;
         }

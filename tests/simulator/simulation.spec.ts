@@ -1,12 +1,20 @@
 import * as assert from "assert";
-import { estimateWakeUp, FARGATE_LAUNCH_P95_SECONDS, METRIC_LAG_WORST_SECONDS, planScaling } from "../../components/scalingPlan";
+import {
+    estimateWakeUp,
+    FARGATE_LAUNCH_P95_SECONDS,
+    METRIC_LAG_WORST_SECONDS,
+    planScaling,
+} from "../../components/scalingPlan";
 import { CapacityProvider } from "../../components/types";
 import { copilotPolicy, fixedPolicy, ourPolicy } from "../../simulator/policies";
 import { SQS_INACTIVE_AFTER_SECONDS } from "../../simulator/parameters";
 import { burst, pinnedParameters, run, trace, workerSettings } from "./fixtures";
 
 // The worst case the scaling issue states: slowest metric lag and the p95 launch, every time.
-const worstCase = pinnedParameters({ metricLagSeconds: METRIC_LAG_WORST_SECONDS, launchMedianSeconds: FARGATE_LAUNCH_P95_SECONDS });
+const worstCase = pinnedParameters({
+    metricLagSeconds: METRIC_LAG_WORST_SECONDS,
+    launchMedianSeconds: FARGATE_LAUNCH_P95_SECONDS,
+});
 
 describe("simulator/simulation", () => {
     describe("target tracking", () => {
@@ -14,7 +22,11 @@ describe("simulator/simulation", () => {
             // Target tracking alone: the burst policy would act first on this surge (see below).
             const settings = workerSettings({ minTasks: 1, maxTasks: 10, burstScaleOut: false });
             const surgeAt = 610;
-            const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(surgeAt, 300, 30), 3600));
+            const result = run(
+                ourPolicy(planScaling(settings.scaling)),
+                settings,
+                trace(burst(surgeAt, 300, 30), 3600),
+            );
             const first = result.activities.find((activity) => activity.to > activity.from);
             assert.ok(first, "the surge is scaled out");
             // The surge is first sampled at the end of its minute (660 s); the third breaching minute ends at 780 s and
@@ -22,7 +34,11 @@ describe("simulator/simulation", () => {
             assert.strictEqual(first.at, 660 + 2 * 60 + 60);
             // Two breaching datapoints were visible at 780 s, one minute earlier, and did not scale out.
             assert.ok(first.at - surgeAt >= 2 * 60 + 60, `scaled out ${first.at - surgeAt} s after the surge`);
-            assert.strictEqual(first.to, 10, "proportional: backlog 300 per task at target 10 asks for 30, capped at maxTasks");
+            assert.strictEqual(
+                first.to,
+                10,
+                "proportional: backlog 300 per task at target 10 asks for 30, capped at maxTasks",
+            );
         });
 
         it("leaves scale-in to the step policies: target tracking itself never removes a task", () => {
@@ -30,7 +46,10 @@ describe("simulator/simulation", () => {
             const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(60, 300, 30), 2 * 3600));
             const removals = result.activities.filter((activity) => activity.to < activity.from);
             assert.ok(removals.length > 0);
-            assert.ok(removals.every((activity) => /^(scale-in|drain): step/.test(activity.cause)), removals.map((a) => a.cause).join(", "));
+            assert.ok(
+                removals.every((activity) => /^(scale-in|drain): step/.test(activity.cause)),
+                removals.map((a) => a.cause).join(", "),
+            );
             assert.ok(result.activities.every((activity) => activity.to >= 1));
             assert.strictEqual(result.unprocessed, 0);
         });
@@ -54,7 +73,10 @@ describe("simulator/simulation", () => {
             // one task; during the cooldown AWS counts the three added as already there.
             const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 50, 30), 3600));
             const catchUps = result.activities.filter((activity) => activity.cause.startsWith("burst"));
-            assert.deepStrictEqual(catchUps.map((activity) => [activity.at, activity.from, activity.to]), [[720, 1, 4]]);
+            assert.deepStrictEqual(
+                catchUps.map((activity) => [activity.at, activity.from, activity.to]),
+                [[720, 1, 4]],
+            );
             assert.strictEqual(result.unprocessed, 0);
         });
 
@@ -62,14 +84,21 @@ describe("simulator/simulation", () => {
             const settings = workerSettings({ minTasks: 2, maxTasks: 10 });
             // 25 messages for two tasks ask for 2.5 tasks: half a task short.
             const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 25, 30), 3600));
-            assert.deepStrictEqual(result.activities.filter((activity) => activity.to > activity.from), []);
+            assert.deepStrictEqual(
+                result.activities.filter((activity) => activity.to > activity.from),
+                [],
+            );
         });
     });
 
     describe("scale-in and drain", () => {
         it("drains to minTasks within three empty minutes plus the metric lag after the last job ends", () => {
             const settings = workerSettings({ minTasks: 2, maxTasks: 10 });
-            const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 300, 30), 3 * 3600));
+            const result = run(
+                ourPolicy(planScaling(settings.scaling)),
+                settings,
+                trace(burst(610, 300, 30), 3 * 3600),
+            );
             const peak = Math.max(...result.activities.map((activity) => activity.to));
             const lastDown = [...result.activities].reverse().find((activity) => activity.to < activity.from);
             assert.ok(peak === 10 && lastDown !== undefined);
@@ -88,16 +117,26 @@ describe("simulator/simulation", () => {
             const removals = result.activities.filter((activity) => activity.to < activity.from);
             // The first scale-in leaves five tasks, one per job and the spare; no other goes before the jobs end.
             assert.deepStrictEqual(removals[0] && [removals[0].from, removals[0].to], [6, 5]);
-            assert.ok(removals.slice(1).every((activity) => activity.at >= 30 + 1500), removals.map((a) => `${a.at} ${a.to}`).join(", "));
+            assert.ok(
+                removals.slice(1).every((activity) => activity.at >= 30 + 1500),
+                removals.map((a) => `${a.at} ${a.to}`).join(", "),
+            );
             assert.strictEqual(result.unprocessed, 0);
             assert.ok(result.waits.every((wait) => wait === 0));
         });
 
         it("never scales in under disableScaleIn", () => {
             const settings = workerSettings({ minTasks: 1, maxTasks: 10, disableScaleIn: true });
-            const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 300, 30), 2 * 3600));
+            const result = run(
+                ourPolicy(planScaling(settings.scaling)),
+                settings,
+                trace(burst(610, 300, 30), 2 * 3600),
+            );
             assert.ok(result.activities.some((activity) => activity.to > activity.from));
-            assert.deepStrictEqual(result.activities.filter((activity) => activity.to < activity.from), []);
+            assert.deepStrictEqual(
+                result.activities.filter((activity) => activity.to < activity.from),
+                [],
+            );
         });
     });
 
@@ -117,9 +156,17 @@ describe("simulator/simulation", () => {
             const plan = planScaling(settings.scaling);
             const bound = estimateWakeUp(true).worstSeconds;
             for (let offset = 0; offset < 60; offset += 7) {
-                const result = run(ourPolicy(plan), settings, trace([{ at: 1200 + offset, processingSeconds: 5 }], 3600), worstCase);
+                const result = run(
+                    ourPolicy(plan),
+                    settings,
+                    trace([{ at: 1200 + offset, processingSeconds: 5 }], 3600),
+                    worstCase,
+                );
                 assert.strictEqual(result.unprocessed, 0);
-                assert.ok(result.waits[0] <= bound, `waited ${result.waits[0]} s at offset ${offset} (bound ${bound} s)`);
+                assert.ok(
+                    result.waits[0] <= bound,
+                    `waited ${result.waits[0]} s at offset ${offset} (bound ${bound} s)`,
+                );
             }
             assert.strictEqual(bound, 180 + 120 + 90);
         });
@@ -130,16 +177,30 @@ describe("simulator/simulation", () => {
             const estimate = estimateWakeUp(false);
             const at = SQS_INACTIVE_AFTER_SECONDS + 3600;
             for (const seed of [1, 2, 3, 4, 5]) {
-                const result = run(ourPolicy(plan), settings, trace([{ at, processingSeconds: 5 }], at + 3600), worstCase, seed);
+                const result = run(
+                    ourPolicy(plan),
+                    settings,
+                    trace([{ at, processingSeconds: 5 }], at + 3600),
+                    worstCase,
+                    seed,
+                );
                 assert.strictEqual(result.unprocessed, 0);
-                assert.ok(result.waits[0] <= estimate.worstSeconds + estimate.idleQueueExtraSeconds, `waited ${result.waits[0]} s`);
+                assert.ok(
+                    result.waits[0] <= estimate.worstSeconds + estimate.idleQueueExtraSeconds,
+                    `waited ${result.waits[0]} s`,
+                );
             }
         });
 
         it("keeps the queue publishing while at zero when the plan keeps it active, so the wake-up is not delayed", () => {
             const settings = workerSettings({ minTasks: 0, maxTasks: 5 });
             const at = SQS_INACTIVE_AFTER_SECONDS + 3600;
-            const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace([{ at, processingSeconds: 5 }], at + 3600), worstCase);
+            const result = run(
+                ourPolicy(planScaling(settings.scaling)),
+                settings,
+                trace([{ at, processingSeconds: 5 }], at + 3600),
+                worstCase,
+            );
             assert.ok(result.waits[0] <= estimateWakeUp(true).worstSeconds, `waited ${result.waits[0]} s`);
         });
     });
@@ -160,13 +221,19 @@ describe("simulator/simulation", () => {
             const interrupting = { spotInterruptionsPerTaskHour: 4 };
             const drained = run(fixedPolicy(1), settings, job, pinnedParameters({ ...interrupting, crashShare: 0 }), 3);
             const crashed = run(fixedPolicy(1), settings, job, pinnedParameters({ ...interrupting, crashShare: 1 }), 3);
-            assert.deepStrictEqual([drained.interruptions, crashed.interruptions, drained.unprocessed, crashed.unprocessed], [1, 1, 0, 0]);
+            assert.deepStrictEqual(
+                [drained.interruptions, crashed.interruptions, drained.unprocessed, crashed.unprocessed],
+                [1, 1, 0, 0],
+            );
             assert.strictEqual(drained.spotShare, 1);
             // Same interruption time in both runs: the drained job is back after the 120 s warning, the crashed one
             // only when its visibility lapses (2/3 to all of the timeout after the last extension).
             const visibility = settings.queue.visibilityTimeoutSeconds;
             const extraWait = crashed.waits[0] - drained.waits[0];
-            assert.ok(extraWait >= (2 / 3) * visibility - 120 && extraWait <= visibility - 120, `crash waited ${extraWait} s longer`);
+            assert.ok(
+                extraWait >= (2 / 3) * visibility - 120 && extraWait <= visibility - 120,
+                `crash waited ${extraWait} s longer`,
+            );
         });
 
         it("splits tasks over the capacity providers by base, then weight", () => {
@@ -183,7 +250,12 @@ describe("simulator/simulation", () => {
     it("is deterministic for a seed", () => {
         const settings = workerSettings({ minTasks: 0, maxTasks: 5 }, true);
         const workload = trace([...burst(100, 40, 20), ...burst(2000, 80, 10)], 3600);
-        const parameters = pinnedParameters({ metricLagJitterSeconds: 30, launchSigma: 0.4, spotInterruptionsPerTaskHour: 0.5, crashShare: 0.5 });
+        const parameters = pinnedParameters({
+            metricLagJitterSeconds: 30,
+            launchSigma: 0.4,
+            spotInterruptionsPerTaskHour: 0.5,
+            crashShare: 0.5,
+        });
         const a = run(ourPolicy(planScaling(settings.scaling)), settings, workload, parameters, 7);
         const b = run(ourPolicy(planScaling(settings.scaling)), settings, workload, parameters, 7);
         assert.deepStrictEqual(a, b);
@@ -195,7 +267,11 @@ describe("simulator/simulation", () => {
             maxTasks: 5,
             schedules: [{ name: "morning", schedule: "cron(0 8 * * ? *)", timezone: "Europe/Paris", minTasks: 3 }],
         });
-        const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace([{ at: 10 * 3600, processingSeconds: 5 }], 11 * 3600));
+        const result = run(
+            ourPolicy(planScaling(settings.scaling)),
+            settings,
+            trace([{ at: 10 * 3600, processingSeconds: 5 }], 11 * 3600),
+        );
         const scheduled = result.activities.find((activity) => activity.cause === "schedule morning");
         // The trace starts at midnight UTC in January: 08:00 in Paris is 07:00 UTC.
         assert.deepStrictEqual(scheduled && { at: scheduled.at, to: scheduled.to }, { at: 7 * 3600, to: 3 });

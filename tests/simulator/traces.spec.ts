@@ -3,7 +3,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { seededRandom } from "../../simulator/random";
-import { BUILT_IN_TRACES, builtInTrace, meanProcessingSeconds, parseTraceFile, readTraceFile, TraceFileError } from "../../simulator/traces";
+import {
+    BUILT_IN_TRACES,
+    builtInTrace,
+    meanProcessingSeconds,
+    parseTraceFile,
+    readTraceFile,
+    TraceFileError,
+} from "../../simulator/traces";
 
 const scale = { maxTasks: 10, meanProcessingSeconds: 20, processingCv: 1 };
 
@@ -13,7 +20,10 @@ describe("simulator/traces", () => {
             const a = builtInTrace(kind, scale, seededRandom(5));
             assert.deepStrictEqual(builtInTrace(kind, scale, seededRandom(5)), a);
             assert.notDeepStrictEqual(builtInTrace(kind, scale, seededRandom(6)).messages, a.messages);
-            assert.ok(a.messages.every((m, i) => i === 0 || m.at >= a.messages[i - 1].at), `${kind} is sorted`);
+            assert.ok(
+                a.messages.every((m, i) => i === 0 || m.at >= a.messages[i - 1].at),
+                `${kind} is sorted`,
+            );
         }
     });
 
@@ -29,22 +39,43 @@ describe("simulator/traces", () => {
     });
 
     it("reads JSON lines and names the line of a bad record", () => {
-        const trace = parseTraceFile('{"at": 5, "processingSeconds": 2}\n\n{"at": 1, "processingSeconds": 3}\n', "t.jsonl");
-        assert.deepStrictEqual(trace.messages.map((m) => m.at), [1, 5]);
+        const trace = parseTraceFile(
+            '{"at": 5, "processingSeconds": 2}\n\n{"at": 1, "processingSeconds": 3}\n',
+            "t.jsonl",
+        );
+        assert.deepStrictEqual(
+            trace.messages.map((m) => m.at),
+            [1, 5],
+        );
         assert.strictEqual(trace.durationSeconds, 60);
-        assert.throws(() => parseTraceFile('{"at": 1}\n', "t.jsonl"), (error: Error) => error instanceof TraceFileError && /t\.jsonl:1:/.test(error.message));
+        assert.throws(
+            () => parseTraceFile('{"at": 1}\n', "t.jsonl"),
+            (error: Error) => error instanceof TraceFileError && /t\.jsonl:1:/.test(error.message),
+        );
         assert.throws(() => parseTraceFile("not json\n", "t.jsonl"), /t\.jsonl:1: not JSON/);
     });
 
     it("streams a trace file line by line, and still names the file and line of a bad record", async () => {
         const directory = fs.mkdtempSync(path.join(os.tmpdir(), "trace-"));
         const good = path.join(directory, "good.jsonl");
-        fs.writeFileSync(good, Array.from({ length: 5000 }, (_, i) => `{"at": ${i / 10}, "processingSeconds": 1}`).join("\r\n"));
+        fs.writeFileSync(
+            good,
+            Array.from({ length: 5000 }, (_, i) => `{"at": ${i / 10}, "processingSeconds": 1}`).join("\r\n"),
+        );
         const trace = await readTraceFile(good);
-        assert.deepStrictEqual([trace.messages.length, trace.messages[4999].at, trace.durationSeconds], [5000, 499.9, 540]);
+        assert.deepStrictEqual(
+            [trace.messages.length, trace.messages[4999].at, trace.durationSeconds],
+            [5000, 499.9, 540],
+        );
         const bad = path.join(directory, "bad.jsonl");
         fs.writeFileSync(bad, '{"at": 1, "processingSeconds": 1}\n\n{"at": -1, "processingSeconds": 1}\n');
-        await assert.rejects(readTraceFile(bad), (error: Error) => error instanceof TraceFileError && error.message.startsWith(`${bad}:3: expected`));
-        await assert.rejects(readTraceFile(path.join(directory, "missing.jsonl")), /does not exist; built-in traces: steady/);
+        await assert.rejects(
+            readTraceFile(bad),
+            (error: Error) => error instanceof TraceFileError && error.message.startsWith(`${bad}:3: expected`),
+        );
+        await assert.rejects(
+            readTraceFile(path.join(directory, "missing.jsonl")),
+            /does not exist; built-in traces: steady/,
+        );
     });
 });

@@ -7,7 +7,18 @@ const WIDGET_TYPES = ["metric", "text", "log", "alarm", "explorer"];
 const GRID_COLUMNS = 24;
 const MAX_WIDGETS = 500;
 /** Documented keys of a metric's rendering-properties object. */
-const RENDERING_KEYS = ["accountId", "color", "expression", "id", "label", "period", "region", "stat", "visible", "yAxis"];
+const RENDERING_KEYS = [
+    "accountId",
+    "color",
+    "expression",
+    "id",
+    "label",
+    "period",
+    "region",
+    "stat",
+    "visible",
+    "yAxis",
+];
 const VIEWS = ["timeSeries", "singleValue", "bar", "pie", "gauge", "table"];
 const ID = /^[a-z][A-Za-z0-9_]*$/;
 const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:[^:]+$/;
@@ -64,8 +75,14 @@ function parseMetricLine(line: unknown): ParsedLine {
         }
         return { kind: "expression", expression: options.expression, options };
     }
-    if (strings.length < 2 || strings.length % 2 !== 0 || !strings.every((part) => typeof part === "string" && part !== "")) {
-        throw new Error(`a metric line is [namespace, metricName, dimension, value, ..., {options}]; got ${JSON.stringify(line)}`);
+    if (
+        strings.length < 2 ||
+        strings.length % 2 !== 0 ||
+        !strings.every((part) => typeof part === "string" && part !== "")
+    ) {
+        throw new Error(
+            `a metric line is [namespace, metricName, dimension, value, ..., {options}]; got ${JSON.stringify(line)}`,
+        );
     }
     const [namespace, metricName, ...pairs] = strings as string[];
     const dimensions: Record<string, string> = {};
@@ -116,9 +133,15 @@ function checkMetricWidget(properties: Record<string, unknown>, where: string): 
                 }
             }
             for (const line of (annotations.horizontal ?? []) as unknown[]) {
-                if (!isRecord(line) || typeof line.value !== "number" || (line.label !== undefined && typeof line.label !== "string") ||
-                    (line.yAxis !== undefined && line.yAxis !== "left" && line.yAxis !== "right")) {
-                    problems.push(`${where}: a horizontal annotation is { value, label?, yAxis? }; got ${JSON.stringify(line)}`);
+                if (
+                    !isRecord(line) ||
+                    typeof line.value !== "number" ||
+                    (line.label !== undefined && typeof line.label !== "string") ||
+                    (line.yAxis !== undefined && line.yAxis !== "left" && line.yAxis !== "right")
+                ) {
+                    problems.push(
+                        `${where}: a horizontal annotation is { value, label?, yAxis? }; got ${JSON.stringify(line)}`,
+                    );
                 }
             }
         }
@@ -126,7 +149,11 @@ function checkMetricWidget(properties: Record<string, unknown>, where: string): 
     if (properties.yAxis !== undefined) {
         const axes = properties.yAxis as Record<string, unknown>;
         for (const [side, axis] of Object.entries(axes)) {
-            if (!["left", "right"].includes(side) || !isRecord(axis) || !Object.keys(axis).every((key) => ["min", "max", "label", "showUnits"].includes(key))) {
+            if (
+                !["left", "right"].includes(side) ||
+                !isRecord(axis) ||
+                !Object.keys(axis).every((key) => ["min", "max", "label", "showUnits"].includes(key))
+            ) {
                 problems.push(`${where}: yAxis.${side} is not { min?, max?, label?, showUnits? }`);
             }
         }
@@ -146,7 +173,10 @@ function checkAlarmWidget(properties: Record<string, unknown>, where: string): s
             }
         }
     }
-    if (properties.sortBy !== undefined && !["default", "stateUpdatedTimestamp", "timestamp"].includes(properties.sortBy as string)) {
+    if (
+        properties.sortBy !== undefined &&
+        !["default", "stateUpdatedTimestamp", "timestamp"].includes(properties.sortBy as string)
+    ) {
         problems.push(`${where}: sortBy ${JSON.stringify(properties.sortBy)} is not documented`);
     }
     return problems;
@@ -173,7 +203,16 @@ export function dashboardBodyProblems(body: unknown): string[] {
         }
         const { x, y, width, height } = widget as unknown as Widget;
         const whole = [x, y, width, height].every((value) => Number.isInteger(value));
-        if (!whole || x < 0 || y < 0 || width < 1 || width > GRID_COLUMNS || height < 1 || height > 1000 || x + width > GRID_COLUMNS) {
+        if (
+            !whole ||
+            x < 0 ||
+            y < 0 ||
+            width < 1 ||
+            width > GRID_COLUMNS ||
+            height < 1 ||
+            height > 1000 ||
+            x + width > GRID_COLUMNS
+        ) {
             problems.push(`${where}: x ${x}, y ${y}, width ${width}, height ${height} do not fit the 24-column grid`);
         } else {
             for (let column = x; column < x + width; column++) {
@@ -191,7 +230,10 @@ export function dashboardBodyProblems(body: unknown): string[] {
             problems.push(...checkMetricWidget(widget.properties, where));
         } else if (widget.type === "alarm") {
             problems.push(...checkAlarmWidget(widget.properties, where));
-        } else if (widget.type === "text" && (typeof widget.properties.markdown !== "string" || widget.properties.markdown === "")) {
+        } else if (
+            widget.type === "text" &&
+            (typeof widget.properties.markdown !== "string" || widget.properties.markdown === "")
+        ) {
             problems.push(`${where}: a text widget needs markdown`);
         }
     });

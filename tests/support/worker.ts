@@ -53,14 +53,18 @@ export interface PolicyDocument {
 
 /** Resolves an Output's value (mocks run in update mode, so every value is known). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply((value) => {
-        resolve(value);
-        return value;
-    }));
+    return new Promise((resolve) =>
+        output.apply((value) => {
+            resolve(value);
+            return value;
+        }),
+    );
 }
 
 /** Registers one worker and also returns the component, to read its outputs. */
-export async function recordWorkerWithComponent(args: BackgroundWorkerArgs): Promise<{ resources: RegisteredResource[]; worker: BackgroundWorker }> {
+export async function recordWorkerWithComponent(
+    args: BackgroundWorkerArgs,
+): Promise<{ resources: RegisteredResource[]; worker: BackgroundWorker }> {
     let worker: BackgroundWorker | undefined;
     const resources = await recordResources(() => {
         worker = new BackgroundWorker("jobs", args);
@@ -72,7 +76,11 @@ export async function recordWorkerWithComponent(args: BackgroundWorkerArgs): Pro
  * Expects the component to reject `args` with exactly one problem at `propertyPath`, whose reason starts with that
  * path and matches `reason`.
  */
-export async function assertRejectedWith(args: BackgroundWorkerArgs, propertyPath: string, reason: RegExp): Promise<void> {
+export async function assertRejectedWith(
+    args: BackgroundWorkerArgs,
+    propertyPath: string,
+    reason: RegExp,
+): Promise<void> {
     await assert.rejects(recordWorker(args), (error: unknown) => {
         assert.ok(pulumi.InputPropertyError.isInstance(error), `expected one invalid property; got ${String(error)}`);
         assert.equal(error.propertyPath, propertyPath, error.reason);

@@ -36,7 +36,11 @@ function outcome(promise: Promise<void>): { settled?: "resolved" | "rejected"; e
 }
 
 const retryable: EntryFailure = { code: "InternalError", message: "try again", senderFault: false };
-const unusable: EntryFailure = { code: "ReceiptHandleIsInvalid", message: "the receipt handle has expired", senderFault: true };
+const unusable: EntryFailure = {
+    code: "ReceiptHandleIsInvalid",
+    message: "the receipt handle has expired",
+    senderFault: true,
+};
 
 describe("worker batch calls", () => {
     it("sends ten entries in one call at once, and fewer after the delay", async () => {
@@ -91,7 +95,10 @@ describe("worker batch calls", () => {
         await timers.advance(60_000);
         assert.strictEqual(result.settled, "rejected");
         assert.match(String(result.error), /ECONNREFUSED/);
-        assert.ok(calls.every((call) => call.atMs < 5_000), `no call after the give-up time: ${calls.map((call) => call.atMs)}`);
+        assert.ok(
+            calls.every((call) => call.atMs < 5_000),
+            `no call after the give-up time: ${calls.map((call) => call.atMs)}`,
+        );
         assert.ok(calls.length >= 4, `retried through the outage (${calls.length} calls)`);
     });
 });

@@ -33,7 +33,10 @@ describe("worker consuming from SQS (moto)", function () {
     before(() => (sqs = moto.sqs));
 
     it("deletes every good message after one run and moves every poison message to the DLQ after maxReceiveCount receives", async () => {
-        const { queueUrl, deadLetterQueueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
+        const { queueUrl, deadLetterQueueUrl } = await createQueues(sqs, {
+            visibilityTimeoutSeconds: 30,
+            maxReceiveCount: 3,
+        });
         const good = Array.from({ length: 20 }, (_, index) => `good-${index}`);
         const poison = Array.from({ length: 5 }, (_, index) => `poison-${index}`);
         await sendMessages(sqs, queueUrl, [...good, ...poison]);
@@ -50,19 +53,34 @@ describe("worker consuming from SQS (moto)", function () {
             },
         });
 
-        await waitFor("the DLQ holds every poison message", async () => (await messageCounts(sqs, deadLetterQueueUrl)).visible === poison.length);
-        await waitFor("every good message succeeded", () => worker.finished(MessageOutcome.Succeeded).length === good.length);
+        await waitFor(
+            "the DLQ holds every poison message",
+            async () => (await messageCounts(sqs, deadLetterQueueUrl)).visible === poison.length,
+        );
+        await waitFor(
+            "every good message succeeded",
+            () => worker.finished(MessageOutcome.Succeeded).length === good.length,
+        );
         await worker.stop();
 
         const attempts = countBy(handled);
         good.forEach((body) => assert.strictEqual(attempts.get(body), 1, `${body} ran ${attempts.get(body)} times`));
-        poison.forEach((body) => assert.strictEqual(attempts.get(body), 3, `${body} ran ${attempts.get(body)} times, not maxReceiveCount`));
+        poison.forEach((body) =>
+            assert.strictEqual(attempts.get(body), 3, `${body} ran ${attempts.get(body)} times, not maxReceiveCount`),
+        );
         assert.deepStrictEqual((await receiveAllBodies(sqs, deadLetterQueueUrl)).sort(), [...poison].sort());
-        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 }, "the source queue is empty");
+        assert.deepStrictEqual(
+            await messageCounts(sqs, queueUrl),
+            { visible: 0, inFlight: 0 },
+            "the source queue is empty",
+        );
     });
 
     it("loses no message across 1,000 with concurrency 10 and random transient failures, and never runs more than 10 at once", async () => {
-        const { queueUrl, deadLetterQueueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        const { queueUrl, deadLetterQueueUrl } = await createQueues(sqs, {
+            visibilityTimeoutSeconds: 30,
+            maxReceiveCount: 5,
+        });
         const bodies = Array.from({ length: 1_000 }, (_, index) => `job-${index}`);
         const random = seededRandom(7);
         const succeeded: string[] = [];
@@ -92,7 +110,7 @@ describe("worker consuming from SQS (moto)", function () {
 
         // A producer keeps the backlog near 40 rather than sending all 1,000 first: moto scans the whole queue
         // several times per received message, so a deep queue measures moto's slowness, not the worker.
-        for (let sent = 0; sent < bodies.length; ) {
+        for (let sent = 0; sent < bodies.length;) {
             if (sent - succeeded.length < 40) {
                 await sendMessages(sqs, queueUrl, bodies.slice(sent, sent + 10));
                 sent += 10;
@@ -109,7 +127,11 @@ describe("worker consuming from SQS (moto)", function () {
         assert.deepStrictEqual(missing, [], "every message succeeded");
         assert.deepStrictEqual(twice, [], "no message succeeded twice");
         assert.ok(transientFailures > 100, `the run exercised retries (${transientFailures} failures)`);
-        assert.strictEqual(worker.finished(MessageOutcome.Failed).length, transientFailures, "each failure is logged once");
+        assert.strictEqual(
+            worker.finished(MessageOutcome.Failed).length,
+            transientFailures,
+            "each failure is logged once",
+        );
         assert.strictEqual(mostRunning, 10, "handlers ran 10 at once, and never more");
         assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 });
         assert.deepStrictEqual(await messageCounts(sqs, deadLetterQueueUrl), { visible: 0, inFlight: 0 });
@@ -117,7 +139,11 @@ describe("worker consuming from SQS (moto)", function () {
 
     it("runs one handler at a time with the default concurrency", async () => {
         const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
-        await sendMessages(sqs, queueUrl, Array.from({ length: 30 }, (_, index) => `job-${index}`));
+        await sendMessages(
+            sqs,
+            queueUrl,
+            Array.from({ length: 30 }, (_, index) => `job-${index}`),
+        );
         let running = 0;
         let mostRunning = 0;
         const worker = workers.start({
@@ -180,7 +206,11 @@ describe("worker consuming from SQS (moto)", function () {
                 }
             },
         });
-        await waitFor("the third attempt succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 1, 15_000);
+        await waitFor(
+            "the third attempt succeeded",
+            () => worker.finished(MessageOutcome.Succeeded).length === 1,
+            15_000,
+        );
         const gapsMs = attemptsAtMs.slice(1).map((atMs, index) => atMs - attemptsAtMs[index]);
         const delays = worker.finished(MessageOutcome.Failed).map((entry) => entry.retryDelaySeconds);
         assert.deepStrictEqual(delays, [1, 2], "retryBaseSeconds after the first receive, doubled after the second");
@@ -188,7 +218,10 @@ describe("worker consuming from SQS (moto)", function () {
             const delayMs = (delays[index] ?? 0) * 1000;
             assert.ok(gapMs >= delayMs, `retry ${index + 1} came after ${gapMs} ms, before its ${delayMs} ms delay`);
             // A long poll in moto notices a message turning visible on its next one-second check, not at once.
-            assert.ok(gapMs < delayMs + 2_500, `retry ${index + 1} came after ${gapMs} ms, long after its ${delayMs} ms delay`);
+            assert.ok(
+                gapMs < delayMs + 2_500,
+                `retry ${index + 1} came after ${gapMs} ms, long after its ${delayMs} ms delay`,
+            );
         });
     });
 
@@ -209,7 +242,10 @@ describe("worker consuming from SQS (moto)", function () {
         const worker = workers.start({ queueUrl, visibilityTimeoutSeconds: 30, handler: async () => undefined });
         const failures = () => worker.logs.filter((entry) => entry.event === WorkerEvent.ReceiveFailed);
         await waitFor("two receives failed", () => failures().length === 2, 5_000);
-        assert.deepStrictEqual(failures().map((entry) => entry.retryInSeconds), [1, 2]);
+        assert.deepStrictEqual(
+            failures().map((entry) => entry.retryInSeconds),
+            [1, 2],
+        );
         assert.match(failures()[0].error ?? "", /QueueDoesNotExist|does not exist/i);
 
         await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
@@ -218,8 +254,16 @@ describe("worker consuming from SQS (moto)", function () {
     });
 
     it("stop() does not wait out a pause after a failed receive", async () => {
-        const worker = workers.start({ queueUrl: `${moto.endpoint}/123456789012/missing`, visibilityTimeoutSeconds: 30, handler: async () => undefined });
-        await waitFor("a receive failed", () => worker.logs.some((entry) => entry.event === WorkerEvent.ReceiveFailed), 5_000);
+        const worker = workers.start({
+            queueUrl: `${moto.endpoint}/123456789012/missing`,
+            visibilityTimeoutSeconds: 30,
+            handler: async () => undefined,
+        });
+        await waitFor(
+            "a receive failed",
+            () => worker.logs.some((entry) => entry.event === WorkerEvent.ReceiveFailed),
+            5_000,
+        );
         const startedAtMs = Date.now();
         await worker.stop();
         assert.ok(Date.now() - startedAtMs < 500, `stop() took ${Date.now() - startedAtMs} ms`);
@@ -238,7 +282,7 @@ describe("worker consuming from SQS (moto)", function () {
         });
         // A producer keeps about 40 waiting: a full backlog for a worker that holds 20, without measuring moto's
         // slowness at depth.
-        for (let sent = 0; sent < bodies.length; ) {
+        for (let sent = 0; sent < bodies.length;) {
             if (sent - worker.stats().processed < 40) {
                 await sendMessages(sqs, queueUrl, bodies.slice(sent, sent + 10));
                 sent += 10;
@@ -246,7 +290,11 @@ describe("worker consuming from SQS (moto)", function () {
                 await delay(5);
             }
         }
-        await waitFor("all 200 succeeded", () => worker.finished(MessageOutcome.Succeeded).length === bodies.length, 40_000);
+        await waitFor(
+            "all 200 succeeded",
+            () => worker.finished(MessageOutcome.Succeeded).length === bodies.length,
+            40_000,
+        );
         await worker.stop();
 
         const stats = worker.stats();
@@ -256,9 +304,15 @@ describe("worker consuming from SQS (moto)", function () {
         );
         assert.deepStrictEqual(hooked, { received: 200, succeeded: 200 });
         assert.strictEqual(stats.handlerLatency.count, 200);
-        assert.ok(stats.receiveLatency.count >= 20 && stats.receiveLatency.averageMs > 0, `receive latency ${JSON.stringify(stats.receiveLatency)}`);
+        assert.ok(
+            stats.receiveLatency.count >= 20 && stats.receiveLatency.averageMs > 0,
+            `receive latency ${JSON.stringify(stats.receiveLatency)}`,
+        );
         const perMessage = stats.sqsRequests / bodies.length;
-        assert.ok(perMessage <= 0.25, `${stats.sqsRequests} SQS requests for 200 messages: ${perMessage.toFixed(3)} per message`);
+        assert.ok(
+            perMessage <= 0.25,
+            `${stats.sqsRequests} SQS requests for 200 messages: ${perMessage.toFixed(3)} per message`,
+        );
         assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 });
     });
 
@@ -294,7 +348,10 @@ describe("worker consuming from SQS (moto)", function () {
         const worker = workers.start({
             queueUrl,
             concurrency: 2,
-            hooks: { retried: (_message, seconds) => retried.push(seconds), released: ({ body }) => released.push(body) },
+            hooks: {
+                retried: (_message, seconds) => retried.push(seconds),
+                released: ({ body }) => released.push(body),
+            },
             handler: async (message) => {
                 seen.push({ body: message.body, receiveCount: message.receiveCount, atMs: Date.now() });
                 if (message.receiveCount > 1) {
@@ -308,15 +365,30 @@ describe("worker consuming from SQS (moto)", function () {
                 throw new Error("ignored: the message was released");
             },
         });
-        await waitFor("both came back and succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 2, 15_000);
-        const first = (body: string) => seen.find((entry) => entry.body === body && entry.receiveCount === 1)?.atMs ?? 0;
-        const second = (body: string) => seen.find((entry) => entry.body === body && entry.receiveCount === 2)?.atMs ?? 0;
-        assert.ok(second("later") - first("later") >= 2_000, `retried after ${second("later") - first("later")} ms, before its 2 s`);
-        assert.ok(second("elsewhere") - first("elsewhere") < 2_500, "a released message comes back at once, not after 30 s");
+        await waitFor(
+            "both came back and succeeded",
+            () => worker.finished(MessageOutcome.Succeeded).length === 2,
+            15_000,
+        );
+        const first = (body: string) =>
+            seen.find((entry) => entry.body === body && entry.receiveCount === 1)?.atMs ?? 0;
+        const second = (body: string) =>
+            seen.find((entry) => entry.body === body && entry.receiveCount === 2)?.atMs ?? 0;
+        assert.ok(
+            second("later") - first("later") >= 2_000,
+            `retried after ${second("later") - first("later")} ms, before its 2 s`,
+        );
+        assert.ok(
+            second("elsewhere") - first("elsewhere") < 2_500,
+            "a released message comes back at once, not after 30 s",
+        );
         assert.deepStrictEqual(retried, [2]);
         assert.deepStrictEqual(released, ["elsewhere"]);
         assert.deepStrictEqual(worker.finished(MessageOutcome.Failed), [], "neither counts as a failure");
-        assert.deepStrictEqual(worker.finished(MessageOutcome.Retried).map((entry) => entry.retryDelaySeconds), [2]);
+        assert.deepStrictEqual(
+            worker.finished(MessageOutcome.Retried).map((entry) => entry.retryDelaySeconds),
+            [2],
+        );
     });
 
     it("extendVisibility hides a message for the asked time, and the heartbeat extends by that much from then on", async () => {
@@ -340,7 +412,10 @@ describe("worker consuming from SQS (moto)", function () {
         await worker.stop();
         assert.strictEqual(requestsDuringJob, 0, "no 2 s extensions after the 60 s one");
         assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 }, "deleted");
-        assert.deepStrictEqual(worker.logs.filter((entry) => entry.event === WorkerEvent.VisibilityChangeFailed), []);
+        assert.deepStrictEqual(
+            worker.logs.filter((entry) => entry.event === WorkerEvent.VisibilityChangeFailed),
+            [],
+        );
     });
 
     it("requests only the attributes asked for, and always the receive count", async () => {
@@ -349,7 +424,10 @@ describe("worker consuming from SQS (moto)", function () {
             new SendMessageCommand({
                 QueueUrl: queueUrl,
                 MessageBody: "x",
-                MessageAttributes: { tenant: { DataType: "String", StringValue: "acme" }, trace: { DataType: "String", StringValue: "t-1" } },
+                MessageAttributes: {
+                    tenant: { DataType: "String", StringValue: "acme" },
+                    trace: { DataType: "String", StringValue: "t-1" },
+                },
             }),
         );
         const seen: WorkerMessage[] = [];

@@ -10,7 +10,13 @@ describe("worker dispatch", () => {
     });
 
     it("starts one message per FIFO group, the earliest, and lets other groups go past", () => {
-        const waiting = [message("a1", "a"), message("a2", "a"), message("b1", "b"), message("a3", "a"), message("c1", "c")];
+        const waiting = [
+            message("a1", "a"),
+            message("a2", "a"),
+            message("b1", "b"),
+            message("a3", "a"),
+            message("c1", "c"),
+        ];
         assert.deepStrictEqual(ids(nextToStart(waiting, new Set(), 10)), ["a1", "b1", "c1"]);
     });
 

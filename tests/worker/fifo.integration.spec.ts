@@ -23,12 +23,16 @@ async function createFifoQueue(sqs: SQSClient): Promise<string> {
 
 /** Sends `${group}-${index}` for every group, interleaved, ten to a batch: SQS keeps each group's send order. */
 async function sendInterleaved(sqs: SQSClient, queueUrl: string): Promise<void> {
-    const entries = Array.from({ length: PER_GROUP }, (_, index) => GROUPS.map((group) => ({ group, body: `${group}-${index}` }))).flat();
+    const entries = Array.from({ length: PER_GROUP }, (_, index) =>
+        GROUPS.map((group) => ({ group, body: `${group}-${index}` })),
+    ).flat();
     for (let start = 0; start < entries.length; start += 10) {
         await sqs.send(
             new SendMessageBatchCommand({
                 QueueUrl: queueUrl,
-                Entries: entries.slice(start, start + 10).map(({ group, body }, index) => ({ Id: String(index), MessageBody: body, MessageGroupId: group })),
+                Entries: entries
+                    .slice(start, start + 10)
+                    .map(({ group, body }, index) => ({ Id: String(index), MessageBody: body, MessageGroupId: group })),
             }),
         );
     }
@@ -77,10 +81,18 @@ describe("worker on a FIFO queue (moto)", function () {
 
         for (const group of GROUPS) {
             const inOrder = Array.from({ length: PER_GROUP }, (_, index) => `${group}-${index}`);
-            assert.deepStrictEqual(succeeded.filter((body) => body.startsWith(group)), inOrder, `group ${group} succeeded in send order`);
+            assert.deepStrictEqual(
+                succeeded.filter((body) => body.startsWith(group)),
+                inOrder,
+                `group ${group} succeeded in send order`,
+            );
         }
         const bStarts = started.filter((body) => body.startsWith("b"));
-        assert.deepStrictEqual(bStarts, ["b-0", "b-1", "b-2", "b-2", "b-3", "b-4", "b-5"], "nothing of group b ran between b-2's failure and its retry");
+        assert.deepStrictEqual(
+            bStarts,
+            ["b-0", "b-1", "b-2", "b-2", "b-3", "b-4", "b-5"],
+            "nothing of group b ran between b-2's failure and its retry",
+        );
         assert.strictEqual(mostInOneGroup, 1, "never two messages of one group at once");
         assert.ok(mostRunning >= 2, `groups ran side by side (at most ${mostRunning} at once)`);
         assert.strictEqual(worker.finished(MessageOutcome.Failed).length, 1);

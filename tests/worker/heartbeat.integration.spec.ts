@@ -31,7 +31,13 @@ describe("worker visibility heartbeat (moto)", function () {
         await waitFor("the first worker took the job", () => deliveries.length === 1);
         const second = start("second");
 
-        await waitFor("the job succeeded", () => first.finished(MessageOutcome.Succeeded).length + second.finished(MessageOutcome.Succeeded).length === 1, 10_000);
+        await waitFor(
+            "the job succeeded",
+            () =>
+                first.finished(MessageOutcome.Succeeded).length + second.finished(MessageOutcome.Succeeded).length ===
+                1,
+            10_000,
+        );
         // Give a lapsed message time to reach the second worker, were the heartbeat broken.
         await new Promise((resolve) => setTimeout(resolve, 500));
 
@@ -41,12 +47,20 @@ describe("worker visibility heartbeat (moto)", function () {
             [],
             "every extension was accepted",
         );
-        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 }, "deleted after success");
+        assert.deepStrictEqual(
+            await messageCounts(sqs, queueUrl),
+            { visible: 0, inFlight: 0 },
+            "deleted after success",
+        );
     });
 
     it("extends the messages of one receive together, in one ChangeMessageVisibilityBatch per beat", async () => {
         const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 3, maxReceiveCount: 5 });
-        await sendMessages(sqs, queueUrl, Array.from({ length: 10 }, (_, index) => `job-${index}`));
+        await sendMessages(
+            sqs,
+            queueUrl,
+            Array.from({ length: 10 }, (_, index) => `job-${index}`),
+        );
         let started = 0;
         let requestsAtStart = 0;
         let requestsAtEnd = 0;
@@ -70,7 +84,10 @@ describe("worker visibility heartbeat (moto)", function () {
         assert.strictEqual(started, 10, "each ran once: no message lapsed");
         const extensionCalls = requestsAtEnd - requestsAtStart;
         assert.ok(extensionCalls >= 2 && extensionCalls <= 4, `${extensionCalls} calls extended ten messages twice`);
-        assert.deepStrictEqual(worker.logs.filter((entry) => entry.event === WorkerEvent.VisibilityChangeFailed), []);
+        assert.deepStrictEqual(
+            worker.logs.filter((entry) => entry.event === WorkerEvent.VisibilityChangeFailed),
+            [],
+        );
     });
 
     it("keeps a prefetched message hidden while it waits longer than the visibility timeout for a slot", async () => {
@@ -89,10 +106,20 @@ describe("worker visibility heartbeat (moto)", function () {
         const holder = start("holder", 1);
         await waitFor("the holder took both, one running and one waiting", () => holder.stats().inFlight === 2, 10_000);
         const other = start("other", 0);
-        await waitFor("both succeeded", () => holder.finished(MessageOutcome.Succeeded).length + other.finished(MessageOutcome.Succeeded).length === 2, 15_000);
-        assert.deepStrictEqual(runs, [
-            { worker: "holder", body: "first" },
-            { worker: "holder", body: "second" },
-        ], "the waiting message never reached the other worker, though it waited 3 s with a 2 s timeout");
+        await waitFor(
+            "both succeeded",
+            () =>
+                holder.finished(MessageOutcome.Succeeded).length + other.finished(MessageOutcome.Succeeded).length ===
+                2,
+            15_000,
+        );
+        assert.deepStrictEqual(
+            runs,
+            [
+                { worker: "holder", body: "first" },
+                { worker: "holder", body: "second" },
+            ],
+            "the waiting message never reached the other worker, though it waited 3 s with a 2 s timeout",
+        );
     });
 });

@@ -8,7 +8,11 @@ interface Extension {
     seconds: number;
 }
 
-function heartbeatWithLog(timers: ManualTimers, visibilityTimeoutSeconds: number, extend?: (seconds: number) => Promise<void>) {
+function heartbeatWithLog(
+    timers: ManualTimers,
+    visibilityTimeoutSeconds: number,
+    extend?: (seconds: number) => Promise<void>,
+) {
     const extensions: Extension[] = [];
     const failures: unknown[] = [];
     const lapses: number[] = [];
@@ -63,7 +67,10 @@ describe("worker heartbeat", () => {
         await timers.advance(20_000);
         assert.strictEqual(failures.length, 1);
         assert.match(String(failures[0]), /throttled/);
-        assert.deepStrictEqual(extensions.map((extension) => extension.atMs), [10_000, 20_000]);
+        assert.deepStrictEqual(
+            extensions.map((extension) => extension.atMs),
+            [10_000, 20_000],
+        );
     });
 
     it("never asks SQS to hold a message more than 12 hours after its receive, and reports when the hold lapses", async () => {

@@ -23,7 +23,11 @@ describe("worker options", () => {
         assert.strictEqual(settings.queueUrl, QUEUE_URL);
         assert.strictEqual(settings.concurrency, 1);
         assert.strictEqual(settings.waitTimeSeconds, 20);
-        assert.strictEqual(settings.visibilityTimeoutSeconds, undefined, "without VISIBILITY_TIMEOUT_SECONDS the queue's own applies");
+        assert.strictEqual(
+            settings.visibilityTimeoutSeconds,
+            undefined,
+            "without VISIBILITY_TIMEOUT_SECONDS the queue's own applies",
+        );
         assert.strictEqual(settings.retryBaseSeconds, 5);
         assert.strictEqual(settings.retryMaxSeconds, 900);
         assert.strictEqual(settings.taskProtection, undefined, "no ECS agent, no protection");
@@ -49,7 +53,10 @@ describe("worker options", () => {
 
     it("fills in the metric options' defaults", () => {
         const { metrics } = resolve({ metrics: { service: "reports" } }, { QUEUE_URL });
-        assert.deepStrictEqual({ ...metrics, write: typeof metrics?.write }, { namespace: "BackgroundWorker", service: "reports", intervalSeconds: 60, write: "function" });
+        assert.deepStrictEqual(
+            { ...metrics, write: typeof metrics?.write },
+            { namespace: "BackgroundWorker", service: "reports", intervalSeconds: 60, write: "function" },
+        );
     });
 
     it("takes a batch handler instead of a handler, never both", () => {
@@ -71,7 +78,12 @@ describe("worker options", () => {
         const other = "https://sqs.us-east-1.amazonaws.com/123456789012/other";
         const settings = resolve(
             { queueUrl: other, visibilityTimeoutSeconds: 45, stopTimeoutSeconds: 30, taskProtection: false },
-            { QUEUE_URL, VISIBILITY_TIMEOUT_SECONDS: "600", STOP_TIMEOUT_SECONDS: "90", ECS_AGENT_URI: "http://169.254.170.2/api/task" },
+            {
+                QUEUE_URL,
+                VISIBILITY_TIMEOUT_SECONDS: "600",
+                STOP_TIMEOUT_SECONDS: "90",
+                ECS_AGENT_URI: "http://169.254.170.2/api/task",
+            },
         );
         assert.strictEqual(settings.queueUrl, other);
         assert.strictEqual(settings.visibilityTimeoutSeconds, 45);
@@ -81,29 +93,59 @@ describe("worker options", () => {
 
     it("turns task protection on for 15 minutes when ECS_AGENT_URI is set", () => {
         const settings = resolve({}, { QUEUE_URL, ECS_AGENT_URI: "http://169.254.170.2/api/task" });
-        assert.deepStrictEqual(settings.taskProtection, { ecsAgentUri: "http://169.254.170.2/api/task", protectionMinutes: 15 });
+        assert.deepStrictEqual(settings.taskProtection, {
+            ecsAgentUri: "http://169.254.170.2/api/task",
+            protectionMinutes: 15,
+        });
     });
 
     it("rejects task protection without an ECS agent to ask, saying how to fix it", () => {
-        assert.match(problemsOf({ taskProtection: true }), /taskProtection is on but .*ECS_AGENT_URI is not set.*pass ecsAgentUri/);
+        assert.match(
+            problemsOf({ taskProtection: true }),
+            /taskProtection is on but .*ECS_AGENT_URI is not set.*pass ecsAgentUri/,
+        );
     });
 
     it("names the option, its range and the value given when a number is out of range", () => {
         assert.match(problemsOf({ concurrency: 0 }), /concurrency must be an integer between 1 and 1000; got 0/);
         assert.match(problemsOf({ concurrency: 2.5 }), /concurrency must be an integer between 1 and 1000; got 2.5/);
-        assert.match(problemsOf({ waitTimeSeconds: 21 }), /waitTimeSeconds must be an integer between 0 and 20; got 21/);
-        assert.match(problemsOf({ visibilityTimeoutSeconds: 43_201 }), /visibilityTimeoutSeconds must be an integer between 1 and 43200; got 43201/);
-        assert.match(problemsOf({ protectionMinutes: 2_881 }), /protectionMinutes must be an integer between 1 and 2880; got 2881/);
-        assert.match(problemsOf({ stopTimeoutSeconds: 121 }), /stopTimeoutSeconds must be an integer between 0 and 120; got 121/);
-        assert.match(problemsOf({ shutdownMarginSeconds: -1 }), /shutdownMarginSeconds must be an integer between 0 and 120; got -1/);
-        assert.match(problemsOf({ prefetchMessages: 1_001 }), /prefetchMessages must be an integer between 0 and 1000; got 1001/);
-        assert.match(problemsOf({ batchDelayMilliseconds: 5_000 }), /batchDelayMilliseconds must be an integer between 0 and 1000; got 5000/);
+        assert.match(
+            problemsOf({ waitTimeSeconds: 21 }),
+            /waitTimeSeconds must be an integer between 0 and 20; got 21/,
+        );
+        assert.match(
+            problemsOf({ visibilityTimeoutSeconds: 43_201 }),
+            /visibilityTimeoutSeconds must be an integer between 1 and 43200; got 43201/,
+        );
+        assert.match(
+            problemsOf({ protectionMinutes: 2_881 }),
+            /protectionMinutes must be an integer between 1 and 2880; got 2881/,
+        );
+        assert.match(
+            problemsOf({ stopTimeoutSeconds: 121 }),
+            /stopTimeoutSeconds must be an integer between 0 and 120; got 121/,
+        );
+        assert.match(
+            problemsOf({ shutdownMarginSeconds: -1 }),
+            /shutdownMarginSeconds must be an integer between 0 and 120; got -1/,
+        );
+        assert.match(
+            problemsOf({ prefetchMessages: 1_001 }),
+            /prefetchMessages must be an integer between 0 and 1000; got 1001/,
+        );
+        assert.match(
+            problemsOf({ batchDelayMilliseconds: 5_000 }),
+            /batchDelayMilliseconds must be an integer between 0 and 1000; got 5000/,
+        );
         assert.match(problemsOf({ batchSize: 11 }), /batchSize must be an integer between 1 and 10; got 11/);
         assert.match(
             problemsOf({ idlePollVisibilityTimeoutSeconds: -1 }),
             /idlePollVisibilityTimeoutSeconds must be an integer between 0 and 43200; got -1/,
         );
-        assert.match(problemsOf({ metrics: { intervalSeconds: 0 } }), /metrics.intervalSeconds must be an integer between 1 and 3600; got 0/);
+        assert.match(
+            problemsOf({ metrics: { intervalSeconds: 0 } }),
+            /metrics.intervalSeconds must be an integer between 1 and 3600; got 0/,
+        );
         assert.match(problemsOf({ metrics: { namespace: " " } }), /metrics.namespace must not be empty/);
     });
 
@@ -112,7 +154,10 @@ describe("worker options", () => {
             problemsOf({ messageSystemAttributeNames: ["SentTimestamp", "Sent" as "SentTimestamp"] }),
             /messageSystemAttributeNames may hold only .*SentTimestamp.*; got "Sent"/,
         );
-        assert.match(problemsOf({ messageAttributeNames: ["tenant", "bad name"] }), /messageAttributeNames must hold .*; got "bad name"/);
+        assert.match(
+            problemsOf({ messageAttributeNames: ["tenant", "bad name"] }),
+            /messageAttributeNames must hold .*; got "bad name"/,
+        );
         assert.doesNotThrow(() => resolve({ messageAttributeNames: ["tenant", "trace.*", "All"] }, { QUEUE_URL }));
     });
 
@@ -132,7 +177,10 @@ describe("worker options", () => {
     });
 
     it("rejects a retry ceiling below the first retry delay", () => {
-        assert.match(problemsOf({ retryBaseSeconds: 60, retryMaxSeconds: 30 }), /retryMaxSeconds \(30\) must be at least retryBaseSeconds \(60\)/);
+        assert.match(
+            problemsOf({ retryBaseSeconds: 60, retryMaxSeconds: 30 }),
+            /retryMaxSeconds \(30\) must be at least retryBaseSeconds \(60\)/,
+        );
     });
 
     it("rejects a handler that is not a function", () => {

@@ -59,11 +59,22 @@ describe("worker task protection (moto and a fake ECS agent)", function () {
 
     it("keeps the protection across a backlog instead of toggling it for every message", async () => {
         const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
-        await sendMessages(sqs, queueUrl, Array.from({ length: 20 }, (_, index) => `job-${index}`));
+        await sendMessages(
+            sqs,
+            queueUrl,
+            Array.from({ length: 20 }, (_, index) => `job-${index}`),
+        );
         const worker = workers.start({ queueUrl, ecsAgentUri: agent.uri, handler: async () => undefined });
         await waitFor("all 20 succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 20);
-        await waitFor("protection was released", () => agent.requests.some((request) => request.body.ProtectionEnabled === false), 5_000);
-        assert.deepStrictEqual(agent.requests.map((request) => request.body.ProtectionEnabled), [true, false]);
+        await waitFor(
+            "protection was released",
+            () => agent.requests.some((request) => request.body.ProtectionEnabled === false),
+            5_000,
+        );
+        assert.deepStrictEqual(
+            agent.requests.map((request) => request.body.ProtectionEnabled),
+            [true, false],
+        );
     });
 
     it("renews the protection before it expires while a job outlasts protectionMinutes", async () => {
@@ -90,8 +101,15 @@ describe("worker task protection (moto and a fake ECS agent)", function () {
         assert.ok(enables.every((request) => request.body.ExpiresInMinutes === 1));
         const gapsMs = enables.slice(1).map((request, index) => request.atMs - enables[index].atMs);
         // Each renewal comes before the minute (2 s of wall-clock time) the previous request bought runs out.
-        assert.ok(gapsMs.every((gapMs) => gapMs < 2_000), `renewal gaps ${gapsMs.join(", ")} ms`);
-        assert.strictEqual(agent.requests[agent.requests.length - 1].body.ProtectionEnabled, false, "released at the end");
+        assert.ok(
+            gapsMs.every((gapMs) => gapMs < 2_000),
+            `renewal gaps ${gapsMs.join(", ")} ms`,
+        );
+        assert.strictEqual(
+            agent.requests[agent.requests.length - 1].body.ProtectionEnabled,
+            false,
+            "released at the end",
+        );
     });
 
     it("still processes messages when the agent refuses protection, and logs why", async () => {

@@ -9,7 +9,9 @@ interface AgentCall {
     expiresInMinutes: number;
 }
 
-function protectionWithAgent(options: { minutes?: number; refuse?: (call: number) => boolean; answerAfterMs?: number } = {}) {
+function protectionWithAgent(
+    options: { minutes?: number; refuse?: (call: number) => boolean; answerAfterMs?: number } = {},
+) {
     const timers = new ManualTimers();
     const startMs = timers.now();
     const calls: AgentCall[] = [];
@@ -50,7 +52,10 @@ describe("worker task protection", () => {
         await protection.hold();
         await protection.release();
         await timers.advance(3_600_000);
-        assert.deepStrictEqual(calls.map((call) => call.enabled), [true, false]);
+        assert.deepStrictEqual(
+            calls.map((call) => call.enabled),
+            [true, false],
+        );
         assert.strictEqual(timers.pending, 0);
     });
 
@@ -67,7 +72,10 @@ describe("worker task protection", () => {
         assert.strictEqual(calls.length, 1, "the hold is in flight");
         const releasing = protection.release();
         await Promise.all([holding, releasing]);
-        assert.deepStrictEqual(calls.map((call) => call.enabled), [true, false]);
+        assert.deepStrictEqual(
+            calls.map((call) => call.enabled),
+            [true, false],
+        );
     });
 
     it("sends nothing for a hold released before it was sent", async () => {
@@ -87,12 +95,23 @@ describe("worker task protection", () => {
         const { timers, protection, calls, logs } = protectionWithAgent({ refuse: (call) => call === 1 });
         await protection.hold();
         assert.ok(
-            logs.some((entry) => entry.event === WorkerEvent.ProtectionFailed && /AccessDeniedException/.test(entry.error ?? "")),
+            logs.some(
+                (entry) =>
+                    entry.event === WorkerEvent.ProtectionFailed && /AccessDeniedException/.test(entry.error ?? ""),
+            ),
             "the refusal is logged with the agent's reason",
         );
         await timers.advance(15_000);
-        assert.deepStrictEqual(calls.map((call) => [call.atMs, call.enabled]), [[0, true], [15_000, true]]);
-        assert.ok(logs.some((entry) => entry.event === WorkerEvent.ProtectionChanged && entry.protectionEnabled === true));
+        assert.deepStrictEqual(
+            calls.map((call) => [call.atMs, call.enabled]),
+            [
+                [0, true],
+                [15_000, true],
+            ],
+        );
+        assert.ok(
+            logs.some((entry) => entry.event === WorkerEvent.ProtectionChanged && entry.protectionEnabled === true),
+        );
     });
 
     it("stops retrying and renewing once closed", async () => {
@@ -100,7 +119,11 @@ describe("worker task protection", () => {
         await protection.hold();
         await protection.close();
         await timers.advance(3_600_000);
-        assert.deepStrictEqual(calls.map((call) => call.enabled), [true, false], "the failed release is not retried after close");
+        assert.deepStrictEqual(
+            calls.map((call) => call.enabled),
+            [true, false],
+            "the failed release is not retried after close",
+        );
         assert.strictEqual(timers.pending, 0);
     });
 });

@@ -58,11 +58,18 @@ describe("worker shutdown (moto)", function () {
         assert.deepStrictEqual(seen, ["in-hand"], "nothing new was started after stop()");
         assert.ok(finishedAtMs > 0 && finishedAtMs <= stoppedAtMs, "stop() resolved only after the job finished");
         assert.strictEqual(worker.finished(MessageOutcome.Succeeded).length, 1);
-        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 1, inFlight: 0 }, "the finished job is deleted; the new one waits");
+        assert.deepStrictEqual(
+            await messageCounts(sqs, queueUrl),
+            { visible: 1, inFlight: 0 },
+            "the finished job is deleted; the new one waits",
+        );
 
         const taken: string[] = [];
         const second = workers.start({ queueUrl, handler: async ({ body }) => void taken.push(body) });
-        await waitFor("the second worker processed the new message", () => second.finished(MessageOutcome.Succeeded).length === 1);
+        await waitFor(
+            "the second worker processed the new message",
+            () => second.finished(MessageOutcome.Succeeded).length === 1,
+        );
         assert.deepStrictEqual(taken, ["arrived-during-stop"]);
     });
 
@@ -70,7 +77,12 @@ describe("worker shutdown (moto)", function () {
         const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
         const seen: string[] = [];
         // With idle polls abandoned at stop, the poll would not be waited for: this is the worker that waits.
-        const worker = workers.start({ queueUrl, waitTimeSeconds: 3, idlePollVisibilityTimeoutSeconds: 0, handler: async ({ body }) => void seen.push(body) });
+        const worker = workers.start({
+            queueUrl,
+            waitTimeSeconds: 3,
+            idlePollVisibilityTimeoutSeconds: 0,
+            handler: async ({ body }) => void seen.push(body),
+        });
         await new Promise((resolve) => setTimeout(resolve, 300)); // the worker is now inside a 3 s poll of an empty queue
 
         const stopping = worker.stop();
@@ -83,12 +95,21 @@ describe("worker shutdown (moto)", function () {
             [[1, 0]],
             "the poll returned it and the worker released it",
         );
-        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 1, inFlight: 0 }, "visible again at once, not after 30 s");
+        assert.deepStrictEqual(
+            await messageCounts(sqs, queueUrl),
+            { visible: 1, inFlight: 0 },
+            "visible again at once, not after 30 s",
+        );
     });
 
     it("stop() on an idle worker abandons its poll at once; what that poll took comes back after the idle poll's timeout", async () => {
         const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
-        const first = workers.start({ queueUrl, waitTimeSeconds: 5, idlePollVisibilityTimeoutSeconds: 2, handler: async () => undefined });
+        const first = workers.start({
+            queueUrl,
+            waitTimeSeconds: 5,
+            idlePollVisibilityTimeoutSeconds: 2,
+            handler: async () => undefined,
+        });
         await new Promise((resolve) => setTimeout(resolve, 500)); // the worker is now inside an idle 5 s poll
 
         const stopStartedAtMs = Date.now();
@@ -96,7 +117,9 @@ describe("worker shutdown (moto)", function () {
         const stopTookMs = Date.now() - stopStartedAtMs;
         assert.ok(stopTookMs < 1_000, `stop() took ${stopTookMs} ms, not the rest of the poll`);
         assert.deepStrictEqual(
-            first.logs.filter((entry) => entry.event === WorkerEvent.PollAbandoned).map((entry) => entry.visibilityTimeoutSeconds),
+            first.logs
+                .filter((entry) => entry.event === WorkerEvent.PollAbandoned)
+                .map((entry) => entry.visibilityTimeoutSeconds),
             [2],
             "the abandoned poll is logged with how long what it took stays hidden",
         );
@@ -105,11 +128,25 @@ describe("worker shutdown (moto)", function () {
         const sentAtMs = Date.now();
         await sendMessages(sqs, queueUrl, ["a", "b", "c"]);
         const handled: Array<{ body: string; atMs: number }> = [];
-        const second = workers.start({ queueUrl, handler: async ({ body }) => void handled.push({ body, atMs: Date.now() }) });
-        await waitFor("the second worker processed all three", () => second.finished(MessageOutcome.Succeeded).length === 3, 10_000);
-        assert.deepStrictEqual(handled.map((entry) => entry.body).sort(), ["a", "b", "c"], "nothing lost, nothing twice");
+        const second = workers.start({
+            queueUrl,
+            handler: async ({ body }) => void handled.push({ body, atMs: Date.now() }),
+        });
+        await waitFor(
+            "the second worker processed all three",
+            () => second.finished(MessageOutcome.Succeeded).length === 3,
+            10_000,
+        );
+        assert.deepStrictEqual(
+            handled.map((entry) => entry.body).sort(),
+            ["a", "b", "c"],
+            "nothing lost, nothing twice",
+        );
         const longestDelayMs = Math.max(...handled.map((entry) => entry.atMs - sentAtMs));
-        assert.ok(longestDelayMs < 6_000, `delayed ${longestDelayMs} ms at most, far below the 30 s visibility timeout`);
+        assert.ok(
+            longestDelayMs < 6_000,
+            `delayed ${longestDelayMs} ms at most, far below the 30 s visibility timeout`,
+        );
     });
 
     it("stop() releases a job that cannot finish by the deadline, aborts its signal, and another worker takes it at once", async () => {
@@ -136,19 +173,39 @@ describe("worker shutdown (moto)", function () {
         const stopStartedAtMs = Date.now();
         await first.stop();
         const stopTookMs = Date.now() - stopStartedAtMs;
-        assert.ok(stopTookMs >= 900 && stopTookMs < 2_500, `stop() resolved at the 1 s deadline, not after the job (${stopTookMs} ms)`);
+        assert.ok(
+            stopTookMs >= 900 && stopTookMs < 2_500,
+            `stop() resolved at the 1 s deadline, not after the job (${stopTookMs} ms)`,
+        );
         assert.strictEqual(firstSignal?.aborted, true, "the handler's signal was aborted");
-        assert.deepStrictEqual(first.finished(MessageOutcome.Released).map((entry) => entry.receiveCount), [1]);
+        assert.deepStrictEqual(
+            first.finished(MessageOutcome.Released).map((entry) => entry.receiveCount),
+            [1],
+        );
 
         const taken: WorkerMessage[] = [];
         const second = workers.start({ queueUrl, handler: async (message) => void taken.push(message) });
-        await waitFor("the second worker processed the released job", () => second.finished(MessageOutcome.Succeeded).length === 1, 5_000);
+        await waitFor(
+            "the second worker processed the released job",
+            () => second.finished(MessageOutcome.Succeeded).length === 1,
+            5_000,
+        );
         const tookOverAfterMs = Date.now() - stopStartedAtMs;
-        assert.ok(tookOverAfterMs < 10_000, `taken over in ${tookOverAfterMs} ms, long before the 30 s visibility timeout`);
-        assert.deepStrictEqual(taken.map((message) => [message.body, message.receiveCount]), [["too-long", 2]]);
+        assert.ok(
+            tookOverAfterMs < 10_000,
+            `taken over in ${tookOverAfterMs} ms, long before the 30 s visibility timeout`,
+        );
+        assert.deepStrictEqual(
+            taken.map((message) => [message.body, message.receiveCount]),
+            [["too-long", 2]],
+        );
 
         await waitFor("the first handler returned", () => firstHandlerDone, 5_000);
-        assert.deepStrictEqual(first.finished(MessageOutcome.Succeeded), [], "a released message is never deleted by the worker that gave it up");
+        assert.deepStrictEqual(
+            first.finished(MessageOutcome.Succeeded),
+            [],
+            "a released message is never deleted by the worker that gave it up",
+        );
     });
 
     it("SIGTERM drains the process: the job in hand finishes and is deleted, nothing new is taken, protection is released, exit 0", async () => {
@@ -168,13 +225,24 @@ describe("worker shutdown (moto)", function () {
         const { code } = await child.exited;
 
         assert.strictEqual(code, 0);
-        const started = child.events.filter((event) => event.event === JobEvent.Started).map((event) => event.messageId);
+        const started = child.events
+            .filter((event) => event.event === JobEvent.Started)
+            .map((event) => event.messageId);
         assert.deepStrictEqual(started, [inHand], "nothing new was started after SIGTERM");
         assert.ok(child.events.some((event) => event.event === JobEvent.Finished && event.messageId === inHand));
         assert.ok(
-            child.events.some((event) => event.event === WorkerEvent.MessageFinished && event.messageId === inHand && event.outcome === MessageOutcome.Succeeded),
+            child.events.some(
+                (event) =>
+                    event.event === WorkerEvent.MessageFinished &&
+                    event.messageId === inHand &&
+                    event.outcome === MessageOutcome.Succeeded,
+            ),
         );
-        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 1, inFlight: 0 }, "the job is deleted; the new message waits");
+        assert.deepStrictEqual(
+            await messageCounts(sqs, queueUrl),
+            { visible: 1, inFlight: 0 },
+            "the job is deleted; the new message waits",
+        );
         assert.deepStrictEqual(
             agent.requests.map((request) => request.body.ProtectionEnabled),
             [true, false],
@@ -194,17 +262,31 @@ describe("worker shutdown (moto)", function () {
         const { code, atMs: exitedAtMs } = await child.exited;
 
         assert.strictEqual(code, 0);
-        assert.ok(exitedAtMs - signalledAtMs < 5_000, `exited ${exitedAtMs - signalledAtMs} ms after SIGTERM, within the stop timeout`);
-        assert.ok(child.events.some((event) => event.event === JobEvent.Aborted), "the handler's signal was aborted");
         assert.ok(
-            child.events.some((event) => event.event === WorkerEvent.MessageFinished && event.messageId === longJob && event.outcome === MessageOutcome.Released),
+            exitedAtMs - signalledAtMs < 5_000,
+            `exited ${exitedAtMs - signalledAtMs} ms after SIGTERM, within the stop timeout`,
+        );
+        assert.ok(
+            child.events.some((event) => event.event === JobEvent.Aborted),
+            "the handler's signal was aborted",
+        );
+        assert.ok(
+            child.events.some(
+                (event) =>
+                    event.event === WorkerEvent.MessageFinished &&
+                    event.messageId === longJob &&
+                    event.outcome === MessageOutcome.Released,
+            ),
         );
 
         const taken: WorkerMessage[] = [];
         const second = workers.start({ queueUrl, handler: async (message) => void taken.push(message) });
         await waitFor("the second worker processed the released job", () => taken.length === 1, 5_000);
         assert.ok(Date.now() - signalledAtMs < 10_000, "taken over long before the 30 s visibility timeout");
-        assert.deepStrictEqual(taken.map((message) => [message.messageId, message.receiveCount]), [[longJob, 2]]);
+        assert.deepStrictEqual(
+            taken.map((message) => [message.messageId, message.receiveCount]),
+            [[longJob, 2]],
+        );
         await waitFor("the second worker deleted it", () => second.finished(MessageOutcome.Succeeded).length === 1);
         assert.deepStrictEqual(await receiveAllBodies(sqs, queueUrl), []);
     });
@@ -219,12 +301,26 @@ describe("worker shutdown (moto)", function () {
         child.signal("SIGKILL");
         const { signal, atMs: killedAtMs } = await child.exited;
         assert.strictEqual(signal, "SIGKILL");
-        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 1 }, "still hidden right after the kill");
+        assert.deepStrictEqual(
+            await messageCounts(sqs, queueUrl),
+            { visible: 0, inFlight: 1 },
+            "still hidden right after the kill",
+        );
 
         const taken: Array<{ message: WorkerMessage; atMs: number }> = [];
-        const second = workers.start({ queueUrl, handler: async (message) => void taken.push({ message, atMs: Date.now() }) });
-        await waitFor("the second worker processed the orphaned job", () => second.finished(MessageOutcome.Succeeded).length === 1, 10_000);
-        assert.deepStrictEqual(taken.map(({ message }) => [message.messageId, message.receiveCount]), [[killedJob, 2]]);
+        const second = workers.start({
+            queueUrl,
+            handler: async (message) => void taken.push({ message, atMs: Date.now() }),
+        });
+        await waitFor(
+            "the second worker processed the orphaned job",
+            () => second.finished(MessageOutcome.Succeeded).length === 1,
+            10_000,
+        );
+        assert.deepStrictEqual(
+            taken.map(({ message }) => [message.messageId, message.receiveCount]),
+            [[killedJob, 2]],
+        );
         // The dead worker's last heartbeat (every 2/3 s) gave it up to 2 s more; SQS, not the worker, brings it back.
         assert.ok(taken[0].atMs - killedAtMs < 5_000, `came back ${taken[0].atMs - killedAtMs} ms after the kill`);
         assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 });

@@ -5,7 +5,14 @@ const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/reports-queu
 const options = { namespace: "Reports", service: "report-worker", intervalSeconds: 60, write: () => undefined };
 
 interface EmfLine {
-    _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
+    _aws: {
+        Timestamp: number;
+        CloudWatchMetrics: Array<{
+            Namespace: string;
+            Dimensions: string[][];
+            Metrics: Array<{ Name: string; Unit: string }>;
+        }>;
+    };
     [field: string]: unknown;
 }
 
@@ -39,7 +46,11 @@ describe("worker stats", () => {
         const [directive] = first._aws.CloudWatchMetrics;
         assert.strictEqual(first._aws.Timestamp, 1_700_000_000_000);
         assert.strictEqual(directive.Namespace, "Reports");
-        assert.deepStrictEqual(directive.Dimensions, [["Queue", "Service"]], "no task id: each distinct dimension set is billed");
+        assert.deepStrictEqual(
+            directive.Dimensions,
+            [["Queue", "Service"]],
+            "no task id: each distinct dimension set is billed",
+        );
         assert.strictEqual(first.Queue, "reports-queue");
         assert.strictEqual(first.Service, "report-worker");
         assert.strictEqual(first.Processed, 4);
@@ -56,7 +67,9 @@ describe("worker stats", () => {
     });
 
     it("uses the queue alone as the dimension when no service is named", () => {
-        const line = JSON.parse(new StatsRecorder().embeddedMetricsLine({ ...options, service: "" }, QUEUE_URL, 0, 0)) as EmfLine;
+        const line = JSON.parse(
+            new StatsRecorder().embeddedMetricsLine({ ...options, service: "" }, QUEUE_URL, 0, 0),
+        ) as EmfLine;
         assert.deepStrictEqual(line._aws.CloudWatchMetrics[0].Dimensions, [["Queue"]]);
         assert.strictEqual(line.Service, undefined);
     });

@@ -22,16 +22,24 @@ function awsState(type: string, name: string, inputs: Record<string, unknown>): 
     const resourceName = typeof inputs.name === "string" ? inputs.name : `${name}-1a2b3c4`;
     const service = type.split(":")[1].split("/")[0];
     const arn =
-        type === "aws:ecs/cluster:Cluster" ? `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${resourceName}`
-        : type === "aws:sqs/queue:Queue" ? `arn:aws:sqs:${REGION}:${ACCOUNT}:${resourceName}`
-        : type === "aws:iam/role:Role" ? `arn:aws:iam::${ACCOUNT}:role/${resourceName}`
-        : `arn:aws:${service}:${REGION}:${ACCOUNT}:${resourceName}`;
+        type === "aws:ecs/cluster:Cluster"
+            ? `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${resourceName}`
+            : type === "aws:sqs/queue:Queue"
+              ? `arn:aws:sqs:${REGION}:${ACCOUNT}:${resourceName}`
+              : type === "aws:iam/role:Role"
+                ? `arn:aws:iam::${ACCOUNT}:role/${resourceName}`
+                : `arn:aws:${service}:${REGION}:${ACCOUNT}:${resourceName}`;
     const url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${resourceName}`;
     return { ...inputs, name: resourceName, arn, url };
 }
 
 pulumi.runtime.setAllConfig(
-    Object.fromEntries(Object.entries(stackConfig).map(([key, value]) => [`consumer:${key}`, typeof value === "string" ? value : JSON.stringify(value)])),
+    Object.fromEntries(
+        Object.entries(stackConfig).map(([key, value]) => [
+            `consumer:${key}`,
+            typeof value === "string" ? value : JSON.stringify(value),
+        ]),
+    ),
 );
 pulumi.runtime.setMocks(
     {
@@ -55,6 +63,7 @@ pulumi.runtime.setMocks(
 );
 
 // Loaded after the mocks, as a test would; the program is exactly what the README tells a user to write.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loads a program by path, as the Pulumi host does
 require("./index");
 
 let printed = false;

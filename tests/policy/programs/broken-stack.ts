@@ -10,19 +10,24 @@ const orders = new aws.sqs.Queue("orders", { sqsManagedSseEnabled: true, visibil
 
 const payments = new aws.sqs.Queue("payments", {
     sqsManagedSseEnabled: true,
-    redrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:us-east-1:123456789012:payments-dlq", maxReceiveCount: 5 }),
+    redrivePolicy: JSON.stringify({
+        deadLetterTargetArn: "arn:aws:sqs:us-east-1:123456789012:payments-dlq",
+        maxReceiveCount: 5,
+    }),
 });
 
 new aws.sqs.QueuePolicy("orders-tls-only", {
     queueUrl: payments.url,
     policy: pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Deny",
-            Principal: "*",
-            Action: "sqs:*",
-            Resource: orders.arn,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [
+            {
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sqs:*",
+                Resource: orders.arn,
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
     }),
 });

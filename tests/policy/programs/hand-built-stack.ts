@@ -15,13 +15,15 @@ const deadLetterQueue = new aws.sqs.Queue("hand-dlq", {
     // Inline policy: the queue's own ARN is not known inside its own arguments, so it is spelt out from the name.
     policy: JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Deny",
-            Principal: { AWS: "*" },
-            Action: ["sqs:*"],
-            Resource: `arn:aws:sqs:${region}:${account}:hand-dlq`,
-            Condition: { Bool: { "aws:SecureTransport": false } },
-        }],
+        Statement: [
+            {
+                Effect: "Deny",
+                Principal: { AWS: "*" },
+                Action: ["sqs:*"],
+                Resource: `arn:aws:sqs:${region}:${account}:hand-dlq`,
+                Condition: { Bool: { "aws:SecureTransport": false } },
+            },
+        ],
     }),
 });
 
@@ -36,13 +38,15 @@ new aws.sqs.QueuePolicy("hand-queue-policy", {
     queueUrl: queue.url,
     policy: {
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Deny",
-            Principal: "*",
-            Action: "sqs:*",
-            Resource: queue.arn,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [
+            {
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sqs:*",
+                Resource: queue.arn,
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
     },
 });
 
@@ -69,20 +73,30 @@ const logGroup = new aws.cloudwatch.LogGroup("hand-logs", {
 const taskRole = new aws.iam.Role("hand-task-role", {
     assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Service: "ecs-tasks.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": account } },
-        }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "ecs-tasks.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": account } },
+            },
+        ],
     }),
-    inlinePolicies: [{
-        name: "consume",
-        policy: pulumi.jsonStringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], Resource: queue.arn }],
-        }),
-    }],
+    inlinePolicies: [
+        {
+            name: "consume",
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
+                        Resource: queue.arn,
+                    },
+                ],
+            }),
+        },
+    ],
 });
 
 const taskDefinition = new aws.ecs.TaskDefinition("hand-task", {
@@ -93,20 +107,31 @@ const taskDefinition = new aws.ecs.TaskDefinition("hand-task", {
     requiresCompatibilities: ["FARGATE"],
     taskRoleArn: taskRole.arn,
     executionRoleArn: `arn:aws:iam::${account}:role/hand-worker-execution`,
-    containerDefinitions: pulumi.jsonStringify([{
-        name: "worker",
-        image: `${account}.dkr.ecr.${region}.amazonaws.com/hand-worker:1.0.0`,
-        essential: true,
-        readonlyRootFilesystem: true,
-        user: "1000:1000",
-        stopTimeout: 90,
-        environment: [{ name: "QUEUE_URL", value: queue.url }, { name: "LOG_LEVEL", value: "info" }],
-        secrets: [{ name: "API_TOKEN", valueFrom: `arn:aws:ssm:${region}:${account}:parameter/hand-worker/api-token` }],
-        logConfiguration: {
-            logDriver: "awslogs",
-            options: { "awslogs-group": logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": "worker" },
+    containerDefinitions: pulumi.jsonStringify([
+        {
+            name: "worker",
+            image: `${account}.dkr.ecr.${region}.amazonaws.com/hand-worker:1.0.0`,
+            essential: true,
+            readonlyRootFilesystem: true,
+            user: "1000:1000",
+            stopTimeout: 90,
+            environment: [
+                { name: "QUEUE_URL", value: queue.url },
+                { name: "LOG_LEVEL", value: "info" },
+            ],
+            secrets: [
+                { name: "API_TOKEN", valueFrom: `arn:aws:ssm:${region}:${account}:parameter/hand-worker/api-token` },
+            ],
+            logConfiguration: {
+                logDriver: "awslogs",
+                options: {
+                    "awslogs-group": logGroup.name,
+                    "awslogs-region": region,
+                    "awslogs-stream-prefix": "worker",
+                },
+            },
         },
-    }]),
+    ]),
 });
 
 const service = new aws.ecs.Service("hand-service", {

@@ -24,7 +24,6 @@ export interface FakeEcsAgent {
 
 export async function startFakeEcsAgent(): Promise<FakeEcsAgent> {
     const requests: ProtectionRequest[] = [];
-    let agent: FakeEcsAgent | undefined;
     const server = createServer((request, response) => {
         let text = "";
         request.on("data", (chunk: Buffer) => (text += chunk.toString()));
@@ -33,7 +32,14 @@ export async function startFakeEcsAgent(): Promise<FakeEcsAgent> {
             requests.push({ atMs: Date.now(), method: request.method ?? "", path: request.url ?? "", body });
             if (agent?.refuseWith) {
                 response.writeHead(agent.refuseWith, { "Content-Type": "application/json" });
-                response.end(JSON.stringify({ error: { Code: "AccessDeniedException", Message: "not authorized to perform: ecs:UpdateTaskProtection" } }));
+                response.end(
+                    JSON.stringify({
+                        error: {
+                            Code: "AccessDeniedException",
+                            Message: "not authorized to perform: ecs:UpdateTaskProtection",
+                        },
+                    }),
+                );
                 return;
             }
             response.writeHead(200, { "Content-Type": "application/json" });
@@ -41,7 +47,9 @@ export async function startFakeEcsAgent(): Promise<FakeEcsAgent> {
                 JSON.stringify({
                     protection: {
                         ProtectionEnabled: body.ProtectionEnabled === true,
-                        ExpirationDate: body.ProtectionEnabled ? new Date(Date.now() + (body.ExpiresInMinutes ?? 120) * 60_000).toISOString() : null,
+                        ExpirationDate: body.ProtectionEnabled
+                            ? new Date(Date.now() + (body.ExpiresInMinutes ?? 120) * 60_000).toISOString()
+                            : null,
                         TaskArn: "arn:aws:ecs:us-east-1:123456789012:task/test/0f1e2d3c",
                     },
                 }),
@@ -50,7 +58,7 @@ export async function startFakeEcsAgent(): Promise<FakeEcsAgent> {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    agent = {
+    const agent: FakeEcsAgent = {
         uri: `http://127.0.0.1:${port}${TASK_PATH}`,
         requests,
         refuseWith: undefined,

@@ -25,7 +25,7 @@ export async function startMotoServer(): Promise<MotoServer> {
         await waitUntilListening(child, port);
     } catch (error) {
         child.kill("SIGKILL");
-        throw new Error(`${(error as Error).message}; moto_server's stderr ends:\n${stderr}`);
+        throw new Error(`${(error as Error).message}; moto_server's stderr ends:\n${stderr}`, { cause: error });
     }
     return { endpoint: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) };
 }
@@ -53,7 +53,9 @@ function freePort(): Promise<number> {
         server.once("error", reject);
         server.listen(0, "127.0.0.1", () => {
             const address = server.address();
-            server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+            server.close(() =>
+                typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+            );
         });
     });
 }

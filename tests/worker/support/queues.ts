@@ -20,7 +20,10 @@ export function sqsClient(endpoint: string): SQSClient {
     return new SQSClient({
         endpoint,
         region: TEST_AWS_ENVIRONMENT.AWS_REGION,
-        credentials: { accessKeyId: TEST_AWS_ENVIRONMENT.AWS_ACCESS_KEY_ID, secretAccessKey: TEST_AWS_ENVIRONMENT.AWS_SECRET_ACCESS_KEY },
+        credentials: {
+            accessKeyId: TEST_AWS_ENVIRONMENT.AWS_ACCESS_KEY_ID,
+            secretAccessKey: TEST_AWS_ENVIRONMENT.AWS_SECRET_ACCESS_KEY,
+        },
     });
 }
 
@@ -35,13 +38,18 @@ export async function createQueues(
 ): Promise<TestQueues> {
     const name = `worker-${randomUUID().slice(0, 8)}`;
     const { QueueUrl: deadLetterQueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ["QueueArn"] }));
+    const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ["QueueArn"] }),
+    );
     const { QueueUrl: queueUrl } = await sqs.send(
         new CreateQueueCommand({
             QueueName: `${name}-queue`,
             Attributes: {
                 VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
-                RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: settings.maxReceiveCount }),
+                RedrivePolicy: JSON.stringify({
+                    deadLetterTargetArn: Attributes?.QueueArn,
+                    maxReceiveCount: settings.maxReceiveCount,
+                }),
             },
         }),
     );
@@ -79,7 +87,12 @@ export async function receiveAllBodies(sqs: SQSClient, queueUrl: string): Promis
     const bodies: string[] = [];
     for (;;) {
         const { Messages = [] } = await sqs.send(
-            new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 0 }),
+            new ReceiveMessageCommand({
+                QueueUrl: queueUrl,
+                MaxNumberOfMessages: 10,
+                VisibilityTimeout: 60,
+                WaitTimeSeconds: 0,
+            }),
         );
         if (Messages.length === 0) {
             return bodies;
@@ -96,5 +109,8 @@ export async function messageCounts(sqs: SQSClient, queueUrl: string): Promise<{
             AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         }),
     );
-    return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
+    return {
+        visible: Number(Attributes.ApproximateNumberOfMessages),
+        inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible),
+    };
 }

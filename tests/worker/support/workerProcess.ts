@@ -88,7 +88,11 @@ export function startWorkerProcess(motoEndpoint: string, environment: Record<str
                 };
                 const timer = setTimeout(() => {
                     finish();
-                    reject(new Error(`timed out after ${timeoutMs} ms waiting until ${description}; stderr ends:\n${stderr}`));
+                    reject(
+                        new Error(
+                            `timed out after ${timeoutMs} ms waiting until ${description}; stderr ends:\n${stderr}`,
+                        ),
+                    );
                 }, timeoutMs);
                 const finish = (): void => {
                     clearTimeout(timer);

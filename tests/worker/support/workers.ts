@@ -27,7 +27,8 @@ export class TestWorkers {
             stop: () => handle.stop(),
             stats: () => handle.stats(),
             logs,
-            finished: (outcome) => logs.filter((entry) => entry.event === WorkerEvent.MessageFinished && entry.outcome === outcome),
+            finished: (outcome) =>
+                logs.filter((entry) => entry.event === WorkerEvent.MessageFinished && entry.outcome === outcome),
         };
         this.running.push(worker);
         return worker;
@@ -40,7 +41,11 @@ export class TestWorkers {
 }
 
 /** Polls `condition` every 20 ms until it holds; fails with `description` after `timeoutMs`. */
-export async function waitFor(description: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(
+    description: string,
+    condition: () => boolean | Promise<boolean>,
+    timeoutMs = 20_000,
+): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await condition())) {
         if (Date.now() > deadline) {
