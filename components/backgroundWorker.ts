@@ -9,11 +9,10 @@ import { existingQueueEndpoints } from "./queue";
 import { createScaling } from "./scaling";
 import { planScaling } from "./scalingPlan";
 import { createService } from "./service";
-import { resolveWorkerSettings } from "./settings";
 import { createQueuesWithSources } from "./sources";
 import { createTask, parseClusterArn } from "./task";
 import { BackgroundWorkerArgs } from "./types";
-import { validateWorkerArgs } from "./validation";
+import { validatedWorkerSettings } from "./validation";
 
 /**
  * A background worker on ECS Fargate: an encrypted SQS queue with a dead-letter queue and redrive (or a queue created
@@ -52,13 +51,12 @@ export class BackgroundWorker extends pulumi.ComponentResource {
 
     constructor(name: string, args: BackgroundWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validation comes first: a bad value must fail before anything, the component included, is registered.
-        const warnings = validateWorkerArgs(args, name);
+        const { settings, warnings } = validatedWorkerSettings(args, name);
         super("background-worker:index:BackgroundWorker", name, args, opts);
         for (const warning of warnings) {
             pulumi.log.warn(warning, this);
         }
 
-        const settings = resolveWorkerSettings(args);
         const plan = planScaling(settings.scaling);
         const cluster = pulumi.output(args.clusterArn).apply(parseClusterArn);
 

@@ -3,7 +3,7 @@
 // runs in the constructor before any child exists, so a bad value never leaves half a stack behind. Pure: it returns
 // warnings and throws Pulumi's input errors, naming every problem at once.
 import { describe, Problems } from "./problems";
-import { resolveWorkerSettings } from "./settings";
+import { resolveWorkerSettings, WorkerSettings } from "./settings";
 import { BackgroundWorkerArgs, WorkerClusterArgs } from "./types";
 import { validateAlarms } from "./validationAlarms";
 import { validateTaskSource } from "./validationContainer";
@@ -14,17 +14,20 @@ import { validateCapacityProviderStrategy, validateNetwork } from "./validationS
 import { validateSources } from "./validationSources";
 
 /**
- * Validates a worker's arguments, and its resource name when given. Throws InputPropertyError (or
- * InputPropertiesError for several) naming each property; returns the warnings for combinations that are legal but
- * probably not what the user wants, each starting with its property path as a problem's reason does.
+ * Resolves a worker's arguments into its settings and validates them, and its resource name when given. Throws
+ * InputPropertyError (or InputPropertiesError for several) naming each property; returns the validated settings and
+ * the warnings for combinations that are legal but probably not what the user wants, each starting with its property
+ * path as a problem's reason does.
  */
-export function validateWorkerArgs(args: BackgroundWorkerArgs, name?: string): string[] {
+export function validatedWorkerSettings(
+    args: BackgroundWorkerArgs,
+    name?: string,
+): { settings: WorkerSettings; warnings: string[] } {
     const problems = new Problems();
     if (args === undefined || args === null || typeof args !== "object") {
         problems.add("args", "must be an object with at least clusterArn, subnetIds and container");
-        problems.throwIfAny("BackgroundWorker");
-        return [];
     }
+    problems.throwIfAny("BackgroundWorker");
     const settings = resolveWorkerSettings(args);
     if (name !== undefined) {
         validateWorkerName(name, args, settings, problems);
@@ -39,7 +42,12 @@ export function validateWorkerArgs(args: BackgroundWorkerArgs, name?: string): s
     validateSources(args, settings, problems, name);
     validateAlarms(args, settings, problems);
     problems.throwIfAny("BackgroundWorker");
-    return problems.warnings.map((warning) => warning.reason);
+    return { settings, warnings: problems.warnings.map((warning) => warning.reason) };
+}
+
+/** validatedWorkerSettings, for callers that need only the warnings. */
+export function validateWorkerArgs(args: BackgroundWorkerArgs, name?: string): string[] {
+    return validatedWorkerSettings(args, name).warnings;
 }
 
 /** Validates a cluster's arguments. */

@@ -4,7 +4,7 @@
 import { planScaling } from "../components/scalingPlan";
 import { DEFAULT_STOP_TIMEOUT_SECONDS, resolveWorkerSettings, WorkerSettings } from "../components/settings";
 import { CapacityProvider } from "../components/types";
-import { validateWorkerArgs } from "../components/validation";
+import { validatedWorkerSettings } from "../components/validation";
 import { readStackConfig, workerArgs } from "../stack/config";
 import { readStackConfigFile } from "../stack/configFile";
 import { taskPricePerHour, UNKNOWN_TASK_SIZE } from "./cost";
@@ -37,8 +37,7 @@ export function stackWorkers(stack: string): WorkerUnderTest[] {
     const config = readStackConfig(readStackConfigFile(stack));
     return config.workers.map(({ configKey, config: workerConfig }) => {
         const args = workerArgs(workerConfig, { clusterArn: "offline", subnetIds: ["offline"] });
-        validateWorkerArgs(args);
-        return { name: configKey, settings: resolveWorkerSettings(args) };
+        return { name: configKey, settings: validatedWorkerSettings(args).settings };
     });
 }
 
