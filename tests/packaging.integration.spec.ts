@@ -7,9 +7,9 @@ import * as os from "os";
 import * as path from "path";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { packAll, PackedPackage, REPO_ROOT } from "../scripts/pack";
-import { recordResources } from "../scripts/mocks";
 import { policies } from "../policy/policies";
 import { startMotoServer, MotoServer } from "./worker/support/moto";
+import { runQuickStartFromSource, quickStartProgram } from "./support/quickStart";
 import { createQueues, sqsClient, TEST_AWS_ENVIRONMENT } from "./worker/support/queues";
 
 const FIXTURES = path.join(__dirname, "packaging", "consumer");
@@ -57,14 +57,6 @@ function lockedVersion(name: string): string {
         packages: Record<string, { version: string }>;
     };
     return lock.packages[`node_modules/${name}`].version;
-}
-
-/** The README's quick-start program, verbatim: the code block after the `quick-start: index.ts` marker. */
-function quickStartProgram(): string {
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    const match = /<!-- quick-start: index\.ts[^>]*-->\s*```ts\n([\s\S]*?)```/.exec(readme);
-    assert.ok(match, "README.md has a quick-start index.ts block");
-    return match[1];
 }
 
 /** npm install in `directory`, from npm's cache where it has the package (the repository's install filled it). */
@@ -167,40 +159,13 @@ describe("packaging: the npm packages in a fresh project", function () {
             .sort();
 
         // The same program against the repository's source, under the repository's mocks.
-        const inRepo = path.join(REPO_ROOT, "tests", "packaging", "quickstart.tmp.ts");
-        fs.writeFileSync(
-            inRepo,
-            quickStartProgram().replace('"@background-worker/pulumi"', '"../../components/index"'),
-        );
-        try {
-            const stackConfig = JSON.parse(fs.readFileSync(path.join(FIXTURES, "config.json"), "utf8")) as Record<
-                string,
-                unknown
-            >;
-            const config = Object.fromEntries(
-                Object.entries(stackConfig).map(([key, value]) => [
-                    `consumer:${key}`,
-                    typeof value === "string" ? value : JSON.stringify(value),
-                ]),
-            );
-            // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads a program by path, as the Pulumi host does
-            const resources = await recordResources(() => require(inRepo), {
-                project: "consumer",
-                stack: "dev",
-                config,
-            });
-            const fromSource = resources
-                .filter((r) => r.type !== "pulumi:pulumi:Stack")
-                .map((r) => `${r.type} ${r.name}`)
-                .sort();
-            assert.ok(
-                fromSource.length >= 15,
-                `the quick start builds a whole worker (${fromSource.length} resources)`,
-            );
-            assert.deepEqual(fromPackage, fromSource);
-        } finally {
-            fs.rmSync(inRepo, { force: true });
-        }
+        const { resources } = await runQuickStartFromSource();
+        const fromSource = resources
+            .filter((r) => r.type !== "pulumi:pulumi:Stack")
+            .map((r) => `${r.type} ${r.name}`)
+            .sort();
+        assert.ok(fromSource.length >= 15, `the quick start builds a whole worker (${fromSource.length} resources)`);
+        assert.deepEqual(fromPackage, fromSource);
     });
 
     it("(b) type-checks against the shipped .d.ts files with tsc --noEmit", async () => {
