@@ -1,5 +1,5 @@
-// Queues on the moto server, set up as the component sets them up: a source queue whose redrive policy moves a
-// message to its dead-letter queue after maxReceiveCount receives.
+// Queues on the moto server for the integration tests and the runtime bench, set up as the component sets them up: a
+// source queue whose redrive policy moves a message to its dead-letter queue after maxReceiveCount receives.
 import {
     CreateQueueCommand,
     GetQueueAttributesCommand,
