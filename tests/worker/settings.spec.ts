@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { resolveWorkerOptions, WorkerOptions } from "../../worker/options";
+import { WorkerOptions } from "../../worker/options";
+import { resolveWorkerOptions } from "../../worker/settings";
 
 const handler = async (): Promise<void> => undefined;
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs-queue";
@@ -17,7 +18,7 @@ function problemsOf(options: Partial<WorkerOptions>, environment: Record<string,
     throw new Error("expected the options to be rejected");
 }
 
-describe("worker options", () => {
+describe("worker settings", () => {
     it("applies the documented defaults when only the handler and QUEUE_URL are given", () => {
         const settings = resolve({}, { QUEUE_URL });
         assert.strictEqual(settings.queueUrl, QUEUE_URL);
