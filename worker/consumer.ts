@@ -61,17 +61,22 @@ export class Consumer {
                 log,
             );
         const countCall = (): void => this.stats.count("sqsRequests");
+        // A delete waits for company only while the handlers running are likely to end within the delay, each in a
+        // delete of its own. Long jobs do not wait: a kill -9 in that wait would run the finished job again.
         this.deleteBatcher = new EntryBatcher(
             deleteMessageBatch(this.sqs, settings.queueUrl),
             batchDelayMilliseconds,
             timers,
             countCall,
+            (ms) => this.handlersEndingWithin(ms),
         );
+        // Heartbeats of one receive fall due together; once stopping, a release must not wait for company.
         this.visibilityBatcher = new EntryBatcher(
             changeMessageVisibilityBatch(this.sqs, settings.queueUrl),
             batchDelayMilliseconds,
             timers,
             countCall,
+            () => (this.stopRequested ? 0 : Infinity),
         );
         this.deliveryServices = {
             settings,
@@ -118,6 +123,15 @@ export class Consumer {
             void this.receiver.done.then(() => this.releaseAll());
         }
         return this.stopping;
+    }
+
+    /** How many running handlers are likely to end within `ms`, from the average duration so far. */
+    private handlersEndingWithin(ms: number): number {
+        const { averageMs, count } = this.stats.snapshot(0).handlerLatency;
+        if (this.running === 0) {
+            return 0;
+        }
+        return count === 0 || averageMs === 0 ? Infinity : (this.running * ms) / averageMs;
     }
 
     currentStats(): WorkerStats {

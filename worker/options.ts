@@ -171,8 +171,8 @@ export interface WorkerOptions {
      * The visibility timeout of a long poll sent after an empty receive (the queue looked empty), 0 to 43200 seconds.
      * `stop()` abandons such a poll at once instead of waiting it out; SQS may still hand messages to the abandoned
      * poll, and they stay hidden for this long before another consumer gets them. Messages such a poll returns are
-     * extended to the full visibility timeout by the heartbeat. 0: these polls use the full timeout and a stop waits
-     * them out. Defaults to 30.
+     * extended to the full visibility timeout by the heartbeat a third of the way in. 0: these polls use the full
+     * timeout and a stop waits them out. Defaults to 5.
      */
     idlePollVisibilityTimeoutSeconds?: number;
     /** Called as messages are received and finish. Defaults to none. */

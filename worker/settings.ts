@@ -26,18 +26,21 @@ const DEFAULT_PROTECTION_MINUTES = 15;
 /** Time left after the deadline to release messages and protection before ECS sends SIGKILL. */
 const DEFAULT_SHUTDOWN_MARGIN_SECONDS = 10;
 /**
- * How long a finished message waits for nine others before its delete goes out (and a visibility change for its
- * company): short next to any visibility timeout, long enough to fill a batch when handlers finish close together.
+ * The longest a finished message's delete waits for nine others (and a visibility change for its company): long
+ * enough to fill a batch when ten handlers of about 100 ms finish one after another, short next to any visibility
+ * timeout. A delete waits only while running handlers are likely to end within it, so a long job's delete goes out
+ * at once and a kill -9 cannot catch it waiting.
  */
-const DEFAULT_BATCH_DELAY_MILLISECONDS = 50;
+const DEFAULT_BATCH_DELAY_MILLISECONDS = 200;
 /** Ten is what one receive returns, so a batch handler gets whole receives. */
 const DEFAULT_BATCH_SIZE = MAX_BATCH_ENTRIES;
 /**
  * A long poll sent after an empty receive hides what it returns for this long only, so a poll abandoned at stop delays
- * at most ten messages by this much. It is longer than a 10 s endpoint outage, so a delete retried through one still
- * lands.
+ * at most ten messages by a few seconds. What such a poll returns is extended to the full timeout a third of the way
+ * in (under 2 s); only a job that ends within that and then meets an outage of the endpoint longer than 4 s can have
+ * its delete given up, and run again.
  */
-const DEFAULT_IDLE_POLL_VISIBILITY_TIMEOUT_SECONDS = 30;
+const DEFAULT_IDLE_POLL_VISIBILITY_TIMEOUT_SECONDS = 5;
 /** Every attribute: what the runtime did before these could be chosen. */
 const ALL_ATTRIBUTES = "All";
 /** Once a minute: CloudWatch's standard resolution, so finer lines would only add log volume. */
