@@ -59,6 +59,24 @@ export async function createQueues(
     return { queueUrl, deadLetterQueueUrl };
 }
 
+/** A FIFO queue with content-based deduplication, so messages need no deduplication id. */
+export async function createFifoQueue(sqs: SQSClient, visibilityTimeoutSeconds: number): Promise<string> {
+    const { QueueUrl } = await sqs.send(
+        new CreateQueueCommand({
+            QueueName: `worker-${randomUUID().slice(0, 8)}.fifo`,
+            Attributes: {
+                FifoQueue: "true",
+                ContentBasedDeduplication: "true",
+                VisibilityTimeout: String(visibilityTimeoutSeconds),
+            },
+        }),
+    );
+    if (!QueueUrl) {
+        throw new Error("moto did not return a queue URL");
+    }
+    return QueueUrl;
+}
+
 /** Sends each body as one message; returns the message ids in the same order. */
 export async function sendMessages(sqs: SQSClient, queueUrl: string, bodies: readonly string[]): Promise<string[]> {
     const batches: string[][] = [];
