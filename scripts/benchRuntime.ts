@@ -59,7 +59,10 @@ interface CountingClient {
     requests(): number;
 }
 
-/** A consumer started on `queueUrl`; `handled` is called once per handler run of a message; resolves to its stop. */
+/**
+ * A consumer started on `queueUrl`; `handled` is called as each message's job ends (in a batch too), so the order of
+ * the calls shows whether a FIFO group's messages ran one after another. Returns the consumer's stop.
+ */
 interface Contender {
     name: string;
     /** The bare receive-and-delete loop: no handler, no consumer. */
@@ -146,8 +149,7 @@ const contenders: Contender[] = [
                 sqsClient: sqs,
                 concurrency: scenario.concurrency,
                 batchHandler: async (messages) => {
-                    await Promise.all(messages.map(({ body }) => job(scenario, body)));
-                    messages.forEach(({ body }) => handled(body));
+                    await Promise.all(messages.map(({ body }) => job(scenario, body).then(() => handled(body))));
                 },
             });
             return () => worker.stop();
@@ -180,8 +182,9 @@ const contenders: Contender[] = [
                     batchSize: scenario.concurrency,
                     visibilityTimeout: VISIBILITY_TIMEOUT_SECONDS,
                     handleMessageBatch: async (messages) => {
-                        await Promise.all(messages.map((message) => job(scenario, message.Body ?? "")));
-                        messages.forEach((message) => handled(message.Body ?? ""));
+                        await Promise.all(
+                            messages.map(({ Body = "" }) => job(scenario, Body).then(() => handled(Body))),
+                        );
                         return messages;
                     },
                 }),
