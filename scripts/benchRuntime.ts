@@ -24,7 +24,7 @@ import {
 import { randomUUID } from "crypto";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { Consumer as PeerConsumer } from "sqs-consumer";
+import { ConsumerOptions, Consumer as PeerConsumer } from "sqs-consumer";
 import { parseArgs } from "util";
 import { startMotoServer } from "../tooling/moto";
 import { createFifoQueue, sqsClient } from "../tooling/sqsQueues";
@@ -158,37 +158,23 @@ const contenders: Contender[] = [
     {
         name: `sqs-consumer ${PEER_VERSION} (handleMessage)`,
         start: (queueUrl, sqs, scenario, handled) =>
-            startPeer(
-                PeerConsumer.create({
-                    queueUrl,
-                    sqs,
-                    batchSize: scenario.concurrency,
-                    visibilityTimeout: VISIBILITY_TIMEOUT_SECONDS,
-                    handleMessage: async (message) => {
-                        await job(scenario, message.Body ?? "");
-                        handled(message.Body ?? "");
-                        return message;
-                    },
-                }),
-            ),
+            startPeer(queueUrl, sqs, scenario, {
+                handleMessage: async (message) => {
+                    await job(scenario, message.Body ?? "");
+                    handled(message.Body ?? "");
+                    return message;
+                },
+            }),
     },
     {
         name: `sqs-consumer ${PEER_VERSION} (handleMessageBatch)`,
         start: (queueUrl, sqs, scenario, handled) =>
-            startPeer(
-                PeerConsumer.create({
-                    queueUrl,
-                    sqs,
-                    batchSize: scenario.concurrency,
-                    visibilityTimeout: VISIBILITY_TIMEOUT_SECONDS,
-                    handleMessageBatch: async (messages) => {
-                        await Promise.all(
-                            messages.map(({ Body = "" }) => job(scenario, Body).then(() => handled(Body))),
-                        );
-                        return messages;
-                    },
-                }),
-            ),
+            startPeer(queueUrl, sqs, scenario, {
+                handleMessageBatch: async (messages) => {
+                    await Promise.all(messages.map(({ Body = "" }) => job(scenario, Body).then(() => handled(Body))));
+                    return messages;
+                },
+            }),
     },
     {
         name: "moto ceiling (receive 10 + delete batch, no handler)",
@@ -222,7 +208,20 @@ const contenders: Contender[] = [
     },
 ];
 
-function startPeer(consumer: PeerConsumer): () => Promise<void> {
+/** sqs-consumer with its defaults, but for the concurrency (its batch size) and the visibility timeout. */
+function startPeer(
+    queueUrl: string,
+    sqs: SQSClient,
+    scenario: Scenario,
+    handlers: Pick<ConsumerOptions, "handleMessage" | "handleMessageBatch">,
+): () => Promise<void> {
+    const consumer = PeerConsumer.create({
+        queueUrl,
+        sqs,
+        batchSize: scenario.concurrency,
+        visibilityTimeout: VISIBILITY_TIMEOUT_SECONDS,
+        ...handlers,
+    });
     consumer.on("error", () => undefined);
     consumer.on("processing_error", () => undefined);
     consumer.start();

@@ -12,7 +12,7 @@ import { batchFailures, RefusedResultError, withTimeout } from "./handlerCall";
 import { callHook } from "./hooks";
 import { LogLevel, MessageOutcome, WorkerEvent } from "./log";
 import { ecsAgentProtection, TaskProtection } from "./protection";
-import { Receiver } from "./receiver";
+import { Receiver, ReceiverHost } from "./receiver";
 import { WorkerSettings } from "./settings";
 import { drainDeadlineSeconds } from "./shutdown";
 import { changeMessageVisibilityBatch, deleteMessageBatch, VisibilityChange } from "./sqsBatches";
@@ -48,7 +48,7 @@ export class Consumer {
     /** `onRefused` hears of a batch handler result the worker refused; the worker has begun to stop then. */
     constructor(
         private readonly settings: WorkerSettings,
-        private readonly onRefused: (error: RefusedResultError) => void = () => undefined,
+        private readonly onRefused: (error: RefusedResultError) => void,
     ) {
         this.sqs = settings.sqsClient ?? new SQSClient({});
         const { taskProtection, timers, log, batchDelayMilliseconds } = settings;
@@ -96,7 +96,7 @@ export class Consumer {
         });
         this.scheduleMetrics();
         this.deadlineSeconds = drainDeadlineSeconds(settings.stopTimeoutSeconds, settings.shutdownMarginSeconds);
-        this.receiver = new Receiver(this.sqs, settings, this.stats, this.deadlineSeconds, {
+        const host: ReceiverHost = {
             room: () => settings.concurrency + settings.prefetchMessages - this.waiting.length - this.running,
             heldGroups: () => this.heldByGroup.size,
             take: (messages, receipt) => this.take(messages, receipt),
@@ -108,7 +108,8 @@ export class Consumer {
                     await this.protection?.release();
                 }
             },
-        });
+        };
+        this.receiver = new Receiver(this.sqs, settings, this.stats, this.deadlineSeconds, host);
     }
 
     /**

@@ -99,7 +99,7 @@ export class Delivery {
             holdStartedAtMs: receipt.sentAtMs,
             timers,
             extend: (seconds) => this.changeVisibility(seconds),
-            onExtendFailed: (error) => this.visibilityChangeFailed(error),
+            onExtendFailed: (error) => this.sqsCallFailed(WorkerEvent.VisibilityChangeFailed, error),
             onHoldLapsed: () => {
                 log({ level: LogLevel.Warn, event: WorkerEvent.HoldLapsed, ...this.logFields() });
                 this.abort.abort(
@@ -206,15 +206,7 @@ export class Delivery {
         try {
             await this.services.deletes.submit(this.receiptHandle, () => this.retryDeadlineMs());
         } catch (error) {
-            this.services.settings.log({
-                level: LogLevel.Error,
-                event: WorkerEvent.DeleteFailed,
-                ...this.logFields(),
-                error: describeError(error),
-            });
-            this.callHook("sqsError", (hooks) =>
-                hooks.sqsError?.(error, { event: WorkerEvent.DeleteFailed, message: this.message }),
-            );
+            this.sqsCallFailed(WorkerEvent.DeleteFailed, error);
         }
         this.logFinished(MessageOutcome.Succeeded, { level: LogLevel.Info, durationMs });
         this.leave();
@@ -236,7 +228,7 @@ export class Delivery {
         try {
             await this.changeVisibility(seconds);
         } catch (error) {
-            this.visibilityChangeFailed(error);
+            this.sqsCallFailed(WorkerEvent.VisibilityChangeFailed, error);
         }
     }
 
@@ -296,16 +288,10 @@ export class Delivery {
         callHook(hooks, log, name, call);
     }
 
-    private visibilityChangeFailed(error: unknown): void {
-        this.services.settings.log({
-            level: LogLevel.Error,
-            event: WorkerEvent.VisibilityChangeFailed,
-            ...this.logFields(),
-            error: describeError(error),
-        });
-        this.callHook("sqsError", (hooks) =>
-            hooks.sqsError?.(error, { event: WorkerEvent.VisibilityChangeFailed, message: this.message }),
-        );
+    /** A delete or visibility change for this message failed for good: logged, and told to the sqsError hook. */
+    private sqsCallFailed(event: WorkerEvent.DeleteFailed | WorkerEvent.VisibilityChangeFailed, error: unknown): void {
+        this.services.settings.log({ level: LogLevel.Error, event, ...this.logFields(), error: describeError(error) });
+        this.callHook("sqsError", (hooks) => hooks.sqsError?.(error, { event, message: this.message }));
     }
 
     private logFinished(

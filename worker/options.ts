@@ -19,10 +19,11 @@ export interface WorkerMessage {
     messageAttributes: Record<string, MessageAttributeValue>;
     /**
      * The message as the AWS SDK's ReceiveMessage returned it (receipt handle, MD5 digests, every attribute), for what
-     * the fields above leave out. Deleting it or changing its visibility with your own client bypasses the worker,
-     * which would then delete or hide it again: use the methods below instead.
+     * the fields above leave out. The worker always sets it; it is optional only so that messages built by hand (in a
+     * handler's own tests) need not carry one. Deleting it or changing its visibility with your own client bypasses
+     * the worker, which would then delete or hide it again: use the methods below instead.
      */
-    readonly sqsMessage: Readonly<Message>;
+    readonly sqsMessage?: Readonly<Message>;
     /**
      * Asks for this message again in `seconds` (0 to what is left of SQS's 12-hour limit) instead of the outcome the
      * handler's result would give: when the handler returns or throws, the message is hidden for that long and not

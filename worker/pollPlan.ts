@@ -15,7 +15,7 @@ import { MAX_BATCH_ENTRIES } from "./batcher";
 import { receiveWaitSeconds } from "./shutdown";
 
 /** The longest wait of a receive sent after one that brought messages. */
-export const BACKLOG_WAIT_SECONDS = 1;
+const BACKLOG_WAIT_SECONDS = 1;
 
 export enum PollKind {
     /** No receive now: no room, or every FIFO group the worker could get is blocked by its own messages. */
