@@ -28,7 +28,7 @@ import { ConsumerOptions, Consumer as PeerConsumer } from "sqs-consumer";
 import { parseArgs } from "util";
 import { startMotoServer } from "../tooling/moto";
 import { createFifoQueue, sqsClient } from "../tooling/sqsQueues";
-import { runWorker } from "../worker/index";
+import { runWorker, WorkerOptions } from "../worker/index";
 
 const USAGE = `usage: npm run bench:runtime -- [--repeat N] [--only TEXT] [--scenario TEXT] [--stop]
   --repeat N        runs per row; the table shows the median (default 1)
@@ -126,34 +126,22 @@ function job(scenario: Scenario, body: string): Promise<void> {
 const contenders: Contender[] = [
     {
         name: "runtime (handler)",
-        start: (queueUrl, sqs, scenario, handled) => {
-            const worker = runWorker({
-                ...quiet,
-                queueUrl,
-                sqsClient: sqs,
-                concurrency: scenario.concurrency,
+        start: (queueUrl, sqs, scenario, handled) =>
+            startRuntime(queueUrl, sqs, scenario, {
                 handler: async ({ body }) => {
                     await job(scenario, body);
                     handled(body);
                 },
-            });
-            return () => worker.stop();
-        },
+            }),
     },
     {
         name: "runtime (batchHandler)",
-        start: (queueUrl, sqs, scenario, handled) => {
-            const worker = runWorker({
-                ...quiet,
-                queueUrl,
-                sqsClient: sqs,
-                concurrency: scenario.concurrency,
+        start: (queueUrl, sqs, scenario, handled) =>
+            startRuntime(queueUrl, sqs, scenario, {
                 batchHandler: async (messages) => {
                     await Promise.all(messages.map(({ body }) => job(scenario, body).then(() => handled(body))));
                 },
-            });
-            return () => worker.stop();
-        },
+            }),
     },
     {
         name: `sqs-consumer ${PEER_VERSION} (handleMessage)`,
@@ -207,6 +195,17 @@ const contenders: Contender[] = [
         },
     },
 ];
+
+/** The runtime with its defaults, but for the concurrency and the visibility timeout. */
+function startRuntime(
+    queueUrl: string,
+    sqs: SQSClient,
+    scenario: Scenario,
+    handlers: Pick<WorkerOptions, "handler" | "batchHandler">,
+): () => Promise<void> {
+    const worker = runWorker({ ...quiet, queueUrl, sqsClient: sqs, concurrency: scenario.concurrency, ...handlers });
+    return () => worker.stop();
+}
 
 /** sqs-consumer with its defaults, but for the concurrency (its batch size) and the visibility timeout. */
 function startPeer(
