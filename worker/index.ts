@@ -54,15 +54,16 @@ export function runWorker(options: WorkerOptions): WorkerHandle {
         return { stop: (stopOptions) => consumer.stop("stop() called", stopOptions?.abort), stats };
     }
 
-    // ECS sends SIGTERM on scale-in, deployment and Spot reclaim, then SIGKILL after the stop timeout. A second
-    // signal (Ctrl-C twice) means "now": the messages in hand go back to the queue at once.
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-        void stop(`received ${signal}`, signalled);
-        signalled = true;
+    // ECS sends SIGTERM on scale-in, deployment and Spot reclaim, then SIGKILL after the stop timeout. A signal once
+    // a stop has begun (Ctrl-C twice) means "now": the messages in hand go back to the queue at once.
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => void stop(`received ${signal}`, stopping);
+    const stop = (reason: string, abort: boolean | undefined): Promise<void> => {
+        stopping = true;
+        return consumer
+            .stop(reason, abort)
+            .finally(() => STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal)));
     };
-    const stop = (reason: string, abort: boolean | undefined): Promise<void> =>
-        consumer.stop(reason, abort).finally(() => STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal)));
     STOP_SIGNALS.forEach((signal) => process.on(signal, onSignal));
     return { stop: (stopOptions) => stop("stop() called", stopOptions?.abort), stats };
 }

@@ -373,6 +373,36 @@ describe("worker shutdown (moto)", function () {
         assert.deepStrictEqual(await receiveAllBodies(sqs, queueUrl), []);
     });
 
+    it("a second SIGTERM releases the job in hand at once instead of waiting for the deadline", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        const [longJob] = await sendMessages(sqs, queueUrl, [job(60_000)]);
+        // The default 120 s stop timeout: the first SIGTERM alone would let the job run for 110 s.
+        const child = startProcess({ QUEUE_URL: queueUrl });
+        await child.waitForEvent("the long job started", (event) => event.event === JobEvent.Started);
+
+        child.signal("SIGTERM");
+        await child.waitForEvent("the stop began", (event) => event.event === WorkerEvent.Stopping);
+        const secondAtMs = Date.now();
+        child.signal("SIGTERM");
+        const { code, atMs: exitedAtMs } = await child.exited;
+
+        assert.strictEqual(code, 0);
+        assert.ok(exitedAtMs - secondAtMs < 5_000, `exited ${exitedAtMs - secondAtMs} ms after the second SIGTERM`);
+        assert.ok(
+            child.events.some((event) => event.event === JobEvent.Aborted),
+            "the handler's signal was aborted",
+        );
+        assert.ok(
+            child.events.some(
+                (event) =>
+                    event.event === WorkerEvent.MessageFinished &&
+                    event.messageId === longJob &&
+                    event.outcome === MessageOutcome.Released,
+            ),
+        );
+        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 1, inFlight: 0 }, "visible at once");
+    });
+
     it("a refused batch result stops the process with exit code 1 and leaves the batch in the queue, out of the DLQ", async () => {
         const { queueUrl, deadLetterQueueUrl } = await createQueues(sqs, {
             visibilityTimeoutSeconds: 30,
