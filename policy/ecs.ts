@@ -1,17 +1,8 @@
 // Policies on ECS clusters, services and task definitions: the hardening Security Hub checks on running workloads,
 // applied before the task definition is registered, plus the deployment safety a queue worker needs.
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
-import {
-    ContainerDefinition,
-    isRecord,
-    isTrue,
-    listOf,
-    Props,
-    readContainers,
-    ResourceType,
-    securityHubControl,
-    stringOf,
-} from "./aws";
+import { isRecord, isTrue, listOf, Props, ResourceType, securityHubControl, stringOf } from "./aws";
+import { ContainerDefinition, readContainers } from "./containers";
 import { settings, stringListSetting } from "./config";
 import { attempt, decideEach, need } from "./preview";
 import { plaintextSecretReason } from "./secrets";
