@@ -319,3 +319,15 @@ export function componentStack(
 ): Promise<StackResource[]> {
     return recordResources(() => new BackgroundWorker("jobs", minimalArgs(overrides)), { preview });
 }
+
+/**
+ * A program around the component, under the shared mocks: the worker "jobs" and whatever `around` adds with its
+ * outputs (an attachment to its task role, a transform of its task definition), as an attacker would write it.
+ */
+export function componentProgram(
+    around: (worker: BackgroundWorker) => void,
+    overrides: Partial<BackgroundWorkerArgs> = {},
+    preview = false,
+): Promise<StackResource[]> {
+    return recordResources(() => around(new BackgroundWorker("jobs", minimalArgs(overrides))), { preview });
+}
