@@ -41,8 +41,13 @@ const SCOPING_KEYS: Record<string, KeyKind> = {
     "aws:sourcevpce": KeyKind.Vpc,
 };
 
-/** Keys that scope a service principal acting on someone's behalf (the confused-deputy guard). */
-export const SOURCE_KEYS: readonly string[] = [
+/** The condition keys a restriction may use, and how to say so in a message. */
+export interface Scope {
+    keys: readonly string[];
+    label: string;
+}
+
+const SOURCE_KEY_NAMES = [
     "aws:SourceAccount",
     "aws:SourceArn",
     "aws:SourceOwner",
@@ -50,16 +55,25 @@ export const SOURCE_KEYS: readonly string[] = [
     "aws:SourceOrgPaths",
 ];
 
+/** Keys that scope a service principal acting on someone's behalf (the confused-deputy guard). */
+export const SOURCE_SCOPE: Scope = {
+    keys: SOURCE_KEY_NAMES,
+    label: "the source's account, ARN or organization (aws:SourceAccount, aws:SourceArn, aws:SourceOrgID)",
+};
+
 /** Keys that scope any caller: the source keys, the principal's own account, ARN and organization, and the network. */
-export const CALLER_KEYS: readonly string[] = [
-    ...SOURCE_KEYS,
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalOrgPaths",
-    "aws:SourceVpc",
-    "aws:SourceVpce",
-];
+export const CALLER_SCOPE: Scope = {
+    keys: [
+        ...SOURCE_KEY_NAMES,
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalOrgPaths",
+        "aws:SourceVpc",
+        "aws:SourceVpce",
+    ],
+    label: "the caller's account, ARN, organization, source or network (aws:PrincipalOrgID, aws:SourceAccount, ...)",
+};
 
 /** Policy variables that stand for the resource owner's account or organization, which scope to it. */
 const OWNER_VARIABLES = ["${aws:resourceaccount}", "${aws:resourceorgid}"];
@@ -187,11 +201,11 @@ export interface ConditionVerdict {
 }
 
 /**
- * Whether `condition` restricts the caller through one of `keys` (names as IAM spells them; compared
- * case-insensitively). A value unknown in preview throws the engine's error, leaving the decision open.
+ * Whether `condition` restricts the caller through one of the scope's keys (compared case-insensitively). A value
+ * unknown in preview throws the engine's error, leaving the decision open.
  */
-export function callerRestriction(condition: unknown, keys: readonly string[]): ConditionVerdict {
-    const accepted = new Set(keys.map((key) => key.toLowerCase()));
+export function callerRestriction(condition: unknown, scope: Scope): ConditionVerdict {
+    const accepted = new Set(scope.keys.map((key) => key.toLowerCase()));
     const clauses = clausesOf(condition);
     const why: string[] = [];
     for (const clause of clauses) {
@@ -229,7 +243,7 @@ export function callerRestriction(condition: unknown, keys: readonly string[]): 
         };
     }
     if (why.length === 0) {
-        return { restricts: false, reason: `no condition on ${keys.join(", ")}` };
+        return { restricts: false, reason: `no condition on ${scope.label}` };
     }
     return { restricts: false, reason: why.join("; ") };
 }

@@ -4,7 +4,7 @@
 // restrict the caller (./conditions).
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { isRecord, listOf, readDocument, stringOf, mirrors, securityHubControl } from "./aws";
-import { callerRestriction, SOURCE_KEYS } from "./conditions";
+import { callerRestriction, SOURCE_SCOPE } from "./conditions";
 import { settings, stringListSetting } from "./config";
 import {
     everyActionPatterns,
@@ -379,7 +379,7 @@ function trustProblems(statements: Statement[]): string[] {
                     `trusts ${JSON.stringify(principal ?? { NotPrincipal: statement.notPrincipal })}, not only the service ${ECS_TASKS_PRINCIPAL}`,
                 );
             }
-            const verdict = callerRestriction(statement.condition, SOURCE_KEYS);
+            const verdict = callerRestriction(statement.condition, SOURCE_SCOPE);
             if (!verdict.restricts) {
                 problems.push(
                     `does not restrict ECS to this account (${verdict.reason}), so ECS acting for any account could assume it`,

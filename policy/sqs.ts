@@ -12,6 +12,8 @@ import {
     securityHubControl,
 } from "./aws";
 import { booleanSetting, settings, stringListSetting } from "./config";
+import { CALLER_SCOPE, callerRestriction, SOURCE_SCOPE } from "./conditions";
+import { globMatches, readStatement } from "./iamStatements";
 import { attempt, decideEach, isSet, need, Unknown } from "./preview";
 import { Queue, QueueGraph, queueGraph, queueLabel, QueuePolicyLink, QueueReference, RedriveLink } from "./queues";
 
@@ -270,104 +272,92 @@ function deniesInsecureTransport(statement: Props, queueArn: string | Unknown | 
     return patterns.includes("*") || patterns.some((pattern) => arnPatternMatches(pattern, need(queueArn)));
 }
 
-/** `*` or `sqs:*` among a statement's actions. */
+/** Whether a statement's Action covers every SQS action: `*`, `sqs:*`, `sqs:**`, `s?s:*` (not NotAction). */
 function grantsEverySqsAction(action: unknown): boolean {
-    return listOf(action).some((item) => ["*", "sqs:*"].includes(String(item).toLowerCase()));
+    return listOf(action).some((item) => {
+        const [service, name] = String(item).includes(":")
+            ? String(item).split(/:(.*)/s)
+            : [String(item), String(item)];
+        return globMatches(service, "sqs", true) && /^[*?]*\*[*?]*$/.test(name);
+    });
 }
 
 /**
  * Principal `*`, or a principal of any kind (`AWS`, `Service`, `Federated`) with a wildcard in it: `{ AWS: "*" }`,
- * `arn:aws:iam::*:root`.
+ * `arn:aws:iam::*:root`. A Principal that is neither `*` nor an object is not one IAM accepts; it counts as everyone.
  */
 function isEveryone(principal: unknown): boolean {
+    if (principal === "*" || (principal !== undefined && !isRecord(principal))) {
+        return true;
+    }
     return (
-        principal === "*" ||
-        (isRecord(principal) &&
-            Object.values(principal).some((value) => listOf(value).some((item) => String(item).includes("*"))))
+        isRecord(principal) &&
+        Object.values(principal).some((value) => listOf(value).some((item) => String(item).includes("*")))
     );
 }
 
-/** `Bool` (or `BoolIfExists`) `aws:SecureTransport` = false. IAM treats operator and key names case-insensitively. */
+/**
+ * Whether a Deny's condition holds for every request without TLS: it tests only `aws:SecureTransport` (Bool, or
+ * BoolIfExists) and accepts "false". Any further clause narrows the deny (clauses are ANDed) to some of those
+ * requests, so it no longer refuses plain HTTP as a whole. Operator and key names are compared case-insensitively.
+ */
 function insecureTransportCondition(condition: unknown): boolean {
     if (!isRecord(condition)) {
         return false;
     }
-    return Object.keys(condition)
-        .filter((operator) => ["bool", "boolifexists"].includes(operator.toLowerCase()))
-        .some((operator) => {
-            const block = condition[operator];
-            if (!isRecord(block)) {
-                return false;
-            }
-            return Object.keys(block)
-                .filter((key) => key.toLowerCase() === "aws:securetransport")
-                .some((key) => listOf(block[key]).some((value) => String(value).toLowerCase() === "false"));
-        });
-}
-
-/**
- * Condition keys that narrow a `*` principal to a known caller: the calling service's resource or account, the
- * caller's organisation, account or ARN, or the network path. With one of them, under a positive operator (not
- * `...Not...`, not `...IfExists`, which passes when the key is absent) and without wildcards in its values, the
- * statement is no longer public.
- */
-const SCOPING_CONDITION_KEYS = [
-    "aws:sourcearn",
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-];
-
-function scopesPrincipal(condition: unknown): boolean {
-    if (!isRecord(condition)) {
-        return false;
-    }
-    return Object.entries(condition).some(([operator, block]) => {
-        const positive = !/not|ifexists/i.test(operator) && !/^null$/i.test(operator);
-        return (
-            positive &&
-            isRecord(block) &&
-            Object.entries(block).some(
-                ([key, values]) =>
-                    SCOPING_CONDITION_KEYS.includes(key.toLowerCase()) &&
-                    listOf(values).length > 0 &&
-                    listOf(values).every(isSpecificValue),
-            )
-        );
+    const clauses = Object.keys(condition).flatMap((operator) => {
+        const block = condition[operator];
+        return isRecord(block) ? Object.keys(block).map((key) => ({ operator, key, values: listOf(block[key]) })) : [];
     });
-}
-
-/** A condition value that names one caller: not `*`, and not an ARN whose account is a wildcard. */
-function isSpecificValue(value: unknown): boolean {
     return (
-        typeof value === "string" &&
-        value !== "" &&
-        value !== "*" &&
-        !(value.startsWith("arn:") && (value.split(":")[4] ?? "").includes("*"))
+        clauses.length > 0 &&
+        clauses.every(
+            (clause) =>
+                ["bool", "boolifexists"].includes(clause.operator.toLowerCase()) &&
+                clause.key.toLowerCase() === "aws:securetransport" &&
+                clause.values.some((value) => String(value).toLowerCase() === "false"),
+        )
     );
 }
 
-/** Why an Allow statement opens the queue to the public, or undefined. */
-function publicGrant(statement: Props): string | undefined {
-    if (statement.Effect !== "Allow") {
-        return undefined;
+/** The services a statement's Principal names (`{ Service: "sns.amazonaws.com" }`). */
+function servicePrincipals(principal: unknown): string[] {
+    return isRecord(principal) ? listOf(principal.Service).map(String) : [];
+}
+
+/** Why an Allow statement opens the queue beyond known callers, each reason in words. */
+function publicGrants(raw: Props): string[] {
+    const statement = readStatement(raw);
+    if (!statement.allows) {
+        return [];
     }
-    const sid = typeof statement.Sid === "string" ? ` ${statement.Sid}` : "";
-    if (statement.NotPrincipal !== undefined) {
-        return `statement${sid} allows everyone but the NotPrincipal`;
+    const sid = statement.sid ? ` ${statement.sid}` : "";
+    const problems: string[] = [];
+    if (statement.notPrincipal !== undefined) {
+        problems.push(`statement${sid} allows everyone but the NotPrincipal`);
+    } else if (isEveryone(statement.principal)) {
+        const verdict = callerRestriction(statement.condition, CALLER_SCOPE);
+        if (!verdict.restricts) {
+            problems.push(
+                `statement${sid} allows Principal "*" and its condition restricts no caller (${verdict.reason})`,
+            );
+        }
+    } else {
+        const services = servicePrincipals(statement.principal);
+        const verdict = services.length > 0 ? callerRestriction(statement.condition, SOURCE_SCOPE) : undefined;
+        if (verdict && !verdict.restricts) {
+            problems.push(
+                `statement${sid} allows the service ${services.join(", ")} for any source (${verdict.reason}): a ` +
+                    "resource of any account could use it to reach this queue",
+            );
+        }
     }
-    if (isEveryone(statement.Principal) && !scopesPrincipal(statement.Condition)) {
-        return `statement${sid} allows Principal "*" with no condition naming the caller's account, organisation, source ARN or VPC`;
+    if (statement.actions.not) {
+        problems.push(`statement${sid} allows every action but ${statement.actions.patterns.join(", ")} (NotAction)`);
+    } else if (grantsEverySqsAction(statement.actions.patterns)) {
+        problems.push(`statement${sid} allows every SQS action (${statement.actions.patterns.join(", ")})`);
     }
-    if (grantsEverySqsAction(statement.Action)) {
-        return `statement${sid} allows every SQS action (${listOf(statement.Action).map(String).join(", ")})`;
-    }
-    return undefined;
+    return problems;
 }
 
 export const sqsNoPublicAccess: StackValidationPolicy = {
@@ -400,9 +390,7 @@ export const sqsNoPublicAccess: StackValidationPolicy = {
         decideEach(graph.queuePolicies, (link) => {
             const statements = readStatements(need(attempt(() => link.document)));
             const { label, urn } = subject(link.queue, link.declaredBy);
-            for (const problem of (statements ?? [])
-                .map(publicGrant)
-                .filter((item): item is string => item !== undefined)) {
+            for (const problem of (statements ?? []).flatMap(publicGrants)) {
                 reportViolation(`The queue policy of ${label}: ${problem}.`, urn);
             }
         });

@@ -409,7 +409,7 @@ describe("policy iam-task-role-trust-scoped", () => {
             }),
         );
         assert.deepEqual(await violations(iamTaskRoleTrustScoped, task(unscoped, shared)), [
-            "api-task: Role api-task (task definition api's taskRoleArn) does not restrict ECS to this account (no condition on aws:SourceAccount, aws:SourceArn, aws:SourceOwner, aws:SourceOrgID, aws:SourceOrgPaths), so ECS acting for any account could assume it.",
+            "api-task: Role api-task (task definition api's taskRoleArn) does not restrict ECS to this account (no condition on the source's account, ARN or organization (aws:SourceAccount, aws:SourceArn, aws:SourceOrgID)), so ECS acting for any account could assume it.",
             `api-execution: Role api-execution (task definition api's executionRoleArn) trusts {"Service":["ecs-tasks.amazonaws.com","lambda.amazonaws.com"],"AWS":"arn:aws:iam::${ACCOUNT}:root"}, not only the service ecs-tasks.amazonaws.com.`,
         ]);
     });

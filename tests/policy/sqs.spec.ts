@@ -257,6 +257,34 @@ describe("policy sqs-tls-only", () => {
         assert.deepEqual(await violations(sqsTlsOnly, [orders, attached]), []);
     });
 
+    it("fails a TLS deny that another condition narrows, or whose actions miss some of SQS's", async () => {
+        const narrowed = queue("orders", {
+            policy: JSON.stringify(
+                policyDocument({
+                    ...tlsDenyStatement(queueArn("orders")),
+                    Condition: {
+                        Bool: { "aws:SecureTransport": "false" },
+                        StringEquals: { "aws:SourceAccount": "999999999999" },
+                    },
+                }),
+            ),
+        });
+        const partial = queue("invoices", {
+            policy: JSON.stringify(
+                policyDocument({ ...tlsDenyStatement(queueArn("invoices")), Action: "sqs:SendMessage" }),
+            ),
+        });
+        const wildcards = queue("receipts", {
+            policy: JSON.stringify(policyDocument({ ...tlsDenyStatement(queueArn("receipts")), Action: "S?S:**" })),
+        });
+        const found = await violations(sqsTlsOnly, [narrowed, partial, wildcards]);
+        assert.deepEqual(
+            found.map((line) => line.split(":")[0]),
+            ["orders", "invoices"],
+        );
+        assert.match(found[0], /has no statement denying sqs:\* to Principal "\*" when aws:SecureTransport is false/);
+    });
+
     it("fails a queue without a queue policy", async () => {
         assert.deepEqual(await violations(sqsTlsOnly, [queue("orders")]), [
             "orders: Queue orders has no queue policy attached to its URL, so it accepts requests without TLS.",
@@ -406,7 +434,8 @@ describe("policy sqs-no-public-access", function () {
             }),
         ]);
         assert.deepEqual(found, [
-            'orders: The queue policy of orders: statement Everyone allows Principal "*" with no condition naming the caller\'s account, organisation, source ARN or VPC.',
+            'orders: The queue policy of orders: statement Everyone allows Principal "*" and its condition restricts no caller (no condition on the caller\'s account, ARN, organization, source or network (aws:PrincipalOrgID, aws:SourceAccount, ...)).',
+            "orders: The queue policy of orders: statement Everyone allows every SQS action (sqs:*).",
         ]);
         assert.deepEqual(
             await violations(sqsTlsOnly, [
@@ -479,6 +508,64 @@ describe("policy sqs-no-public-access", function () {
                 Action: "sqs:SendMessage",
                 Resource: queueArn("orders"),
             },
+            true,
+        ],
+        [
+            "Principal * under ForAllValues on a key that may be absent",
+            sendFromTopic({ "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-abc123" } }),
+            true,
+        ],
+        [
+            "Principal * under ForAllValues with a Null check that requires the key",
+            sendFromTopic({
+                "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-abc123" },
+                Null: { "aws:PrincipalOrgID": "false" },
+            }),
+            false,
+        ],
+        [
+            "Principal * under an account pattern of wildcards only",
+            sendFromTopic({ StringLike: { "aws:SourceAccount": "????????????" } }),
+            true,
+        ],
+        [
+            "Principal * under aws:SourceAccount like *",
+            sendFromTopic({ StringLike: { "aws:SourceAccount": "*" } }),
+            true,
+        ],
+        [
+            "Principal * under an ARN pattern of any account",
+            sendFromTopic({ ArnLike: { "aws:PrincipalArn": "arn:aws:*" } }),
+            true,
+        ],
+        [
+            "Principal * under a policy variable that echoes the request",
+            sendFromTopic({ StringEquals: { "aws:SourceAccount": "${aws:SourceAccount}" } }),
+            true,
+        ],
+        [
+            "Principal * scoped to the queue owner's own account by variable",
+            sendFromTopic({ StringEquals: { "aws:PrincipalAccount": "${aws:ResourceAccount}" } }),
+            false,
+        ],
+        [
+            "a service principal without aws:SourceArn or aws:SourceAccount",
+            sendFromTopic(undefined, { Service: "sns.amazonaws.com" }),
+            true,
+        ],
+        [
+            "a service principal scoped by aws:SourceArn",
+            sendFromTopic({ ArnEquals: { "aws:SourceArn": SNS_TOPIC } }, { Service: "sns.amazonaws.com" }),
+            false,
+        ],
+        [
+            "a service principal scoped only by aws:PrincipalOrgID, which a service does not carry",
+            sendFromTopic({ StringEquals: { "aws:PrincipalOrgID": "o-abc123" } }, { Service: "events.amazonaws.com" }),
+            true,
+        ],
+        [
+            "an account principal with s?s:* (every SQS action among others)",
+            { Effect: "Allow", Principal: { AWS: ACCOUNT }, Action: "s?s:*", Resource: queueArn("orders") },
             true,
         ],
     ];
