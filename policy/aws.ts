@@ -138,8 +138,12 @@ export function arnPatternMatches(pattern: string, arn: string): boolean {
     return new RegExp(`^${regex}$`).test(arn);
 }
 
-/** A control a policy mirrors: a Security Hub CSPM control ("SQS.1"), a checkov check ("CKV_AWS_158") or a cdk-nag rule. */
-type Control = { securityHub: string; title: string } | { checkov: string; title: string };
+/**
+ * A control a policy mirrors: a Security Hub CSPM control ("SQS.1"), a checkov check ("CKV_AWS_158") or a cdk-nag rule
+ * ("AwsSolutions-SQS3").
+ */
+type Control =
+    { securityHub: string; title: string } | { checkov: string; title: string } | { cdkNag: string; title: string };
 
 /**
  * Names the controls a policy mirrors. The first is the policy's `framework` (what Pulumi Cloud shows as the
@@ -160,10 +164,17 @@ export function mirrors(control: Control, ...alsoMirrors: string[]) {
             tags: [control.securityHub, ...alsoMirrors],
         };
     }
+    if ("checkov" in control) {
+        return {
+            framework: { name: "checkov", version: "latest", reference: control.checkov, specification: control.title },
+            url: "https://www.checkov.io/5.Policy%20Index/terraform.html",
+            tags: [control.checkov, ...alsoMirrors],
+        };
+    }
     return {
-        framework: { name: "checkov", version: "latest", reference: control.checkov, specification: control.title },
-        url: "https://www.checkov.io/5.Policy%20Index/terraform.html",
-        tags: [control.checkov, ...alsoMirrors],
+        framework: { name: "cdk-nag", version: "latest", reference: control.cdkNag, specification: control.title },
+        url: "https://github.com/cdklabs/cdk-nag/blob/main/RULES.md",
+        tags: [`cdk-nag ${control.cdkNag}`, ...alsoMirrors],
     };
 }
 

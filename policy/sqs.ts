@@ -9,6 +9,7 @@ import {
     Props,
     readStatements,
     ResourceType,
+    mirrors,
     securityHubControl,
 } from "./aws";
 import { booleanSetting, settings, stringListSetting } from "./config";
@@ -70,12 +71,20 @@ export const sqsEncrypted: ResourceValidationPolicy = {
     },
 };
 
-export const dlqSettings = settings<{ externalDeadLetterQueueArns: string[] }>("sqs-has-dead-letter-queue", {
-    externalDeadLetterQueueArns: stringListSetting(
-        "ARNs of dead-letter queues outside the stack (for example a shared one) that redrive policies may name.",
-        [],
-    ),
-});
+export const dlqSettings = settings<{ externalDeadLetterQueueArns: string[]; externalSourceQueueArns: string[] }>(
+    "sqs-has-dead-letter-queue",
+    {
+        externalDeadLetterQueueArns: stringListSetting(
+            "ARNs of dead-letter queues outside the stack (for example a shared one) that redrive policies may name.",
+            [],
+        ),
+        externalSourceQueueArns: stringListSetting(
+            "ARNs of queues in other stacks that redrive to a dead-letter queue of this stack: a queue whose redrive " +
+                "allow policy names one of them counts as a dead-letter queue.",
+            [],
+        ),
+    },
+);
 
 export const sqsHasDeadLetterQueue: StackValidationPolicy = {
     name: "sqs-has-dead-letter-queue",
@@ -83,10 +92,16 @@ export const sqsHasDeadLetterQueue: StackValidationPolicy = {
         "Every queue that is not itself a dead-letter queue redrives to a dead-letter queue: to a queue in the stack " +
         "(or one listed in `externalDeadLetterQueueArns`) of the same type, with a maxReceiveCount of 1 to 1,000. " +
         "Without one, a message that always fails is retried until it expires, blocking a worker each time and then " +
-        "vanishing without a trace. A queue counts as a dead-letter queue only when a redrive policy names it, or its " +
-        "redrive allow policy names its source queues (`byQueue`); an `allowAll` redrive allow policy alone does not.",
+        "vanishing without a trace. A queue counts as a dead-letter queue only when a redrive policy of another queue " +
+        "of the stack names it, or its redrive allow policy (`byQueue`) names a source queue of another stack listed " +
+        "in `externalSourceQueueArns`; a redrive allow policy alone (`allowAll`, or naming queues that do not exist) " +
+        "does not exempt a queue.",
     enforcementLevel: "mandatory",
     severity: "high",
+    ...mirrors({
+        cdkNag: "AwsSolutions-SQS3",
+        title: "The SQS queue is not used as a dead-letter queue and does not have a dead-letter queue enabled",
+    }),
     remediationSteps:
         "Create a dead-letter queue and attach a redrive policy to the source queue (`redrivePolicy` on the queue, or " +
         "an `aws.sqs.RedrivePolicy` resource) with `deadLetterTargetArn` set to the dead-letter queue's `arn` output. " +
@@ -94,12 +109,12 @@ export const sqsHasDeadLetterQueue: StackValidationPolicy = {
         "this policy's `externalDeadLetterQueueArns`.",
     configSchema: dlqSettings.configSchema,
     validateStack: (args, reportViolation) => {
-        const { externalDeadLetterQueueArns } = dlqSettings.read(args);
+        const { externalDeadLetterQueueArns, externalSourceQueueArns } = dlqSettings.read(args);
         const graph = queueGraph(args.resources);
         decideEach(graph.queues, (queue) => {
             const links = graph.redrives.filter((link) => link.source === queue);
             if (links.length === 0) {
-                if (isDeadLetterQueue(graph, queue)) {
+                if (isDeadLetterQueue(graph, queue, externalSourceQueueArns)) {
                     return;
                 }
                 // A redrive policy whose queue is not known yet may be this queue's.
@@ -129,26 +144,39 @@ function openWhileUnknown(references: QueueReference[]): void {
     }
 }
 
-/** Whether a redrive policy in the stack names `queue` as its dead-letter queue; open while a redrive target is unknown. */
+/**
+ * Whether a redrive policy of another queue of the stack names `queue` as its dead-letter queue; open while a redrive
+ * policy's source or target is unknown. A redrive policy whose source is no queue of the stack (an ARN or URL pasted
+ * by hand) proves nothing: any queue could be named that way to escape the dead-letter check.
+ */
 function isRedriveTarget(graph: QueueGraph, queue: Queue): boolean {
-    if (graph.redrives.some((link) => link.target === queue && link.source !== queue)) {
+    const fromStackQueue = (link: RedriveLink) =>
+        link.target === queue &&
+        link.source !== queue &&
+        link.source !== undefined &&
+        !(link.source instanceof Unknown);
+    if (graph.redrives.some(fromStackQueue)) {
         return true;
     }
     openWhileUnknown(graph.redrives.map((link) => link.target));
+    openWhileUnknown(graph.redrives.filter((link) => link.target === queue).map((link) => link.source));
     return false;
 }
 
 /**
- * Whether `queue` is a dead-letter queue: a redrive policy in the stack names it, or its redrive allow policy names
- * the source queues that may use it (`byQueue`, for sources in other stacks). An `allowAll` redrive allow policy
- * alone does not make a queue a dead-letter queue: any queue could declare it to escape the check.
+ * Whether `queue` is a dead-letter queue: a redrive policy of another queue of the stack names it, or its redrive
+ * allow policy (`byQueue`) names a source queue of another stack listed in `externalSources`. A redrive allow policy
+ * alone, `allowAll` or naming queues that do not exist, does not make a queue a dead-letter queue: any queue could
+ * declare one to escape the check.
  */
-export function isDeadLetterQueue(graph: QueueGraph, queue: Queue): boolean {
+export function isDeadLetterQueue(graph: QueueGraph, queue: Queue, externalSources: string[] = []): boolean {
     return (
         isRedriveTarget(graph, queue) ||
         graph.redriveAllows.some(
             (allow) =>
-                allow.queue === queue && need(allow.permission) === "byQueue" && need(allow.sourceQueueArns).length > 0,
+                allow.queue === queue &&
+                need(allow.permission) === "byQueue" &&
+                need(allow.sourceQueueArns).some((arn) => externalSources.includes(arn)),
         )
     );
 }

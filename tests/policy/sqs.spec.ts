@@ -93,8 +93,9 @@ describe("policy sqs-has-dead-letter-queue", () => {
             outputs: { ...jobQueue.outputs, redrivePolicy: broken.outputs.redrivePolicy },
         };
         const found = await violations(sqsHasDeadLetterQueue, [deadLetterQueue, refreshed, broken, ...rest]);
-        assert.equal(found.length, 1);
-        assert.match(found[0], /the redrive policy job-worker-redrive redrives to .*gone/);
+        const aboutRedrive = found.filter((line) => line.includes("redrive policy job-worker-redrive"));
+        assert.equal(aboutRedrive.length, 1, found.join("\n"));
+        assert.match(aboutRedrive[0], /the redrive policy job-worker-redrive redrives to .*gone/);
     });
 
     it("fails a queue that redrives nowhere and is no dead-letter queue", async () => {
@@ -144,7 +145,7 @@ describe("policy sqs-has-dead-letter-queue", () => {
         );
     });
 
-    it("treats a queue whose redrive allow policy names its sources as a dead-letter queue, but not allowAll or denyAll alone", async () => {
+    it("treats a queue whose redrive allow policy names a listed source of another stack as a dead-letter queue, and no redrive allow policy alone", async () => {
         const shared = queue("shared-dlq", {
             redriveAllowPolicy: JSON.stringify({
                 redrivePermission: "byQueue",
@@ -153,10 +154,41 @@ describe("policy sqs-has-dead-letter-queue", () => {
         });
         const open = queue("open", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
         const closed = queue("closed", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "denyAll" }) });
-        const found = await violations(sqsHasDeadLetterQueue, [shared, open, closed]);
+        const stack = [shared, open, closed];
+        assert.deepEqual(
+            (await violations(sqsHasDeadLetterQueue, stack)).map((line) => line.split(":")[0]),
+            ["shared-dlq", "open", "closed"],
+        );
+        const config = { "sqs-has-dead-letter-queue": { externalSourceQueueArns: [queueArn("other-stack-queue")] } };
+        assert.deepEqual(
+            (await violations(sqsHasDeadLetterQueue, stack, { config })).map((line) => line.split(":")[0]),
+            ["open", "closed"],
+        );
+    });
+
+    it("does not exempt a queue named by a redrive allow policy or a redrive policy whose source is no queue of the stack", async () => {
+        const fake = queue("fake-dlq", {
+            redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("ghost")] }),
+        });
+        const named = queue("named-dlq");
+        const pasted = resource("aws:sqs/redrivePolicy:RedrivePolicy", "pasted", {
+            queueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/ghost`,
+            redrivePolicy: redriveDocument(named),
+        });
+        const found = await violations(sqsHasDeadLetterQueue, [fake, named, pasted]);
         assert.deepEqual(
             found.map((line) => line.split(":")[0]),
-            ["open", "closed"],
+            ["fake-dlq", "named-dlq"],
+        );
+    });
+
+    it("does not exempt the component's dead-letter queue when another redrive allow policy on it names a queue that does not exist", async () => {
+        const [deadLetterQueue, jobQueue, , ...rest] = componentQueues("job-worker");
+        // The job queue's redrive policy is gone: the dead-letter queue's byQueue allow names a queue that redrives nowhere.
+        const found = await violations(sqsHasDeadLetterQueue, [deadLetterQueue, jobQueue, ...rest]);
+        assert.deepEqual(
+            found.map((line) => line.split(":")[0]),
+            ["job-worker-dlq", "job-worker-queue"],
         );
     });
 
