@@ -11,7 +11,6 @@
 // policies, or is reported as unreadable.
 import { PolicyResource } from "@pulumi/policy";
 import { dependenciesOf, isRecord, listOf, readDocument, ResourceType, stringOf } from "./aws";
-import { goStruct } from "./containers";
 import {
     globMatches,
     grantedActions,
@@ -21,6 +20,7 @@ import {
     statementsOf,
 } from "./iamStatements";
 import { awsManagedPolicy } from "./managedPolicies";
+import { taskOverrides } from "./overrides";
 import { attempt, need, Unknown } from "./preview";
 
 export type RoleKind = "task" | "execution";
@@ -103,75 +103,37 @@ function rolesNamed(
     return { found, external };
 }
 
-/** ECS task overrides (`taskRoleArn`, `executionRoleArn`) in a target's input, keys folded as Go folds them. */
-export function overridesOf(input: unknown): { taskRoleArn?: unknown; executionRoleArn?: unknown } | undefined {
-    const document = readDocument(input);
-    const overrides = document.kind === "present" ? goStruct(document.value) : undefined;
-    if (!overrides) {
-        return undefined;
-    }
-    return { taskRoleArn: overrides.get("taskRoleArn"), executionRoleArn: overrides.get("executionRoleArn") };
-}
-
-/** Where each resource type that starts tasks keeps the role properties, as [kind, property path, label]. */
+/** Where each resource type that starts tasks names roles, as [kind, property, value, label]. */
 function roleReferences(resource: PolicyResource): [RoleKind, string, unknown, string][] {
-    const props = resource.props;
-    switch (resource.type) {
-        case ResourceType.TaskDefinition:
-            return [
-                [
-                    "task",
-                    "taskRoleArn",
-                    attempt(() => props.taskRoleArn),
-                    `task definition ${resource.name}'s taskRoleArn`,
-                ],
-                [
-                    "execution",
-                    "executionRoleArn",
-                    attempt(() => props.executionRoleArn),
-                    `task definition ${resource.name}'s executionRoleArn`,
-                ],
-            ];
-        case ResourceType.EventTarget:
-        case ResourceType.Schedule: {
-            const input = attempt(() =>
-                resource.type === ResourceType.EventTarget
-                    ? isRecord(props.ecsTarget)
-                        ? props.input
-                        : undefined
-                    : isRecord(props.target) && isRecord(props.target.ecsParameters)
-                      ? props.target.input
-                      : undefined,
-            );
-            const property = resource.type === ResourceType.EventTarget ? "input" : "target";
-            const overrides = input instanceof Unknown ? input : attempt(() => overridesOf(input));
-            const of = (key: "taskRoleArn" | "executionRoleArn") =>
-                overrides instanceof Unknown ? overrides : overrides?.[key];
-            return [
-                ["task", property, of("taskRoleArn"), `${resource.name}'s input override taskRoleArn`],
-                ["execution", property, of("executionRoleArn"), `${resource.name}'s input override executionRoleArn`],
-            ];
-        }
-        case ResourceType.Pipe: {
-            const overrides = attempt(() => {
-                const target = props.targetParameters;
-                const ecs = isRecord(target) ? target.ecsTaskParameters : undefined;
-                return isRecord(ecs) && isRecord(ecs.overrides) ? ecs.overrides : undefined;
-            });
-            const of = (key: string) => (overrides instanceof Unknown ? overrides : attempt(() => overrides?.[key]));
-            return [
-                ["task", "targetParameters", of("taskRoleArn"), `pipe ${resource.name}'s override taskRoleArn`],
-                [
-                    "execution",
-                    "targetParameters",
-                    of("executionRoleArn"),
-                    `pipe ${resource.name}'s override executionRoleArn`,
-                ],
-            ];
-        }
-        default:
-            return [];
+    if (resource.type === ResourceType.TaskDefinition) {
+        return [
+            [
+                "task",
+                "taskRoleArn",
+                attempt(() => resource.props.taskRoleArn),
+                `task definition ${resource.name}'s taskRoleArn`,
+            ],
+            [
+                "execution",
+                "executionRoleArn",
+                attempt(() => resource.props.executionRoleArn),
+                `task definition ${resource.name}'s executionRoleArn`,
+            ],
+        ];
     }
+    return taskOverrides(resource).flatMap((overrides): [RoleKind, string, unknown, string][] =>
+        overrides instanceof Unknown
+            ? [["task", "", overrides, `${resource.name}'s overrides`]]
+            : [
+                  ["task", overrides.property, overrides.taskRoleArn, `${resource.name}'s override of taskRoleArn`],
+                  [
+                      "execution",
+                      overrides.property,
+                      overrides.executionRoleArn,
+                      `${resource.name}'s override of executionRoleArn`,
+                  ],
+              ],
+    );
 }
 
 /** Whether a role's trust policy lets ECS tasks (or anyone) assume it. Unknown while the trust policy is. */

@@ -172,7 +172,7 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
             ]);
             assert.equal(
                 message,
-                `task: Container worker: environment variable ${name} has a secret-sounding name and a literal value that is not a setting.`,
+                `task: Container worker: environment variable ${name} has a secret-sounding name and a literal value that is neither a setting nor a reference to a secret.`,
             );
         });
     }
@@ -205,7 +205,7 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
             { asObjects: true },
         );
         assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task], { preview: true }), [
-            "task: Container worker: environment variable DB_PASS has a secret-sounding name and a literal value that is not a setting.",
+            "task: Container worker: environment variable DB_PASS has a secret-sounding name and a literal value that is neither a setting nor a reference to a secret.",
         ]);
         assert.equal((await undecided(ecsTaskNoPlaintextSecrets, [task])).length, 1);
     });
@@ -221,7 +221,7 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
         const config = { "ecs-task-no-plaintext-secrets": { allowedNames: ["TOKEN_BUCKET"] } };
         assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task], { config }), []);
         assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task]), [
-            "task: Container worker: environment variable TOKEN_BUCKET has a secret-sounding name and a literal value that is not a setting.",
+            "task: Container worker: environment variable TOKEN_BUCKET has a secret-sounding name and a literal value that is neither a setting nor a reference to a secret.",
         ]);
     });
 });
