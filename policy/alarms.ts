@@ -29,7 +29,11 @@ export const cloudwatchAlarmHasActions: ResourceValidationPolicy = {
         "happens to open the console.",
     enforcementLevel: "advisory",
     severity: "medium",
-    ...securityHubControl("CloudWatch.15", "CloudWatch alarms should have specified actions configured"),
+    ...securityHubControl(
+        "CloudWatch.15",
+        "CloudWatch alarms should have specified actions configured",
+        "CloudWatch.17",
+    ),
     remediationSteps:
         "Give the alarm `alarmActions` (an SNS topic that reaches the on-call, for the component its " +
         "`alarms.actionArns`), and leave `actionsEnabled` unset or true. Tag alarms that drive scaling " +

@@ -1,7 +1,7 @@
 // Policies on ECS clusters, services and task definitions: the hardening Security Hub checks on running workloads,
 // applied before the task definition is registered, plus the deployment safety a queue worker needs.
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
-import { isRecord, isTrue, listOf, Props, ResourceType, securityHubControl, stringOf } from "./aws";
+import { isRecord, isTrue, listOf, mirrors, Props, ResourceType, securityHubControl, stringOf } from "./aws";
 import { ContainerDefinition, readContainers } from "./containers";
 import { settings, stringListSetting } from "./config";
 import { attempt, decideEach, need, Unknown } from "./preview";
@@ -40,7 +40,11 @@ export const ecsServiceNoPublicIp: ResourceValidationPolicy = {
         "makes every task reachable from the internet, guarded by security groups alone.",
     enforcementLevel: "mandatory",
     severity: "high",
-    ...securityHubControl("ECS.2", "ECS services should not have public IP addresses assigned to them automatically"),
+    ...securityHubControl(
+        "ECS.2",
+        "ECS services should not have public IP addresses assigned to them automatically",
+        "CKV_AWS_333",
+    ),
     remediationSteps:
         "Set `networkConfiguration.assignPublicIp` to false and run the tasks in private subnets with a NAT gateway or " +
         "VPC endpoints (SQS, ECR, CloudWatch Logs, and S3 for image layers) for their outbound calls.",
@@ -71,7 +75,12 @@ export const ecsClusterContainerInsights: ResourceValidationPolicy = {
         "sizing workers and for finding tasks that crash on a poison message.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    ...securityHubControl("ECS.12", "ECS clusters should use Container Insights"),
+    ...securityHubControl(
+        "ECS.12",
+        "ECS clusters should use Container Insights",
+        "CKV_AWS_65",
+        "cdk-nag AwsSolutions-ECS4",
+    ),
     remediationSteps:
         'Add `{ name: "containerInsights", value: "enabled" }` (or "enhanced") to the cluster\'s `settings`. Do not ' +
         "rely on the account-level default: it can change and is invisible in review.",
@@ -97,7 +106,11 @@ export const ecsTaskLogging: ResourceValidationPolicy = {
         "fails silently: its messages land in the dead-letter queue with no record of why.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    ...securityHubControl("ECS.9", "ECS task definitions should have a logging configuration"),
+    ...securityHubControl(
+        "ECS.9",
+        "ECS task definitions should have a logging configuration",
+        "cdk-nag AwsSolutions-ECS7",
+    ),
     remediationSteps:
         'Give each container a `logConfiguration`, for example `{ logDriver: "awslogs", options: { "awslogs-group": ' +
         '<log group name>, "awslogs-region": <region>, "awslogs-stream-prefix": <container name> } }`.',
@@ -222,7 +235,7 @@ export const ecsTaskNotPrivileged: ResourceValidationPolicy = {
         "owns every task on the instance.",
     enforcementLevel: "mandatory",
     severity: "high",
-    ...securityHubControl("ECS.4", "ECS containers should run as non-privileged"),
+    ...securityHubControl("ECS.4", "ECS containers should run as non-privileged", "CKV_AWS_334"),
     remediationSteps:
         "Remove `privileged: true` from the container definition; grant the specific Linux capabilities the container " +
         "needs with `linuxParameters.capabilities.add` instead (Fargate refuses privileged containers anyway).",
@@ -239,7 +252,11 @@ export const ecsTaskReadonlyRootFilesystem: ResourceValidationPolicy = {
         "message cannot plant tools or alter the worker's code.",
     enforcementLevel: "advisory",
     severity: "medium",
-    ...securityHubControl("ECS.5", "ECS containers should be limited to read-only access to root filesystems"),
+    ...securityHubControl(
+        "ECS.5",
+        "ECS containers should be limited to read-only access to root filesystems",
+        "CKV_AWS_336",
+    ),
     remediationSteps:
         "Set `readonlyRootFilesystem: true` on the container and give it a volume for the paths it writes (for example " +
         "a task `volumes` entry mounted at /tmp).",
@@ -259,6 +276,10 @@ export const ecsTaskRoleSeparateFromExecutionRole: ResourceValidationPolicy = {
         "the task is given, and the agent gets the worker's queue permissions.",
     enforcementLevel: "advisory",
     severity: "medium",
+    ...mirrors({
+        checkov: "CKV_AWS_249",
+        title: "Ensure that the Execution Role ARN and the Task Role ARN are different in ECS Task definitions",
+    }),
     remediationSteps:
         "Create two roles: an execution role with AmazonECSTaskExecutionRolePolicy plus read access to the container's " +
         "secrets, and a task role with only what the worker calls (sqs:ReceiveMessage, sqs:DeleteMessage, " +
@@ -423,7 +444,7 @@ export const ecsTaskNoHostNetworkOrPid: ResourceValidationPolicy = {
         "(`pidMode: host`). Either lets a compromised job handler see and reach what else runs on the instance.",
     enforcementLevel: "mandatory",
     severity: "high",
-    ...securityHubControl("ECS.17", "ECS task definitions should not use host network mode", "ECS.3"),
+    ...securityHubControl("ECS.17", "ECS task definitions should not use host network mode", "ECS.3", "CKV_AWS_335"),
     remediationSteps:
         'Use `networkMode: "awsvpc"` (what Fargate requires) and remove `pidMode: "host"`; share a process namespace ' +
         'between the task\'s own containers with `pidMode: "task"` if they need it.',

@@ -38,7 +38,12 @@ export const sqsEncrypted: ResourceValidationPolicy = {
         "fail it anyway (for stacks that adopt queues created before then).",
     enforcementLevel: "mandatory",
     severity: "high",
-    ...securityHubControl("SQS.1", "Amazon SQS queues should be encrypted at rest", "CKV_AWS_27"),
+    ...securityHubControl(
+        "SQS.1",
+        "Amazon SQS queues should be encrypted at rest",
+        "CKV_AWS_27",
+        "cdk-nag AwsSolutions-SQS2",
+    ),
     remediationSteps:
         "Set `sqsManagedSseEnabled: true` on the queue, or `kmsMasterKeyId` to a KMS key ARN or alias when you need " +
         "to control the key. Never set `sqsManagedSseEnabled: false` without a KMS key: that stores messages unencrypted.",
@@ -229,6 +234,7 @@ export const sqsTlsOnly: StackValidationPolicy = {
         "otherwise accepts plain-HTTP requests, and IAM grants alone cannot refuse them.",
     enforcementLevel: "mandatory",
     severity: "high",
+    ...mirrors({ cdkNag: "AwsSolutions-SQS4", title: "The SQS queue does not require requests to use SSL" }),
     remediationSteps:
         "Attach an `aws.sqs.QueuePolicy` to the queue's `url` (or set the queue's `policy`) with the statement " +
         '`{ Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: <queue arn>, Condition: { Bool: ' +

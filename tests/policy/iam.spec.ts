@@ -335,7 +335,7 @@ describe("policy iam-task-role-no-wildcards", () => {
         assert.equal(found.length, 1, found.join("\n"));
         assert.match(
             found[0],
-            /^swap: Task role swap \(nightly's input override taskRoleArn\): role policy swap-policy: a statement allows every action of a service/,
+            /^swap: Task role swap \(nightly's override of taskRoleArn\): role policy swap-policy: a statement allows every action of a service/,
         );
     });
 
@@ -459,6 +459,6 @@ describe("policy iam-task-role-trust-scoped", () => {
         });
         const found = await violations(iamTaskRoleTrustScoped, built);
         assert.equal(found.length, 2, found.join("\n"));
-        assert.match(found[0], /^open: Role open \(nightly's input override taskRoleArn\) trusts \{"AWS":"\*"\}/);
+        assert.match(found[0], /^open: Role open \(nightly's override of taskRoleArn\) trusts \{"AWS":"\*"\}/);
     });
 });
