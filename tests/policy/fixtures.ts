@@ -4,6 +4,7 @@
 // objects instead of JSON, top-level resources). Outputs are realistic and distinct per resource, as the shared mocks
 // make them, so a link to the wrong queue resolves to the wrong ARN.
 import { Policies } from "@pulumi/policy";
+import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, BackgroundWorkerArgs } from "../../components/index";
 import { recordResources } from "../../scripts/mocks";
 import { minimalArgs } from "../support/worker";
@@ -327,7 +328,9 @@ export function componentStack(
 export function componentProgram(
     around: (worker: BackgroundWorker) => void,
     overrides: Partial<BackgroundWorkerArgs> = {},
-    preview = false,
+    options: { preview?: boolean; opts?: pulumi.ComponentResourceOptions } = {},
 ): Promise<StackResource[]> {
-    return recordResources(() => around(new BackgroundWorker("jobs", minimalArgs(overrides))), { preview });
+    return recordResources(() => around(new BackgroundWorker("jobs", minimalArgs(overrides), options.opts)), {
+        preview: options.preview,
+    });
 }
