@@ -73,8 +73,8 @@ const NOTIFYING_ACTION = /^arn:aws[a-z-]*:(sns|lambda|ssm|ssm-incidents):/;
 /** One alarm's watch on a queue: the queue (or Unknown while the alarm's QueueName is), and why it cannot fire. */
 interface Watch {
     queue: Queue | Unknown;
-    /** Why the alarm would not tell anyone that one message landed; undefined when it would. */
-    problem: string | undefined;
+    /** Why the alarm would not tell anyone that one message landed; undefined when it would; Unknown while open. */
+    problem: string | undefined | Unknown;
 }
 
 /** Why a metric (the alarm's, or its returned query's) would not reach the threshold on one visible message. */
@@ -98,7 +98,8 @@ function metricProblem(metric: Props, statistic: unknown, unit: unknown): string
 }
 
 /** Why an alarm's threshold and actions would not tell anyone about one message; undefined when they would. */
-function firingProblem(props: Props): string | undefined {
+function firingProblem(alarm: PolicyResource): string | undefined {
+    const props = alarm.props;
     const threshold = numberOf(props.threshold);
     const comparison = stringOf(props.comparisonOperator);
     const reachable =
@@ -117,8 +118,15 @@ function firingProblem(props: Props): string | undefined {
         return "its actions are turned off (actionsEnabled: false)";
     }
     const actions = listOf(props.alarmActions);
-    // An action whose ARN is not known yet (a topic created in the same update) is open until it is.
-    if (!actions.some((action) => NOTIFYING_ACTION.test(String(need(attempt(() => action)))))) {
+    // An action whose ARN is not known yet notifies when it was built from an SNS topic of the stack; otherwise it is
+    // open until it is known.
+    const topics = dependenciesOf(alarm, "alarmActions", ResourceType.Topic);
+    const notifies = (index: number) => {
+        // Read by index: iterating the engine's proxy would throw on the unknown element before it could be judged.
+        const arn = attempt(() => actions[index]);
+        return arn instanceof Unknown ? topics.length > 0 || need(arn) : NOTIFYING_ACTION.test(String(arn));
+    };
+    if (!Array.from({ length: actions.length }, (_, index) => index).some(notifies)) {
         return actions.length === 0
             ? "it has no alarmActions"
             : `its alarmActions (${actions.join(", ")}) notify no one: scaling policies and EC2 actions are not a page`;
@@ -131,10 +139,8 @@ function watchesOf(alarm: PolicyResource, queues: Queue[]): Watch[] {
     const byResource = (resources: PolicyResource[]) => queues.filter((queue) => resources.includes(queue.resource));
     const props = alarm.props;
     const watches: Watch[] = [];
-    const problem = (metric: Props, statistic: unknown, unit: unknown) => {
-        const found = attempt(() => metricProblem(metric, statistic, unit) ?? firingProblem(props));
-        return found instanceof Unknown ? `its value ${found.error.message}` : found;
-    };
+    const problem = (metric: Props, statistic: unknown, unit: unknown) =>
+        attempt(() => metricProblem(metric, statistic, unit) ?? firingProblem(alarm));
     const addMetric = (metric: Props, property: string, statistic: unknown, unit: unknown) => {
         if (stringOf(metric.namespace) !== SQS_NAMESPACE) {
             return;
@@ -213,10 +219,12 @@ export const sqsDeadLetterQueueAlarmed: StackValidationPolicy = {
             if (own.some((watch) => watch.problem === undefined)) {
                 return;
             }
-            // An alarm whose queue is not known yet may be this one's.
-            const open = watches.find((watch) => watch.queue instanceof Unknown);
-            if (open) {
-                throw (open.queue as Unknown).error;
+            // An alarm of this queue that is not decided yet, or an alarm whose queue is not known yet, may fire.
+            const open =
+                own.find((watch) => watch.problem instanceof Unknown)?.problem ??
+                watches.find((watch) => watch.queue instanceof Unknown)?.queue;
+            if (open instanceof Unknown) {
+                throw open.error;
             }
             const near = own.map((watch) => ` Alarm ${watch.alarm.name} watches it, but ${watch.problem}.`).join("");
             reportViolation(

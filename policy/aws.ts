@@ -33,6 +33,7 @@ export enum ResourceType {
     RolePolicyAttachmentsExclusive = "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
     ManagedPolicy = "aws:iam/policy:Policy",
     Pipe = "aws:pipes/pipe:Pipe",
+    Topic = "aws:sns/topic:Topic",
     SnsSubscription = "aws:sns/topicSubscription:TopicSubscription",
     KmsKey = "aws:kms/key:Key",
 }

@@ -1,8 +1,14 @@
 // Policies on ECS clusters, services and task definitions: the hardening Security Hub checks on running workloads,
 // applied before the task definition is registered, plus the deployment safety a queue worker needs.
-import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
+import {
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    ReportViolation,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import { isRecord, isTrue, listOf, mirrors, Props, ResourceType, securityHubControl, stringOf } from "./aws";
 import { ContainerDefinition, readContainers } from "./containers";
+import { roleIdentity } from "./iamRoles";
 import { settings, stringListSetting } from "./config";
 import { attempt, decideEach, need, Unknown } from "./preview";
 import { taskOverrides } from "./overrides";
@@ -268,12 +274,13 @@ export const ecsTaskReadonlyRootFilesystem: ResourceValidationPolicy = {
         ),
 };
 
-export const ecsTaskRoleSeparateFromExecutionRole: ResourceValidationPolicy = {
+export const ecsTaskRoleSeparateFromExecutionRole: StackValidationPolicy = {
     name: "ecs-task-role-separate-from-execution-role",
     description:
         "A task definition's task role (what the worker's code may do) is not its execution role (what ECS may do to " +
-        "start it: pull the image, read its secrets, write its logs). With one role, the code can read every secret " +
-        "the task is given, and the agent gets the worker's queue permissions.",
+        "start it: pull the image, read its secrets, write its logs), however each is named (ARN, name, or an output " +
+        "of a Role in the stack). With one role, the code can read every secret the task is given, and the agent gets " +
+        "the worker's queue permissions.",
     enforcementLevel: "advisory",
     severity: "medium",
     ...mirrors({
@@ -284,15 +291,18 @@ export const ecsTaskRoleSeparateFromExecutionRole: ResourceValidationPolicy = {
         "Create two roles: an execution role with AmazonECSTaskExecutionRolePolicy plus read access to the container's " +
         "secrets, and a task role with only what the worker calls (sqs:ReceiveMessage, sqs:DeleteMessage, " +
         "sqs:ChangeMessageVisibility on its queue).",
-    validateResource: (args, reportViolation) => {
-        if (args.type !== ResourceType.TaskDefinition) {
-            return;
-        }
-        const props: Props = args.props;
-        const taskRoleArn = stringOf(props.taskRoleArn);
-        if (taskRoleArn !== undefined && taskRoleArn === stringOf(props.executionRoleArn)) {
-            reportViolation(`The task role and the execution role are the same role (${taskRoleArn}).`);
-        }
+    validateStack: (args, reportViolation) => {
+        const definitions = args.resources.filter((resource) => resource.type === ResourceType.TaskDefinition);
+        decideEach(definitions, (definition) => {
+            const task = need(roleIdentity(definition, "taskRoleArn", args.resources));
+            const execution = need(roleIdentity(definition, "executionRoleArn", args.resources));
+            if (task !== undefined && task === execution) {
+                reportViolation(
+                    `The task role and the execution role of ${definition.name} are the same role (${task.replace(/^.*::/, "")}).`,
+                    definition.urn,
+                );
+            }
+        });
     },
 };
 

@@ -103,6 +103,32 @@ function rolesNamed(
     return { found, external };
 }
 
+/**
+ * Which role a property names, whatever the spelling: the URN of a role of the stack (by ARN, by name, or while its
+ * value is unknown by what it was built from), `role <name>` for a role outside the stack, or undefined when the
+ * property is not set. Unknown while a value cannot be placed.
+ */
+export function roleIdentity(
+    resource: PolicyResource,
+    property: string,
+    resources: PolicyResource[],
+): string | undefined | Unknown {
+    const value = attempt(() => resource.props[property]);
+    if (value === undefined || value === null || value === "") {
+        return undefined;
+    }
+    const roles = resources.filter((candidate) => candidate.type === ResourceType.Role);
+    const named = rolesNamed(resource, property, value, roles);
+    if (named instanceof Unknown) {
+        return named;
+    }
+    if (named.found.length > 0) {
+        return named.found[0].urn;
+    }
+    const reference = named.external[0];
+    return reference === undefined ? undefined : `role ${ROLE_ARN.exec(reference)?.[2] ?? reference}`;
+}
+
 /** Where each resource type that starts tasks names roles, as [kind, property, value, label]. */
 function roleReferences(resource: PolicyResource): [RoleKind, string, unknown, string][] {
     if (resource.type === ResourceType.TaskDefinition) {

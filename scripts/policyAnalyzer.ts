@@ -194,7 +194,10 @@ export class ServedPack {
 
 function findingOf(diagnostic: AnalyzeDiagnostic, levels: Map<string, EnforcementLevel>): Finding {
     const policy = diagnostic.getPolicyname();
-    const message = diagnostic.getMessage();
+    // The policy SDK sends the policy's description, a newline, then what the policy reported.
+    const description = diagnostic.getDescription();
+    const sent = diagnostic.getMessage();
+    const message = description && sent.startsWith(`${description}\n`) ? sent.slice(description.length + 1) : sent;
     const undecided = CANT_RUN_IN_PREVIEW.test(message);
     const level =
         diagnostic.getEnforcementlevel() === ProtoEnforcementLevel.MANDATORY ? "mandatory" : ("advisory" as const);

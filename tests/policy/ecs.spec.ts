@@ -271,14 +271,24 @@ describe("policy ecs-task-role-separate-from-execution-role", () => {
         );
     });
 
-    it("fails one role used for both", async () => {
+    it("fails one role used for both, however each is spelt (ARN or name)", async () => {
         const role = `arn:aws:iam::${ACCOUNT}:role/worker`;
         assert.deepEqual(
             await violations(ecsTaskRoleSeparateFromExecutionRole, [
                 taskDefinition("task", [container()], { taskRoleArn: role, executionRoleArn: role }),
+                taskDefinition("mixed", [container()], { taskRoleArn: "worker", executionRoleArn: role }),
             ]),
-            [`task: The task role and the execution role are the same role (${role}).`],
+            [
+                "task: The task role and the execution role of task are the same role (role worker).",
+                "mixed: The task role and the execution role of mixed are the same role (role worker).",
+            ],
         );
+    });
+
+    it("decides in preview from what each role ARN was built from", async () => {
+        const built = await componentStack({}, true);
+        assert.deepEqual(await violations(ecsTaskRoleSeparateFromExecutionRole, built, { preview: true }), []);
+        assert.deepEqual(await undecided(ecsTaskRoleSeparateFromExecutionRole, built), []);
     });
 });
 

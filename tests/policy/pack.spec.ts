@@ -154,7 +154,7 @@ const EXPECTED = [
         name: "ecs-task-role-separate-from-execution-role",
         level: "advisory",
         control: "CKV_AWS_249",
-        stack: false,
+        stack: true,
         config: {},
         mirrors: ["CKV_AWS_249"],
     },
