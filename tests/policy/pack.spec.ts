@@ -386,9 +386,12 @@ describe("policy pack", () => {
             scripts: Record<string, string>;
         };
         assert.deepEqual(Object.keys(pkg.dependencies), ["@pulumi/policy"]);
-        // The CLI runs `main`; `npm ci` in the pack's directory builds it (prepare), from index.ts.
+        // The CLI runs `main`, built before packing (prepack); no script runs when someone installs the package.
         assert.equal(pkg.main, "./dist/policy/index.js");
-        assert.match(pkg.scripts.prepare, /build/);
+        assert.match(pkg.scripts.prepack, /build/);
+        for (const lifecycle of ["preinstall", "install", "postinstall", "prepare"]) {
+            assert.equal(pkg.scripts[lifecycle], undefined, `a ${lifecycle} script would run on a consumer's install`);
+        }
         // Every file of the pack, and the contract it shares with the component, is compiled into the package.
         const tsconfig = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "tsconfig.json"), "utf8")) as {
             include: string[];
