@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 const region = "us-east-1";
 const account = "123456789012";
-const tags = { team: "payments" };
+const tags = { team: "payments", environment: "prod" };
 
 const deadLetterQueue = new aws.sqs.Queue("hand-dlq", {
     name: "hand-dlq",
@@ -71,7 +71,7 @@ const cluster = new aws.ecs.Cluster("hand-cluster", {
     tags,
 });
 const logGroup = new aws.cloudwatch.LogGroup("hand-logs", {
-    retentionInDays: 30,
+    retentionInDays: 90,
     kmsKeyId: `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
 });
 
