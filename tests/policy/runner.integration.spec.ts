@@ -37,6 +37,21 @@ function report(run: Run): Report {
 const policiesIn = (findings: Evaluation["findings"], kind: "violation" | "undecided") =>
     [...new Set(findings.filter((finding) => finding.kind === kind).map((finding) => finding.policy))].sort();
 
+/** The `npm run policy` lines of the README's CI recipe, as argument lists (comments dropped). */
+const readmeCommands: string[][] = (() => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const block = readme.split("<!-- policy-ci: commands -->")[1]?.split("```")[1] ?? "";
+    return block
+        .split("\n")
+        .filter((line) => line.startsWith("npm run policy -- "))
+        .map((line) =>
+            line
+                .replace(/\s+#.*$/, "")
+                .replace("npm run policy -- ", "")
+                .split(/\s+/),
+        );
+})();
+
 describe("npm run policy", function () {
     this.timeout(400_000);
     const runs: Record<string, Run> = {};
@@ -90,6 +105,7 @@ describe("npm run policy", function () {
             transformed: ["--stack", "dev", "--program", path.join(PROGRAMS, "transformed-stack.ts"), "--json"],
             brokenServed: ["--stack", "dev", "--program", broken, "--policy-pack", path.join(REPO_ROOT, "policy")],
         };
+        readmeCommands.forEach((args, index) => (jobs[`readme${index}`] = args));
         // A few processes at a time: each compiles and runs a whole program, and CI machines have few cores.
         const queue = Object.entries(jobs);
         const worker = async () => {
@@ -291,6 +307,14 @@ describe("npm run policy", function () {
             runs.brokenServed.stdout,
             /4 mandatory and 2 advisory violations; 0 left unjudged\. FAILED: a mandatory policy is violated\.$/m,
         );
+    });
+
+    it("runs the README's CI commands as written, each passing the repository's prod stack", () => {
+        assert.ok(readmeCommands.length >= 3, `found ${readmeCommands.length} npm run policy lines in the README`);
+        readmeCommands.forEach((args, index) => {
+            const result = runs[`readme${index}`];
+            assert.equal(result.code, 0, `npm run policy -- ${args.join(" ")}\n${result.stdout}\n${result.stderr}`);
+        });
     });
 
     it("exits 2 with the harness's message for a stack that does not exist", () => {
