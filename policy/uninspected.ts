@@ -124,7 +124,7 @@ function readableInside(resource: PolicyResource): (TranslatedResource & { logic
 /** Resource policies of the pack judged on what it reads inside uninspected resources (with their default settings). */
 const INNER_POLICIES: ResourceValidationPolicy[] = [
     sqsEncrypted,
-    ...ecsPolicies,
+    ...ecsPolicies.filter((policy): policy is ResourceValidationPolicy => "validateResource" in policy),
     ...logPolicies,
     ...kmsPolicies,
     ...snsPolicies,

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
 import {
     sqsDlqRetentionCoversSource,
     sqsEncrypted,
@@ -9,6 +10,7 @@ import {
 import {
     ACCOUNT,
     arnOf,
+    componentProgram,
     componentQueues,
     componentStack,
     planned,
@@ -453,6 +455,31 @@ describe("policy sqs-no-public-access", function () {
     it("passes what the component builds, a topic feeding the queue included (service principal scoped by aws:SourceArn)", async () => {
         const resources = await componentStack({ sources: { snsTopicArns: [SNS_TOPIC] } });
         assert.deepEqual(await violations(sqsNoPublicAccess, resources), []);
+    });
+
+    it("fails a queue policy added to the component's queue whose condition names an organization but restricts no caller", async () => {
+        const built = await componentProgram((worker) => {
+            new aws.sqs.QueuePolicy("open", {
+                queueUrl: worker.queueUrl,
+                policy: worker.queueArn.apply((arn) =>
+                    JSON.stringify(
+                        policyDocument({
+                            Effect: "Allow",
+                            Principal: "*",
+                            Action: "sqs:SendMessage",
+                            Resource: arn,
+                            Condition: { "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+                        }),
+                    ),
+                ),
+            });
+        });
+        const found = await violations(sqsNoPublicAccess, built);
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(
+            found[0],
+            /^jobs-queue: The queue policy of jobs-queue-\w+: statement allows Principal "\*" and its condition restricts no caller \(ForAllValues:StringEquals aws:principalorgid is true when the key is absent or empty/,
+        );
     });
 
     it("fails the TLS deny next to Allow Principal * sqs:*, which every other queue policy check passes", async () => {
