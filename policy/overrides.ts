@@ -125,3 +125,45 @@ export function taskOverrides(resource: Pick<PolicyResource, "type" | "props">):
             return [];
     }
 }
+
+/** Strings anywhere in a value, for finding the event's placeholders in a pipe's parameters. */
+function stringsIn(value: unknown): string[] {
+    if (typeof value === "string") {
+        return [value];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap(stringsIn);
+    }
+    return isRecord(value) ? Object.values(value).flatMap(stringsIn) : [];
+}
+
+/**
+ * Why the event that starts a task decides its overrides (task role, command, environment), or undefined: an
+ * EventBridge target that passes the event (`inputPath`) or fills a template from it, a pipe whose ECS parameters are
+ * dynamic paths (`$.body.role`) or whose template has placeholders. Nothing the pack reads says what they will be.
+ */
+export function eventControlledOverrides(resource: Pick<PolicyResource, "type" | "props">): string | undefined {
+    const props = resource.props;
+    if (resource.type === ResourceType.EventTarget && isRecord(props.ecsTarget)) {
+        if (typeof props.inputPath === "string" && props.inputPath !== "") {
+            return `its ECS task overrides are the event itself (inputPath ${props.inputPath})`;
+        }
+        const template = isRecord(props.inputTransformer) ? props.inputTransformer.inputTemplate : undefined;
+        if (typeof template === "string" && new RegExp(EVENT_PLACEHOLDER.source).test(template)) {
+            return "its ECS task overrides are filled from the event (input transformer placeholders)";
+        }
+    }
+    if (resource.type === ResourceType.Pipe && isRecord(props.targetParameters)) {
+        const parameters = props.targetParameters;
+        if (isRecord(parameters.ecsTaskParameters)) {
+            const dynamic = stringsIn(parameters.ecsTaskParameters).find((value) => value.startsWith("$."));
+            if (dynamic) {
+                return `its ECS task parameters take values from the event (dynamic path ${dynamic})`;
+            }
+            if (typeof parameters.inputTemplate === "string" && /<\$\.[^>]*>/.test(parameters.inputTemplate)) {
+                return "its ECS task input is filled from the event (input template placeholders)";
+            }
+        }
+    }
+    return undefined;
+}

@@ -2,8 +2,9 @@
 //
 // Some resources create the things the pack governs without being one of the types it reads: a CloudFormation stack
 // or stack set, a Cloud Control resource, any aws-native resource, a Service Catalog product, a Step Functions state
-// machine or an EventBridge Scheduler universal target that calls SQS, ECS or IAM, an AWS Batch job definition, and
-// code that runs at deployment (dynamic providers, `command` resources). They fail the run unless the configuration
+// machine or an EventBridge Scheduler universal target that calls SQS, ECS or IAM, an AWS Batch job definition, an
+// EventBridge target or pipe whose ECS overrides come from the event, and code that runs at deployment (dynamic
+// providers, `command` resources). They fail the run unless the configuration
 // accepts them by type or name, the same way an unknown remote component fails the offline run. What the pack can
 // read inside them (a JSON template's resources, a Cloud Control desired state, an aws-native resource's properties
 // of a type it knows) is judged by its resource policies all the same.
@@ -26,6 +27,7 @@ import { ecsPolicies } from "./ecs";
 import { rolesTasksUse } from "./iamRoles";
 import { kmsPolicies } from "./kms";
 import { logPolicies } from "./logs";
+import { eventControlledOverrides } from "./overrides";
 import { attempt, decideEach, need, Unknown } from "./preview";
 import { queueGraph } from "./queues";
 import { snsPolicies } from "./sns";
@@ -64,6 +66,13 @@ function uninspectedReason(resource: PolicyResource): string | undefined {
         case "command:local:Command":
         case "command:remote:Command":
             return "code that runs during the deployment and may call any AWS API";
+        case ResourceType.EventTarget:
+        case ResourceType.Pipe: {
+            const controlled = attempt(() => eventControlledOverrides(resource));
+            return typeof controlled === "string"
+                ? `something that starts ECS tasks where ${controlled}, so the event chooses the task role, command and environment`
+                : undefined;
+        }
         case "aws:sfn/stateMachine:StateMachine": {
             const definition = attempt(() => String(resource.props.definition ?? ""));
             if (definition instanceof Unknown) {

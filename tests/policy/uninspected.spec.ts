@@ -150,6 +150,38 @@ describe("policy stack-no-uninspected-resources", function () {
         );
     });
 
+    it("fails a target or pipe whose ECS overrides come from the event, and passes one with a constant input", async () => {
+        const ecsTarget = { taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/api:1" };
+        const stack = [
+            resource("aws:cloudwatch/eventTarget:EventTarget", "passes-event", { ecsTarget, inputPath: "$.detail" }),
+            resource("aws:cloudwatch/eventTarget:EventTarget", "templated", {
+                ecsTarget,
+                inputTransformer: {
+                    inputPaths: { role: "$.detail.role" },
+                    inputTemplate: '{"taskRoleArn": <role>}',
+                },
+            }),
+            resource("aws:cloudwatch/eventTarget:EventTarget", "constant", {
+                ecsTarget,
+                input: '{"containerOverrides": []}',
+            }),
+            resource("aws:pipes/pipe:Pipe", "dynamic", {
+                targetParameters: {
+                    ecsTaskParameters: {
+                        taskDefinitionArn: "api",
+                        overrides: { taskRoleArn: "$.body.role" },
+                    },
+                },
+            }),
+        ];
+        const found = await violations(stackNoUninspectedResources, stack);
+        assert.deepEqual(
+            found.map((line) => line.split(":")[0]),
+            ["passes-event", "templated", "dynamic"],
+        );
+        assert.match(found[0], /the event chooses the task role, command and environment/);
+    });
+
     it("passes what the component builds, keep-alive schedule included", async () => {
         assert.deepEqual(await violations(stackNoUninspectedResources, await componentStack()), []);
     });
