@@ -151,7 +151,10 @@ export interface WorkerOptions {
      * How many received messages may wait for a free handler, 0 to 1000, so a handler that frees up starts at once
      * instead of after a receive. They are hidden, and their visibility extended, while they wait; at stop they are
      * released unstarted. Each one waits up to a job's duration, hidden from other tasks: keep it small for long
-     * jobs. Defaults to the smaller of `concurrency` and 10.
+     * jobs. On a FIFO queue, while the messages in hand belong to fewer message groups than `concurrency`, the worker
+     * receives past this limit, up to 10 messages per handler slot: SQS hands out a group's messages together, and
+     * those behind the first of their group are kept from every consumer anyway. Defaults to the smaller of
+     * `concurrency` and 10.
      */
     prefetchMessages?: number;
     /**

@@ -17,8 +17,8 @@ const RECEIVE_RETRY_MAX_SECONDS = 30;
 
 /** What the loop needs to know of, and hands to, the worker around it. */
 export interface ReceiverHost {
-    /** Messages the worker could take in now. */
-    room(): number;
+    /** Messages in the worker's hands that count against its limits: waiting for a handler slot, or running. */
+    inHand(): number;
     /** FIFO only: message groups with a message in the worker's hands. */
     heldGroups(): number;
     /** Takes in what a receive returned (never empty). */
@@ -117,12 +117,13 @@ export class Receiver {
         return planPoll(
             {
                 nowMs: settings.timers.now(),
-                room: this.host.room(),
+                inHand: this.host.inHand(),
                 last: this.last,
                 heldGroups: this.host.heldGroups(),
                 groupFreedSinceLastReceive: this.groupsFreed > this.groupsFreedAtLastSend,
             },
             {
+                fifo: settings.fifo,
                 concurrency: settings.concurrency,
                 prefetchMessages: settings.prefetchMessages,
                 waitTimeSeconds: settings.waitTimeSeconds,
