@@ -187,7 +187,8 @@ export interface WorkerOptions {
      * Long-polling time of a receive sent after an empty one, 0 to 20 seconds. A receive sent after one that brought
      * messages waits 1 s at most (more messages are likely waiting, and a stop then waits for no long poll). Shortened
      * to end a second before the shutdown deadline when that is nearer (a stop timeout under 31 s), so no poll is still
-     * out when messages are released. Defaults to 20.
+     * out when messages are released. 0: every receive returns at once, and after empty ones the worker pauses
+     * (0.25 s, doubling to 5 s) until a receive brings a message, since SQS bills every empty receive. Defaults to 20.
      */
     waitTimeSeconds?: number;
     /**

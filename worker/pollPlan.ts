@@ -1,10 +1,14 @@
 // When to receive, and how. Pure, so every rule is tested without a queue.
 //
-// Three things shape a receive besides the room the worker has:
+// Four things shape a receive besides the room the worker has:
 // - Whether the last receive brought messages. If it did, more are likely waiting and the next receive returns at
 //   once, so it waits 1 s at most: a stop then never waits out a 20 s long poll. If it came back empty, the queue
 //   looks empty and the next receive is a long poll, which hides what it gets for a short time only, so that stop()
 //   may abandon it (see idlePollVisibilityTimeoutSeconds).
+// - Whether the receives before it waited at all. A receive that does not wait (`waitTimeSeconds: 0`, or any receive
+//   while FIFO groups are held) comes back at once from an empty queue, and SQS bills every empty receive: in a loop
+//   that is as many requests as SQS answers. So after empty receives that did not wait, the next one pauses, longer
+//   each time up to a cap, until a receive brings a message.
 // - On a FIFO queue, the message groups this worker holds. SQS gives no one a message of a group while another of its
 //   messages is in flight, so once a receive came back short while the worker held groups, every group it could get
 //   was blocked by its own messages, or empty. A long poll then would wait its whole time for nothing (and moto's
@@ -13,13 +17,25 @@
 //   of one group together as it can, the messages in hand may be few groups: while they are fewer groups than
 //   handler slots, the worker receives past its usual limit (see fifoHoldLimit).
 // - The drain deadline: no poll may still be out when the messages in hand are released (see shutdown.ts).
+import { backoffSeconds } from "./backoff";
 import { MAX_BATCH_ENTRIES } from "./batcher";
 import { receiveWaitSeconds } from "./shutdown";
 
 /** The longest wait of a receive sent after one that brought messages. */
 const BACKLOG_WAIT_SECONDS = 1;
+/**
+ * The pause after empty receives that did not wait: 0.25 s after the first, doubling to 5 s. A queue that ran dry for
+ * a moment is looked at again within a quarter second; an idle worker that does not long-poll sends 12 receives a
+ * minute at most (a long-polling one sends 3), and a message sent to its idle queue waits 5 s at most.
+ */
+const EMPTY_POLL_PAUSE_BASE_SECONDS = 0.25;
+const EMPTY_POLL_PAUSE_MAX_SECONDS = 5;
+
 export enum PollKind {
-    /** No receive now: no room, or every FIFO group the worker could get is blocked by its own messages. */
+    /**
+     * No receive now: no room; every FIFO group the worker could get is blocked by its own messages; or the pause
+     * after empty receives that did not wait.
+     */
     Wait = "wait",
     /** The last receive brought messages: a short poll, with the full visibility timeout; stop() waits for it. */
     Backlog = "backlog",
@@ -41,6 +57,11 @@ export interface PollSituation {
     inHand: number;
     /** Undefined before the first receive. */
     last: LastReceive | undefined;
+    /**
+     * How many receives in a row, up to the last one, came back empty without waiting (WaitTimeSeconds 0). A receive
+     * that brought messages, or one that waited, ends the run.
+     */
+    emptyShortPolls: number;
     /** FIFO only: message groups with a message in this worker's hands (SQS gives none of theirs to anyone). */
     heldGroups: number;
     /** FIFO only: one of the held groups was freed since the last receive was sent. */
@@ -97,6 +118,13 @@ export function receiveAtRoom(concurrency: number, prefetchMessages: number): nu
  */
 function fifoHoldLimit(concurrency: number): number {
     return concurrency * MAX_BATCH_ENTRIES;
+}
+
+/** The pause after `emptyShortPolls` empty receives in a row that did not wait: 0.25 s, doubling to 5 s. */
+function emptyPollPauseSeconds(emptyShortPolls: number): number {
+    return emptyShortPolls > 0
+        ? backoffSeconds(emptyShortPolls, EMPTY_POLL_PAUSE_BASE_SECONDS, EMPTY_POLL_PAUSE_MAX_SECONDS)
+        : 0;
 }
 
 export function planPoll(situation: PollSituation, settings: PollSettings): PollPlan {
@@ -159,12 +187,14 @@ function receiveSize(situation: PollSituation, settings: PollSettings): number {
 
 /**
  * How long the next receive must still wait: after a FIFO receive came back short, until a held group frees or the
- * long-poll time has passed.
+ * long-poll time has passed; after empty receives that did not wait, the pause. A freed group ends both at once.
  */
 function remainingPauseMs(situation: PollSituation, longWaitSeconds: number): number {
-    const { last, nowMs, heldGroups, groupFreedSinceLastReceive } = situation;
-    if (last === undefined || groupFreedSinceLastReceive || heldGroups === 0 || last.got >= last.asked) {
+    const { last, nowMs, heldGroups, groupFreedSinceLastReceive, emptyShortPolls } = situation;
+    if (last === undefined || groupFreedSinceLastReceive) {
         return 0;
     }
-    return Math.max(0, last.answeredAtMs + longWaitSeconds * 1000 - nowMs);
+    const blocked = heldGroups > 0 && last.got < last.asked;
+    const pauseSeconds = Math.max(blocked ? longWaitSeconds : 0, emptyPollPauseSeconds(emptyShortPolls));
+    return Math.max(0, last.answeredAtMs + pauseSeconds * 1000 - nowMs);
 }

@@ -34,6 +34,8 @@ export class Receiver {
     /** The option, else the queue's own (read before the first receive). */
     private visibilityTimeoutSeconds: number | undefined;
     private last: LastReceive | undefined;
+    /** Receives in a row, up to the last one, that came back empty without waiting. */
+    private emptyShortPolls = 0;
     /** FIFO groups freed so far, and how many had been when the last receive was sent. */
     private groupsFreed = 0;
     private groupsFreedAtLastSend = 0;
@@ -119,6 +121,7 @@ export class Receiver {
                 nowMs: settings.timers.now(),
                 inHand: this.host.inHand(),
                 last: this.last,
+                emptyShortPolls: this.emptyShortPolls,
                 heldGroups: this.host.heldGroups(),
                 groupFreedSinceLastReceive: this.groupsFreed > this.groupsFreedAtLastSend,
             },
@@ -177,6 +180,7 @@ export class Receiver {
             this.abandonable = undefined;
         }
         this.last = { asked: plan.maxMessages, got: messages.length, answeredAtMs: timers.now() };
+        this.emptyShortPolls = messages.length === 0 && plan.waitTimeSeconds === 0 ? this.emptyShortPolls + 1 : 0;
         if (messages.length === 0) {
             await this.host.receivedNothing();
             return;

@@ -21,6 +21,7 @@ function plan(situation: Partial<PollSituation>, settings: Partial<PollSettings>
             nowMs: NOW_MS,
             inHand: 0,
             last: undefined,
+            emptyShortPolls: 0,
             heldGroups: 0,
             groupFreedSinceLastReceive: false,
             ...situation,
@@ -98,6 +99,40 @@ describe("worker poll plan", () => {
         assert.strictEqual(backlog.kind === PollKind.Wait ? undefined : backlog.waitTimeSeconds, 0);
     });
 
+    describe("after empty receives that did not wait", () => {
+        const shortPolls = { waitTimeSeconds: 0 };
+
+        it("pauses 0.25 s after the first, doubling to 5 s, counted from the last answer", () => {
+            const pauses = [1, 2, 3, 4, 5, 6, 7, 20].map((emptyShortPolls) =>
+                plan({ last: lastReceive(10, 0), emptyShortPolls }, shortPolls),
+            );
+            assert.deepStrictEqual(
+                pauses.map((next) => (next.kind === PollKind.Wait ? next.wakeInMs : next.kind)),
+                [250, 500, 1_000, 2_000, 4_000, 5_000, 5_000, 5_000],
+            );
+            assert.deepStrictEqual(plan({ last: lastReceive(10, 0, 100), emptyShortPolls: 1 }, shortPolls), {
+                kind: PollKind.Wait,
+                wakeInMs: 150,
+            });
+        });
+
+        it("then receives without waiting, as asked", () => {
+            const next = plan({ last: lastReceive(10, 0, 250), emptyShortPolls: 1 }, shortPolls);
+            assert.deepStrictEqual(next.kind === PollKind.Wait ? undefined : [next.kind, next.waitTimeSeconds], [
+                PollKind.Watch,
+                0,
+            ]);
+        });
+
+        it("does not pause once a receive brought messages or waited (the run of empty ones is over)", () => {
+            assert.strictEqual(
+                plan({ last: lastReceive(10, 3), emptyShortPolls: 0 }, shortPolls).kind,
+                PollKind.Backlog,
+            );
+            assert.strictEqual(plan({ last: lastReceive(10, 0), emptyShortPolls: 0 }).kind, PollKind.Watch);
+        });
+    });
+
     describe("on a FIFO queue", () => {
         const FIFO: Partial<PollSettings> = { fifo: true };
 
@@ -119,14 +154,38 @@ describe("worker poll plan", () => {
             );
         });
 
-        it("polls at once, without waiting, when one of its groups has freed", () => {
+        it("polls at once, without waiting, when one of its groups has freed, even during the pause", () => {
             const freed = plan(
-                { heldGroups: 4, inHand: 8, last: lastReceive(10, 0), groupFreedSinceLastReceive: true },
-                FIFO,
+                {
+                    heldGroups: 4,
+                    inHand: 8,
+                    last: lastReceive(10, 0),
+                    emptyShortPolls: 5,
+                    groupFreedSinceLastReceive: true,
+                },
+                { ...FIFO, waitTimeSeconds: 0 },
             );
             assert.deepStrictEqual(
                 freed.kind === PollKind.Wait ? undefined : [freed.kind, freed.waitTimeSeconds, freed.abandonAtStop],
                 [PollKind.Backlog, 0, false],
+            );
+        });
+
+        it("with waitTimeSeconds 0, pauses like any empty receive that did not wait while its groups block everything", () => {
+            const blocked = { heldGroups: 3, inHand: 6, last: lastReceive(10, 0) };
+            const settings = { ...FIFO, waitTimeSeconds: 0 };
+            assert.deepStrictEqual(plan({ ...blocked, emptyShortPolls: 1 }, settings), {
+                kind: PollKind.Wait,
+                wakeInMs: 250,
+            });
+            assert.deepStrictEqual(plan({ ...blocked, emptyShortPolls: 9 }, settings), {
+                kind: PollKind.Wait,
+                wakeInMs: 5_000,
+            });
+            assert.deepStrictEqual(
+                plan({ ...blocked, emptyShortPolls: 9 }, FIFO),
+                { kind: PollKind.Wait, wakeInMs: 20_000 },
+                "a long-poll time above the pause's cap is the longer wait",
             );
         });
 

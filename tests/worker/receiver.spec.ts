@@ -1,5 +1,6 @@
 // The receive loop against a fake SQS in virtual time (support/fakeSqs.ts): what it asks SQS for, and when, in the
-// situations moto cannot show, such as a FIFO queue that hands out one message group at a time, as SQS does.
+// situations moto cannot show. A FIFO queue that hands out one message group at a time, as SQS does, and an empty
+// queue polled without waiting, where every receive is billed.
 import * as assert from "assert";
 import { runWorker, WorkerHandle, WorkerOptions } from "../../worker/index";
 import { FakeQueueOptions, FakeSqs } from "./support/fakeSqs";
@@ -34,11 +35,35 @@ function start(queue: FakeQueueOptions, options: Partial<WorkerOptions> & Pick<W
     return { timers, sqs, worker, elapsedMs: () => timers.now() - startedAtMs };
 }
 
+/** Each ReceiveMessage: when the fake took it up, in virtual milliseconds since the start, and what it returned. */
+function receives(run: Run, fromMs = 0, untilMs = Infinity): { atMs: number; returned: number }[] {
+    const startedAtMs = run.timers.now() - run.elapsedMs();
+    return run.sqs
+        .calls("ReceiveMessage")
+        .map((request) => ({ atMs: request.atMs - startedAtMs, returned: request.returned ?? 0 }))
+        .filter(({ atMs }) => atMs >= fromMs && atMs < untilMs);
+}
+
+function receiveTimes(run: Run, fromMs = 0, untilMs = Infinity): number[] {
+    return receives(run, fromMs, untilMs).map(({ atMs }) => atMs);
+}
+
+const gaps = (times: number[]): number[] => times.slice(1).map((atMs, index) => atMs - times[index]);
+
 /** `${group}-${index}` for each group, interleaved as a producer would send them. */
 function interleaved(groups: string[], perGroup: number): { body: string; groupId: string }[] {
     return Array.from({ length: perGroup }, (_, index) =>
         groups.map((group) => ({ body: `${group}-${index}`, groupId: group })),
     ).flat();
+}
+
+/** Where each receive should be taken up: 10 ms of latency, then the pause: 0.25 s doubling to 5 s. */
+function expectedTimes(firstAtMs: number, untilMs: number): number[] {
+    const times = [firstAtMs];
+    for (let pauseMs = 250; times[times.length - 1] < untilMs; pauseMs = Math.min(pauseMs * 2, 5_000)) {
+        times.push(times[times.length - 1] + 10 + pauseMs);
+    }
+    return times.filter((atMs) => atMs < untilMs);
 }
 
 describe("worker receive loop (fake SQS, virtual time)", () => {
@@ -107,5 +132,71 @@ describe("worker receive loop (fake SQS, virtual time)", () => {
                 assert.ok(calls <= 0.4, `${run.sqs.requests.length} SQS calls for ${total} messages`);
             });
         }
+    });
+
+    describe("with waitTimeSeconds 0 on an empty queue", () => {
+        it("pauses between empty receives, 0.25 s doubling to 5 s: 16 receives a minute instead of one per answer", async () => {
+            const run = start({ fifo: false }, { waitTimeSeconds: 0, handler: async () => undefined });
+            runs.push(run);
+            await run.timers.advance(60_000);
+            const times = receiveTimes(run);
+            assert.deepStrictEqual(times, expectedTimes(10, 60_000));
+            assert.strictEqual(times.length, 16);
+        });
+
+        it("takes a message sent meanwhile at the next receive, then starts the pauses over", async () => {
+            const handledAtMs: number[] = [];
+            const run: Run = start(
+                { fifo: false },
+                { waitTimeSeconds: 0, handler: async () => void handledAtMs.push(run.elapsedMs()) },
+            );
+            runs.push(run);
+            await run.timers.advance(30_000);
+            run.sqs.send([{ body: "sent at 30 s" }]);
+            await run.timers.advance(30_000);
+
+            const all = receives(run);
+            const taking = all.findIndex(({ returned }) => returned > 0);
+            const takenAtMs = all[taking].atMs;
+            assert.ok(takenAtMs > 30_000 && takenAtMs <= 35_010, `taken at ${takenAtMs} ms, sent at 30,000 ms`);
+            assert.deepStrictEqual(handledAtMs, [takenAtMs]);
+            // The receive that brought it is followed at once by one that does not wait, then the pauses from 0.25 s.
+            assert.deepStrictEqual(gaps(receiveTimes(run, takenAtMs)).slice(0, 4), [10, 260, 510, 1_010]);
+        });
+
+        it("stops at once during a pause", async () => {
+            const run = start({ fifo: false }, { waitTimeSeconds: 0, handler: async () => undefined });
+            await run.timers.advance(20_000);
+            let stopped = false;
+            void run.worker.stop().then(() => (stopped = true));
+            await run.timers.advance(0);
+            assert.ok(stopped, "stop() resolved without the clock moving");
+        });
+    });
+
+    describe("on a FIFO queue whose held groups block everything", () => {
+        /** One message of group a whose job runs 60 s, so nothing else can be received meanwhile. */
+        async function blockedFor60Seconds(waitTimeSeconds: number | undefined): Promise<Run> {
+            const run = start(
+                { fifo: true },
+                { concurrency: 10, waitTimeSeconds, handler: () => jobOf(run.timers, 60_000) },
+            );
+            runs.push(run);
+            run.sqs.send([{ body: "a-0", groupId: "a" }]);
+            await run.timers.advance(59_000);
+            return run;
+        }
+
+        it("with waitTimeSeconds 0, pauses between its empty receives as on an empty queue", async () => {
+            const run = await blockedFor60Seconds(0);
+            const times = receiveTimes(run, 11, 59_000);
+            // The receive that brought a-0 (at 10 ms) is followed at once by one without waiting, then the pauses.
+            assert.deepStrictEqual(times, expectedTimes(20, 59_000));
+        });
+
+        it("with the default 20 s, looks for new groups once per 20 s", async () => {
+            const run = await blockedFor60Seconds(undefined);
+            assert.deepStrictEqual(receiveTimes(run), [10, 20_020, 40_030]);
+        });
     });
 });
