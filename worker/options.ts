@@ -158,8 +158,9 @@ export interface WorkerOptions {
      */
     prefetchMessages?: number;
     /**
-     * How long a delete or a visibility change waits for others to share a batch call, 0 to 1000 ms; ten ready
-     * entries go out at once. Defaults to 50.
+     * The longest a delete or a visibility change waits for others to share a batch call, 0 to 1000 ms; ten ready
+     * entries go out at once. A delete waits only while the handlers still running are likely to end within this
+     * time. Defaults to 200.
      */
     batchDelayMilliseconds?: number;
     /**
