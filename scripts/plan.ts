@@ -1,13 +1,13 @@
 // `npm run plan -- --stack <name> [--json]`: what `pulumi up` would create for a stack, computed offline by running
 // index.ts under Pulumi's runtime mocks. No AWS account, no Pulumi CLI, nothing downloaded.
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
-import { WorkerSettings } from "../components/settings";
+import { WorkerSettings } from "../components/plan/settings";
 import { monthlyFleetCost, renderMonthlyCosts } from "../simulator/cost";
 import { stackWorkers } from "../simulator/experiment";
 import { configKeyed, EXAMPLE_WORKERS } from "../stack/config";
 import { readStackConfigFile } from "../stack/configFile";
-import { summarize } from "./describe";
-import { HarnessError, LoggedWarning, runStack, StackRun } from "./harness";
+import { summarize } from "../tooling/describe";
+import { HarnessError, LoggedWarning, runStack, StackRun } from "../tooling/harness";
 import { RegisteredResource } from "./mocks";
 
 /** The region every price in the plan is quoted for. */

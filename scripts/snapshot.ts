@@ -3,8 +3,8 @@
 // is run on purpose and the new snapshot is committed with the change.
 import * as fs from "fs";
 import * as path from "path";
-import { replacementSnapshot } from "./describe";
-import { availableStacks, REPO_ROOT, runStack } from "./harness";
+import { replacementSnapshot } from "../tooling/describe";
+import { availableStacks, REPO_ROOT, runStack } from "../tooling/harness";
 
 export const SNAPSHOT_DIRECTORY = path.join(REPO_ROOT, "tests", "snapshots");
 

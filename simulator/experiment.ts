@@ -1,8 +1,8 @@
 // Runs the comparison the issue asks for: for one worker and one trace, every policy (ours from planScaling, the
 // alternatives, a fixed fleet) over several seeds, plus the oracle's lower bound and achievable schedule, on exactly
 // the same arrivals. The CLI scripts and the tests go through here.
-import { planScaling } from "../components/scalingPlan";
-import { DEFAULT_STOP_TIMEOUT_SECONDS, resolveWorkerSettings, WorkerSettings } from "../components/settings";
+import { planScaling } from "../components/plan/scalingPlan";
+import { DEFAULT_STOP_TIMEOUT_SECONDS, resolveWorkerSettings, WorkerSettings } from "../components/plan/settings";
 import { CapacityProvider } from "../components/types";
 import { validatedWorkerSettings } from "../components/validation";
 import { readStackConfig, workerArgs } from "../stack/config";

@@ -1,6 +1,6 @@
 // When a worker's scheduled actions fire during a simulation: Application Auto Scaling's cron(), rate() and at()
 // expressions, read in the schedule's time zone, resolved to seconds from the trace's start.
-import { ScheduleSettings } from "../components/settings";
+import { ScheduleSettings } from "../components/plan/settings";
 
 /** The simulated trace starts at this instant: a Monday, midnight UTC, so "weekdays at 08:00" means something. */
 export const SIMULATION_START_MS = Date.UTC(2024, 0, 1);

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
 import { BackgroundWorkerArgs } from "@background-worker/pulumi";
-import { isObject } from "../components/problems";
+import { isObject } from "../components/validation/problems";
 import { readComponentSchema, Shape, workerInputShape, workerInputShapes } from "./schema";
 
 /** The project's config namespace (Pulumi.yaml's `name`). */

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { REPO_ROOT } from "../scripts/harness";
+import { REPO_ROOT } from "../tooling/harness";
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
 import { BackgroundWorker } from "../components/index";
 import { recordResources } from "../scripts/mocks";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { planScaling } from "../../components/scalingPlan";
+import { planScaling } from "../../components/plan/scalingPlan";
 import { cdkPolicy, copilotPolicy, ourPolicy } from "../../simulator/policies";
 import { workerSettings } from "./fixtures";
 

@@ -4,7 +4,7 @@ import {
     FARGATE_LAUNCH_P95_SECONDS,
     METRIC_LAG_WORST_SECONDS,
     planScaling,
-} from "../../components/scalingPlan";
+} from "../../components/plan/scalingPlan";
 import { CapacityProvider } from "../../components/types";
 import { copilotPolicy, fixedPolicy, ourPolicy } from "../../simulator/policies";
 import { SQS_INACTIVE_AFTER_SECONDS } from "../../simulator/parameters";

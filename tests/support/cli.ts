@@ -2,7 +2,7 @@
 // each gets its own Pulumi runtime; the specs start theirs together and this module runs them a few at a time.
 import { execFile } from "child_process";
 import * as os from "os";
-import { REPO_ROOT } from "../../scripts/harness";
+import { REPO_ROOT } from "../../tooling/harness";
 
 /** Generous: a run takes one to two seconds alone, but the machine may be shared with other test runs. */
 export const SCRIPT_TIMEOUT_MS = 60_000;

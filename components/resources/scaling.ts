@@ -1,0 +1,268 @@
+// Turns a scaling plan (scalingPlan.ts) into Application Auto Scaling and CloudWatch resources. Every decision was
+// made in the plan; this file only adapts the plan's neutral query form to each consumer's shape.
+import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../../contract";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { policyDocument, serviceAssumeRolePolicy } from "../plan/iam";
+import { PlannedAlarm, PlannedMetric, PlannedQuery, PlannedStepScaling, ScalingPlan } from "../plan/scalingPlan";
+import { BackgroundWorkerArgs } from "../types";
+import { childNames } from "../plan/names";
+
+/** The real names behind a plan's metric subjects. */
+export interface MetricDimensions {
+    queueName: pulumi.Input<string>;
+    clusterName: pulumi.Input<string>;
+    serviceName: pulumi.Input<string>;
+}
+
+function dimensionsOf(metric: PlannedMetric, names: MetricDimensions): { [name: string]: pulumi.Input<string> } {
+    return metric.subject === "queue"
+        ? { QueueName: names.queueName }
+        : { ClusterName: names.clusterName, ServiceName: names.serviceName };
+}
+
+/** The query's expressions, the same in both shapes; only the one the query returns yields data. */
+function expressionQueries(query: PlannedQuery) {
+    return query.expressions.map((expression) => ({
+        id: expression.id,
+        expression: expression.expression,
+        label: expression.label,
+        returnData: expression.id === query.returnId,
+    }));
+}
+
+/** Target tracking takes dimensions as a `{name, value}` list and no period (it always uses one minute). */
+export function targetTrackingMetrics(query: PlannedQuery, names: MetricDimensions) {
+    return [
+        ...query.metrics.map((metric) => ({
+            id: metric.id,
+            returnData: false,
+            metricStat: {
+                stat: metric.stat,
+                metric: {
+                    namespace: metric.namespace,
+                    metricName: metric.metricName,
+                    dimensions: Object.entries(dimensionsOf(metric, names)).map(([name, value]) => ({ name, value })),
+                },
+            },
+        })),
+        ...expressionQueries(query),
+    ];
+}
+
+/** Alarm metric queries take a dimensions map, with the period and statistic on each metric. */
+export function alarmMetricQueries(query: PlannedQuery, periodSeconds: number, names: MetricDimensions) {
+    return [
+        ...query.metrics.map((metric) => ({
+            id: metric.id,
+            returnData: false,
+            metric: {
+                namespace: metric.namespace,
+                metricName: metric.metricName,
+                dimensions: dimensionsOf(metric, names),
+                period: periodSeconds,
+                stat: metric.stat,
+            },
+        })),
+        ...expressionQueries(query),
+    ];
+}
+
+function createAlarm(
+    name: string,
+    alarm: PlannedAlarm,
+    names: MetricDimensions,
+    actions: pulumi.Input<string>[],
+    tags: BackgroundWorkerArgs["tags"],
+    parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm {
+    return new aws.cloudwatch.MetricAlarm(
+        name,
+        {
+            alarmDescription: alarm.description,
+            comparisonOperator: alarm.comparison,
+            evaluationPeriods: alarm.evaluationPeriods,
+            datapointsToAlarm: alarm.datapointsToAlarm,
+            threshold: alarm.threshold,
+            treatMissingData: alarm.treatMissingData,
+            metricQueries: alarmMetricQueries(alarm.query, alarm.periodSeconds, names),
+            alarmActions: actions,
+            tags: { ...tags, [ALARM_PURPOSE_TAG]: AlarmPurpose.Scaling },
+        },
+        { parent },
+    );
+}
+
+/** The scalable target a policy acts on. */
+interface OnTarget {
+    serviceNamespace: pulumi.Output<string>;
+    scalableDimension: pulumi.Output<string>;
+    resourceId: pulumi.Output<string>;
+}
+
+/** A step-scaling policy `${prefix}-policy` and the alarm `${prefix}-alarm` that invokes it; returns the alarm. */
+function createStepScaling(
+    prefix: string,
+    step: PlannedStepScaling,
+    onTarget: OnTarget,
+    inputs: WorkerScalingInputs,
+): aws.cloudwatch.MetricAlarm {
+    const policy = new aws.appautoscaling.Policy(
+        `${prefix}-policy`,
+        {
+            ...onTarget,
+            policyType: "StepScaling",
+            stepScalingPolicyConfiguration: {
+                adjustmentType: step.adjustmentType,
+                cooldown: step.cooldownSeconds,
+                metricAggregationType: step.metricAggregationType,
+                // Step bounds are strings in the provider's schema.
+                stepAdjustments: step.steps.map((adjustment) => ({
+                    metricIntervalLowerBound:
+                        adjustment.lowerBound === undefined ? undefined : String(adjustment.lowerBound),
+                    metricIntervalUpperBound:
+                        adjustment.upperBound === undefined ? undefined : String(adjustment.upperBound),
+                    scalingAdjustment: adjustment.scalingAdjustment,
+                })),
+            },
+        },
+        { parent: inputs.parent },
+    );
+    return createAlarm(`${prefix}-alarm`, step.alarm, inputs.names, [policy.arn], inputs.tags, inputs.parent);
+}
+
+export interface WorkerScalingInputs {
+    name: string;
+    plan: ScalingPlan;
+    names: MetricDimensions;
+    queueArn: pulumi.Output<string>;
+    queueUrl: pulumi.Output<string>;
+    account: pulumi.Output<string>;
+    /** The cluster's partition (aws, aws-cn, aws-us-gov): Scheduler's universal target ARNs carry it. */
+    partition: pulumi.Output<string>;
+    tags: BackgroundWorkerArgs["tags"];
+    parent: pulumi.Resource;
+}
+
+/**
+ * Creates the scalable target, the backlog policy, the wake-up, catch-up, scale-in and drain alarms with their step
+ * policies, schedules and the keep-alive. Returns the alarms it created, for the dashboard's alarm status.
+ */
+export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.MetricAlarm[] {
+    const { name, plan, names, tags, parent } = inputs;
+    const children = childNames(name);
+    const target = new aws.appautoscaling.Target(
+        children.scalingTarget,
+        {
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: pulumi.interpolate`service/${names.clusterName}/${names.serviceName}`,
+            minCapacity: plan.minTasks,
+            maxCapacity: plan.maxTasks,
+            tags,
+        },
+        { parent },
+    );
+    const onTarget = {
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+    };
+
+    new aws.appautoscaling.Policy(
+        children.backlogPolicy,
+        {
+            ...onTarget,
+            policyType: "TargetTrackingScaling",
+            targetTrackingScalingPolicyConfiguration: {
+                targetValue: plan.backlog.targetValue,
+                scaleOutCooldown: plan.backlog.scaleOutCooldownSeconds,
+                scaleInCooldown: plan.backlog.scaleInCooldownSeconds,
+                disableScaleIn: plan.backlog.disableScaleIn,
+                customizedMetricSpecification: { metrics: targetTrackingMetrics(plan.backlog.query, names) },
+            },
+        },
+        { parent },
+    );
+
+    const alarms: aws.cloudwatch.MetricAlarm[] = [];
+    if (plan.wakeUp) {
+        alarms.push(createStepScaling(children.wakeUp, plan.wakeUp, onTarget, inputs));
+    }
+    if (plan.burst) {
+        alarms.push(createStepScaling(children.burst, plan.burst, onTarget, inputs));
+    }
+    if (plan.scaleIn) {
+        alarms.push(createStepScaling(children.scaleIn, plan.scaleIn, onTarget, inputs));
+    }
+    if (plan.drain) {
+        alarms.push(createStepScaling(children.drain, plan.drain, onTarget, inputs));
+    }
+
+    for (const schedule of plan.schedules) {
+        new aws.appautoscaling.ScheduledAction(
+            children.scheduledAction(schedule.name),
+            {
+                ...onTarget,
+                name: children.scheduledActionName(schedule.name),
+                schedule: schedule.schedule,
+                timezone: schedule.timezone,
+                scalableTargetAction: { minCapacity: schedule.minTasks, maxCapacity: schedule.maxTasks },
+            },
+            { parent },
+        );
+    }
+
+    if (plan.keepQueueActive) {
+        createKeepActiveSchedule(inputs, plan.keepQueueActive.scheduleExpression);
+    }
+    return alarms;
+}
+
+/**
+ * SQS counts a queue as active for CloudWatch for about six hours after any API call; past that it stops publishing
+ * and the first datapoints after new messages arrive take up to 15 minutes. A Scheduler call of GetQueueAttributes
+ * keeps the metrics flowing with no Lambda and no code.
+ */
+function createKeepActiveSchedule(inputs: WorkerScalingInputs, scheduleExpression: string): void {
+    const { name, tags, parent } = inputs;
+    const children = childNames(name);
+    const role = new aws.iam.Role(
+        children.keepActiveRole,
+        {
+            description: "Lets EventBridge Scheduler read the worker queue's attributes to keep its metrics flowing.",
+            assumeRolePolicy: inputs.account.apply((account) =>
+                serviceAssumeRolePolicy("scheduler.amazonaws.com", { StringEquals: { "aws:SourceAccount": account } }),
+            ),
+            tags,
+        },
+        { parent },
+    );
+    new aws.iam.RolePolicy(
+        children.keepActivePolicy,
+        {
+            role: role.id,
+            policy: pulumi.jsonStringify(
+                policyDocument([{ Effect: "Allow", Action: "sqs:GetQueueAttributes", Resource: inputs.queueArn }]),
+            ),
+        },
+        { parent },
+    );
+    new aws.scheduler.Schedule(
+        children.keepActiveSchedule,
+        {
+            description: "Keeps the worker queue active for CloudWatch so scale-from-zero is not delayed.",
+            scheduleExpression,
+            flexibleTimeWindow: { mode: "OFF" },
+            target: {
+                arn: pulumi.interpolate`arn:${inputs.partition}:scheduler:::aws-sdk:sqs:getQueueAttributes`,
+                roleArn: role.arn,
+                input: pulumi.jsonStringify({
+                    QueueUrl: inputs.queueUrl,
+                    AttributeNames: ["ApproximateNumberOfMessages"],
+                }),
+            },
+        },
+        { parent },
+    );
+}
