@@ -3,6 +3,7 @@
 // released it never changes, since a renamed queue is a replaced queue, and a replaced queue loses its messages.
 // Also the account-wide physical names (task definition families, dashboards) that AWS does not autoname.
 import * as crypto from "crypto";
+import { MAX_DASHBOARD_NAME_LENGTH, MAX_TASK_FAMILY_LENGTH } from "../../contract/awsLimits";
 
 /** The logical names of a worker's children, derived from the worker's own resource name. */
 export interface ChildNames {
@@ -83,10 +84,10 @@ export function childNames(name: string): ChildNames {
 /** What Pulumi's autonaming appends to a logical name for the physical one: a dash and seven random characters. */
 export const AUTONAME_SUFFIX_LENGTH = 8;
 
-// Task definition families and CloudWatch dashboards are named account-wide with no autonaming; both allow at most
-// 255 letters, digits, hyphens and underscores.
-/** The longest task definition family and dashboard name AWS accepts. */
-export const MAX_ACCOUNT_WIDE_NAME_LENGTH = 255;
+// Task definition families and CloudWatch dashboards are named account-wide with no autonaming; both allow letters,
+// digits, hyphens and underscores.
+/** The longest name both a task definition family and a dashboard accept. */
+export const MAX_ACCOUNT_WIDE_NAME_LENGTH = Math.min(MAX_TASK_FAMILY_LENGTH, MAX_DASHBOARD_NAME_LENGTH);
 const INVALID_CHARACTER = /[^A-Za-z0-9_-]/g;
 const HASH_LENGTH = 8;
 

@@ -9,20 +9,25 @@ import {
     WorkerSchedule,
 } from "../types";
 import { DEFAULT_STOP_TIMEOUT_SECONDS, WORKER_ENVIRONMENT_NAMES } from "../../contract";
+import {
+    AWS_DEFAULT_MESSAGE_RETENTION_SECONDS,
+    MAX_RECEIVE_WAIT_TIME_SECONDS,
+    MAX_RETENTION_SECONDS,
+} from "../../contract/awsLimits";
 
 export { DEFAULT_STOP_TIMEOUT_SECONDS };
 
 /** SQS holds a received message this long unless told otherwise: long enough for most jobs. */
 export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 300;
 /** AWS's own default retention (4 days). */
-export const DEFAULT_MESSAGE_RETENTION_SECONDS = 345_600;
+export const DEFAULT_MESSAGE_RETENTION_SECONDS = AWS_DEFAULT_MESSAGE_RETENTION_SECONDS;
 /** Long polling at the maximum: fewer empty receives, lower cost, no added latency. */
-export const DEFAULT_RECEIVE_WAIT_TIME_SECONDS = 20;
+export const DEFAULT_RECEIVE_WAIT_TIME_SECONDS = MAX_RECEIVE_WAIT_TIME_SECONDS;
 export const DEFAULT_DELAY_SECONDS = 0;
 /** Five tries before a message is parked in the dead-letter queue (what CDK and Copilot use too). */
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 /** The longest SQS allows, so a failed message outlives its source's retention (see WorkerQueue). */
-export const DEFAULT_DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
+export const DEFAULT_DEAD_LETTER_RETENTION_SECONDS = MAX_RETENTION_SECONDS;
 
 export const DEFAULT_CPU_UNITS = 256;
 export const DEFAULT_MEMORY_MIB = 512;

@@ -2,6 +2,7 @@
 // then build in the order data flows: sources, queue and dead-letter queue, task and roles, service and capacity,
 // scaling, alarms, and the dashboard that shows them.
 import * as pulumi from "@pulumi/pulumi";
+import { parseClusterArn } from "../../contract/arns";
 import { planAlarms } from "../plan/alarmPlan";
 import { createAlarms } from "./alarms";
 import { createDashboard } from "./dashboard";
@@ -10,7 +11,7 @@ import { createScaling } from "./scaling";
 import { planScaling } from "../plan/scalingPlan";
 import { createService } from "./service";
 import { createQueuesWithSources } from "./sources";
-import { createTask, parseClusterArn } from "./task";
+import { createTask } from "./task";
 import { BackgroundWorkerArgs } from "../types";
 import { validatedWorkerSettings } from "../validation";
 

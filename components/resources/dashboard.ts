@@ -1,13 +1,13 @@
 // Turns the dashboard plan (dashboardPlan.ts) into CloudWatch dashboards: it resolves the names and the alarms' ARNs
 // and purposes, and hands plain values to the pure builder.
 import { ALARM_PURPOSE_TAG } from "../../contract";
+import { parseClusterArn, queueNameFromArn } from "../../contract/arns";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlannedQueueAlarm } from "../plan/alarmPlan";
 import { overviewDashboardBody, workerDashboardBody } from "../plan/dashboardPlan";
 import { accountWideName, childNames } from "../plan/names";
 import { ScalingPlan } from "../plan/scalingPlan";
-import { parseClusterArn } from "./task";
 
 export interface WorkerDashboardResourceInputs {
     name: string;
@@ -101,7 +101,7 @@ export function createOverviewDashboard(
                 // An existing queue may come without a dead-letter queue: its ARN output is then "".
                 names: {
                     queueName,
-                    deadLetterQueueName: deadLetterQueueArn ? deadLetterQueueArn.split(":").pop() : undefined,
+                    deadLetterQueueName: deadLetterQueueArn ? queueNameFromArn(deadLetterQueueArn) : undefined,
                     clusterName,
                     serviceName,
                 },

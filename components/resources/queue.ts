@@ -1,6 +1,7 @@
 // The job queue and its dead-letter queue: encryption, redrive, and one TLS-only policy per queue.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { queueNameFromArn } from "../../contract/arns";
 import { PolicyStatement, policyDocument } from "../plan/iam";
 import { QueueSettings } from "../plan/settings";
 import { BackgroundWorkerArgs, WorkerExistingQueue } from "../types";
@@ -150,11 +151,6 @@ export interface QueueEndpoints {
     name: pulumi.Output<string>;
     /** Absent when an existing queue was given without its dead-letter queue. */
     deadLetterQueue?: { arn: pulumi.Output<string>; url: pulumi.Output<string>; name: pulumi.Output<string> };
-}
-
-/** A queue's name is the last `:` segment of its ARN (`arn:aws:sqs:region:account:name`). */
-export function queueNameFromArn(arn: string): string {
-    return arn.slice(arn.lastIndexOf(":") + 1);
 }
 
 export function createdQueueEndpoints(queues: WorkerQueues): QueueEndpoints {

@@ -4,30 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement, policyDocument, serviceAssumeRolePolicy } from "../plan/iam";
 import { accountWideName } from "../plan/names";
 import { WorkerEnvironment } from "../../contract";
+import { ClusterArnParts } from "../../contract/arns";
 import { ContainerSettings, QueueSettings } from "../plan/settings";
 import { BackgroundWorkerArgs, WorkerContainer } from "../types";
 import { childNames } from "../plan/names";
-
-/** The parts of an ECS cluster ARN the task needs: the region for logs, the account and name for scoping IAM. */
-export interface ClusterArnParts {
-    partition: string;
-    region: string;
-    account: string;
-    clusterName: string;
-}
-
-const CLUSTER_ARN = /^arn:(aws[a-z-]*):ecs:([a-z0-9-]+):(\d{12}):cluster\/([A-Za-z0-9_-]{1,255})$/;
-
-/** Parses an ECS cluster ARN; the error names the property, since the value only arrives at deployment. */
-export function parseClusterArn(arn: string): ClusterArnParts {
-    const match = CLUSTER_ARN.exec(arn);
-    if (!match) {
-        throw new Error(
-            `clusterArn must be an ECS cluster ARN such as arn:aws:ecs:us-east-1:123456789012:cluster/workers; got ${JSON.stringify(arn)}`,
-        );
-    }
-    return { partition: match[1], region: match[2], account: match[3], clusterName: match[4] };
-}
 
 /** A role document letting ECS tasks of this account and region, and nobody else, assume the role. */
 export function ecsTasksAssumeRolePolicy(cluster: ClusterArnParts): string {

@@ -3,7 +3,8 @@ import { MAX_ALARM_ACTIONS, MAX_RETENTION_SECONDS, MIN_RETENTION_SECONDS } from 
 import { describe, isObject, Problems } from "./problems";
 import { WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs } from "../types";
-import { arnOf, SNS_TOPIC_ARN } from "./formats";
+import { SNS_TOPIC_ARN } from "../../contract/arns";
+import { arnOf } from "./formats";
 
 export function validateAlarms(args: BackgroundWorkerArgs, settings: WorkerSettings, problems: Problems): void {
     const alarms = args.alarms;

@@ -6,7 +6,8 @@ import { describeMemorySizes, FARGATE_MEMORY_BY_CPU } from "../plan/fargateSizes
 import { describe, Problems } from "./problems";
 import { RESERVED_ENVIRONMENT_NAMES, WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs, CpuArchitecture } from "../types";
-import { IMAGE_REFERENCE, SECRETS_MANAGER_ANY_ARN, SECRETS_MANAGER_ARN, SSM_PARAMETER_ARN } from "./formats";
+import { SECRETS_MANAGER_ANY_ARN, SECRETS_MANAGER_ARN, SSM_PARAMETER_ARN } from "../../contract/arns";
+import { IMAGE_REFERENCE } from "./formats";
 
 const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 const AWS_CREDENTIAL_NAMES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];

@@ -1,21 +1,7 @@
-// The formats validation recognises (ARNs, names, image references, JSON documents) and the checks built on them
-// that several rule files share.
+// The formats validation recognises besides AWS's ARNs and names (contract/arns.ts): image references and JSON
+// documents, and the checks built on them that several rule files share.
 import * as pulumi from "@pulumi/pulumi";
 import { describe, isObject, Problems } from "./problems";
-
-export const SQS_QUEUE_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
-export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
-export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-/**
- * A Secrets Manager secret's complete ARN: its name, then the dash and six random characters Secrets Manager appends,
- * optionally followed by ECS's `:json-key:version-stage:version-id`. IAM matches a policy's resource against the
- * complete ARN, so a partial one (the name alone) grants nothing and the task fails to start.
- */
-export const SECRETS_MANAGER_ARN =
-    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}(:[^:\s]*){0,3}$/;
-/** Any Secrets Manager secret ARN, complete or not: to tell a partial ARN from something else entirely. */
-export const SECRETS_MANAGER_ANY_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/;
-export const SSM_PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/\S+$/;
 
 /** Names that key child resources (schedules, event rules): 1 to 64 letters, digits, - or _. */
 const CHILD_KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;

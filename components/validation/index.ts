@@ -1,7 +1,9 @@
 // Validation of a worker's arguments, after their defaults are applied (settings.ts): the resolved values are checked
-// against AWS's limits (awsLimits.ts, docs/aws-limits.md) and against each other, one file of rules per concern. It
+// against AWS's limits and formats (contract/, docs/aws-limits.md) and against each other, one file of rules per concern. It
 // runs in the constructor before any child exists, so a bad value never leaves half a stack behind. Pure: it returns
 // warnings and throws Pulumi's input errors, naming every problem at once.
+import { ECS_CLUSTER_NAME } from "../../contract/arns";
+import { MAX_CLUSTER_NAME_LENGTH } from "../../contract/awsLimits";
 import { describe, Problems } from "./problems";
 import { resolveWorkerSettings, WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs, WorkerClusterArgs } from "../types";
@@ -55,9 +57,12 @@ export function validateClusterArgs(args: WorkerClusterArgs): void {
     const problems = new Problems();
     if (
         args.clusterName !== undefined &&
-        (typeof args.clusterName !== "string" || !/^[A-Za-z0-9_-]{1,255}$/.test(args.clusterName))
+        (typeof args.clusterName !== "string" || !ECS_CLUSTER_NAME.test(args.clusterName))
     ) {
-        problems.add("clusterName", `must be 1 to 255 letters, digits, - or _; got ${describe(args.clusterName)}`);
+        problems.add(
+            "clusterName",
+            `must be 1 to ${MAX_CLUSTER_NAME_LENGTH} letters, digits, - or _; got ${describe(args.clusterName)}`,
+        );
     }
     problems.throwIfAny("WorkerCluster");
 }

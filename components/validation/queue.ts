@@ -13,7 +13,8 @@ import {
 import { describe, isObject, Problems } from "./problems";
 import { WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs } from "../types";
-import { arnOf, KMS_KEY_ARN, SQS_QUEUE_ARN } from "./formats";
+import { KMS_KEY_ARN, SQS_QUEUE_ARN } from "../../contract/arns";
+import { arnOf } from "./formats";
 
 /** With an existing queue, only what the worker must know of it; the rest is set where the queue is created. */
 const EXISTING_QUEUE_SETTINGS = ["visibilityTimeoutSeconds", "kmsMasterKeyId"];

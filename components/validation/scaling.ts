@@ -1,14 +1,11 @@
 // Rules for scaling: the task bounds, the backlog target, the cooldowns and the scheduled changes of the bounds.
 import { MAX_COOLDOWN_SECONDS, MAX_TASKS_LIMIT } from "../../contract/awsLimits";
+import { parseScheduleExpression } from "../../contract/schedule";
 import { describe, Problems } from "./problems";
 import { ScheduleSettings, WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs } from "../types";
 import { uniqueName } from "./formats";
 
-/** Six fields: minutes hours day-of-month month day-of-week year (Application Auto Scaling's cron form). */
-const CRON_EXPRESSION = /^cron\(\s*(\S+\s+){5}\S+\s*\)$/;
-const RATE_EXPRESSION = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
-const AT_EXPRESSION = /^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/;
 
 /** Is `timezone` an IANA zone name the runtime knows (Node ships the full ICU data)? */
 function isTimezone(timezone: string): boolean {
@@ -18,29 +15,6 @@ function isTimezone(timezone: string): boolean {
     } catch {
         return false;
     }
-}
-
-/** Checks a schedule expression's form; returns a reason, or undefined when it is valid. */
-function scheduleExpressionProblem(expression: string): string | undefined {
-    if (CRON_EXPRESSION.test(expression) || AT_EXPRESSION.test(expression)) {
-        return undefined;
-    }
-    const rate = RATE_EXPRESSION.exec(expression);
-    if (rate) {
-        const value = Number(rate[1]);
-        const singular = !rate[2].endsWith("s");
-        if (value < 1) {
-            return `must have a rate of at least 1; got ${JSON.stringify(expression)}`;
-        }
-        if (singular !== (value === 1)) {
-            return `must use the singular unit for 1 and the plural otherwise, as AWS requires; got ${JSON.stringify(expression)}`;
-        }
-        return undefined;
-    }
-    return (
-        "must be cron(minutes hours day-of-month month day-of-week year), rate(value unit) or " +
-        `at(yyyy-mm-ddThh:mm:ss); got ${JSON.stringify(expression)}`
-    );
 }
 
 function positiveNumber(problems: Problems, path: string, value: unknown): boolean {
@@ -155,9 +129,9 @@ function validateSchedule(
     if (typeof schedule.schedule !== "string") {
         problems.add(`${path}.schedule`, "is required: cron(...), rate(...) or at(...)");
     } else {
-        const problem = scheduleExpressionProblem(schedule.schedule);
-        if (problem) {
-            problems.add(`${path}.schedule`, problem);
+        const parsed = parseScheduleExpression(schedule.schedule);
+        if ("problem" in parsed) {
+            problems.add(`${path}.schedule`, parsed.problem);
         }
     }
     if (typeof schedule.timezone !== "string" || !isTimezone(schedule.timezone)) {

@@ -4,7 +4,8 @@ import { MAX_EVENT_RULE_NAME_LENGTH, MAX_MESSAGE_GROUP_ID_LENGTH } from "../../c
 import { describe, isObject, Problems } from "./problems";
 import { WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs, SnsFilterPolicyScope } from "../types";
-import { arnOf, jsonObject, SNS_TOPIC_ARN, uniqueName } from "./formats";
+import { SNS_TOPIC_ARN } from "../../contract/arns";
+import { arnOf, jsonObject, uniqueName } from "./formats";
 import { longestEventRuleName } from "./name";
 
 /** Why a standard topic cannot feed a FIFO queue, for every reason that says so. */

@@ -1,7 +1,7 @@
 // FIFO queues, a customer-managed KMS key and a bring-your-own queue: the queue options of components/queue.ts that
 // change what is created (the defaults are in queue.spec.ts).
 import * as assert from "node:assert/strict";
-import { queueNameFromArn } from "../../../components/resources/queue";
+import { queueNameFromArn } from "../../../contract/arns";
 import { autoName, ContainerDefinition } from "../../../scripts/mocks";
 import {
     assertRejectedWith,

@@ -1,11 +1,7 @@
 import * as assert from "node:assert/strict";
 import { CpuArchitecture } from "../../../components/index";
-import {
-    executionRoleStatements,
-    parseClusterArn,
-    secretResourceArn,
-    taskFamily,
-} from "../../../components/resources/task";
+import { parseClusterArn } from "../../../contract/arns";
+import { executionRoleStatements, secretResourceArn, taskFamily } from "../../../components/resources/task";
 import { ContainerDefinition } from "../../../scripts/mocks";
 import {
     CLUSTER_ARN,

@@ -226,6 +226,33 @@ describe("validation/scaling: task bounds, backlog target, cooldowns and schedul
             );
         });
 
+        it("accepts the cron day forms AWS documents: L, nW, nL and n#k", () => {
+            accepted(
+                withSchedules([
+                    schedule({ name: "month-end", schedule: "cron(0 8 L * ? *)" }),
+                    schedule({ name: "near-15th", schedule: "cron(0 8 15W * ? *)" }),
+                    schedule({ name: "last-friday", schedule: "cron(0 17 ? * 6L *)" }),
+                    schedule({ name: "first-monday", schedule: "cron(0 9 ? * MON#1 2025-2030)" }),
+                ]),
+            );
+        });
+
+        it("rejects a cron field AWS would refuse, naming the field, its valid form and the expression", () => {
+            assertRejected(
+                withSchedules([schedule({ schedule: "cron(0 8 32 * ? *)" })]),
+                "scaling.schedules[0].schedule",
+                "day-of-month field of 1-31",
+                '"32"',
+                'got "cron(0 8 32 * ? *)"',
+            );
+            assertRejected(
+                withSchedules([schedule({ schedule: "cron(0 8 * * MON-FRI *)" })]),
+                "scaling.schedules[0].schedule",
+                "exactly one of day-of-month and day-of-week to ?",
+                'got "cron(0 8 * * MON-FRI *)"',
+            );
+        });
+
         it("rejects a cron expression without the six fields Application Auto Scaling reads", () => {
             assertRejected(
                 withSchedules([schedule({ schedule: "cron(0 8 * * *)" })]),
