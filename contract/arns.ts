@@ -16,9 +16,13 @@ function nameUpTo(limit: number): string {
 }
 
 /** An SQS queue ARN: its name has at most 80 characters, `.fifo` included. */
-export const SQS_QUEUE_ARN = new RegExp(`^arn:${PARTITION}:sqs:${REGION}:${ACCOUNT}:${nameUpTo(MAX_QUEUE_NAME_LENGTH)}$`);
+export const SQS_QUEUE_ARN = new RegExp(
+    `^arn:${PARTITION}:sqs:${REGION}:${ACCOUNT}:${nameUpTo(MAX_QUEUE_NAME_LENGTH)}$`,
+);
 /** An SNS topic ARN: its name has at most 256 characters, `.fifo` included. */
-export const SNS_TOPIC_ARN = new RegExp(`^arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:${nameUpTo(MAX_TOPIC_NAME_LENGTH)}$`);
+export const SNS_TOPIC_ARN = new RegExp(
+    `^arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:${nameUpTo(MAX_TOPIC_NAME_LENGTH)}$`,
+);
 /** A KMS key ARN (not an alias: IAM grants on key ARNs). */
 export const KMS_KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:${REGION}:${ACCOUNT}:key/[A-Za-z0-9-]+$`);
 /**

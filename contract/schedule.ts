@@ -141,7 +141,15 @@ export function parseScheduleExpression(text: string): ScheduleParseResult {
     const at = AT.exec(text);
     if (at) {
         const [year, month, day, hour, minute, second] = at.slice(1).map(Number);
-        if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+        if (
+            month < 1 ||
+            month > 12 ||
+            day < 1 ||
+            day > daysInMonth(year, month) ||
+            hour > 23 ||
+            minute > 59 ||
+            second > 59
+        ) {
             return { problem: `must name a date and time that exist, as at(yyyy-mm-ddThh:mm:ss); ${got}` };
         }
         return { expression: { kind: "at", year, month, day, hour, minute, second } };

@@ -1,8 +1,8 @@
 // A worker's CloudWatch dashboard as plain data: the body is decided from the scaling plan (scalingPlan.ts) and the
 // operational alarm plan (alarmPlan.ts), never re-typed. Every metric-math line is the plan's own query, turned into
-// metric queries by the same adapter the alarms use (scaling.ts), so the dashboard draws exactly what the alarms judge.
-// dashboard.ts only resolves the names and creates the resource; dashboardBody.ts holds the body format and the grid;
-// docs/dashboard.md shows the layout.
+// metric queries by the same adapter the alarms use (metricQueries.ts), so the dashboard draws exactly what the alarms
+// judge. resources/dashboard.ts only resolves the names and creates the resource; dashboardBody.ts holds the body
+// format and the grid; docs/dashboard.md shows the layout.
 import { AlarmPurpose } from "../../contract";
 import { AlarmedQueue, PlannedQueueAlarm } from "./alarmPlan";
 import {
@@ -20,7 +20,7 @@ import {
     TextWidget,
     Unplaced,
 } from "./dashboardBody";
-import { alarmMetricQueries } from "../resources/scaling";
+import { alarmMetricQueries } from "./metricQueries";
 import {
     AlarmComparison,
     backlogQuery,

@@ -1,6 +1,6 @@
 // IAM policy documents as plain data: the queue policies, the task's two roles and the keep-alive's role are all
 // built from these, so a document's shape is decided in one place and tests read it without a provider.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /** An IAM policy statement as plain data. */
 export interface PolicyStatement {

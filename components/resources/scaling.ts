@@ -1,72 +1,13 @@
-// Turns a scaling plan (scalingPlan.ts) into Application Auto Scaling and CloudWatch resources. Every decision was
-// made in the plan; this file only adapts the plan's neutral query form to each consumer's shape.
+// Turns a scaling plan (plan/scalingPlan.ts) into Application Auto Scaling and CloudWatch resources. Every decision was
+// made in the plan, and plan/metricQueries.ts adapts its queries to each consumer's shape; this file only builds.
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../../contract";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceAssumeRolePolicy } from "../plan/iam";
-import { PlannedAlarm, PlannedMetric, PlannedQuery, PlannedStepScaling, ScalingPlan } from "../plan/scalingPlan";
+import { alarmMetricQueries, MetricDimensions, targetTrackingMetrics } from "../plan/metricQueries";
+import { PlannedAlarm, PlannedStepScaling, ScalingPlan } from "../plan/scalingPlan";
 import { BackgroundWorkerArgs } from "../types";
 import { childNames } from "../plan/names";
-
-/** The real names behind a plan's metric subjects. */
-export interface MetricDimensions {
-    queueName: pulumi.Input<string>;
-    clusterName: pulumi.Input<string>;
-    serviceName: pulumi.Input<string>;
-}
-
-function dimensionsOf(metric: PlannedMetric, names: MetricDimensions): { [name: string]: pulumi.Input<string> } {
-    return metric.subject === "queue"
-        ? { QueueName: names.queueName }
-        : { ClusterName: names.clusterName, ServiceName: names.serviceName };
-}
-
-/** The query's expressions, the same in both shapes; only the one the query returns yields data. */
-function expressionQueries(query: PlannedQuery) {
-    return query.expressions.map((expression) => ({
-        id: expression.id,
-        expression: expression.expression,
-        label: expression.label,
-        returnData: expression.id === query.returnId,
-    }));
-}
-
-/** Target tracking takes dimensions as a `{name, value}` list and no period (it always uses one minute). */
-export function targetTrackingMetrics(query: PlannedQuery, names: MetricDimensions) {
-    return [
-        ...query.metrics.map((metric) => ({
-            id: metric.id,
-            returnData: false,
-            metricStat: {
-                stat: metric.stat,
-                metric: {
-                    namespace: metric.namespace,
-                    metricName: metric.metricName,
-                    dimensions: Object.entries(dimensionsOf(metric, names)).map(([name, value]) => ({ name, value })),
-                },
-            },
-        })),
-        ...expressionQueries(query),
-    ];
-}
-
-/** Alarm metric queries take a dimensions map, with the period and statistic on each metric. */
-export function alarmMetricQueries(query: PlannedQuery, periodSeconds: number, names: MetricDimensions) {
-    return [
-        ...query.metrics.map((metric) => ({
-            id: metric.id,
-            returnData: false,
-            metric: {
-                namespace: metric.namespace,
-                metricName: metric.metricName,
-                dimensions: dimensionsOf(metric, names),
-                period: periodSeconds,
-                stat: metric.stat,
-            },
-        })),
-        ...expressionQueries(query),
-    ];
-}
 
 function createAlarm(
     name: string,

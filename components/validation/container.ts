@@ -1,9 +1,9 @@
 // Rules for the task the service runs: either the container the component builds a task definition for, or the ARN
 // of a task definition built elsewhere.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS, MAX_STOP_TIMEOUT_SECONDS } from "../../contract/awsLimits";
 import { describeMemorySizes, FARGATE_MEMORY_BY_CPU } from "../plan/fargateSizes";
-import { describe, Problems } from "./problems";
+import { describe, isOutput, Problems } from "./problems";
 import { RESERVED_ENVIRONMENT_NAMES, WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs, CpuArchitecture } from "../types";
 import { SECRETS_MANAGER_ANY_ARN, SECRETS_MANAGER_ARN, SSM_PARAMETER_ARN } from "../../contract/arns";
@@ -66,7 +66,7 @@ export function validateTaskSource(args: BackgroundWorkerArgs, settings: WorkerS
 function validateImage(image: unknown, problems: Problems): void {
     if (image === undefined || image === null || image === "") {
         problems.add("container.image", "is required: the image URI to run");
-    } else if (!pulumi.Output.isInstance(image) && (typeof image !== "string" || !IMAGE_REFERENCE.test(image))) {
+    } else if (!isOutput(image) && (typeof image !== "string" || !IMAGE_REFERENCE.test(image))) {
         problems.add(
             "container.image",
             "must be an image reference such as 123456789012.dkr.ecr.us-east-1.amazonaws.com/worker:1.0.0 " +
@@ -110,7 +110,7 @@ function validateEnvironment(
         const value = secrets[name];
         if (reserved.includes(name)) {
             problems.add(path, `is set by the component (${RESERVED_ENVIRONMENT_NAMES.join(", ")}); remove it`);
-        } else if (pulumi.Output.isInstance(value)) {
+        } else if (isOutput(value)) {
             continue;
         } else if (
             typeof value === "string" &&

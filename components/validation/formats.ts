@@ -1,7 +1,6 @@
 // The formats validation recognises besides AWS's ARNs and names (contract/arns.ts): image references and JSON
 // documents, and the checks built on them that several rule files share.
-import * as pulumi from "@pulumi/pulumi";
-import { describe, isObject, Problems } from "./problems";
+import { describe, isObject, isOutput, Problems } from "./problems";
 
 /** Names that key child resources (schedules, event rules): 1 to 64 letters, digits, - or _. */
 const CHILD_KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -17,7 +16,7 @@ export const IMAGE_REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${PATH_PART}(?:/${PAT
 
 /** A plain value that must match `pattern`; an Output is left to AWS, which checks it at deployment. */
 export function arnOf(problems: Problems, path: string, value: unknown, pattern: RegExp, example: string): boolean {
-    if (!pulumi.Output.isInstance(value) && (typeof value !== "string" || !pattern.test(value))) {
+    if (!isOutput(value) && (typeof value !== "string" || !pattern.test(value))) {
         problems.add(path, `must be an ARN such as ${example}; got ${describe(value)}`);
         return false;
     }

@@ -1,6 +1,7 @@
 // The problem collector: every rule adds what it finds, and the component throws them all at once, so the user fixes
 // every problem in one round. Each reason starts with the property path, so the message alone, as the engine prints
-// it for a TypeScript program, tells the user what to change.
+// it for a TypeScript program, tells the user what to change. The one module of the pure groups that uses Pulumi's
+// values: its input error types, and telling an Output from a plain value (ESLint holds the others to types).
 import * as pulumi from "@pulumi/pulumi";
 
 /** One rejected property, or one legal but doubtful one: `reason` starts with `propertyPath`. */
@@ -76,10 +77,15 @@ export function describe(value: unknown): string {
     if (typeof value === "number") {
         return String(value);
     }
-    if (pulumi.Output.isInstance(value)) {
+    if (isOutput(value)) {
         return "an Output (this setting must be a plain value known before deployment)";
     }
     return value === undefined ? "nothing" : (JSON.stringify(value) ?? String(value));
+}
+
+/** An Output: a value known only at deployment, which validation leaves to AWS or checks once it resolves. */
+export function isOutput(value: unknown): value is pulumi.Output<unknown> {
+    return pulumi.Output.isInstance(value);
 }
 
 /** A plain object: not null, not a list. */

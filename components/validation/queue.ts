@@ -1,5 +1,4 @@
 // Rules for the job queue and its dead-letter queue, or for the existing queue the worker consumes instead.
-import * as pulumi from "@pulumi/pulumi";
 import {
     MAX_DELAY_SECONDS,
     MAX_MESSAGE_SIZE_BYTES,
@@ -10,7 +9,7 @@ import {
     MIN_MESSAGE_SIZE_BYTES,
     MIN_RETENTION_SECONDS,
 } from "../../contract/awsLimits";
-import { describe, isObject, Problems } from "./problems";
+import { describe, isObject, isOutput, Problems } from "./problems";
 import { WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs } from "../types";
 import { KMS_KEY_ARN, SQS_QUEUE_ARN } from "../../contract/arns";
@@ -93,7 +92,7 @@ export function validateQueue(args: BackgroundWorkerArgs, settings: WorkerSettin
     const kmsMasterKeyId = args.queue?.kmsMasterKeyId;
     if (
         kmsMasterKeyId !== undefined &&
-        !pulumi.Output.isInstance(kmsMasterKeyId) &&
+        !isOutput(kmsMasterKeyId) &&
         (typeof kmsMasterKeyId !== "string" || !KMS_KEY_ARN.test(kmsMasterKeyId))
     ) {
         problems.add(

@@ -6,7 +6,6 @@ import { ScheduleSettings, WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs } from "../types";
 import { uniqueName } from "./formats";
 
-
 /** Is `timezone` an IANA zone name the runtime knows (Node ships the full ICU data)? */
 function isTimezone(timezone: string): boolean {
     try {

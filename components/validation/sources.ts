@@ -1,7 +1,6 @@
 // Rules for the sources that feed the job queue: SNS topics and EventBridge rules.
-import * as pulumi from "@pulumi/pulumi";
 import { MAX_EVENT_RULE_NAME_LENGTH, MAX_MESSAGE_GROUP_ID_LENGTH } from "../../contract/awsLimits";
-import { describe, isObject, Problems } from "./problems";
+import { describe, isObject, isOutput, Problems } from "./problems";
 import { WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs, SnsFilterPolicyScope } from "../types";
 import { SNS_TOPIC_ARN } from "../../contract/arns";
@@ -37,7 +36,7 @@ export function validateSources(
             if (!arnOf(problems, path, topic, SNS_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:orders")) {
                 return;
             }
-            if (pulumi.Output.isInstance(topic)) {
+            if (isOutput(topic)) {
                 if (fifo && !settings.sources.snsTopicsFifo) {
                     problems.add(
                         path,
@@ -150,13 +149,13 @@ function validateEventRules(args: BackgroundWorkerArgs, fifo: boolean, problems:
  */
 export function checkResolvedTopicArn(topicArn: string, index: number, fifoQueue: boolean): string {
     if (fifoQueue && !topicArn.endsWith(".fifo")) {
-        const propertyPath = `sources.snsTopicArns[${index}]`;
-        throw new pulumi.InputPropertyError({
-            propertyPath,
-            reason:
-                `${propertyPath} must be a FIFO topic (ARN ending in .fifo) when queue.fifo is true; got ` +
-                `${JSON.stringify(topicArn)}. ${STANDARD_TOPIC_TO_FIFO}, so the subscription would fail after the queues exist`,
-        });
+        const problems = new Problems();
+        problems.add(
+            `sources.snsTopicArns[${index}]`,
+            `must be a FIFO topic (ARN ending in .fifo) when queue.fifo is true; got ${JSON.stringify(topicArn)}. ` +
+                `${STANDARD_TOPIC_TO_FIFO}, so the subscription would fail after the queues exist`,
+        );
+        problems.throwIfAny("BackgroundWorker");
     }
     return topicArn;
 }
