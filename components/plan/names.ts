@@ -1,9 +1,15 @@
-// The names of a worker's child resources, in one place: the resource files create children under these names, and
-// validation checks the physical names AWS will derive from them. A child's name is its identity in the state: once
-// released it never changes, since a renamed queue is a replaced queue, and a replaced queue loses its messages.
-// Also the account-wide physical names (task definition families, dashboards) that AWS does not autoname.
+// The names of the component's child resources, in one place: the resource files create children under these names
+// only, and validation checks the physical names AWS will derive from them. A child's name is its identity in the
+// state: once released it never changes, since a renamed queue is a replaced queue, and a replaced queue loses its
+// messages. Also the account-wide physical names (task definition families, dashboards) that AWS does not autoname.
 import * as crypto from "crypto";
 import { MAX_DASHBOARD_NAME_LENGTH, MAX_TASK_FAMILY_LENGTH } from "../../contract/awsLimits";
+
+/** A step-scaling policy and the alarm that invokes it. */
+export interface StepScalingNames {
+    policy: string;
+    alarm: string;
+}
 
 /** The logical names of a worker's children, derived from the worker's own resource name. */
 export interface ChildNames {
@@ -23,14 +29,16 @@ export interface ChildNames {
     service: string;
     scalingTarget: string;
     backlogPolicy: string;
-    /** The prefix of the wake-up step policy and its alarm. */
-    wakeUp: string;
-    /** The prefix of the burst (catch-up) step policy and its alarm. */
-    burst: string;
-    /** The prefix of the scale-in step policy and its alarm. */
-    scaleIn: string;
-    /** The prefix of the drain-to-minimum step policy and its alarm. */
-    drain: string;
+    /** The wake-up step policy and its alarm. */
+    wakeUp: StepScalingNames;
+    /** The burst (catch-up) step policy and its alarm. */
+    burst: StepScalingNames;
+    /** The scale-in step policy and its alarm. */
+    scaleIn: StepScalingNames;
+    /** The drain-to-minimum step policy and its alarm. */
+    drain: StepScalingNames;
+    /** An operational alarm on the queues, keyed by its plan key (alarmPlan.ts). */
+    operationalAlarm(key: string): string;
     /** The worker's CloudWatch dashboard. */
     dashboard: string;
     keepActiveRole: string;
@@ -44,6 +52,10 @@ export interface ChildNames {
     eventTarget(ruleName: string): string;
     /** An SNS subscription, keyed by snsSubscriptionKey (sources.ts). */
     snsSubscription(key: string): string;
+}
+
+function stepScaling(prefix: string): StepScalingNames {
+    return { policy: `${prefix}-policy`, alarm: `${prefix}-alarm` };
 }
 
 /** The child names of the worker named `name`. */
@@ -65,10 +77,11 @@ export function childNames(name: string): ChildNames {
         service: `${name}-service`,
         scalingTarget: `${name}-scaling-target`,
         backlogPolicy: `${name}-backlog-policy`,
-        wakeUp: `${name}-wake`,
-        burst: `${name}-burst`,
-        scaleIn: `${name}-scale-in`,
-        drain: `${name}-drain`,
+        wakeUp: stepScaling(`${name}-wake`),
+        burst: stepScaling(`${name}-burst`),
+        scaleIn: stepScaling(`${name}-scale-in`),
+        drain: stepScaling(`${name}-drain`),
+        operationalAlarm: (key) => `${name}-${key}-alarm`,
         dashboard: `${name}-dashboard`,
         keepActiveRole: `${name}-keep-active-role`,
         keepActivePolicy: `${name}-keep-active-policy`,
@@ -79,6 +92,16 @@ export function childNames(name: string): ChildNames {
         eventTarget: (ruleName) => `${name}-rule-${ruleName}-target`,
         snsSubscription: (key) => `${name}-sns-${key}`,
     };
+}
+
+/** The children of the WorkerCluster named `name`: the cluster takes the component's own name. */
+export function clusterChildNames(name: string): { cluster: string; capacityProviders: string } {
+    return { cluster: name, capacityProviders: `${name}-capacity-providers` };
+}
+
+/** The stack-wide overview dashboard createOverviewDashboard creates under `name`. */
+export function overviewDashboardName(name: string): string {
+    return `${name}-dashboard`;
 }
 
 /** What Pulumi's autonaming appends to a logical name for the physical one: a dash and seven random characters. */

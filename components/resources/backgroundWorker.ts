@@ -10,6 +10,7 @@ import { existingQueueEndpoints } from "./queue";
 import { createScaling } from "./scaling";
 import { planScaling } from "../plan/scalingPlan";
 import { createService } from "./service";
+import { workerScope } from "./scope";
 import { createQueuesWithSources } from "./sources";
 import { createTask } from "./task";
 import { BackgroundWorkerArgs } from "../types";
@@ -58,18 +59,16 @@ export class BackgroundWorker extends pulumi.ComponentResource {
             pulumi.log.warn(warning, this);
         }
 
+        const scope = workerScope(name, args.tags, this);
         const plan = planScaling(settings.scaling);
         const cluster = pulumi.output(args.clusterArn).apply(parseClusterArn);
 
         const jobQueue = args.existingQueue
             ? existingQueueEndpoints(args.existingQueue)
-            : createQueuesWithSources({
-                  name,
+            : createQueuesWithSources(scope, {
                   settings: settings.queue,
                   kmsMasterKeyId: args.queue?.kmsMasterKeyId,
                   sources: args.sources ?? {},
-                  tags: args.tags,
-                  parent: this,
               });
         const deadLetterQueue = jobQueue.deadLetterQueue;
         // An existing queue may come without a dead-letter queue: the worker and the outputs then get "".
@@ -77,8 +76,7 @@ export class BackgroundWorker extends pulumi.ComponentResource {
 
         const task =
             args.container && settings.container
-                ? createTask({
-                      name,
+                ? createTask(scope, {
                       container: args.container,
                       settings: settings.container,
                       queueSettings: settings.queue,
@@ -87,16 +85,13 @@ export class BackgroundWorker extends pulumi.ComponentResource {
                       queueUrl: jobQueue.url,
                       deadLetterQueueUrl,
                       kmsKeyArn: args.queue?.kmsMasterKeyId,
-                      tags: args.tags,
-                      parent: this,
                   })
                 : undefined;
         const taskDefinitionArn = task
             ? task.taskDefinition.arn
             : pulumi.output(args.taskDefinitionArn as pulumi.Input<string>);
 
-        const service = createService({
-            name,
+        const service = createService(scope, {
             clusterArn: args.clusterArn,
             taskDefinitionArn,
             subnetIds: args.subnetIds,
@@ -104,40 +99,31 @@ export class BackgroundWorker extends pulumi.ComponentResource {
             assignPublicIp: settings.assignPublicIp,
             capacityProviderStrategy: settings.capacityProviderStrategy,
             initialTasks: settings.scaling.minTasks,
-            tags: args.tags,
-            parent: this,
         });
 
         const clusterName = cluster.apply((parts) => parts.clusterName);
-        const scalingAlarms = createScaling({
-            name,
+        const scalingAlarms = createScaling(scope, {
             plan,
-            names: { queueName: jobQueue.name, clusterName, serviceName: service.name },
+            dimensions: { queueName: jobQueue.name, clusterName, serviceName: service.name },
             queueArn: jobQueue.arn,
             queueUrl: jobQueue.url,
             account: cluster.apply((parts) => parts.account),
             partition: cluster.apply((parts) => parts.partition),
-            tags: args.tags,
-            parent: this,
         });
 
         const operationalAlarms = planAlarms(settings.alarms, deadLetterQueue !== undefined);
-        const alarms = createAlarms({
-            name,
+        const alarms = createAlarms(scope, {
             alarms: operationalAlarms,
             queueName: jobQueue.name,
             deadLetterQueueName: deadLetterQueue?.name,
             actionArns: args.alarms?.actionArns ?? [],
-            tags: args.tags,
-            parent: this,
         });
 
         // On unless turned off: a plain boolean, checked in validation.
         const dashboard =
             args.dashboard === false
                 ? undefined
-                : createDashboard({
-                      name,
+                : createDashboard(scope, {
                       scaling: plan,
                       operationalAlarms,
                       alarms: [...scalingAlarms, ...alarms],
@@ -146,7 +132,6 @@ export class BackgroundWorker extends pulumi.ComponentResource {
                       clusterName,
                       serviceName: service.name,
                       region: cluster.apply((parts) => parts.region),
-                      parent: this,
                   });
 
         this.queueUrl = jobQueue.url;

@@ -2,6 +2,7 @@
 // Fargate capacity providers attached.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { clusterChildNames } from "../plan/names";
 import { CapacityProvider, WorkerClusterArgs } from "../types";
 import { validateClusterArgs } from "../validation";
 
@@ -19,9 +20,10 @@ export class WorkerCluster extends pulumi.ComponentResource {
     constructor(name: string, args: WorkerClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         validateClusterArgs(args ?? {});
         super("background-worker:index:WorkerCluster", name, args, opts);
+        const names = clusterChildNames(name);
 
         const cluster = new aws.ecs.Cluster(
-            name,
+            names.cluster,
             {
                 name: args?.clusterName,
                 // RunningTaskCount, the denominator of backlog per task, exists only with Container Insights.
@@ -32,7 +34,7 @@ export class WorkerCluster extends pulumi.ComponentResource {
         );
 
         const providers = new aws.ecs.ClusterCapacityProviders(
-            `${name}-capacity-providers`,
+            names.capacityProviders,
             {
                 clusterName: cluster.name,
                 capacityProviders: [CapacityProvider.Fargate, CapacityProvider.FargateSpot],

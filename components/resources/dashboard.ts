@@ -6,11 +6,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlannedQueueAlarm } from "../plan/alarmPlan";
 import { overviewDashboardBody, workerDashboardBody } from "../plan/dashboardPlan";
-import { accountWideName, childNames } from "../plan/names";
+import { accountWideName, overviewDashboardName } from "../plan/names";
 import { ScalingPlan } from "../plan/scalingPlan";
+import { WorkerScope } from "./scope";
 
-export interface WorkerDashboardResourceInputs {
-    name: string;
+/** What the worker's dashboard needs beyond its scope. */
+export interface DashboardInputs {
     scaling: ScalingPlan;
     operationalAlarms: PlannedQueueAlarm[];
     /** Every alarm the component created, scaling and operational; grouped by their ALARM_PURPOSE_TAG. */
@@ -21,14 +22,13 @@ export interface WorkerDashboardResourceInputs {
     serviceName: pulumi.Input<string>;
     /** The cluster's region: the metrics live there. */
     region: pulumi.Input<string>;
-    parent: pulumi.Resource;
 }
 
 /**
  * The worker's dashboard `${name}-dashboard`, named per project, stack and worker: CloudWatch dashboard names are
  * account-wide, and a second PutDashboard silently overwrites the first.
  */
-export function createDashboard(inputs: WorkerDashboardResourceInputs): aws.cloudwatch.Dashboard {
+export function createDashboard(scope: WorkerScope, inputs: DashboardInputs): aws.cloudwatch.Dashboard {
     const createdAlarms = pulumi.all(
         inputs.alarms.map((alarm) =>
             pulumi
@@ -48,7 +48,7 @@ export function createDashboard(inputs: WorkerDashboardResourceInputs): aws.clou
         .apply(([queueName, deadLetterQueueName, clusterName, serviceName, region, alarms]) =>
             JSON.stringify(
                 workerDashboardBody({
-                    workerName: inputs.name,
+                    workerName: scope.name,
                     region,
                     names: { queueName, deadLetterQueueName, clusterName, serviceName },
                     scaling: inputs.scaling,
@@ -58,12 +58,12 @@ export function createDashboard(inputs: WorkerDashboardResourceInputs): aws.clou
             ),
         );
     return new aws.cloudwatch.Dashboard(
-        childNames(inputs.name).dashboard,
+        scope.names.dashboard,
         {
-            dashboardName: accountWideName(pulumi.getProject(), pulumi.getStack(), inputs.name),
+            dashboardName: accountWideName(pulumi.getProject(), pulumi.getStack(), scope.name),
             dashboardBody: body,
         },
-        { parent: inputs.parent },
+        { parent: scope.parent },
     );
 }
 
@@ -109,7 +109,7 @@ export function createOverviewDashboard(
             })),
     );
     const region = pulumi.output(args.clusterArn).apply((arn) => parseClusterArn(arn).region);
-    return new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
+    return new aws.cloudwatch.Dashboard(overviewDashboardName(name), {
         dashboardName: accountWideName(pulumi.getProject(), pulumi.getStack(), name),
         dashboardBody: pulumi
             .all([region, pulumi.all(rows)])

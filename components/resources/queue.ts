@@ -4,8 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { queueNameFromArn } from "../../contract/arns";
 import { PolicyStatement, policyDocument } from "../plan/iam";
 import { QueueSettings } from "../plan/settings";
-import { BackgroundWorkerArgs, WorkerExistingQueue } from "../types";
-import { childNames } from "../plan/names";
+import { WorkerExistingQueue } from "../types";
+import { WorkerScope } from "./scope";
 
 /** Denies every request that does not use TLS (Security Hub SQS-style guardrail, cdk-nag SQS4). */
 export function denyInsecureTransport(queueArn: pulumi.Input<string>): PolicyStatement {
@@ -63,14 +63,8 @@ function fifoInputs(settings: QueueSettings, contentBasedDeduplication: boolean)
  * Creates the dead-letter queue, the job queue, the redrive between them and both queue policies.
  * Redrive and redrive-allow are separate resources: set inline on both queues they would form a dependency cycle.
  */
-export function createQueues(
-    name: string,
-    settings: QueueSettings,
-    tags: BackgroundWorkerArgs["tags"],
-    parent: pulumi.Resource,
-    options: QueueOptions = {},
-): WorkerQueues {
-    const names = childNames(name);
+export function createQueues(scope: WorkerScope, settings: QueueSettings, options: QueueOptions = {}): WorkerQueues {
+    const { names, tags, parent } = scope;
     const deadLetterQueue = new aws.sqs.Queue(
         names.deadLetterQueue,
         {

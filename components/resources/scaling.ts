@@ -6,16 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceAssumeRolePolicy } from "../plan/iam";
 import { alarmMetricQueries, MetricDimensions, targetTrackingMetrics } from "../plan/metricQueries";
 import { PlannedAlarm, PlannedStepScaling, ScalingPlan } from "../plan/scalingPlan";
-import { BackgroundWorkerArgs } from "../types";
-import { childNames } from "../plan/names";
+import { StepScalingNames } from "../plan/names";
+import { WorkerScope } from "./scope";
 
 function createAlarm(
+    scope: WorkerScope,
     name: string,
     alarm: PlannedAlarm,
-    names: MetricDimensions,
+    dimensions: MetricDimensions,
     actions: pulumi.Input<string>[],
-    tags: BackgroundWorkerArgs["tags"],
-    parent: pulumi.Resource,
 ): aws.cloudwatch.MetricAlarm {
     return new aws.cloudwatch.MetricAlarm(
         name,
@@ -26,11 +25,11 @@ function createAlarm(
             datapointsToAlarm: alarm.datapointsToAlarm,
             threshold: alarm.threshold,
             treatMissingData: alarm.treatMissingData,
-            metricQueries: alarmMetricQueries(alarm.query, alarm.periodSeconds, names),
+            metricQueries: alarmMetricQueries(alarm.query, alarm.periodSeconds, dimensions),
             alarmActions: actions,
-            tags: { ...tags, [ALARM_PURPOSE_TAG]: AlarmPurpose.Scaling },
+            tags: { ...scope.tags, [ALARM_PURPOSE_TAG]: AlarmPurpose.Scaling },
         },
-        { parent },
+        { parent: scope.parent },
     );
 }
 
@@ -41,15 +40,16 @@ interface OnTarget {
     resourceId: pulumi.Output<string>;
 }
 
-/** A step-scaling policy `${prefix}-policy` and the alarm `${prefix}-alarm` that invokes it; returns the alarm. */
+/** A step-scaling policy and the alarm that invokes it; returns the alarm. */
 function createStepScaling(
-    prefix: string,
+    scope: WorkerScope,
+    names: StepScalingNames,
     step: PlannedStepScaling,
     onTarget: OnTarget,
-    inputs: WorkerScalingInputs,
+    dimensions: MetricDimensions,
 ): aws.cloudwatch.MetricAlarm {
     const policy = new aws.appautoscaling.Policy(
-        `${prefix}-policy`,
+        names.policy,
         {
             ...onTarget,
             policyType: "StepScaling",
@@ -67,37 +67,35 @@ function createStepScaling(
                 })),
             },
         },
-        { parent: inputs.parent },
+        { parent: scope.parent },
     );
-    return createAlarm(`${prefix}-alarm`, step.alarm, inputs.names, [policy.arn], inputs.tags, inputs.parent);
+    return createAlarm(scope, names.alarm, step.alarm, dimensions, [policy.arn]);
 }
 
-export interface WorkerScalingInputs {
-    name: string;
+/** What the scaling needs beyond its scope. */
+export interface ScalingInputs {
     plan: ScalingPlan;
-    names: MetricDimensions;
+    dimensions: MetricDimensions;
     queueArn: pulumi.Output<string>;
     queueUrl: pulumi.Output<string>;
     account: pulumi.Output<string>;
     /** The cluster's partition (aws, aws-cn, aws-us-gov): Scheduler's universal target ARNs carry it. */
     partition: pulumi.Output<string>;
-    tags: BackgroundWorkerArgs["tags"];
-    parent: pulumi.Resource;
 }
 
 /**
  * Creates the scalable target, the backlog policy, the wake-up, catch-up, scale-in and drain alarms with their step
  * policies, schedules and the keep-alive. Returns the alarms it created, for the dashboard's alarm status.
  */
-export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.MetricAlarm[] {
-    const { name, plan, names, tags, parent } = inputs;
-    const children = childNames(name);
+export function createScaling(scope: WorkerScope, inputs: ScalingInputs): aws.cloudwatch.MetricAlarm[] {
+    const { names: children, tags, parent } = scope;
+    const { plan, dimensions } = inputs;
     const target = new aws.appautoscaling.Target(
         children.scalingTarget,
         {
             serviceNamespace: "ecs",
             scalableDimension: "ecs:service:DesiredCount",
-            resourceId: pulumi.interpolate`service/${names.clusterName}/${names.serviceName}`,
+            resourceId: pulumi.interpolate`service/${dimensions.clusterName}/${dimensions.serviceName}`,
             minCapacity: plan.minTasks,
             maxCapacity: plan.maxTasks,
             tags,
@@ -120,7 +118,7 @@ export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.Metri
                 scaleOutCooldown: plan.backlog.scaleOutCooldownSeconds,
                 scaleInCooldown: plan.backlog.scaleInCooldownSeconds,
                 disableScaleIn: plan.backlog.disableScaleIn,
-                customizedMetricSpecification: { metrics: targetTrackingMetrics(plan.backlog.query, names) },
+                customizedMetricSpecification: { metrics: targetTrackingMetrics(plan.backlog.query, dimensions) },
             },
         },
         { parent },
@@ -128,16 +126,16 @@ export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.Metri
 
     const alarms: aws.cloudwatch.MetricAlarm[] = [];
     if (plan.wakeUp) {
-        alarms.push(createStepScaling(children.wakeUp, plan.wakeUp, onTarget, inputs));
+        alarms.push(createStepScaling(scope, children.wakeUp, plan.wakeUp, onTarget, dimensions));
     }
     if (plan.burst) {
-        alarms.push(createStepScaling(children.burst, plan.burst, onTarget, inputs));
+        alarms.push(createStepScaling(scope, children.burst, plan.burst, onTarget, dimensions));
     }
     if (plan.scaleIn) {
-        alarms.push(createStepScaling(children.scaleIn, plan.scaleIn, onTarget, inputs));
+        alarms.push(createStepScaling(scope, children.scaleIn, plan.scaleIn, onTarget, dimensions));
     }
     if (plan.drain) {
-        alarms.push(createStepScaling(children.drain, plan.drain, onTarget, inputs));
+        alarms.push(createStepScaling(scope, children.drain, plan.drain, onTarget, dimensions));
     }
 
     for (const schedule of plan.schedules) {
@@ -155,7 +153,7 @@ export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.Metri
     }
 
     if (plan.keepQueueActive) {
-        createKeepActiveSchedule(inputs, plan.keepQueueActive.scheduleExpression);
+        createKeepActiveSchedule(scope, inputs, plan.keepQueueActive.scheduleExpression);
     }
     return alarms;
 }
@@ -165,9 +163,8 @@ export function createScaling(inputs: WorkerScalingInputs): aws.cloudwatch.Metri
  * and the first datapoints after new messages arrive take up to 15 minutes. A Scheduler call of GetQueueAttributes
  * keeps the metrics flowing with no Lambda and no code.
  */
-function createKeepActiveSchedule(inputs: WorkerScalingInputs, scheduleExpression: string): void {
-    const { name, tags, parent } = inputs;
-    const children = childNames(name);
+function createKeepActiveSchedule(scope: WorkerScope, inputs: ScalingInputs, scheduleExpression: string): void {
+    const { names: children, tags, parent } = scope;
     const role = new aws.iam.Role(
         children.keepActiveRole,
         {

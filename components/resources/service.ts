@@ -2,11 +2,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CapacityProviderSettings } from "../plan/settings";
-import { BackgroundWorkerArgs } from "../types";
-import { childNames } from "../plan/names";
+import { WorkerScope } from "./scope";
 
-export interface WorkerServiceInputs {
-    name: string;
+/** What the service needs beyond its scope. */
+export interface ServiceInputs {
     clusterArn: pulumi.Input<string>;
     taskDefinitionArn: pulumi.Input<string>;
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -15,34 +14,32 @@ export interface WorkerServiceInputs {
     capacityProviderStrategy: CapacityProviderSettings[];
     /** The task count at creation only; autoscaling owns it afterwards. */
     initialTasks: number;
-    tags: BackgroundWorkerArgs["tags"];
-    parent: pulumi.Resource;
 }
 
 /**
  * A security group for workers: all outbound (queue, image registry, logs, whatever the job calls), no inbound.
  * A worker pulls its work; nothing ever connects to it.
  */
-function createEgressOnlySecurityGroup(inputs: WorkerServiceInputs): aws.ec2.SecurityGroup {
+function createEgressOnlySecurityGroup(scope: WorkerScope, inputs: ServiceInputs): aws.ec2.SecurityGroup {
     const firstSubnet = pulumi.output(inputs.subnetIds).apply((ids) => ids[0]);
-    const vpcId = aws.ec2.getSubnetOutput({ id: firstSubnet }, { parent: inputs.parent }).vpcId;
+    const vpcId = aws.ec2.getSubnetOutput({ id: firstSubnet }, { parent: scope.parent }).vpcId;
     return new aws.ec2.SecurityGroup(
-        childNames(inputs.name).securityGroup,
+        scope.names.securityGroup,
         {
             description: "Background worker tasks: outbound only",
             vpcId,
             egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
-            tags: inputs.tags,
+            tags: scope.tags,
         },
-        { parent: inputs.parent },
+        { parent: scope.parent },
     );
 }
 
 /** Creates the service (and its security group when none is given). */
-export function createService(inputs: WorkerServiceInputs): aws.ecs.Service {
-    const securityGroups = inputs.securityGroupIds ?? [createEgressOnlySecurityGroup(inputs).id];
+export function createService(scope: WorkerScope, inputs: ServiceInputs): aws.ecs.Service {
+    const securityGroups = inputs.securityGroupIds ?? [createEgressOnlySecurityGroup(scope, inputs).id];
     return new aws.ecs.Service(
-        childNames(inputs.name).service,
+        scope.names.service,
         {
             cluster: inputs.clusterArn,
             taskDefinition: inputs.taskDefinitionArn,
@@ -70,10 +67,10 @@ export function createService(inputs: WorkerServiceInputs): aws.ecs.Service {
             enableEcsManagedTags: true,
             // At zero tasks a steady state is reached at once; above it, waiting would only slow `pulumi up`.
             waitForSteadyState: false,
-            tags: inputs.tags,
+            tags: scope.tags,
         },
         {
-            parent: inputs.parent,
+            parent: scope.parent,
             // Autoscaling owns the task count: a deploy must never reset what it chose.
             ignoreChanges: ["desiredCount"],
         },

@@ -10,9 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement } from "../plan/iam";
 import { createdQueueEndpoints, createQueues, QueueEndpoints } from "./queue";
 import { QueueSettings } from "../plan/settings";
-import { BackgroundWorkerArgs, SnsFilterPolicyScope, WorkerEventRule, WorkerSources } from "../types";
-import { childNames } from "../plan/names";
+import { SnsFilterPolicyScope, WorkerEventRule, WorkerSources } from "../types";
 import { checkResolvedTopicArn } from "../validation/sources";
+import { WorkerScope } from "./scope";
 
 /** SNS's own default: filter on message attributes. */
 export const DEFAULT_SNS_FILTER_POLICY_SCOPE = SnsFilterPolicyScope.MessageAttributes;
@@ -49,16 +49,12 @@ export function sourcePolicyStatements(
 }
 
 /** Step one, before the queue: the rules themselves, which need nothing of the queue. */
-function createEventRules(
-    name: string,
-    rules: WorkerEventRule[],
-    tags: BackgroundWorkerArgs["tags"],
-    parent: pulumi.Resource,
-): aws.cloudwatch.EventRule[] {
+function createEventRules(scope: WorkerScope, rules: WorkerEventRule[]): aws.cloudwatch.EventRule[] {
+    const { name, names, tags, parent } = scope;
     return rules.map(
         (rule) =>
             new aws.cloudwatch.EventRule(
-                childNames(name).eventRule(rule.name),
+                names.eventRule(rule.name),
                 {
                     description: `Sends matching events to the ${name} worker's queue.`,
                     eventBusName: rule.eventBusName,
@@ -70,8 +66,7 @@ function createEventRules(
     );
 }
 
-interface SourceConnectionInputs {
-    name: string;
+interface SourceConnections {
     sources: WorkerSources;
     /** The rules createEventRules made, in the order of `sources.eventRules`. */
     rules: aws.cloudwatch.EventRule[];
@@ -79,17 +74,17 @@ interface SourceConnectionInputs {
     fifo: boolean;
     /** Subscriptions and targets wait for it: until it exists the queue refuses them. */
     queuePolicy: aws.sqs.QueuePolicy;
-    parent: pulumi.Resource;
 }
 
 /** Step two, after the queue policy: subscribe the queue to each topic and point each rule at it. */
-function connectSources(inputs: SourceConnectionInputs): void {
-    const { name, sources, queueArn, fifo, parent } = inputs;
+function connectSources(scope: WorkerScope, inputs: SourceConnections): void {
+    const { names, parent } = scope;
+    const { sources, queueArn, fifo } = inputs;
     const options = { parent, dependsOn: [inputs.queuePolicy] };
     const filterPolicy = sources.snsFilterPolicy;
     (sources.snsTopicArns ?? []).forEach((topicArn, index) => {
         new aws.sns.TopicSubscription(
-            childNames(name).snsSubscription(snsSubscriptionKey(topicArn, index)),
+            names.snsSubscription(snsSubscriptionKey(topicArn, index)),
             {
                 // A topic created in the same program is known only now: a standard one cannot feed a FIFO queue.
                 topic: pulumi.output(topicArn).apply((arn) => checkResolvedTopicArn(arn, index, fifo)),
@@ -108,7 +103,7 @@ function connectSources(inputs: SourceConnectionInputs): void {
     });
     (sources.eventRules ?? []).forEach((rule, index) => {
         new aws.cloudwatch.EventTarget(
-            childNames(name).eventTarget(rule.name),
+            names.eventTarget(rule.name),
             {
                 rule: inputs.rules[index].name,
                 eventBusName: rule.eventBusName,
@@ -121,20 +116,17 @@ function connectSources(inputs: SourceConnectionInputs): void {
     });
 }
 
-export interface QueuesWithSourcesInputs {
-    name: string;
+export interface QueuesWithSources {
     settings: QueueSettings;
     kmsMasterKeyId?: pulumi.Input<string>;
     sources: WorkerSources;
-    tags: BackgroundWorkerArgs["tags"];
-    parent: pulumi.Resource;
 }
 
 /** The component's own queues and everything that feeds them, in the order described at the top of this file. */
-export function createQueuesWithSources(inputs: QueuesWithSourcesInputs): QueueEndpoints {
-    const { name, settings, sources, tags, parent } = inputs;
-    const rules = createEventRules(name, sources.eventRules ?? [], tags, parent);
-    const queues = createQueues(name, settings, tags, parent, {
+export function createQueuesWithSources(scope: WorkerScope, inputs: QueuesWithSources): QueueEndpoints {
+    const { settings, sources } = inputs;
+    const rules = createEventRules(scope, sources.eventRules ?? []);
+    const queues = createQueues(scope, settings, {
         kmsMasterKeyId: inputs.kmsMasterKeyId,
         sourceStatements: (queueArn) =>
             sourcePolicyStatements(
@@ -143,14 +135,12 @@ export function createQueuesWithSources(inputs: QueuesWithSourcesInputs): QueueE
                 rules.map((rule) => rule.arn),
             ),
     });
-    connectSources({
-        name,
+    connectSources(scope, {
         sources,
         rules,
         queueArn: queues.queue.arn,
         fifo: settings.fifo,
         queuePolicy: queues.queuePolicy,
-        parent,
     });
     return createdQueueEndpoints(queues);
 }

@@ -6,8 +6,8 @@ import { accountWideName } from "../plan/names";
 import { WorkerEnvironment } from "../../contract";
 import { ClusterArnParts } from "../../contract/arns";
 import { ContainerSettings, QueueSettings } from "../plan/settings";
-import { BackgroundWorkerArgs, WorkerContainer } from "../types";
-import { childNames } from "../plan/names";
+import { WorkerContainer } from "../types";
+import { WorkerScope } from "./scope";
 
 /** A role document letting ECS tasks of this account and region, and nobody else, assume the role. */
 export function ecsTasksAssumeRolePolicy(cluster: ClusterArnParts): string {
@@ -110,8 +110,8 @@ export interface WorkerTask {
     logGroup: aws.cloudwatch.LogGroup;
 }
 
-export interface WorkerTaskInputs {
-    name: string;
+/** What the task needs beyond its scope. */
+export interface TaskInputs {
     container: WorkerContainer;
     settings: ContainerSettings;
     queueSettings: QueueSettings;
@@ -122,14 +122,12 @@ export interface WorkerTaskInputs {
     deadLetterQueueUrl: pulumi.Output<string>;
     /** The customer-managed key encrypting the queue, which the task role may decrypt with. */
     kmsKeyArn?: pulumi.Input<string>;
-    tags: BackgroundWorkerArgs["tags"];
-    parent: pulumi.Resource;
 }
 
 /** Creates the log group, both roles and the task definition for a component-built container. */
-export function createTask(inputs: WorkerTaskInputs): WorkerTask {
-    const { name, container, settings, cluster, tags, parent } = inputs;
-    const names = childNames(name);
+export function createTask(scope: WorkerScope, inputs: TaskInputs): WorkerTask {
+    const { name, names, tags, parent } = scope;
+    const { container, settings, cluster } = inputs;
     const logGroup = new aws.cloudwatch.LogGroup(
         names.logGroup,
         {

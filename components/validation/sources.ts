@@ -5,6 +5,7 @@ import { WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs, SnsFilterPolicyScope } from "../types";
 import { SNS_TOPIC_ARN } from "../../contract/arns";
 import { arnOf, jsonObject, uniqueName } from "./formats";
+import { childNames } from "../plan/names";
 import { longestEventRuleName } from "./name";
 
 /** Why a standard topic cannot feed a FIFO queue, for every reason that says so. */
@@ -111,7 +112,8 @@ function validateEventRules(args: BackgroundWorkerArgs, fifo: boolean, problems:
             problems.add(
                 `${path}.name`,
                 `must be at most ${Math.max(longestRuleName, 0)} characters for this worker: its EventBridge rule is named ` +
-                    `${name}-rule-${rule.name}-<7 random characters>, and EventBridge allows ${MAX_EVENT_RULE_NAME_LENGTH}; ` +
+                    `${childNames(name ?? "").eventRule(rule.name)}-<7 random characters>, and EventBridge allows ` +
+                    `${MAX_EVENT_RULE_NAME_LENGTH}; ` +
                     `got ${rule.name.length} characters`,
             );
         }

@@ -1,47 +1,42 @@
 import * as assert from "node:assert/strict";
-import { accountWideName, ChildNames, childNames, MAX_ACCOUNT_WIDE_NAME_LENGTH } from "../../../components/plan/names";
+import { planAlarms } from "../../../components/plan/alarmPlan";
+import {
+    accountWideName,
+    ChildNames,
+    childNames,
+    MAX_ACCOUNT_WIDE_NAME_LENGTH,
+    StepScalingNames,
+} from "../../../components/plan/names";
+import { resolveWorkerSettings } from "../../../components/plan/settings";
 import { snsSubscriptionKey } from "../../../components/resources/sources";
 import { minimalArgs, recordWorker } from "../../support/worker";
 
 const TOPIC = "arn:aws:sns:eu-west-1:210987654321:orders";
 
-/** Every name childNames gives for these schedule, rule and subscription keys. */
-function allNames(names: ChildNames, keys: { schedule: string; rule: string; subscription: string }): string[] {
-    return Object.values(names).flatMap((value: string | ((key: string) => string)) =>
-        typeof value === "string" ? [value] : [keys.schedule, keys.rule, keys.subscription].map(value),
+/** Every name childNames gives for these keys of schedules, rules, subscriptions and operational alarms. */
+function allNames(names: ChildNames, keys: string[]): string[] {
+    return Object.values(names).flatMap((value: string | StepScalingNames | ((key: string) => string)) =>
+        typeof value === "string" ? [value] : typeof value === "function" ? keys.map(value) : Object.values(value),
     );
 }
 
 describe("names: one source for the child resources' names", () => {
     it("names every child of the component, so the length check and the resources cannot disagree", async () => {
-        const resources = await recordWorker(
-            minimalArgs({
-                scaling: { minTasks: 0, schedules: [{ name: "nights", schedule: "cron(0 20 * * ? *)", maxTasks: 1 }] },
-                sources: {
-                    snsTopicArns: [TOPIC],
-                    eventRules: [{ name: "uploads", eventPattern: JSON.stringify({ source: ["aws.s3"] }) }],
-                },
-                alarms: { deadLetterQueueNotEmpty: false },
-            }),
-        );
-        const expected = new Set(
-            allNames(childNames("jobs"), {
-                schedule: "nights",
-                rule: "uploads",
-                subscription: snsSubscriptionKey(TOPIC, 0),
-            }),
-        );
+        const args = minimalArgs({
+            scaling: { minTasks: 0, schedules: [{ name: "nights", schedule: "cron(0 20 * * ? *)", maxTasks: 1 }] },
+            sources: {
+                snsTopicArns: [TOPIC],
+                eventRules: [{ name: "uploads", eventPattern: JSON.stringify({ source: ["aws.s3"] }) }],
+            },
+            alarms: { maxMessageAgeSeconds: 600, queueDepthThreshold: 100 },
+        });
+        const resources = await recordWorker(args);
+        const alarmKeys = planAlarms(resolveWorkerSettings(args).alarms, true).map((alarm) => alarm.key);
+        assert.equal(alarmKeys.length, 3, "every operational alarm is on");
+        const keys = ["nights", "uploads", snsSubscriptionKey(TOPIC, 0), ...alarmKeys];
+        const expected = new Set(allNames(childNames("jobs"), keys));
         const children = resources.filter((resource) => resource.custom && resource.parent?.endsWith("::jobs"));
-        // Step policies and their alarms are named from the wake-up, burst, scale-in and drain prefixes.
-        const names = childNames("jobs");
-        const stepPrefixes = [names.wakeUp, names.burst, names.scaleIn, names.drain];
-        const unnamed = children
-            .map((resource) => resource.name)
-            .filter(
-                (name) =>
-                    !expected.has(name) &&
-                    !stepPrefixes.some((prefix) => name === `${prefix}-policy` || name === `${prefix}-alarm`),
-            );
+        const unnamed = children.map((resource) => resource.name).filter((name) => !expected.has(name));
         assert.deepEqual(unnamed, []);
         assert.ok(children.length >= 20, `expected the full set of children; got ${children.length}`);
     });
