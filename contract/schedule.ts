@@ -283,7 +283,7 @@ export interface LocalMinute {
 }
 
 /** The number of days in `month` (1-12) of `year`. */
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
     return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 

@@ -29,7 +29,7 @@ interface NpmPackResult {
 }
 
 /** `npm pack` of one package into `destination`. */
-export function packPackage(directory: PackageDirectory, destination: string): PackedPackage {
+function packPackage(directory: PackageDirectory, destination: string): PackedPackage {
     const output = execFileSync("npm", ["pack", "--json", "--pack-destination", destination], {
         cwd: path.join(REPO_ROOT, directory),
         encoding: "utf8",

@@ -90,7 +90,7 @@ export function buildReport(run: StackRun): PlanReport {
 }
 
 /** The plan as an indented tree: children under their parent component, in registration order. */
-export function renderTree(report: PlanReport): string {
+function renderTree(report: PlanReport): string {
     const byParent = new Map<string | undefined, PlannedResource[]>();
     const urns = new Set(report.resources.map((resource) => resource.urn));
     for (const resource of report.resources) {

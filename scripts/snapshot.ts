@@ -8,7 +8,7 @@ import { availableStacks, REPO_ROOT, runStack } from "../tooling/harness";
 
 export const SNAPSHOT_DIRECTORY = path.join(REPO_ROOT, "tests", "snapshots");
 
-export function snapshotFile(stack: string): string {
+function snapshotFile(stack: string): string {
     return path.join(SNAPSHOT_DIRECTORY, `${stack}.json`);
 }
 

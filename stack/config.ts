@@ -8,7 +8,7 @@ import { isObject } from "../components/validation/problems";
 import { readComponentSchema, Shape, workerInputShape, workerInputShapes } from "./schema";
 
 /** The project's config namespace (Pulumi.yaml's `name`). */
-export const CONFIG_NAMESPACE = "background-worker";
+const CONFIG_NAMESPACE = "background-worker";
 
 /** One worker of the example program. */
 export interface ExampleWorker {

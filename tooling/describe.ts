@@ -4,7 +4,7 @@ import { parseJsonOrRaw } from "../stack/config";
 import { ContainerDefinition, RegisteredResource } from "../scripts/mocks";
 
 /** Inputs that force a replacement when they change, per type (from the AWS provider's schema: ForceNew). */
-export const REPLACEMENT_INPUTS: Readonly<Record<string, readonly string[]>> = {
+const REPLACEMENT_INPUTS: Readonly<Record<string, readonly string[]>> = {
     "aws:sqs/queue:Queue": ["name", "namePrefix", "fifoQueue"],
     "aws:ecs/cluster:Cluster": ["name"],
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": ["clusterName"],

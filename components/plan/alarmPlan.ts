@@ -25,7 +25,7 @@ export interface PlannedQueueAlarm {
 }
 
 /** A queue-depth-high alarm: two consecutive one-minute averages above the threshold, so one spike is not a page. */
-export const QUEUE_DEPTH_EVALUATION_PERIODS = 2;
+const QUEUE_DEPTH_EVALUATION_PERIODS = 2;
 
 /**
  * Decides the operational alarms. Pure: same settings, same alarms. The dead-letter alarm exists only when there is

@@ -18,13 +18,14 @@ export const COMPARISON_SYMBOL: Readonly<Record<AlarmComparison, string>> = {
     LessThanOrEqualToThreshold: "<=",
 };
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** An object or a list: something whose values findInPlan walks into (validation's isObject excludes lists). */
+function isObjectOrList(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null;
 }
 
 function isQuery(value: unknown): value is PlannedQuery {
     return (
-        isObject(value) &&
+        isObjectOrList(value) &&
         Array.isArray(value.metrics) &&
         Array.isArray(value.expressions) &&
         typeof value.returnId === "string"
@@ -37,7 +38,7 @@ function findInPlan<T>(plan: ScalingPlan, test: (value: unknown) => value is T):
     const visit = (value: unknown): void => {
         if (test(value)) {
             found.push(value);
-        } else if (isObject(value)) {
+        } else if (isObjectOrList(value)) {
             Object.values(value).forEach(visit);
         }
     };
@@ -50,7 +51,7 @@ export function plannedScalingAlarms(plan: ScalingPlan): PlannedAlarm[] {
     return findInPlan(
         plan,
         (value): value is PlannedAlarm =>
-            isObject(value) &&
+            isObjectOrList(value) &&
             isQuery(value.query) &&
             typeof value.threshold === "number" &&
             typeof value.comparison === "string",
@@ -62,9 +63,9 @@ function stepPolicies(plan: ScalingPlan): PlannedStepScaling[] {
     return findInPlan(
         plan,
         (value): value is PlannedStepScaling =>
-            isObject(value) &&
+            isObjectOrList(value) &&
             Array.isArray(value.steps) &&
-            isObject(value.alarm) &&
+            isObjectOrList(value.alarm) &&
             typeof value.adjustmentType === "string",
     );
 }
@@ -74,7 +75,7 @@ export function targetTrackings(plan: ScalingPlan): PlannedTargetTracking[] {
     return findInPlan(
         plan,
         (value): value is PlannedTargetTracking =>
-            isObject(value) && typeof value.targetValue === "number" && isQuery(value.query),
+            isObjectOrList(value) && typeof value.targetValue === "number" && isQuery(value.query),
     );
 }
 

@@ -9,6 +9,7 @@ import {
     WorkerSchedule,
 } from "../types";
 import { DEFAULT_STOP_TIMEOUT_SECONDS, WORKER_ENVIRONMENT_NAMES } from "../../contract";
+import { FIFO_SUFFIX } from "../../contract/arns";
 import {
     AWS_DEFAULT_MESSAGE_RETENTION_SECONDS,
     MAX_RECEIVE_WAIT_TIME_SECONDS,
@@ -33,7 +34,7 @@ export const DEFAULT_CPU_UNITS = 256;
 export const DEFAULT_MEMORY_MIB = 512;
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
 /** Security Hub ECS.5: an image that cannot write outside its scratch volume cannot be altered while it runs. */
-export const DEFAULT_READONLY_ROOT_FILESYSTEM = true;
+const DEFAULT_READONLY_ROOT_FILESYSTEM = true;
 
 export const DEFAULT_MIN_TASKS = 1;
 export const DEFAULT_MAX_TASKS = 10;
@@ -55,7 +56,7 @@ export const DEFAULT_BURST_SCALE_OUT = true;
 export const DEFAULT_SCHEDULE_TIMEZONE = "UTC";
 
 /** Every dead-lettered message is a job that failed for good: someone should hear of the first one. */
-export const DEFAULT_DEAD_LETTER_QUEUE_NOT_EMPTY_ALARM = true;
+const DEFAULT_DEAD_LETTER_QUEUE_NOT_EMPTY_ALARM = true;
 
 /** Mostly Spot, one task in five on demand, no base: a Spot shortage slows the service but cannot stop it. */
 export const DEFAULT_CAPACITY_PROVIDER_STRATEGY: readonly CapacityProviderSettings[] = [
@@ -256,6 +257,6 @@ function resolveSnsTopicsFifo(sources: BackgroundWorkerArgs["sources"]): boolean
     return (
         Array.isArray(topics) &&
         topics.length > 0 &&
-        topics.every((topic) => typeof topic === "string" && topic.endsWith(".fifo"))
+        topics.every((topic) => typeof topic === "string" && topic.endsWith(FIFO_SUFFIX))
     );
 }

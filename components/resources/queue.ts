@@ -23,7 +23,7 @@ export function denyInsecureTransport(queueArn: pulumi.Input<string>): PolicySta
  * The one policy document of a queue. A queue has a single policy attribute: two QueuePolicy resources on the same
  * queue overwrite each other, so every statement a worker needs (TLS, and the sources that send to it) goes here.
  */
-export function queuePolicyDocument(
+function queuePolicyDocument(
     queueArn: pulumi.Input<string>,
     extraStatements: PolicyStatement[] = [],
 ): pulumi.Output<string> {

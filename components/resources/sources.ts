@@ -15,7 +15,7 @@ import { checkResolvedTopicArn } from "../validation/sources";
 import { WorkerScope } from "./scope";
 
 /** SNS's own default: filter on message attributes. */
-export const DEFAULT_SNS_FILTER_POLICY_SCOPE = SnsFilterPolicyScope.MessageAttributes;
+const DEFAULT_SNS_FILTER_POLICY_SCOPE = SnsFilterPolicyScope.MessageAttributes;
 
 /**
  * The stable part of a subscription's child name. A topic ARN known at construction gives a short hash of itself, so

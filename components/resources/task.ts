@@ -10,7 +10,7 @@ import { WorkerContainer } from "../types";
 import { WorkerScope } from "./scope";
 
 /** A role document letting ECS tasks of this account and region, and nobody else, assume the role. */
-export function ecsTasksAssumeRolePolicy(cluster: ClusterArnParts): string {
+function ecsTasksAssumeRolePolicy(cluster: ClusterArnParts): string {
     // Confused-deputy guard: only ECS acting for this account may assume the role.
     return serviceAssumeRolePolicy("ecs-tasks.amazonaws.com", {
         StringEquals: { "aws:SourceAccount": cluster.account },
@@ -23,7 +23,7 @@ export function ecsTasksAssumeRolePolicy(cluster: ClusterArnParts): string {
  * and set scale-in protection on tasks of its own cluster (scoped to the cluster's
  * tasks, since a task's ARN is not known when the role is written), nothing else.
  */
-export function taskRoleStatements(queueArn: string, cluster: ClusterArnParts, kmsKeyArn?: string): PolicyStatement[] {
+function taskRoleStatements(queueArn: string, cluster: ClusterArnParts, kmsKeyArn?: string): PolicyStatement[] {
     // The worker only receives: SQS calls GenerateDataKey for senders, and only Decrypt for ReceiveMessage.
     const decrypt: PolicyStatement[] =
         kmsKeyArn === undefined
@@ -99,7 +99,7 @@ export function executionRoleStatements(logGroupArn: string, secretArns: string[
 }
 
 /** The container's name inside the task definition. */
-export const CONTAINER_NAME = "worker";
+const CONTAINER_NAME = "worker";
 /** The task-scoped volume that stays writable under a read-only root filesystem. */
 const SCRATCH_VOLUME = { name: "tmp", containerPath: "/tmp" } as const;
 

@@ -6,6 +6,7 @@ import {
     MAX_SCHEDULE_NAME_LENGTH,
     MAX_SERVICE_NAME_LENGTH,
 } from "../../contract/awsLimits";
+import { FIFO_SUFFIX } from "../../contract/arns";
 import { AUTONAME_SUFFIX_LENGTH, childNames } from "../plan/names";
 import { describe, Problems } from "./problems";
 import { canScaleToZero, WorkerSettings } from "../plan/settings";
@@ -65,7 +66,7 @@ function namedChildren(name: string, args: BackgroundWorkerArgs, settings: Worke
         });
     }
     if (args.existingQueue === undefined) {
-        const ending = settings.queue.fifo === true ? ".fifo" : "";
+        const ending = settings.queue.fifo === true ? FIFO_SUFFIX : "";
         children.push({
             logicalName: names.queue,
             ending,
@@ -110,7 +111,7 @@ export function validateWorkerName(
     );
     const longest = longestName(name, tightest);
     if (name.length > longest) {
-        const fifo = tightest.ending === ".fifo" ? " for a FIFO queue" : "";
+        const fifo = tightest.ending === FIFO_SUFFIX ? " for a FIFO queue" : "";
         problems.add(
             "name",
             `must be at most ${longest} characters${fifo}: ${tightest.what} is named ${tightest.logicalName}-<7 random ` +

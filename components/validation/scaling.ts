@@ -1,6 +1,6 @@
 // Rules for scaling: the task bounds, the backlog target, the cooldowns and the scheduled changes of the bounds.
 import { MAX_COOLDOWN_SECONDS, MAX_TASKS_LIMIT } from "../../contract/awsLimits";
-import { parseScheduleExpression } from "../../contract/schedule";
+import { parseScheduleExpression, SCHEDULE_FORMS } from "../../contract/schedule";
 import { describe, Problems } from "./problems";
 import { ScheduleSettings, WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs } from "../types";
@@ -126,7 +126,7 @@ function validateSchedule(
     }
     uniqueName(problems, `${path}.name`, schedule.name, names);
     if (typeof schedule.schedule !== "string") {
-        problems.add(`${path}.schedule`, "is required: cron(...), rate(...) or at(...)");
+        problems.add(`${path}.schedule`, `is required: ${SCHEDULE_FORMS}`);
     } else {
         const parsed = parseScheduleExpression(schedule.schedule);
         if ("problem" in parsed) {

@@ -3,7 +3,7 @@ import { MAX_EVENT_RULE_NAME_LENGTH, MAX_MESSAGE_GROUP_ID_LENGTH } from "../../c
 import { describe, isObject, isOutput, Problems } from "./problems";
 import { WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs, SnsFilterPolicyScope } from "../types";
-import { SNS_TOPIC_ARN } from "../../contract/arns";
+import { FIFO_SUFFIX, SNS_TOPIC_ARN } from "../../contract/arns";
 import { arnOf, jsonObject, uniqueName } from "./formats";
 import { childNames } from "../plan/names";
 import { longestEventRuleName } from "./name";
@@ -52,12 +52,12 @@ export function validateSources(
             }
             if (seen.has(topic)) {
                 problems.add(path, `repeats ${JSON.stringify(topic)}; list each topic once`);
-            } else if (fifo && !topic.endsWith(".fifo")) {
+            } else if (fifo && !topic.endsWith(FIFO_SUFFIX)) {
                 problems.add(
                     path,
                     `must be a FIFO topic (ARN ending in .fifo) when queue.fifo is true; got ${JSON.stringify(topic)}. ${STANDARD_TOPIC_TO_FIFO}`,
                 );
-            } else if (sources.snsTopicsFifo === true && !topic.endsWith(".fifo")) {
+            } else if (sources.snsTopicsFifo === true && !topic.endsWith(FIFO_SUFFIX)) {
                 problems.add(
                     path,
                     `must be a FIFO topic (ARN ending in .fifo) when sources.snsTopicsFifo is true; got ${JSON.stringify(topic)}`,
@@ -150,7 +150,7 @@ function validateEventRules(args: BackgroundWorkerArgs, fifo: boolean, problems:
  * input error construction would have thrown for a plain ARN, with the property path.
  */
 export function checkResolvedTopicArn(topicArn: string, index: number, fifoQueue: boolean): string {
-    if (fifoQueue && !topicArn.endsWith(".fifo")) {
+    if (fifoQueue && !topicArn.endsWith(FIFO_SUFFIX)) {
         const problems = new Problems();
         problems.add(
             `sources.snsTopicArns[${index}]`,
