@@ -36,7 +36,7 @@ export function ourPolicy(plan: ScalingPlan): PolicyDefinition {
             targetTracking: [{ name: "backlog", ...plan.backlog }],
             stepScaling: [
                 ...(plan.wakeUp ? [{ name: "wake-up", ...plan.wakeUp }] : []),
-                ...(plan.burst ? [{ name: "burst", ...plan.burst }] : []),
+                ...(plan.catchUp ? [{ name: "catch-up", ...plan.catchUp }] : []),
                 ...(plan.scaleIn ? [{ name: "scale-in", ...plan.scaleIn }] : []),
                 ...(plan.drain ? [{ name: "drain", ...plan.drain }] : []),
             ],

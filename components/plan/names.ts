@@ -31,8 +31,8 @@ export interface ChildNames {
     backlogPolicy: string;
     /** The wake-up step policy and its alarm. */
     wakeUp: StepScalingNames;
-    /** The burst (catch-up) step policy and its alarm. */
-    burst: StepScalingNames;
+    /** The catch-up step policy and its alarm (named `-burst`, as released). */
+    catchUp: StepScalingNames;
     /** The scale-in step policy and its alarm. */
     scaleIn: StepScalingNames;
     /** The drain-to-minimum step policy and its alarm. */
@@ -78,7 +78,8 @@ export function childNames(name: string): ChildNames {
         scalingTarget: `${name}-scaling-target`,
         backlogPolicy: `${name}-backlog-policy`,
         wakeUp: stepScaling(`${name}-wake`),
-        burst: stepScaling(`${name}-burst`),
+        // Released as "burst": renaming it would replace the policy and its alarm.
+        catchUp: stepScaling(`${name}-burst`),
         scaleIn: stepScaling(`${name}-scale-in`),
         drain: stepScaling(`${name}-drain`),
         operationalAlarm: (key) => `${name}-${key}-alarm`,

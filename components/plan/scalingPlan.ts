@@ -111,7 +111,7 @@ export interface ScalingPlan {
      * The catch-up: adds the task deficit (work / target - desired tasks) one minute after it appears, ahead of target
      * tracking's 3 of 3; absent when `burstScaleOut` is off.
      */
-    burst?: PlannedStepScaling;
+    catchUp?: PlannedStepScaling;
     /**
      * The scale-in: removes the task surplus (desired tasks - work / target) once it has lasted three minutes. Target
      * tracking's own scale-in is disabled, so how fast capacity leaves follows only documented step-scaling rules.
@@ -158,13 +158,13 @@ export const WAKE_UP_COOLDOWN_SECONDS = 300;
  */
 const CATCH_UP_THRESHOLD_TASKS = 1;
 /** The catch-up acts on one breaching minute: fewer than target tracking's 3 of 3, which is where its delay goes. */
-export const BURST_DATAPOINTS = 1;
+export const CATCH_UP_DATAPOINTS = 1;
 /**
  * While its alarm stays in ALARM the catch-up is re-invoked every minute, and during its cooldown Application Auto
  * Scaling counts the tasks it added as already there, so it only adds for a deficit that grew. Its metric reads
  * DesiredTaskCount, which shows a change after the metric lag: the cooldown outlasts the worst lag plus a minute.
  */
-export const BURST_COOLDOWN_SECONDS = WAKE_UP_COOLDOWN_SECONDS;
+export const CATCH_UP_COOLDOWN_SECONDS = WAKE_UP_COOLDOWN_SECONDS;
 /** The scale-in alarm fires when the service has at least this many tasks more than the work in hand asks for. */
 const SCALE_IN_THRESHOLD_TASKS = 1;
 /**
@@ -281,7 +281,7 @@ export function wakeUpQuery(): PlannedQuery {
 }
 
 /** Tasks the work asks for beyond the desired count: work / target - desired. Negative when there are too many. */
-export function burstQuery(countInFlight: boolean, targetBacklogPerTask: number): PlannedQuery {
+export function catchUpQuery(countInFlight: boolean, targetBacklogPerTask: number): PlannedQuery {
     const { work, metrics } = workInHand(countInFlight, DESIRED);
     return {
         metrics,
@@ -374,16 +374,16 @@ function largestCapacity(scaling: ScalingSettings): number {
 function catchUpPlan(scaling: ScalingSettings): PlannedStepScaling {
     return {
         adjustmentType: "ChangeInCapacity",
-        cooldownSeconds: BURST_COOLDOWN_SECONDS,
+        cooldownSeconds: CATCH_UP_COOLDOWN_SECONDS,
         metricAggregationType: "Maximum",
         // Only positive steps: the catch-up never blocks or makes a scale-in.
         steps: ladderSteps(CATCH_UP_THRESHOLD_TASKS, largestCapacity(scaling), 1),
         alarm: {
             description: `The backlog asks for at least ${CATCH_UP_THRESHOLD_TASKS} task more than the service has: add them now, ahead of target tracking's 3 of 3.`,
-            query: burstQuery(scaling.countInFlight, scaling.targetBacklogPerTask),
+            query: catchUpQuery(scaling.countInFlight, scaling.targetBacklogPerTask),
             periodSeconds: METRIC_PERIOD_SECONDS,
-            evaluationPeriods: BURST_DATAPOINTS,
-            datapointsToAlarm: BURST_DATAPOINTS,
+            evaluationPeriods: CATCH_UP_DATAPOINTS,
+            datapointsToAlarm: CATCH_UP_DATAPOINTS,
             threshold: CATCH_UP_THRESHOLD_TASKS,
             comparison: "GreaterThanOrEqualToThreshold",
             // No data means no SQS minute yet: nothing to catch up with.
@@ -486,7 +486,7 @@ export function planScaling(scaling: ScalingSettings): ScalingPlan {
             disableScaleIn: true,
         },
         wakeUp: toZero ? wakeUpPlan() : undefined,
-        burst: scaling.burstScaleOut ? catchUpPlan(scaling) : undefined,
+        catchUp: scaling.burstScaleOut ? catchUpPlan(scaling) : undefined,
         scaleIn: scaling.disableScaleIn ? undefined : scaleInPlan(scaling),
         drain: scaling.disableScaleIn ? undefined : drainPlan(),
         wakeUpEstimate: toZero ? estimateWakeUp(keepActive) : undefined,

@@ -128,8 +128,8 @@ export function createScaling(scope: WorkerScope, inputs: ScalingInputs): aws.cl
     if (plan.wakeUp) {
         alarms.push(createStepScaling(scope, children.wakeUp, plan.wakeUp, onTarget, dimensions));
     }
-    if (plan.burst) {
-        alarms.push(createStepScaling(scope, children.burst, plan.burst, onTarget, dimensions));
+    if (plan.catchUp) {
+        alarms.push(createStepScaling(scope, children.catchUp, plan.catchUp, onTarget, dimensions));
     }
     if (plan.scaleIn) {
         alarms.push(createStepScaling(scope, children.scaleIn, plan.scaleIn, onTarget, dimensions));

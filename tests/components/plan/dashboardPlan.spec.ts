@@ -308,20 +308,20 @@ describe("dashboardPlan: a worker's dashboard body, decided from its plans", () 
 
     describe("a plan that gains an alarm", () => {
         const plain = inputsFor(CASES[0]);
-        const burst = plain.scaling.burst as PlannedStepScaling;
+        const catchUp = plain.scaling.catchUp as PlannedStepScaling;
         // A policy the builder has never seen, under a field name it does not know.
         const scaleIn: PlannedStepScaling = {
-            ...burst,
+            ...catchUp,
             adjustmentType: "ChangeInCapacity",
             steps: [{ upperBound: 0, scalingAdjustment: -1 }],
             alarm: {
-                ...burst.alarm,
+                ...catchUp.alarm,
                 description: "The queue has been empty for a while: remove a task.",
                 query: {
-                    ...burst.alarm.query,
+                    ...catchUp.alarm.query,
                     expressions: [{ id: "idle", expression: "IF(visible == 0, 1, 0)", label: "Queue empty" }],
                     returnId: "idle",
-                    metrics: burst.alarm.query.metrics.filter((metric) => metric.id === "visible"),
+                    metrics: catchUp.alarm.query.metrics.filter((metric) => metric.id === "visible"),
                 },
                 threshold: 1,
             },

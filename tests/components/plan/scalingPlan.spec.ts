@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { evaluateMetricQueries, MetricSeries, referencedIds } from "../../../simulator/metricMath";
 import {
-    BURST_COOLDOWN_SECONDS,
-    burstQuery,
+    CATCH_UP_COOLDOWN_SECONDS,
+    catchUpQuery,
     estimateWakeUp,
     FARGATE_LAUNCH_P95_SECONDS,
     MAX_STEP_ADJUSTMENTS,
@@ -117,7 +117,7 @@ describe("scalingPlan: the scaling design as plain data", () => {
 
         it("only names queries that exist in every expression", () => {
             const scalingPlan = plan({ minTasks: 0 });
-            const steps = [scalingPlan.wakeUp, scalingPlan.burst, scalingPlan.scaleIn, scalingPlan.drain];
+            const steps = [scalingPlan.wakeUp, scalingPlan.catchUp, scalingPlan.scaleIn, scalingPlan.drain];
             for (const query of [scalingPlan.backlog.query, ...steps.map((step) => step?.alarm.query)]) {
                 assert.ok(query);
                 const ids = new Set([
@@ -232,7 +232,7 @@ describe("scalingPlan: the scaling design as plain data", () => {
         });
 
         const policies: [string, (p: ScalingPlan) => PlannedStepScaling | undefined, 1 | -1][] = [
-            ["catch-up", (p) => p.burst, 1],
+            ["catch-up", (p) => p.catchUp, 1],
             ["scale-in", (p) => p.scaleIn, -1],
         ];
         for (const [name, of, sign] of policies) {
@@ -264,13 +264,13 @@ describe("scalingPlan: the scaling design as plain data", () => {
 
     describe("the catch-up step policy", () => {
         it("is planned by default, with or without a floor of zero, and not when burstScaleOut is false", () => {
-            assert.ok(plan().burst);
-            assert.ok(plan({ minTasks: 0 }).burst);
-            assert.equal(plan({ burstScaleOut: false }).burst, undefined);
+            assert.ok(plan().catchUp);
+            assert.ok(plan({ minTasks: 0 }).catchUp);
+            assert.equal(plan({ burstScaleOut: false }).catchUp, undefined);
         });
 
         it("alarms on one minute with a deficit of a task or more, fewer datapoints than target tracking's 3 of 3", () => {
-            const burst = plan({ targetBacklogPerTask: 5 }).burst;
+            const burst = plan({ targetBacklogPerTask: 5 }).catchUp;
             assert.ok(burst);
             assert.deepEqual(
                 [
@@ -285,19 +285,19 @@ describe("scalingPlan: the scaling design as plain data", () => {
         });
 
         it("cools down longer than the worst metric lag plus a minute, so a stale desired count is not answered twice", () => {
-            const burst = plan().burst;
+            const burst = plan().catchUp;
             assert.ok(burst);
             assert.ok(burst.cooldownSeconds >= METRIC_LAG_WORST_SECONDS + 60);
-            assert.equal(burst.cooldownSeconds, BURST_COOLDOWN_SECONDS);
+            assert.equal(burst.cooldownSeconds, CATCH_UP_COOLDOWN_SECONDS);
         });
 
         it("reads the deficit against the desired count, with a late minute carried over and no count read as zero", () => {
             assert.equal(
-                plan().burst?.alarm.query.expressions[0].expression,
+                plan().catchUp?.alarm.query.expressions[0].expression,
                 "(visible + inflight) / 10 - FILL(FILL(desired, REPEAT), 0)",
             );
             assert.equal(
-                plan({ countInFlight: false }).burst?.alarm.query.expressions[0].expression,
+                plan({ countInFlight: false }).catchUp?.alarm.query.expressions[0].expression,
                 "visible / 10 - FILL(FILL(desired, REPEAT), 0)",
             );
         });
@@ -305,17 +305,17 @@ describe("scalingPlan: the scaling design as plain data", () => {
         it("adds the tasks a batch dropped on a running service asks for, in the batch's first minute", () => {
             const scalingPlan = plan({ maxTasks: 50 });
             const batch = { visible: [0, 0, 0, 449], inflight: [0, 0, 0, 1], desired: [1, 1, 1, 1] };
-            assert.equal(alarmFires(scalingPlan.burst, batch), true);
-            assert.deepEqual(evaluate(burstQuery(true, 10), batch), [-1, -1, -1, 44]);
+            assert.equal(alarmFires(scalingPlan.catchUp, batch), true);
+            assert.deepEqual(evaluate(catchUpQuery(true, 10), batch), [-1, -1, -1, 44]);
             // 44 tasks short: the step for 44 adds no more than 44, and the scalable target caps it at maxTasks.
-            const added = scalingPlan.burst && stepFor(scalingPlan.burst, 44);
+            const added = scalingPlan.catchUp && stepFor(scalingPlan.catchUp, 44);
             assert.ok(added !== undefined && added <= 44 && added >= 40, `adds ${added}`);
         });
 
         it("stays quiet up to just under one task short", () => {
             const scalingPlan = plan();
             assert.equal(
-                alarmFires(scalingPlan.burst, {
+                alarmFires(scalingPlan.catchUp, {
                     visible: [25, 25, 25, 25],
                     inflight: [4, 4, 4, 4],
                     desired: [2, 2, 2, 2],
@@ -323,7 +323,7 @@ describe("scalingPlan: the scaling design as plain data", () => {
                 false,
             );
             assert.equal(
-                alarmFires(scalingPlan.burst, {
+                alarmFires(scalingPlan.catchUp, {
                     visible: [25, 25, 25, 26],
                     inflight: [4, 4, 4, 4],
                     desired: [2, 2, 2, 2],
@@ -335,11 +335,15 @@ describe("scalingPlan: the scaling design as plain data", () => {
         it("at zero tasks adds for a batch but leaves a single message to the wake-up", () => {
             const scalingPlan = plan({ minTasks: 0 });
             assert.equal(
-                alarmFires(scalingPlan.burst, { visible: [500, 500, 500, 500], inflight: [0, 0, 0, 0], desired: NONE }),
+                alarmFires(scalingPlan.catchUp, {
+                    visible: [500, 500, 500, 500],
+                    inflight: [0, 0, 0, 0],
+                    desired: NONE,
+                }),
                 true,
             );
             assert.equal(
-                alarmFires(scalingPlan.burst, { visible: [1, 1, 1, 1], inflight: [0, 0, 0, 0], desired: NONE }),
+                alarmFires(scalingPlan.catchUp, { visible: [1, 1, 1, 1], inflight: [0, 0, 0, 0], desired: NONE }),
                 false,
             );
             assert.equal(wakeAlarmFires(scalingPlan, { visible: [1, 1, 1, 1], running: NONE }), true);
@@ -347,7 +351,7 @@ describe("scalingPlan: the scaling design as plain data", () => {
 
         it("on a late DesiredTaskCount minute compares with the last published count: no spurious scale-out", () => {
             assert.equal(
-                alarmFires(plan().burst, {
+                alarmFires(plan().catchUp, {
                     visible: [18, 18, 18, 18],
                     inflight: [2, 2, 2, 2],
                     desired: [2, 2, 2, undefined],
@@ -451,7 +455,7 @@ describe("scalingPlan: the scaling design as plain data", () => {
     describe("who may add and who may remove", () => {
         it("wake-up and catch-up only add (never ExactCapacity, never a scale-in); only the scale-in and the drain remove", () => {
             const scalingPlan = plan({ minTasks: 0 });
-            for (const step of [scalingPlan.wakeUp, scalingPlan.burst]) {
+            for (const step of [scalingPlan.wakeUp, scalingPlan.catchUp]) {
                 assert.ok(step);
                 assert.equal(step.adjustmentType, "ChangeInCapacity");
                 assert.ok(step.steps.every((adjustment) => adjustment.scalingAdjustment > 0));

@@ -12,10 +12,10 @@ function planFor(scaling: WorkerScaling): ScalingPlan {
 describe("scalingSummary: reading a scaling plan by the shape of its parts", () => {
     it("finds every alarm and target-tracking policy the plan holds, wherever it keeps them", () => {
         const plan = planFor({ minTasks: 0 });
-        assert.ok(plan.wakeUp && plan.burst && plan.scaleIn && plan.drain, "the plan has every step policy");
+        assert.ok(plan.wakeUp && plan.catchUp && plan.scaleIn && plan.drain, "the plan has every step policy");
         assert.deepEqual(plannedScalingAlarms(plan), [
             plan.wakeUp?.alarm,
-            plan.burst?.alarm,
+            plan.catchUp?.alarm,
             plan.scaleIn?.alarm,
             plan.drain?.alarm,
         ]);
@@ -48,7 +48,7 @@ describe("scalingSummary: reading a scaling plan by the shape of its parts", () 
                     ),
                 text,
             );
-            assert.ok(plan.burst && text.includes(plan.burst.alarm.description), text);
+            assert.ok(plan.catchUp && text.includes(plan.catchUp.alarm.description), text);
             assert.ok(
                 plan.wakeUpEstimate && text.includes(`waits about ${plan.wakeUpEstimate.typicalSeconds} s`),
                 text,
