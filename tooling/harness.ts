@@ -41,6 +41,8 @@ export interface RunStackOptions {
     preview?: boolean;
     /** The program to run; the repository's index.ts by default. With a program of your own the config is optional. */
     program?: string;
+    /** The stack's config, when the caller has read it already; read from Pulumi.<stack>.yaml otherwise. */
+    config?: Record<string, string>;
 }
 
 /** Runs a program for one stack under mocks, in this process. Call it once per process. */
@@ -48,7 +50,8 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
     const program = path.resolve(options.program ?? path.join(REPO_ROOT, "index.ts"));
     const directory = options.program ? path.dirname(program) : REPO_ROOT;
     const hasOwnConfig = fs.existsSync(path.join(directory, `Pulumi.${options.stack}.yaml`));
-    const config = options.program && !hasOwnConfig ? {} : readStackConfigFile(options.stack, directory);
+    const config =
+        options.config ?? (options.program && !hasOwnConfig ? {} : readStackConfigFile(options.stack, directory));
     const project = fs.existsSync(path.join(directory, "Pulumi.yaml"))
         ? projectName(directory)
         : projectName(REPO_ROOT);
