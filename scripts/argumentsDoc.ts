@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ComplexType, PackageSpec, Property, Type } from "@pulumi/pulumi/provider/experimental/schema";
-import { REPO_ROOT, SCHEMA_PATH } from "./schema";
+import { REPO_ROOT, SCHEMA_PATH } from "../tooling/schema";
 
 export const ARGUMENTS_DOC_PATH = path.join(REPO_ROOT, "docs", "arguments.md");
 

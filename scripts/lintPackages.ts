@@ -5,7 +5,7 @@
 //   npm run lint:packages
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { PACKAGE_DIRECTORIES, REPO_ROOT } from "./pack";
+import { PACKAGE_DIRECTORIES, REPO_ROOT } from "../tooling/packages";
 
 export interface PackageCheck {
     /** What is checked, for a report line. */

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
-import { packAll, PackedPackage, REPO_ROOT } from "../scripts/pack";
+import { packAll, PackedPackage, REPO_ROOT } from "../tooling/packages";
 import { policies } from "../policy/policies";
 import { startMotoServer, MotoServer } from "../tooling/moto";
 import { runQuickStartFromSource, quickStartProgram } from "./support/quickStart";
