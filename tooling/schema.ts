@@ -1,8 +1,8 @@
 // The package schema other languages see. When a consumer runs `pulumi package add`, Pulumi's Node plugin host
 // (@pulumi/pulumi/cmd/run-plugin) requires the package's `main`, collects the ComponentResource classes it exports and
-// serves them through a ComponentProvider, which infers this schema from the TypeScript types. This script builds the
-// provider the same way, so `npm run schema` writes to schema.json exactly what SDK generation will read, and the
-// tests construct components through the same provider the engine would call.
+// serves them through a ComponentProvider, which infers this schema from the TypeScript types. This module builds the
+// provider the same way, so `npm run schema` (scripts/schema.ts) writes to schema.json exactly what SDK generation
+// will read, and the tests construct components through the same provider the engine would call.
 import * as fs from "fs";
 import * as path from "path";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
@@ -42,27 +42,4 @@ export function componentProvider(): ComponentProvider {
 /** The schema the plugin serves to `pulumi package add`, inferred from the TypeScript types. */
 export async function inferSchema(): Promise<PackageSpec> {
     return JSON.parse(await componentProvider().getSchema()) as PackageSpec;
-}
-
-/** schema.json's text: stable two-space JSON, so a change to the types shows as a readable diff in review. */
-function formatSchema(schema: PackageSpec): string {
-    return `${JSON.stringify(schema, null, 2)}\n`;
-}
-
-async function main(): Promise<void> {
-    const started = Date.now();
-    const schema = await inferSchema();
-    fs.writeFileSync(SCHEMA_PATH, formatSchema(schema));
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(
-        `wrote ${path.relative(process.cwd(), SCHEMA_PATH)}: ${Object.keys(schema.resources).length} resources, ` +
-            `${Object.keys(schema.types).length} types, version ${schema.version} (${seconds} s)`,
-    );
-}
-
-if (require.main === module) {
-    main().catch((error: unknown) => {
-        console.error(error);
-        process.exit(1);
-    });
 }
