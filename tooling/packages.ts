@@ -1,7 +1,9 @@
-// Packs the three npm packages the way `npm publish` would (each package's prepack/prepare builds it first), so the
-// consumer tests and a person trying the packages install exactly what a registry would serve.
-//   npm run pack -- [DIRECTORY]     (default: ./packs)
+// Packs the three npm packages the way `npm publish` would (each package's prepack/prepare cleans and builds it
+// first), so the consumer tests and a person trying the packages install exactly what a registry would serve. Tests
+// take the tarballs from packedPackages(): packed once per change of the packages' inputs, and shared by every spec,
+// process and rerun until those inputs change.
 import { execFileSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -51,11 +53,98 @@ export function packAll(destination: string): PackedPackage[] {
     return PACKAGE_DIRECTORIES.map((directory) => packPackage(directory, destination));
 }
 
-if (require.main === module) {
-    const destination = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, "packs"));
-    for (const packed of packAll(destination)) {
-        console.log(
-            `${packed.name}@${packed.version}: ${path.relative(process.cwd(), packed.tarball)} (${(packed.size / 1024).toFixed(0)} KiB)`,
-        );
+/** Where packed tarballs are kept between runs: one directory per hash of the packages' inputs. */
+const PACK_CACHE = path.join(REPO_ROOT, "node_modules", ".cache", "background-worker-packs");
+/** A packing process that has held the lock this long is taken to have died. */
+const STALE_LOCK_MS = 10 * 60_000;
+const MANIFEST = "packed.json";
+/** Never part of a tarball's inputs: build output, installs, and tarballs themselves. */
+const NOT_INPUTS = new Set(["dist", "node_modules", "packs"]);
+
+function hashTree(hash: crypto.Hash, directory: string): void {
+    for (const entry of fs
+        .readdirSync(directory, { withFileTypes: true })
+        .sort((a, b) => a.name.localeCompare(b.name))) {
+        const full = path.join(directory, entry.name);
+        if (entry.isDirectory() && !NOT_INPUTS.has(entry.name)) {
+            hashTree(hash, full);
+        } else if (entry.isFile() && !entry.name.endsWith(".tgz")) {
+            hash.update(path.relative(REPO_ROOT, full)).update("\0").update(fs.readFileSync(full)).update("\0");
+        }
+    }
+}
+
+/**
+ * A hash of everything the three tarballs are built from: each package's files but its build output, the contract
+ * compiled into each, the shared compiler options, the lock files (they pin the compiler) and Node's version.
+ */
+export function packInputsHash(): string {
+    const hash = crypto.createHash("sha256").update(process.version);
+    for (const directory of [...PACKAGE_DIRECTORIES, "contract"]) {
+        hashTree(hash, path.join(REPO_ROOT, directory));
+    }
+    for (const file of ["tsconfig.base.json", "package-lock.json"]) {
+        hash.update(file).update(fs.readFileSync(path.join(REPO_ROOT, file)));
+    }
+    return hash.digest("hex").slice(0, 16);
+}
+
+function readManifest(directory: string): PackedPackage[] | undefined {
+    const manifest = path.join(directory, MANIFEST);
+    if (!fs.existsSync(manifest)) {
+        return undefined;
+    }
+    const packed = JSON.parse(fs.readFileSync(manifest, "utf8")) as PackedPackage[];
+    return packed.map((entry) => ({ ...entry, tarball: path.join(directory, path.basename(entry.tarball)) }));
+}
+
+function sleep(milliseconds: number): void {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
+}
+
+/**
+ * The three packages, packed once for the current inputs (packInputsHash) and kept under node_modules/.cache: the
+ * first caller packs, under a lock, and every later caller (another spec, another process, a rerun) gets the same
+ * tarballs. Packing rebuilds each package's dist/, so call it before starting anything that loads a package's build
+ * output, as the test runner does (scripts/test.ts).
+ */
+export function packedPackages(): PackedPackage[] {
+    const directory = path.join(PACK_CACHE, packInputsHash());
+    const lock = `${directory}.lock`;
+    fs.mkdirSync(PACK_CACHE, { recursive: true });
+    for (;;) {
+        const cached = readManifest(directory);
+        if (cached) {
+            return cached;
+        }
+        try {
+            fs.mkdirSync(lock);
+            break;
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+                throw error;
+            }
+            if (Date.now() - fs.statSync(lock).mtimeMs > STALE_LOCK_MS) {
+                fs.rmSync(lock, { recursive: true, force: true });
+            } else {
+                sleep(500);
+            }
+        }
+    }
+    try {
+        const staging = `${directory}.${process.pid}`;
+        fs.rmSync(staging, { recursive: true, force: true });
+        const packed = packAll(staging);
+        fs.writeFileSync(path.join(staging, MANIFEST), `${JSON.stringify(packed, null, 2)}\n`);
+        fs.renameSync(staging, directory);
+        // Older inputs' tarballs are not needed again.
+        for (const entry of fs.readdirSync(PACK_CACHE)) {
+            if (entry !== path.basename(directory) && !entry.endsWith(".lock")) {
+                fs.rmSync(path.join(PACK_CACHE, entry), { recursive: true, force: true });
+            }
+        }
+        return readManifest(directory) ?? packed;
+    } finally {
+        fs.rmSync(lock, { recursive: true, force: true });
     }
 }
