@@ -41,14 +41,14 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
 
 /** Runs `node -r ts-node/register/transpile-only <script> <args>` from the repository root; never rejects on exit codes. */
 export function runScript(script: string, args: string[]): Promise<ScriptRun> {
-    return withSlot(() => spawnScript(script, args));
+    return withSlot(() => run(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args]));
 }
 
-function spawnScript(script: string, args: string[]): Promise<ScriptRun> {
+function run(command: string, args: string[]): Promise<ScriptRun> {
     return new Promise((resolve) => {
         execFile(
-            process.execPath,
-            ["-r", "ts-node/register/transpile-only", script, ...args],
+            command,
+            args,
             {
                 cwd: REPO_ROOT,
                 env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
@@ -78,24 +78,5 @@ export function runScriptThroughSlowPipe(script: string, args: string[]): Promis
     const pipeline =
         '"$0" -r ts-node/register/transpile-only "$@" | { IFS= read -r -N 1 first; sleep 1; printf "%s" "$first"; cat; }; ' +
         "exit ${PIPESTATUS[0]}";
-    return withSlot(
-        () =>
-            new Promise((resolve) => {
-                execFile(
-                    "bash",
-                    ["-c", pipeline, process.execPath, script, ...args],
-                    {
-                        cwd: REPO_ROOT,
-                        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
-                        encoding: "utf8",
-                        maxBuffer: 64 * 1024 * 1024,
-                        timeout: SCRIPT_TIMEOUT_MS,
-                    },
-                    (error, stdout, stderr) => {
-                        const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-                        resolve({ code, stdout, stderr });
-                    },
-                );
-            }),
-    );
+    return withSlot(() => run("bash", ["-c", pipeline, process.execPath, script, ...args]));
 }
