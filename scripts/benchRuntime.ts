@@ -20,7 +20,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { Consumer as PeerConsumer } from "sqs-consumer";
 import { startMotoServer } from "../tooling/moto";
-import { sqsClient } from "../tooling/queues";
+import { sqsClient } from "../tooling/sqsQueues";
 import { runWorker } from "../worker/index";
 
 interface Scenario {

@@ -10,7 +10,7 @@ import { packedPackages, PackedPackage, REPO_ROOT } from "../tooling/packages";
 import { policies } from "../policy/policies";
 import { startMotoServer, MotoServer } from "../tooling/moto";
 import { runQuickStartFromSource, quickStartProgram } from "./support/quickStart";
-import { createQueues, sqsClient, TEST_AWS_ENVIRONMENT } from "../tooling/queues";
+import { createQueues, sqsClient, TEST_AWS_ENVIRONMENT } from "../tooling/sqsQueues";
 
 const FIXTURES = path.join(__dirname, "packaging", "consumer");
 /** The runtime goes into container images: its whole install must stay small. */

@@ -2,7 +2,7 @@
 // own calls, and in-process workers that are stopped after each test, whatever its outcome.
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { MotoServer, startMotoServer } from "../../../tooling/moto";
-import { sqsClient } from "../../../tooling/queues";
+import { sqsClient } from "../../../tooling/sqsQueues";
 import { TestWorkers } from "./workers";
 
 export interface MotoFixture {

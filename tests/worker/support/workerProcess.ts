@@ -2,7 +2,7 @@
 import { ChildProcess, spawn } from "child_process";
 import { join } from "path";
 import { stopProcess } from "../../../tooling/moto";
-import { TEST_AWS_ENVIRONMENT } from "../../../tooling/queues";
+import { TEST_AWS_ENVIRONMENT } from "../../../tooling/sqsQueues";
 
 const REPOSITORY_ROOT = join(__dirname, "..", "..", "..");
 
