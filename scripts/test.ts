@@ -1,5 +1,5 @@
 // `npm test`: everything the project proves, in one command that ends with `tests: N passed, N failed`.
-//   npm test [-- --unit | --integration] [--jobs N]
+//   npm test [-- --unit | --integration] [--jobs N]   (N: integration spec files at once; CPUs + 1 by default)
 // It builds the packages, then runs ESLint, the Prettier check and the type check while it packs the packages once
 // (tooling/packages.ts: the packaging specs share those tarballs). Then, at the same time, the unit specs in one mocha
 // process (they share one Pulumi runtime and one schema program) and the *.integration.spec.ts files in a parallel
@@ -14,8 +14,14 @@ import { packedPackages, REPO_ROOT } from "../tooling/packages";
 
 const UNIT_SPECS = ["tests/**/*.spec.ts", "--ignore", "tests/**/*.integration.spec.ts"];
 const INTEGRATION_SPECS = ["tests/**/*.integration.spec.ts"];
-/** Integration specs mostly wait (moto, child processes, npm install), so one more runs at once than there are CPUs. */
-const DEFAULT_JOBS = os.cpus().length + 1;
+/**
+ * How many integration spec files run at once: one more than there are CPUs, since they mostly wait (moto, child
+ * processes, npm install); on a machine already busier than twice its CPUs, one, so their timers are not starved.
+ */
+function defaultJobs(): number {
+    const cpus = os.cpus().length;
+    return os.loadavg()[0] > 2 * cpus ? 1 : cpus + 1;
+}
 
 interface Summary {
     passes: number;
@@ -76,7 +82,7 @@ const FLAGS = {
 async function main(argv: string[]): Promise<number> {
     const { flags } = parseFlags("test", argv, FLAGS);
     const both = !flags.unit && !flags.integration;
-    const jobs = flags.jobs === undefined ? DEFAULT_JOBS : Number(flags.jobs);
+    const jobs = flags.jobs === undefined ? defaultJobs() : Number(flags.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) {
         throw new UsageError(`test: --jobs takes a whole number of at least 1; got ${JSON.stringify(flags.jobs)}`);
     }
@@ -115,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
         }
         if (both || flags.integration) {
             const summary = path.join(summaries, "integration.json");
+            process.stdout.write(`integration specs: ${jobs} file(s) at once\n`);
             specs.push(mocha("integration specs", INTEGRATION_SPECS, ["--parallel", "--jobs", String(jobs)], summary));
         }
         const results = [...checked, ...(await Promise.all(specs))];
