@@ -1,10 +1,10 @@
 // `npm test`: everything the project proves, in one command that ends with `tests: N passed, N failed`.
 //   npm test [-- --unit | --integration] [--jobs N]   (N: integration spec files at once; CPUs + 1 by default)
-// It builds the packages, then runs ESLint, the Prettier check and the type check while it packs the packages once
-// (tooling/packages.ts: the packaging specs share those tarballs). Then, at the same time, the unit specs in one mocha
-// process (they share one Pulumi runtime and one schema program) and the *.integration.spec.ts files in a parallel
-// mocha, several files at once, since most of their time is spent waiting on servers and child processes. Each
-// part's output is printed when it ends; the summary line counts every test of both mocha runs exactly once.
+// It builds the packages and packs them once (tooling/packages.ts: the packaging specs share those tarballs), then runs
+// ESLint, the Prettier check and the type check together, then, at the same time, the unit specs in one mocha process
+// (they share one Pulumi runtime and one schema program) and the *.integration.spec.ts files in a parallel mocha,
+// several files at once, since most of their time is spent waiting on servers and child processes. Each part's output
+// is printed when it ends; the summary line counts every test of both mocha runs exactly once.
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -16,11 +16,12 @@ const UNIT_SPECS = ["tests/**/*.spec.ts", "--ignore", "tests/**/*.integration.sp
 const INTEGRATION_SPECS = ["tests/**/*.integration.spec.ts"];
 /**
  * How many integration spec files run at once: one more than there are CPUs, since they mostly wait (moto, child
- * processes, npm install); on a machine already busier than twice its CPUs, one, so their timers are not starved.
+ * processes, npm install); on a machine already busier than twice its CPUs, as many as there are CPUs, so their
+ * timers are not starved.
  */
 function defaultJobs(): number {
     const cpus = os.cpus().length;
-    return os.loadavg()[0] > 2 * cpus ? 1 : cpus + 1;
+    return os.loadavg()[0] > 2 * cpus ? cpus : cpus + 1;
 }
 
 interface Summary {
@@ -96,25 +97,29 @@ async function main(argv: string[]): Promise<number> {
     }
     const summaries = fs.mkdtempSync(path.join(os.tmpdir(), "bw-test-"));
     try {
-        // First the static checks, which read sources only, beside the packing; then the specs, on their own, so a
-        // spec's timers are not starved by the type checker.
-        const checks: Promise<PartResult>[] = both
-            ? [npmScript("ESLint", "lint"), npmScript("Prettier", "format:check"), npmScript("typecheck", "typecheck")]
-            : [];
         if (both || flags.integration) {
-            // Before any spec starts: packing rebuilds each package's dist/, which the specs load.
+            // First: packing rebuilds each package's dist/, which the type check and the specs read.
             const packStarted = Date.now();
             try {
                 packedPackages();
             } catch (error) {
                 process.stdout.write(`\npacking failed: ${(error as Error).message}\n\ntests: 0 passed, 0 failed\n`);
-                await Promise.all(checks);
                 return 1;
             }
             const packSeconds = ((Date.now() - packStarted) / 1000).toFixed(0);
             process.stdout.write(`packed the packages, or found them packed, in ${packSeconds} s\n`);
         }
-        const checked = await Promise.all(checks);
+        // Then the static checks, together; then the specs, on their own, so a spec's timers are not starved by the
+        // type checker.
+        const checked = await Promise.all(
+            both
+                ? [
+                      npmScript("ESLint", "lint"),
+                      npmScript("Prettier", "format:check"),
+                      npmScript("typecheck", "typecheck"),
+                  ]
+                : [],
+        );
         const specs: Promise<PartResult>[] = [];
         if (both || flags.unit) {
             specs.push(mocha("unit specs", UNIT_SPECS, [], path.join(summaries, "unit.json")));
