@@ -39,6 +39,12 @@ export function componentProvider(): ComponentProvider {
     return provider;
 }
 
+/**
+ * How long a test may wait for a TypeScript program over the component: it took 17 s at a load average of 8, and
+ * takes several times that while other specs run beside it on a busy machine. The limit is for a hang.
+ */
+export const TYPESCRIPT_PROGRAM_TIMEOUT_MS = 180_000;
+
 /** The schema the plugin serves to `pulumi package add`, inferred from the TypeScript types. */
 export async function inferSchema(): Promise<PackageSpec> {
     return JSON.parse(await componentProvider().getSchema()) as PackageSpec;
