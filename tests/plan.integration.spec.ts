@@ -8,7 +8,7 @@ import { BackgroundWorker } from "../components/index";
 import { recordResources } from "../scripts/mocks";
 import { buildReport, DASHBOARD_DOLLARS_PER_MONTH, FREE_DASHBOARDS_PER_ACCOUNT, PlanReport } from "../scripts/plan";
 import { EXAMPLE_WORKERS } from "../stack/config";
-import { describeRun, runScript, runScriptThroughSlowPipe, SCRIPT_TIMEOUT_MS, ScriptRun } from "./support/cli";
+import { describeRun, runScript, runScriptThroughSlowPipe, ScriptRun, timeoutForRuns } from "./support/cli";
 import { minimalArgs } from "./support/worker";
 
 const PLAN = "scripts/plan.ts";
@@ -85,7 +85,7 @@ describe("npm run plan (offline plan CLI)", () => {
     before(async function () {
         // Eight runs of a second or two each, a few at a time (about 6 s on an idle two-CPU machine). The prod plan is
         // read through a slow pipe, as `| jq` reads it: its JSON is well above the pipe's 64 KiB.
-        this.timeout(2 * SCRIPT_TIMEOUT_MS);
+        this.timeout(timeoutForRuns(8));
         const dev = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")) as {
             config: Record<string, { scaling: Record<string, unknown> }>;
         };
@@ -400,7 +400,7 @@ describe("npm run plan: the mistakes a new user makes", () => {
     }
 
     before(async function () {
-        this.timeout(2 * SCRIPT_TIMEOUT_MS);
+        this.timeout(timeoutForRuns(4));
         const shortVisibility = variant("short-visibility", (config) => {
             config["background-worker:jobWorker"].queue.visibilityTimeoutSeconds = 60;
         });

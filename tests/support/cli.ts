@@ -17,6 +17,14 @@ export interface ScriptRun {
 // One run per CPU at a time: each run is CPU-bound (TypeScript transpiling, the Pulumi runtime), so more at once only
 // stretches every run towards its timeout on a busy machine.
 const MAX_CONCURRENT_RUNS = Math.max(1, os.cpus().length);
+
+/**
+ * How long a hook that starts `runs` scripts at once may take: they run a few at a time, each within its own limit,
+ * and one more round of that limit for the hook's own work.
+ */
+export function timeoutForRuns(runs: number): number {
+    return (Math.ceil(runs / MAX_CONCURRENT_RUNS) + 1) * SCRIPT_TIMEOUT_MS;
+}
 let running = 0;
 const waiting: (() => void)[] = [];
 
