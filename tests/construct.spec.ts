@@ -14,7 +14,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse } from "yaml";
 import { BackgroundWorker, WorkerCluster } from "../components/index";
 import { recordResources, RegisteredResource } from "../scripts/mocks";
-import { componentProvider, inferSchema, REPO_ROOT } from "../scripts/schema";
+import { componentProvider, inferSchema, REPO_ROOT, TYPESCRIPT_PROGRAM_TIMEOUT_MS } from "../tooling/schema";
 
 interface YamlProgram {
     config: Record<string, { default?: unknown }>;
@@ -178,7 +178,7 @@ describe("construct (the path Python, YAML, Go, C# and Java programs take)", () 
     let construct: Awaited<ReturnType<typeof constructPath>>;
 
     before(async function () {
-        this.timeout(60_000);
+        this.timeout(TYPESCRIPT_PROGRAM_TIMEOUT_MS);
         typescript = await typescriptPath();
         construct = await constructPath();
     });

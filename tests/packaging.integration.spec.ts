@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
-import { packAll, PackedPackage, REPO_ROOT } from "../scripts/pack";
+import { packedPackages, PackedPackage, REPO_ROOT } from "../tooling/packages";
 import { policies } from "../policy/policies";
 import { startMotoServer, MotoServer } from "../tooling/moto";
 import { runQuickStartFromSource, quickStartProgram } from "./support/quickStart";
@@ -96,7 +96,8 @@ describe("packaging: the npm packages in a fresh project", function () {
 
     before(async function () {
         workspace = fs.mkdtempSync(path.join(os.tmpdir(), "bw-consumer-"));
-        packed = Object.fromEntries(packAll(path.join(workspace, "packs")).map((pkg) => [pkg.directory, pkg]));
+        // The tarballs every spec of the run shares (packed once per change of the packages' inputs).
+        packed = Object.fromEntries(packedPackages().map((pkg) => [pkg.directory, pkg]));
 
         consumer = path.join(workspace, "consumer");
         fs.mkdirSync(consumer);

@@ -9,7 +9,7 @@ import * as ts from "typescript";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { ComplexType, PackageSpec, Property } from "@pulumi/pulumi/provider/experimental/schema";
 import { parse } from "yaml";
-import { inferSchema, REPO_ROOT, SCHEMA_PATH } from "../scripts/schema";
+import { inferSchema, REPO_ROOT, SCHEMA_PATH, TYPESCRIPT_PROGRAM_TIMEOUT_MS } from "../tooling/schema";
 
 /** How a value crosses the language boundary, level by level: plain (known at construction) or an Input. */
 interface Shape {
@@ -243,7 +243,7 @@ describe("schema", () => {
 
     before(async function () {
         // Inferring and reading the declarations each build a TypeScript program over the component.
-        this.timeout(60_000);
+        this.timeout(TYPESCRIPT_PROGRAM_TIMEOUT_MS);
         schema = await inferSchema();
         declared = readDeclared();
     });
@@ -510,7 +510,7 @@ describe("examples, checked against the schema (the CLI that would generate thei
     const typeName = (ref: string) => ref.split(":").pop() as string;
 
     before(async function () {
-        this.timeout(60_000);
+        this.timeout(TYPESCRIPT_PROGRAM_TIMEOUT_MS);
         schema = await inferSchema();
     });
 
