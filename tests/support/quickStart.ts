@@ -13,12 +13,24 @@ import { REPO_ROOT } from "../../stack/configFile";
 const PROJECT = "consumer";
 const STACK = "dev";
 
+/** The code block after the `<!-- marker ... -->` comment in README.md, verbatim. */
+function readmeBlock(marker: string, language: string): string {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const match = new RegExp(`<!-- ${marker}[^>]*-->\\s*\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(readme);
+    assert.ok(match, `README.md has a ${language} block after <!-- ${marker} -->`);
+    return match[1];
+}
+
 /** The README's quick-start program, verbatim: the code block after the `quick-start: index.ts` marker. */
 export function quickStartProgram(): string {
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    const match = /<!-- quick-start: index\.ts[^>]*-->\s*```ts\n([\s\S]*?)```/.exec(readme);
-    assert.ok(match, "README.md has a quick-start index.ts block");
-    return match[1];
+    return readmeBlock("quick-start: index\\.ts", "ts");
+}
+
+/** The README's install commands, one per line, as a user types them (trailing comments included). */
+export function installCommands(): string[] {
+    return readmeBlock("install:", "bash")
+        .split("\n")
+        .filter((line) => line.trim() !== "");
 }
 
 /** The quick start's stack configuration as `pulumi config` stores it: "project:key" to a string (objects as JSON). */
