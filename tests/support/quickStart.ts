@@ -13,22 +13,22 @@ import { REPO_ROOT } from "../../stack/configFile";
 const PROJECT = "consumer";
 const STACK = "dev";
 
-/** The code block after the `<!-- marker ... -->` comment in README.md, verbatim. */
-function readmeBlock(marker: string, language: string): string {
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    const match = new RegExp(`<!-- ${marker}[^>]*-->\\s*\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(readme);
-    assert.ok(match, `README.md has a ${language} block after <!-- ${marker} -->`);
+/** The code block after the `<!-- marker ... -->` comment in a Markdown file of the repository, verbatim. */
+export function markedBlock(file: string, marker: string, language: string): string {
+    const text = fs.readFileSync(path.join(REPO_ROOT, file), "utf8");
+    const match = new RegExp(`<!-- ${marker}[^>]*-->\\s*\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(text);
+    assert.ok(match, `${file} has a ${language} block after <!-- ${marker} -->`);
     return match[1];
 }
 
 /** The README's quick-start program, verbatim: the code block after the `quick-start: index.ts` marker. */
 export function quickStartProgram(): string {
-    return readmeBlock("quick-start: index\\.ts", "ts");
+    return markedBlock("README.md", "quick-start: index\\.ts", "ts");
 }
 
 /** The README's install commands, one per line, as a user types them (trailing comments included). */
 export function installCommands(): string[] {
-    return readmeBlock("install:", "bash")
+    return markedBlock("README.md", "install:", "bash")
         .split("\n")
         .filter((line) => line.trim() !== "");
 }
