@@ -19,8 +19,8 @@ import { randomUUID } from "crypto";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { Consumer as PeerConsumer } from "sqs-consumer";
-import { startMotoServer } from "../tests/worker/support/moto";
-import { sqsClient } from "../tests/worker/support/queues";
+import { startMotoServer } from "../tooling/moto";
+import { sqsClient } from "../tooling/sqsQueues";
 import { runWorker } from "../worker/index";
 
 interface Scenario {

@@ -5,14 +5,14 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "node:util";
-import { REPO_ROOT } from "./pack";
+import { REPO_ROOT } from "../tooling/packages";
+import { parseFlags, runMain } from "../tooling/cli";
 
 /** The oldest Node.js the packages support, and the current LTS lines. */
 const DEFAULT_VERSIONS = ["20.19.0", "22", "24"];
 const CACHE = path.join(REPO_ROOT, "node_modules", ".cache", "node-matrix");
 const SPEC = "tests/packaging.integration.spec.ts";
-const OPTIONS = { node: { type: "string" } } as const;
+const OPTIONS = { node: { type: "string", value: "version[,version...]" } } as const;
 
 /** A Node.js binary of the given version (a full version or a major), fetched once from npm. */
 function nodeBinary(version: string): string {
@@ -74,23 +74,17 @@ function runSpec(version: string): MatrixResult {
     };
 }
 
-function main(): number {
-    let versions: string[];
-    try {
-        const { values } = parseArgs({ args: process.argv.slice(2), options: OPTIONS, strict: true });
-        versions = values.node ? values.node.split(",").map((version) => version.trim()) : DEFAULT_VERSIONS;
-    } catch (error) {
-        console.error(`${(error as Error).message}\nvalid flags: --node <version>[,<version>...]`);
-        return 2;
-    }
+function main(argv: string[]): number {
+    const { flags } = parseFlags("test:node-matrix", argv, OPTIONS);
+    const versions = flags.node ? flags.node.split(",").map((version) => version.trim()) : DEFAULT_VERSIONS;
     const results = versions.map(runSpec);
-    console.log("\nNode.js  | consumer test");
+    process.stdout.write("\nNode.js  | consumer test\n");
     for (const result of results) {
-        console.log(
-            `${result.node.padEnd(8)} | ${result.passed} passed, ${result.failed} failed (${result.seconds} s)`,
+        process.stdout.write(
+            `${result.node.padEnd(8)} | ${result.passed} passed, ${result.failed} failed (${result.seconds} s)\n`,
         );
     }
     return results.every((result) => result.failed === 0 && result.passed > 0) ? 0 : 1;
 }
 
-process.exitCode = main();
+runMain(module, main);

@@ -3,7 +3,7 @@
 // stack would fail `pulumi preview --policy-pack ./policy`. No Pulumi CLI, no AWS account. It fails closed: a config
 // it cannot use, a flag it does not know, or a remote component it cannot look inside stops the run.
 import * as fs from "fs";
-import { HarnessError, runStack, StackRun } from "./harness";
+import { HarnessError, runStack, StackRun } from "../tooling/harness";
 import { packConfigProblems, PolicyPackConfig } from "../policy/config";
 import { evaluatePolicies, Evaluation, Finding } from "./policyEngine";
 import { policies } from "../policy/policies";

@@ -4,11 +4,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
 import { BackgroundWorkerArgs } from "@background-worker/pulumi";
-import { isObject } from "../components/problems";
+import { isObject } from "../components/validation/problems";
 import { readComponentSchema, Shape, workerInputShape, workerInputShapes } from "./schema";
 
 /** The project's config namespace (Pulumi.yaml's `name`). */
-export const CONFIG_NAMESPACE = "background-worker";
+const CONFIG_NAMESPACE = "background-worker";
 
 /** One worker of the example program. */
 export interface ExampleWorker {

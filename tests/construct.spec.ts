@@ -14,7 +14,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse } from "yaml";
 import { BackgroundWorker, WorkerCluster } from "../components/index";
 import { recordResources, RegisteredResource } from "../scripts/mocks";
-import { componentProvider, inferSchema, REPO_ROOT } from "../scripts/schema";
+import { componentProvider, inferSchema, REPO_ROOT } from "../tooling/schema";
 
 interface YamlProgram {
     config: Record<string, { default?: unknown }>;

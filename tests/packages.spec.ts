@@ -5,7 +5,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as semver from "semver";
-import { PACKAGE_DIRECTORIES, PackageDirectory, REPO_ROOT } from "../scripts/pack";
+import { PACKAGE_DIRECTORIES, PackageDirectory, REPO_ROOT } from "../tooling/packages";
 
 interface Manifest {
     name: string;

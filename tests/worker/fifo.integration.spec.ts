@@ -5,7 +5,7 @@ import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk
 import { randomUUID } from "crypto";
 import { MessageOutcome } from "../../worker/index";
 import { useMoto } from "./support/fixture";
-import { messageCounts } from "./support/queues";
+import { messageCounts } from "../../tooling/sqsQueues";
 import { waitFor } from "./support/workers";
 
 const GROUPS = ["a", "b", "c"];

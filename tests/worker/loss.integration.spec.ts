@@ -6,7 +6,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { BatchFailure, MessageOutcome, WorkerEvent } from "../../worker/index";
 import { useMoto } from "./support/fixture";
 import { OutageProxy, startOutageProxy } from "./support/outageProxy";
-import { createQueues, messageCounts, receiveAllBodies, sendMessages, sqsClient } from "./support/queues";
+import { createQueues, messageCounts, receiveAllBodies, sendMessages, sqsClient } from "../../tooling/sqsQueues";
 import { JobEvent, startWorkerProcess, WorkerProcess } from "./support/workerProcess";
 import { delay, waitFor } from "./support/workers";
 

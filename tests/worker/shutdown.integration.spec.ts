@@ -6,7 +6,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker/index";
 import { FakeEcsAgent, startFakeEcsAgent } from "./support/fakeEcsAgent";
 import { useMoto } from "./support/fixture";
-import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "./support/queues";
+import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "../../tooling/sqsQueues";
 import { JobEvent, startWorkerProcess, WorkerProcess } from "./support/workerProcess";
 import { waitFor } from "./support/workers";
 
