@@ -24,7 +24,7 @@ interface YamlProgram {
 const EXAMPLE: YamlProgram = parse(fs.readFileSync(path.join(REPO_ROOT, "examples/yaml/Pulumi.yaml"), "utf8"));
 
 /** The stack config a user would set for the example; the rest comes from the example's defaults. */
-const STACK_CONFIG: Record<string, unknown> = { subnetIds: ["subnet-0private0000000a1", "subnet-0private0000000b2"] };
+const STACK_CONFIG: Record<string, unknown> = { subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"] };
 
 /** The components as TypeScript users import them. */
 const TYPESCRIPT_CLASSES: Record<string, new (name: string, args: never) => pulumi.ComponentResource> = {

@@ -11,6 +11,7 @@ import { validateAlarms } from "./alarms";
 import { validateTaskSource } from "./container";
 import { validateWorkerName } from "./name";
 import { validateExistingQueue, validateQueue } from "./queue";
+import { validateReferences } from "./references";
 import { validateScaling } from "./scaling";
 import { validateCapacityProviderStrategy, validateNetwork } from "./service";
 import { validateSources } from "./sources";
@@ -35,6 +36,7 @@ export function validatedWorkerSettings(
         validateWorkerName(name, args, settings, problems);
     }
     validateNetwork(args, settings, problems);
+    validateReferences(args, problems);
     problems.boolean("dashboard", args.dashboard);
     validateTaskSource(args, settings, problems);
     validateQueue(args, settings, problems);

@@ -33,8 +33,8 @@ describe("cluster: the WorkerCluster workers share", () => {
             workers = new WorkerCluster("workers", {});
             new BackgroundWorker("jobs", {
                 clusterArn: workers.arn,
-                subnetIds: ["subnet-1"],
-                securityGroupIds: ["sg-1"],
+                subnetIds: ["subnet-0aaaaaaaaaaaaaaa1"],
+                securityGroupIds: ["sg-0aaaaaaaaaaaaaaa1"],
                 container: { image: "img" },
             });
         });
