@@ -13,7 +13,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse } from "yaml";
 import { BackgroundWorker, WorkerCluster } from "../components/index";
-import { recordResources, RegisteredResource } from "../scripts/mocks";
+import { recordResources, RegisteredResource } from "../tooling/mocks";
 import { componentProvider, inferSchema, REPO_ROOT } from "../tooling/schema";
 
 interface YamlProgram {

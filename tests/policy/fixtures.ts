@@ -5,7 +5,7 @@
 // make them, so a link to the wrong queue resolves to the wrong ARN.
 import { Policies } from "@pulumi/policy";
 import { BackgroundWorker, BackgroundWorkerArgs } from "../../components/index";
-import { recordResources } from "../../scripts/mocks";
+import { recordResources } from "../../tooling/mocks";
 import { minimalArgs } from "../support/worker";
 import { Evaluation, evaluatePolicies, EvaluateOptions, Finding, StackResource } from "../../scripts/policyEngine";
 

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import * as components from "../../components/index";
-import { recordResources, RegisteredResource } from "../../scripts/mocks";
+import { recordResources, RegisteredResource } from "../../tooling/mocks";
 import { REPO_ROOT } from "../../stack/configFile";
 
 /** The quick start's project and stack, the same in the fresh consumer project (tests/packaging/consumer/run.ts). */

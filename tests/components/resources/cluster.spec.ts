@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, WorkerCluster } from "../../../components/index";
-import { recordResources } from "../../../scripts/mocks";
+import { recordResources } from "../../../tooling/mocks";
 import { one, valueOf } from "../../support/worker";
 
 describe("cluster: the WorkerCluster workers share", () => {

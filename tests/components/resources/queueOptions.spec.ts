@@ -2,7 +2,7 @@
 // change what is created (the defaults are in queue.spec.ts).
 import * as assert from "node:assert/strict";
 import { queueNameFromArn } from "../../../contract/arns";
-import { autoName, ContainerDefinition } from "../../../scripts/mocks";
+import { autoName, ContainerDefinition } from "../../../tooling/mocks";
 import {
     assertRejectedWith,
     json,

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, BackgroundWorkerArgs } from "../../../components/index";
 import { validateWorkerArgs } from "../../../components/validation";
-import { recordResources } from "../../../scripts/mocks";
+import { recordResources } from "../../../tooling/mocks";
 import { describeThrown } from "../../support/validation";
 import { minimalArgs } from "../../support/worker";
 

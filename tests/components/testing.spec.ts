@@ -2,8 +2,8 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BackgroundWorker, WorkerCluster } from "../components/index";
-import { mockResourceState, outputValue, setAwsMocks } from "../components/testing";
+import { BackgroundWorker, WorkerCluster } from "../../components/index";
+import { mockResourceState, outputValue, setAwsMocks } from "../../components/testing";
 
 const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/job-worker:1.0.0";
 const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"];
