@@ -1,14 +1,11 @@
-// The one set of Pulumi runtime mocks the project uses: unit tests, the offline plan, the policy runner and the
-// multi-language construct test all run on it. Outputs are realistic and distinct per resource (ARNs, URLs and IDs in
-// AWS's own formats), so wiring one resource to the wrong other one shows up as a wrong ARN, not as a silent match.
-import * as crypto from "crypto";
+// The project's mock runs: unit tests, the offline plan, the policy runner and the multi-language construct test all
+// run on the mocks the component package ships (components/testing.ts), whose outputs are realistic and distinct per
+// resource, so wiring one resource to the wrong other one shows up as a wrong ARN, not as a silent match. This module
+// adds what only the project needs: strict calls, the example's awsx VPC, and a recorder of every registration.
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
-
-export const MOCK_ACCOUNT = "123456789012";
-export const MOCK_REGION = "us-east-1";
-export const MOCK_VPC_ID = "vpc-0a1b2c3d4e5f60718";
+import { awsMocks, mockCallResult, MOCK_VPC_ID } from "../components/testing";
 
 /** What one registered resource looked like to the engine: the request the program made and what came back. */
 export interface RegisteredResource {
@@ -50,187 +47,39 @@ export interface ContainerDefinition {
     logConfiguration: { logDriver: string; options: Record<string, string> };
 }
 
-/** Pulumi's autonaming: the logical name plus a random suffix; here a stable hash so snapshots are deterministic. */
-export function autoName(name: string, length = 7): string {
-    return `${name}-${crypto.createHash("sha1").update(name).digest("hex").slice(0, length)}`;
-}
-
-function hex(seed: string, length: number): string {
-    return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
-}
-
-type State = Record<string, unknown>;
-
-function arn(service: string, resource: string, region = MOCK_REGION): string {
-    return `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${resource}`;
-}
-
-/** The provider-computed outputs of each resource type the project creates. */
-function computedOutputs(type: string, name: string, inputs: State): { id: string; state: State } {
-    const given = (key: string) => (typeof inputs[key] === "string" ? (inputs[key] as string) : undefined);
-    switch (type) {
-        case "aws:sqs/queue:Queue": {
-            const queueName = given("name") ?? (inputs.fifoQueue ? `${autoName(name)}.fifo` : autoName(name));
-            const url = `https://sqs.${MOCK_REGION}.amazonaws.com/${MOCK_ACCOUNT}/${queueName}`;
-            return { id: url, state: { name: queueName, arn: arn("sqs", queueName), url } };
-        }
-        case "aws:sqs/queuePolicy:QueuePolicy":
-        case "aws:sqs/redrivePolicy:RedrivePolicy":
-        case "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy":
-            return { id: given("queueUrl") ?? name, state: {} };
-        case "aws:ecs/cluster:Cluster": {
-            const clusterName = given("name") ?? autoName(name);
-            const clusterArn = arn("ecs", `cluster/${clusterName}`);
-            return { id: clusterArn, state: { name: clusterName, arn: clusterArn } };
-        }
-        case "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders":
-            return { id: given("clusterName") ?? name, state: {} };
-        case "aws:ecs/service:Service": {
-            const serviceName = given("name") ?? autoName(name);
-            const clusterName = (given("cluster") ?? "cluster/unknown").split("/").pop();
-            return { id: arn("ecs", `service/${clusterName}/${serviceName}`), state: { name: serviceName } };
-        }
-        case "aws:ecs/taskDefinition:TaskDefinition": {
-            const family = given("family") ?? name;
-            return {
-                id: family,
-                state: {
-                    arn: arn("ecs", `task-definition/${family}:1`),
-                    revision: 1,
-                    arnWithoutRevision: arn("ecs", `task-definition/${family}`),
-                },
-            };
-        }
-        case "aws:iam/role:Role": {
-            const roleName = given("name") ?? autoName(name);
-            return {
-                id: roleName,
-                state: {
-                    name: roleName,
-                    arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${roleName}`,
-                    uniqueId: `AROA${hex(name, 17).toUpperCase()}`,
-                },
-            };
-        }
-        case "aws:iam/rolePolicy:RolePolicy":
-            return { id: `${given("role") ?? "role"}:${autoName(name)}`, state: { name: autoName(name) } };
-        case "aws:cloudwatch/logGroup:LogGroup": {
-            const groupName = given("name") ?? autoName(name);
-            return { id: groupName, state: { name: groupName, arn: arn("logs", `log-group:${groupName}`) } };
-        }
-        case "aws:ec2/securityGroup:SecurityGroup": {
-            const id = `sg-${hex(name, 17)}`;
-            return { id, state: { arn: arn("ec2", `security-group/${id}`), name: autoName(name) } };
-        }
-        case "aws:appautoscaling/target:Target":
-            return {
-                id: given("resourceId") ?? name,
-                state: { arn: arn("application-autoscaling", `scalable-target/0ec${hex(name, 29)}`) },
-            };
-        case "aws:appautoscaling/policy:Policy": {
-            const policyName = given("name") ?? autoName(name);
-            return {
-                id: policyName,
-                state: {
-                    name: policyName,
-                    arn: arn(
-                        "autoscaling",
-                        `scalingPolicy:${hex(name, 8)}-${hex(name + "#", 4)}:resource/ecs/${given("resourceId") ?? "service"}:policyName/${policyName}`,
-                    ),
-                },
-            };
-        }
-        case "aws:appautoscaling/scheduledAction:ScheduledAction": {
-            const actionName = given("name") ?? autoName(name);
-            return {
-                id: actionName,
-                state: {
-                    arn: arn(
-                        "autoscaling",
-                        `scheduledAction:${hex(name, 8)}:resource/ecs/${given("resourceId") ?? "service"}:scheduledActionName/${actionName}`,
-                    ),
-                },
-            };
-        }
-        case "aws:cloudwatch/metricAlarm:MetricAlarm": {
-            const alarmName = given("name") ?? autoName(name);
-            return { id: alarmName, state: { name: alarmName, arn: arn("cloudwatch", `alarm:${alarmName}`) } };
-        }
-        case "aws:scheduler/schedule:Schedule": {
-            const scheduleName = given("name") ?? autoName(name);
-            return {
-                id: `default/${scheduleName}`,
-                state: { name: scheduleName, arn: arn("scheduler", `schedule/default/${scheduleName}`) },
-            };
-        }
-        case "aws:sns/topic:Topic": {
-            const topicName = given("name") ?? (inputs.fifoTopic ? `${autoName(name)}.fifo` : autoName(name));
-            return { id: arn("sns", topicName), state: { name: topicName, arn: arn("sns", topicName) } };
-        }
-        case "aws:sns/topicSubscription:TopicSubscription": {
-            const subscriptionArn = `${given("topic") ?? arn("sns", "topic")}:${hex(name, 8)}-${hex(name, 4)}`;
-            return { id: subscriptionArn, state: { arn: subscriptionArn } };
-        }
-        case "aws:cloudwatch/eventRule:EventRule": {
-            const ruleName = given("name") ?? autoName(name);
-            const bus = given("eventBusName");
-            const ruleArn = arn("events", bus && bus !== "default" ? `rule/${bus}/${ruleName}` : `rule/${ruleName}`);
-            return { id: `${bus ?? "default"}/${ruleName}`, state: { name: ruleName, arn: ruleArn } };
-        }
-        case "aws:cloudwatch/eventTarget:EventTarget":
-            return { id: `${given("rule") ?? "rule"}-${autoName(name)}`, state: {} };
-        case "aws:kms/key:Key": {
-            const keyId = `${hex(name, 8)}-${hex(name, 4)}-${hex(name + "k", 4)}-${hex(name + "e", 4)}-${hex(name + "y", 12)}`;
-            return { id: keyId, state: { keyId, arn: arn("kms", `key/${keyId}`) } };
-        }
-        case "awsx:ec2:Vpc":
-            // A remote component: its subnets, NAT gateway and routes are created by the awsx plugin and are not
-            // visible here; the plan says so. These outputs stand in for what it would return.
-            return {
-                id: "",
-                state: {
-                    vpcId: MOCK_VPC_ID,
-                    privateSubnetIds: ["subnet-0private0000000a1", "subnet-0private0000000b2"],
-                    publicSubnetIds: ["subnet-0public00000000a1", "subnet-0public00000000b2"],
-                    isolatedSubnetIds: [],
-                },
-            };
-        default:
-            return { id: `${autoName(name)}-id`, state: { arn: arn("mock", `${type}/${name}`) } };
-    }
-}
-
-/** The provider functions (data sources) the project calls. */
-function callResult(token: string, inputs: State): State {
-    switch (token) {
-        case "aws:ec2/getSubnet:getSubnet":
-            return {
-                id: inputs.id,
-                vpcId: MOCK_VPC_ID,
-                cidrBlock: "10.0.128.0/20",
-                availabilityZone: `${MOCK_REGION}a`,
-            };
-        case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "AIDAMOCK" };
-        case "aws:index/getRegion:getRegion":
-            return { name: MOCK_REGION, region: MOCK_REGION, id: MOCK_REGION };
-        default:
-            throw new Error(`the offline mocks do not implement the call ${token}; add it to scripts/mocks.ts`);
-    }
-}
-
-/** Pulumi mocks returning realistic outputs. In preview mode computed outputs are left unknown, as in `pulumi preview`. */
+/**
+ * The shipped mocks (@background-worker/pulumi/testing), strict about calls: a data source the project starts to call
+ * must be answered there, not silently echoed. The example program's awsx VPC is a remote component whose children
+ * the mocks cannot see; these outputs stand in for what it would return.
+ */
 export function workerMocks(preview = false): pulumi.runtime.Mocks {
+    const mocks = awsMocks({ preview });
     return {
         newResource(args: pulumi.runtime.MockResourceArgs) {
-            const { id, state } = computedOutputs(args.type, args.name, args.inputs);
-            return preview ? { id: undefined, state: args.inputs } : { id, state: { ...args.inputs, ...state } };
+            if (args.type === "awsx:ec2:Vpc" && !preview) {
+                return { id: "", state: { ...args.inputs, ...AWSX_VPC_OUTPUTS } };
+            }
+            return mocks.newResource(args);
         },
         call(args: pulumi.runtime.MockCallArgs) {
-            return callResult(args.token, args.inputs);
+            const result = mockCallResult(args.token, args.inputs);
+            if (result === undefined) {
+                throw new Error(
+                    `the offline mocks do not implement the call ${args.token}; add it to components/testing.ts`,
+                );
+            }
+            return result;
         },
     };
 }
+
+/** What the example program's awsx.ec2.Vpc returns under mocks: its subnets and NAT gateways stay invisible. */
+const AWSX_VPC_OUTPUTS = {
+    vpcId: MOCK_VPC_ID,
+    privateSubnetIds: ["subnet-0private0000000a1", "subnet-0private0000000b2"],
+    publicSubnetIds: ["subnet-0public00000000a1", "subnet-0public00000000b2"],
+    isolatedSubnetIds: [],
+};
 
 const UNKNOWN = rpc.unknownValue;
 
