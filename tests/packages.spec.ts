@@ -16,6 +16,9 @@ interface Manifest {
     dependencies?: Record<string, string>;
     peerDependencies?: Record<string, string>;
     devDependencies?: Record<string, string>;
+    repository?: { type: string; url: string; directory?: string };
+    homepage?: string;
+    bugs?: { url: string };
 }
 
 function manifest(directory: string): Manifest {
@@ -49,6 +52,25 @@ describe("packages: manifests and contents", () => {
         // The plugin's name is the bare package name: a scope would become a schema namespace and rename every SDK.
         assert.equal(root.name, "background-worker");
         assert.equal(schema.name, "background-worker");
+    });
+
+    it("each package names its repository, directory, documentation and tracker, as npm shows them and provenance needs", () => {
+        const repository = root.repository?.url;
+        assert.match(repository ?? "", /^git\+https:\/\/github\.com\/[^/]+\/[^/]+\.git$/);
+        const web = (repository ?? "").replace(/^git\+/, "").replace(/\.git$/, "");
+        for (const directory of PACKAGE_DIRECTORIES) {
+            const pkg = manifest(directory);
+            assert.deepEqual(pkg.repository, { type: "git", url: repository, directory }, `${pkg.name} repository`);
+            assert.ok(
+                pkg.homepage?.startsWith(`${web}/`) || pkg.homepage?.startsWith(`${web}#`),
+                `${pkg.name} homepage`,
+            );
+            assert.deepEqual(pkg.bugs, { url: `${web}/issues` }, `${pkg.name} bugs`);
+            const page = /\/blob\/main\/(.+)$/.exec(pkg.homepage ?? "")?.[1];
+            if (page) {
+                assert.ok(fs.existsSync(path.join(REPO_ROOT, page)), `${pkg.name}'s homepage ${page} exists`);
+            }
+        }
     });
 
     it("the component depends only on what it imports, as peers, so a consumer keeps one Pulumi SDK", () => {
