@@ -6,6 +6,7 @@ import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
 import { BackgroundWorkerArgs } from "@background-worker/pulumi";
 import { isObject, Problems } from "../components/validation/problems";
 import { validateRegion } from "../components/validation/references";
+import { validateTags } from "../components/validation/tags";
 import {
     isProductionStack,
     misplacedHint,
@@ -15,6 +16,9 @@ import {
     regionProblems,
 } from "./checks";
 import { readComponentSchema, Shape, workerInputShape, workerInputShapes } from "./schema";
+
+/** The tags index.ts adds to the stack's own on every resource: `stack` and `managed-by`. */
+const PROGRAM_TAGS = 2;
 
 /** The project's config namespace (Pulumi.yaml's `name`). */
 const CONFIG_NAMESPACE = "background-worker";
@@ -220,6 +224,10 @@ export function readStackConfig(
     problems.push(...stackFindings.problems);
     const warnings = [...stackFindings.warnings];
     const tags = (isObject(values.tags) ? values.tags : {}) as { [key: string]: string };
+    // Every resource gets them, with the program's `stack` and `managed-by` and, on alarms, the component's own.
+    const tagProblems = new Problems();
+    validateTags("tags", tags, tagProblems, PROGRAM_TAGS + 1);
+    problems.push(...tagProblems.list.map((problem) => `config ${full(problem.reason)}`));
     const production = isProductionStack(stack, tags);
     for (const { configKey } of EXAMPLE_WORKERS) {
         const worker = values[configKey];

@@ -129,6 +129,16 @@ describe("stack checks: what the plan used to accept silently", () => {
             );
         });
 
+        it("refuses tags AWS refuses, under background-worker:tags", () => {
+            assert.deepEqual(
+                problemsOf(stackWith({ [`${NAMESPACE}:tags`]: { "aws:team": "jobs", owner: "x".repeat(257) } })),
+                [
+                    "config background-worker:tags.aws:team uses the prefix aws:, which AWS reserves for its own tags",
+                    "config background-worker:tags.owner must be a value of at most 256 characters; got 257",
+                ],
+            );
+        });
+
         it("warns that natGateways does nothing once subnets are given", () => {
             const { warnings } = accepted(
                 stackWith({
