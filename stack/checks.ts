@@ -147,3 +147,22 @@ export function productionWarnings(key: ConfigKey, worker: unknown): string[] {
     }
     return warnings;
 }
+
+/**
+ * An ECR image in another region than the stack's: ECS can pull it, but every task start crosses regions (slower, billed
+ * as data transfer) and the stack's ECR VPC endpoints do not serve it, which a stack copied from another region's file
+ * rarely means.
+ */
+export function imageRegionWarnings(key: ConfigKey, worker: unknown, region: string): string[] {
+    const image = isObject(worker) && isObject(worker.container) ? worker.container.image : undefined;
+    const registryRegion =
+        typeof image === "string" ? /^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\//.exec(image)?.[1] : undefined;
+    if (registryRegion === undefined || registryRegion === region) {
+        return [];
+    }
+    return [
+        `config ${key}.container.image is in ECR in ${registryRegion}, but the stack deploys to ${region} (aws:region): ` +
+            "every task start pulls across regions, billed as data transfer, and ECR VPC endpoints of the stack's region " +
+            `do not serve it. Replicate the image to ${region} and use that URI`,
+    ];
+}

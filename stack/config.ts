@@ -8,6 +8,7 @@ import { isObject, Problems } from "../components/validation/problems";
 import { validateRegion } from "../components/validation/references";
 import { validateTags } from "../components/validation/tags";
 import {
+    imageRegionWarnings,
     isProductionStack,
     misplacedHint,
     misplacedKeys,
@@ -236,6 +237,9 @@ export function readStackConfig(
                 `config ${full(configKey)} is required: the worker's container and its settings${misplacedHint(config, configKey)}`,
             );
             continue;
+        }
+        if (knownRegion !== undefined) {
+            warnings.push(...imageRegionWarnings(full(configKey), worker, knownRegion));
         }
         if (knownRegion !== undefined && isObject(worker)) {
             const regional = new Problems();

@@ -139,6 +139,15 @@ describe("stack checks: what the plan used to accept silently", () => {
             );
         });
 
+        it("warns when a worker's ECR image is in another region than the stack, as after copying a file across regions", () => {
+            const { warnings } = accepted(stackWith({ "aws:region": "eu-west-1" }));
+            assert.equal(warnings.length, 2, warnings.join("\n"));
+            assert.match(
+                warnings[0],
+                /^config background-worker:jobWorker\.container\.image is in ECR in us-east-1, but the stack deploys to eu-west-1/,
+            );
+        });
+
         it("warns that natGateways does nothing once subnets are given", () => {
             const { warnings } = accepted(
                 stackWith({
