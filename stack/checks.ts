@@ -39,8 +39,8 @@ export function misplacedKeys(
         const root = key.split(/[.[]/)[0];
         if (keyNamespace === undefined) {
             problems.push(
-                `config ${fullKey} has no namespace: keys in Pulumi.<stack>.yaml are written <namespace>:<key>, and this ` +
-                    `project's are ${namespace}:<key>` +
+                `config ${fullKey} has no namespace: this project's keys are written ${namespace}:<key> in ` +
+                    "Pulumi.<stack>.yaml, as `pulumi config set` writes them" +
                     (knownKeys.includes(root) ? `; write ${namespace}:${key}` : ` (one of ${knownKeys.join(", ")})`),
             );
         } else if (knownKeys.includes(root) && !OTHER_NAMESPACES[keyNamespace]?.includes(root)) {

@@ -52,8 +52,8 @@ describe("stack checks: what the plan used to accept silently", () => {
         it("refuses a bare natGateways, which would leave prod on one NAT gateway, and says to write the prefix", () => {
             const problems = problemsOf(stackWith({ natGateways: "OnePerAz" }));
             assert.deepEqual(problems, [
-                "config natGateways has no namespace: keys in Pulumi.<stack>.yaml are written <namespace>:<key>, and this " +
-                    "project's are background-worker:<key>; write background-worker:natGateways",
+                "config natGateways has no namespace: this project's keys are written background-worker:<key> in " +
+                    "Pulumi.<stack>.yaml, as `pulumi config set` writes them; write background-worker:natGateways",
             ]);
         });
 
