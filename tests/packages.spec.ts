@@ -73,6 +73,25 @@ describe("packages: manifests and contents", () => {
         }
     });
 
+    it("every typed subpath export also resolves under moduleResolution node, which `pulumi new` projects use", () => {
+        const component = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "components", "package.json"), "utf8")) as {
+            exports: Record<string, string | { types?: string }>;
+            typesVersions?: Record<string, Record<string, string[]>>;
+        };
+        const subpaths = Object.entries(component.exports).filter(
+            ([subpath, target]) => subpath !== "." && typeof target === "object" && target.types,
+        );
+        assert.ok(subpaths.some(([subpath]) => subpath === "./testing"));
+        for (const [subpath, target] of subpaths) {
+            const types = (target as { types: string }).types;
+            assert.deepEqual(
+                component.typesVersions?.["*"]?.[subpath.slice(2)],
+                [types],
+                `typesVersions maps ${subpath}`,
+            );
+        }
+    });
+
     it("the component depends only on what it imports, as peers, so a consumer keeps one Pulumi SDK", () => {
         const component = manifest("components");
         assert.deepEqual(component.dependencies ?? {}, {});
