@@ -7,7 +7,7 @@ import * as path from "path";
 import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
 import { CapacityProvider, CpuArchitecture, SnsFilterPolicyScope, WorkerContainer } from "../../components/index";
 import { describeMemorySizes, FARGATE_MEMORY_BY_CPU } from "../../components/plan/fargateSizes";
-import { REPO_ROOT } from "../../scripts/pack";
+import { REPO_ROOT } from "../../tooling/packages";
 
 const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "components", "schema.json"), "utf8")) as PackageSpec;
 

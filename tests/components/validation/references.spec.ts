@@ -114,7 +114,12 @@ describe("validation/references: ARNs, IDs and URLs given as plain strings", () 
         it("an existing queue cannot be its own dead-letter queue", () => {
             assertRejected(
                 minimalArgs({
-                    existingQueue: { arn: QUEUE_ARN, url: QUEUE_URL, deadLetterQueueArn: QUEUE_ARN, deadLetterQueueUrl: QUEUE_URL },
+                    existingQueue: {
+                        arn: QUEUE_ARN,
+                        url: QUEUE_URL,
+                        deadLetterQueueArn: QUEUE_ARN,
+                        deadLetterQueueUrl: QUEUE_URL,
+                    },
                 }),
                 "existingQueue.deadLetterQueueArn",
                 "the queue itself",
@@ -160,7 +165,11 @@ describe("validation/references: ARNs, IDs and URLs given as plain strings", () 
                 "eu-west-1",
             );
             assertRejected(
-                minimalArgs({ queue: { kmsMasterKeyId: "arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }),
+                minimalArgs({
+                    queue: {
+                        kmsMasterKeyId: "arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                    },
+                }),
                 "queue.kmsMasterKeyId",
                 "us-east-1",
                 "eu-west-1",
@@ -194,7 +203,10 @@ describe("validation/references: ARNs, IDs and URLs given as plain strings", () 
                 }),
             );
             assert.equal(warnings.length, 1, warnings.join("\n"));
-            assert.match(warnings[0], /^queue\.visibilityTimeoutSeconds \(60\) is shorter than scaling\.averageProcessingSeconds \(120\)/);
+            assert.match(
+                warnings[0],
+                /^queue\.visibilityTimeoutSeconds \(60\) is shorter than scaling\.averageProcessingSeconds \(120\)/,
+            );
         });
     });
 
@@ -219,7 +231,12 @@ describe("validation/references: ARNs, IDs and URLs given as plain strings", () 
                 accepted(
                     minimalArgs({
                         clusterArn: CLUSTER_ARN,
-                        existingQueue: { arn: QUEUE_ARN, url: QUEUE_URL, deadLetterQueueArn: DLQ_ARN, deadLetterQueueUrl: DLQ_URL },
+                        existingQueue: {
+                            arn: QUEUE_ARN,
+                            url: QUEUE_URL,
+                            deadLetterQueueArn: DLQ_ARN,
+                            deadLetterQueueUrl: DLQ_URL,
+                        },
                         alarms: { actionArns: ["arn:aws:sns:eu-west-1:210987654321:on-call"] },
                     }),
                 ),
