@@ -21,7 +21,12 @@ export const cloudwatchLogRetentionSet: ResourceValidationPolicy = {
         "days; set `minimumRetentionDays: 365` to hold log groups to that minimum as well.",
     enforcementLevel: "advisory",
     severity: "low",
-    ...securityHubControl("CloudWatch.16", "CloudWatch log groups should be retained for a specified time period"),
+    ...securityHubControl(
+        "CloudWatch.16",
+        "CloudWatch log groups should be retained for a specified time period",
+        "CKV_AWS_66",
+        "CKV_AWS_338",
+    ),
     remediationSteps:
         "Set `retentionInDays` on the log group (the component's `container.logRetentionDays`) to one of the values " +
         `CloudWatch accepts (${LOG_RETENTION_DAYS.join(", ")}) at or above \`minimumRetentionDays\`.`,

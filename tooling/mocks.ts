@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import { awsMocks, mockCallResult, MOCK_VPC_ID } from "../components/testing";
+import { enableTransforms } from "../scripts/mockTransforms";
 
 /** What one registered resource looked like to the engine: the request the program made and what came back. */
 export interface RegisteredResource {
@@ -200,6 +201,7 @@ export async function recordResources(
     const project = options.project ?? "background-worker";
     const stack = options.stack ?? "test";
     await pulumi.runtime.setMocks(workerMocks(options.preview), project, stack, options.preview ?? false);
+    enableTransforms();
     pulumi.runtime.setAllConfig(options.config ?? {});
     const recorder = new ResourceRecorder();
     recorder.attach();

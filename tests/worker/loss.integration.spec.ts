@@ -180,7 +180,6 @@ describe("worker losing nothing under faults (moto)", function () {
                 queueUrl,
                 sqsClient: proxiedSqs,
                 concurrency: 10,
-                waitTimeSeconds: 1,
                 handler: async ({ body }) => {
                     await delay(100);
                     succeeded.push(body);
