@@ -52,3 +52,10 @@ export const MAX_DASHBOARD_NAME_LENGTH = 255;
 export const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+
+/** AWS resource tags: a key of 1 to 128 characters, a value of up to 256, at most 50 tags on a resource. */
+export const MAX_TAG_KEY_LENGTH = 128;
+export const MAX_TAG_VALUE_LENGTH = 256;
+export const MAX_TAGS_PER_RESOURCE = 50;
+/** Tag keys starting with `aws:` (in any case) are AWS's own; no user may set them. */
+export const RESERVED_TAG_KEY_PREFIX = "aws:";

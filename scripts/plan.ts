@@ -9,7 +9,7 @@ import { configuredWorkerSettings } from "../stack/workers";
 import { JSON_FLAG, parseFlags, required, runMain, STACK_FLAG } from "../tooling/cli";
 import { summarize } from "../tooling/describe";
 import { LoggedWarning, runStack, StackRun } from "../tooling/harness";
-import { RegisteredResource } from "./mocks";
+import { RegisteredResource } from "../tooling/mocks";
 
 /** The region every price in the plan is quoted for. */
 const PRICED_REGION = "us-east-1";

@@ -5,7 +5,7 @@ import * as YAML from "yaml";
 import { REPO_ROOT } from "../tooling/harness";
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
 import { BackgroundWorker } from "../components/index";
-import { recordResources } from "../scripts/mocks";
+import { recordResources } from "../tooling/mocks";
 import { buildReport, DASHBOARD_DOLLARS_PER_MONTH, FREE_DASHBOARDS_PER_ACCOUNT, PlanReport } from "../scripts/plan";
 import { EXAMPLE_WORKERS } from "../stack/config";
 import { describeRun, runScript, runScriptThroughSlowPipe, ScriptRun, timeoutForRuns } from "./support/cli";

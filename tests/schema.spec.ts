@@ -105,8 +105,9 @@ function readDeclared(): Declared {
                 return { plain: true, items: shapeOf(argument) };
             }
             const symbol = resolve(checker.getSymbolAtLocation(node.typeName) as ts.Symbol);
-            if (symbol.flags & ts.SymbolFlags.Enum) {
-                visitEnum(symbol);
+            const members = enumMembers(symbol);
+            if (members) {
+                visitEnum(symbol, members);
                 return { plain: true, ref: symbol.name };
             }
             if (symbol.flags & ts.SymbolFlags.Interface) {
@@ -148,16 +149,40 @@ function readDeclared(): Declared {
         }
     }
 
-    function visitEnum(symbol: ts.Symbol): void {
+    /**
+     * A choice: `enum X { ... }`, or `const X = { ... } as const` with `type X = (typeof X)[keyof typeof X]`, which
+     * the schema analyzer also reads as an enum and which lets TypeScript code write the values as strings.
+     */
+    function enumMembers(symbol: ts.Symbol): DeclaredEnum["members"] | undefined {
+        const declaration = symbol.valueDeclaration;
+        if (declaration && ts.isEnumDeclaration(declaration)) {
+            return declaration.members.map((member) => ({
+                name: member.name.getText(),
+                value: checker.getConstantValue(member) as string | number,
+                doc: doc(checker.getSymbolAtLocation(member.name) as ts.Symbol),
+            }));
+        }
+        const initializer =
+            declaration && ts.isVariableDeclaration(declaration) && declaration.initializer
+                ? declaration.initializer
+                : undefined;
+        if (!(symbol.flags & ts.SymbolFlags.TypeAlias) || !initializer || !ts.isAsExpression(initializer)) {
+            return undefined;
+        }
+        const object = initializer.expression;
+        if (!ts.isObjectLiteralExpression(object) || initializer.type.getText() !== "const") {
+            return undefined;
+        }
+        return object.properties.filter(ts.isPropertyAssignment).map((property) => ({
+            name: property.name.getText(),
+            value: (property.initializer as ts.StringLiteral).text,
+            doc: doc(checker.getSymbolAtLocation(property.name) as ts.Symbol),
+        }));
+    }
+
+    function visitEnum(symbol: ts.Symbol, members: DeclaredEnum["members"]): void {
         if (firstSighting(symbol)) {
-            const declaration = symbol.declarations?.[0] as ts.EnumDeclaration;
-            enums.set(symbol.name, {
-                members: declaration.members.map((member) => ({
-                    name: member.name.getText(),
-                    value: checker.getConstantValue(member) as string | number,
-                    doc: doc(checker.getSymbolAtLocation(member.name) as ts.Symbol),
-                })),
-            });
+            enums.set(symbol.name, { members });
         }
     }
 

@@ -1,7 +1,7 @@
 // How the offline plan and the replacement snapshot read a registered resource: the settings worth a glance, and the
 // inputs whose change makes the provider replace it (a replaced queue loses its messages).
 import { parseJsonOrRaw } from "../stack/config";
-import { ContainerDefinition, RegisteredResource } from "../scripts/mocks";
+import { ContainerDefinition, RegisteredResource } from "./mocks";
 
 /** Inputs that force a replacement when they change, per type (from the AWS provider's schema: ForceNew). */
 const REPLACEMENT_INPUTS: Readonly<Record<string, readonly string[]>> = {

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { readStackConfigFile, REPO_ROOT } from "../stack/configFile";
-import { recordResources, RegisteredResource } from "../scripts/mocks";
+import { recordResources, RegisteredResource } from "./mocks";
 
 export { availableStacks, readStackConfigFile, REPO_ROOT } from "../stack/configFile";
 

@@ -61,7 +61,9 @@ export class BackgroundWorker extends pulumi.ComponentResource {
 
         const scope = workerScope(name, args.tags, this);
         const plan = planScaling(settings.scaling);
-        const cluster = pulumi.output(args.clusterArn).apply(parseClusterArn);
+        const cluster = pulumi
+            .output(args.clusterArn)
+            .apply((arn) => checkedOnArrival(this, "clusterArn", arn, parseClusterArn));
 
         const jobQueue = args.existingQueue
             ? existingQueueEndpoints(args.existingQueue)
@@ -160,5 +162,28 @@ export class BackgroundWorker extends pulumi.ComponentResource {
             targetBacklogPerTask: this.targetBacklogPerTask,
             dashboardName: this.dashboardName,
         });
+    }
+}
+
+/**
+ * Checks a value that arrives as an Output, known only now. Pulumi reports a failed Output as a rejection of every
+ * input built from it: a stack of errors at deployment, and under a test framework's mocks nothing at all (the
+ * rejections are not attributed to a test, which waits for its timeout). So the problem is also logged once, on the
+ * component, and raised as the property's input error.
+ */
+function checkedOnArrival<T>(
+    resource: pulumi.Resource,
+    propertyPath: string,
+    value: string,
+    parse: (value: string) => T,
+): T {
+    try {
+        return parse(value);
+    } catch (error) {
+        const reason =
+            `${(error as Error).message}. Under unit-test mocks, answer with ARNs in AWS's format, as ` +
+            "@background-worker/pulumi/testing does";
+        void pulumi.log.error(reason, resource);
+        throw new pulumi.InputPropertyError({ propertyPath, reason });
     }
 }

@@ -14,6 +14,18 @@ const TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
 const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}";
 export const IMAGE_REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*(?::${TAG})?(?:@${DIGEST})?$`);
 
+/** The tag and the digest of an image reference (`[registry/]path[:tag][@digest]`), each when present. */
+export function imageVersion(image: string): { tag?: string; digest?: string } {
+    const at = image.indexOf("@");
+    const name = at === -1 ? image : image.slice(0, at);
+    // A registry's port also follows a colon, but before the last slash.
+    const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
+    return {
+        tag: colon === -1 ? undefined : name.slice(colon + 1),
+        digest: at === -1 ? undefined : image.slice(at + 1),
+    };
+}
+
 /** A plain value that must match `pattern`; an Output is left to AWS, which checks it at deployment. */
 export function arnOf(problems: Problems, path: string, value: unknown, pattern: RegExp, example: string): boolean {
     if (!isOutput(value) && (typeof value !== "string" || !pattern.test(value))) {

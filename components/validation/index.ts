@@ -11,9 +11,11 @@ import { validateAlarms } from "./alarms";
 import { validateTaskSource } from "./container";
 import { validateWorkerName } from "./name";
 import { validateExistingQueue, validateQueue } from "./queue";
+import { validateReferences } from "./references";
 import { validateScaling } from "./scaling";
 import { validateCapacityProviderStrategy, validateNetwork } from "./service";
 import { validateSources } from "./sources";
+import { validateTags } from "./tags";
 
 /**
  * Resolves a worker's arguments into its settings and validates them, and its resource name when given. Throws
@@ -35,6 +37,7 @@ export function validatedWorkerSettings(
         validateWorkerName(name, args, settings, problems);
     }
     validateNetwork(args, settings, problems);
+    validateReferences(args, problems);
     problems.boolean("dashboard", args.dashboard);
     validateTaskSource(args, settings, problems);
     validateQueue(args, settings, problems);
@@ -43,6 +46,8 @@ export function validatedWorkerSettings(
     validateExistingQueue(args, problems);
     validateSources(args, settings, problems, name);
     validateAlarms(args, settings, problems);
+    // The alarms carry the component's alarm-purpose tag besides the user's.
+    validateTags("tags", args.tags, problems, 1);
     problems.throwIfAny("BackgroundWorker");
     return { settings, warnings: problems.warnings.map((warning) => warning.reason) };
 }
@@ -64,5 +69,6 @@ export function validateClusterArgs(args: WorkerClusterArgs): void {
             `must be 1 to ${MAX_CLUSTER_NAME_LENGTH} letters, digits, - or _; got ${describe(args.clusterName)}`,
         );
     }
+    validateTags("tags", args.tags, problems);
     problems.throwIfAny("WorkerCluster");
 }

@@ -109,6 +109,20 @@ export function validateQueue(args: BackgroundWorkerArgs, settings: WorkerSettin
                 "being drained after SIGTERM can reappear and be processed twice unless the worker extends its visibility",
         );
     }
+    const processing = settings.scaling.averageProcessingSeconds;
+    if (
+        visibilityValid &&
+        typeof processing === "number" &&
+        Number.isFinite(processing) &&
+        queue.visibilityTimeoutSeconds < processing
+    ) {
+        problems.warn(
+            "queue.visibilityTimeoutSeconds",
+            `(${queue.visibilityTimeoutSeconds}) is shorter than scaling.averageProcessingSeconds (${processing}): most ` +
+                "messages would reappear while they are still being processed, and run twice, unless the worker extends " +
+                "their visibility as @background-worker/runtime does. Set it above the time one job takes",
+        );
+    }
 }
 
 export function validateExistingQueue(args: BackgroundWorkerArgs, problems: Problems): void {

@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import { WorkerCluster } from "../../components/index";
 import { validateWorkerArgs } from "../../components/validation";
-import { ContainerDefinition, recordResources } from "../../scripts/mocks";
+import { ContainerDefinition, recordResources } from "../../tooling/mocks";
 import { json, minimalArgs, ofType, one, recordWorker } from "../support/worker";
 
 async function containerAndTask(args = minimalArgs()) {

@@ -300,9 +300,13 @@ describe("readStackConfig", () => {
         it("reads subnets, tags and the alarm topic when given, and leaves subnets unset so the program builds a VPC", () => {
             const topic = "arn:aws:sns:us-east-1:123456789012:on-call";
             const withSubnets = readStackConfig(
-                configWith({ subnetIds: ["subnet-1", "subnet-2"], tags: { team: "jobs" }, alarmTopicArn: topic }),
+                configWith({
+                    subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"],
+                    tags: { team: "jobs" },
+                    alarmTopicArn: topic,
+                }),
             );
-            assert.deepEqual(withSubnets.subnetIds, ["subnet-1", "subnet-2"]);
+            assert.deepEqual(withSubnets.subnetIds, ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"]);
             assert.deepEqual(withSubnets.tags, { team: "jobs" });
             assert.equal(withSubnets.alarmTopicArn, topic);
             const defaults = readStackConfig(configWith());

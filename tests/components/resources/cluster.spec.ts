@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, WorkerCluster } from "../../../components/index";
-import { recordResources } from "../../../scripts/mocks";
+import { recordResources } from "../../../tooling/mocks";
 import { one, valueOf } from "../../support/worker";
 
 describe("cluster: the WorkerCluster workers share", () => {
@@ -33,8 +33,8 @@ describe("cluster: the WorkerCluster workers share", () => {
             workers = new WorkerCluster("workers", {});
             new BackgroundWorker("jobs", {
                 clusterArn: workers.arn,
-                subnetIds: ["subnet-1"],
-                securityGroupIds: ["sg-1"],
+                subnetIds: ["subnet-0aaaaaaaaaaaaaaa1"],
+                securityGroupIds: ["sg-0aaaaaaaaaaaaaaa1"],
                 container: { image: "img" },
             });
         });

@@ -2,7 +2,8 @@
 // change what is created (the defaults are in queue.spec.ts).
 import * as assert from "node:assert/strict";
 import { queueNameFromArn } from "../../../contract/arns";
-import { autoName, ContainerDefinition } from "../../../scripts/mocks";
+import { mockPhysicalName } from "../../../components/testing";
+import { ContainerDefinition } from "../../../tooling/mocks";
 import {
     assertRejectedWith,
     json,
@@ -55,7 +56,7 @@ describe("queue options: FIFO, KMS and an existing queue", () => {
                     undefined,
                     "no explicit name: a stable autoname, as for standard queues",
                 );
-                assert.equal(queue.outputs.name, `${autoName(name)}.fifo`);
+                assert.equal(queue.outputs.name, `${mockPhysicalName(name)}.fifo`);
             }
         });
 

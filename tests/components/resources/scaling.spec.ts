@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../../../contract";
-import { RegisteredResource } from "../../../scripts/mocks";
+import { RegisteredResource } from "../../../tooling/mocks";
 import {
     json,
     minimalArgs,

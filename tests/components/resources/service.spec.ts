@@ -1,7 +1,7 @@
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../../../contract";
 import * as assert from "node:assert/strict";
 import { CapacityProvider } from "../../../components/index";
-import { MOCK_VPC_ID } from "../../../scripts/mocks";
+import { MOCK_VPC_ID } from "../../../components/testing";
 import {
     CLUSTER_ARN,
     minimalArgs,

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, SnsFilterPolicyScope } from "../../../components/index";
 import { snsSubscriptionKey, sourcePolicyStatements } from "../../../components/resources/sources";
-import { recordResources } from "../../../scripts/mocks";
+import { recordResources } from "../../../tooling/mocks";
 import { assertRejectedWith, json, minimalArgs, ofType, one, PolicyDocument, recordWorker } from "../../support/worker";
 
 const ORDERS_TOPIC = "arn:aws:sns:eu-west-1:210987654321:orders";

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { CpuArchitecture } from "../../../components/index";
 import { parseClusterArn } from "../../../contract/arns";
 import { executionRoleStatements, secretResourceArn, taskFamily } from "../../../components/resources/task";
-import { ContainerDefinition } from "../../../scripts/mocks";
+import { ContainerDefinition } from "../../../tooling/mocks";
 import {
     CLUSTER_ARN,
     json,

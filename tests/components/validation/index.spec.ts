@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, BackgroundWorkerArgs, CpuArchitecture } from "../../../components/index";
-import { recordResources } from "../../../scripts/mocks";
+import { recordResources } from "../../../tooling/mocks";
 import { accepted, assertRejected, describeThrown, schedule, severalProblems, untyped } from "../../support/validation";
 import { minimalArgs, recordWorker } from "../../support/worker";
 

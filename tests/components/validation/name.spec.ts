@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, BackgroundWorkerArgs } from "../../../components/index";
 import { validateWorkerArgs } from "../../../components/validation";
-import { recordResources } from "../../../scripts/mocks";
+import { recordResources } from "../../../tooling/mocks";
 import { describeThrown } from "../../support/validation";
 import { minimalArgs } from "../../support/worker";
 
@@ -47,8 +47,8 @@ describe("validation/name: the worker's name within AWS's name limits", () => {
             assert.deepEqual(validateWorkerArgs(noRoles(), "a".repeat(66)), []);
             assert.match(rejectedName("a".repeat(67), noRoles()), /at most 66 characters: /);
             const existingQueue = {
-                arn: "arn:aws:sqs:us-east-1:123456789012:orders",
-                url: "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
+                arn: "arn:aws:sqs:eu-west-1:210987654321:orders",
+                url: "https://sqs.eu-west-1.amazonaws.com/210987654321/orders",
             };
             assert.deepEqual(
                 validateWorkerArgs(

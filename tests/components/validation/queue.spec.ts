@@ -153,14 +153,14 @@ describe("validation/queue: the job queue, its dead-letter queue, or an existing
 
     describe("an existing queue", () => {
         const existing = (name: string) => ({
-            arn: `arn:aws:sqs:us-east-1:123456789012:${name}`,
-            url: `https://sqs.us-east-1.amazonaws.com/123456789012/${name}`,
+            arn: `arn:aws:sqs:eu-west-1:210987654321:${name}`,
+            url: `https://sqs.eu-west-1.amazonaws.com/210987654321/${name}`,
         });
 
         it("takes a FIFO queue whose name is 80 characters with .fifo, and refuses 81", () => {
             accepted(minimalArgs({ existingQueue: existing(`${"q".repeat(75)}.fifo`) }));
             assertRejected(
-                minimalArgs({ existingQueue: existing(`${"q".repeat(76)}.fifo`) }),
+                minimalArgs({ existingQueue: { ...existing(`${"q".repeat(76)}.fifo`), url: existing("orders").url } }),
                 "existingQueue.arn",
                 "must be an ARN such as",
                 `${"q".repeat(76)}.fifo`,

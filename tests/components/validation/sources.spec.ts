@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker } from "../../../components/index";
 import { validateWorkerArgs } from "../../../components/validation";
-import { recordResources } from "../../../scripts/mocks";
+import { recordResources } from "../../../tooling/mocks";
 import { assertRejectedWith, minimalArgs, ofType, recordWorker } from "../../support/worker";
 
 const STANDARD_TOPIC = "arn:aws:sns:eu-west-1:210987654321:orders";
