@@ -171,7 +171,7 @@ function pricePerSecond(settings: WorkerSettings, provider: CapacityProvider): n
 }
 
 /** The cheapest price a task of this worker can run at under its capacity provider strategy. */
-function cheapestPricePerSecond(settings: WorkerSettings): number {
+export function cheapestPricePerSecond(settings: WorkerSettings): number {
     const providers = settings.capacityProviderStrategy
         .filter((item) => item.weight > 0 || item.base > 0)
         .map((item) => item.capacityProvider);
