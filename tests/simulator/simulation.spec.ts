@@ -69,14 +69,14 @@ describe("simulator/simulation", () => {
 
         it("adds once for a deficit, not once a minute, while its alarm stays in ALARM on a stale desired count", () => {
             const settings = workerSettings({ minTasks: 1, maxTasks: 10 });
-            // 50 messages for one task, one done by the minute's end: 4.9 tasks asked for, 3.9 short, so +3 (a step never
-            // adds more than its lower edge). The alarm stays in ALARM for minutes while DesiredTaskCount still reads
-            // one task; during the cooldown AWS counts the three added as already there.
+            // 50 messages for one task, one done by the minute's end: 4.9 tasks asked for, 3.9 short, so +6 (twice the
+            // step's lower edge of 3). The alarm stays in ALARM for minutes while DesiredTaskCount still reads one task;
+            // during the cooldown AWS counts the six added as already there.
             const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 50, 30), 3600));
             const catchUps = result.activities.filter((activity) => activity.cause.startsWith("burst"));
             assert.deepStrictEqual(
                 catchUps.map((activity) => [activity.at, activity.from, activity.to]),
-                [[720, 1, 4]],
+                [[720, 1, 7]],
             );
             assert.strictEqual(result.unprocessed, 0);
         });
