@@ -3,6 +3,7 @@
 // several fleet sizes, the alternatives, the foresight heuristic and the sound lower bound at the waits ours achieved:
 // the tables docs/scaling.md shows. `--sensitivity` sweeps the model's assumptions and says where the verdict flips;
 // `--held-out` runs the prod stack's jobWorker on the held-out traces.
+import * as os from "node:os";
 import { parseArgs } from "node:util";
 import { EXAMPLE_WORKERS } from "../stack/config";
 import {
@@ -14,7 +15,8 @@ import {
     traceName,
     WorkerUnderTest,
 } from "../simulator/experiment";
-import { HELD_OUT_TRACES, HeldOutTrace, UNSEEN_TRACES } from "../simulator/heldOut";
+import { diurnalDay, HELD_OUT_TRACES, HeldOutTrace, UNSEEN_TRACES } from "../simulator/heldOut";
+import { seededRandom } from "../simulator/random";
 import {
     BUSY_TASK_CPU_SWEEP,
     LAUNCH_BURST_SWEEP,
@@ -186,6 +188,32 @@ async function heldOut(seeds: number, traces: readonly HeldOutTrace[]): Promise<
     ].join("\n");
 }
 
+/**
+ * A day of `count` two-second jobs for the prod stack's jobWorker, every design and the bound on one seed: how time and
+ * memory grow with the messages. Prints the wall and CPU time, the peak resident memory and the load it ran under.
+ */
+async function scale(count: number): Promise<string> {
+    const worker = stackWorkers("prod").find((candidate) => candidate.name === EXAMPLE_WORKERS[0].configKey);
+    if (worker === undefined) {
+        throw new Error(`the prod stack has no ${EXAMPLE_WORKERS[0].configKey}`);
+    }
+    const started = Date.now();
+    const cpu = process.cpuUsage();
+    const trace = diurnalDay(count, seededRandom(1));
+    const summary = summarize(await compare(worker, { recorded: trace }, { seeds: 1 }));
+    const used = process.cpuUsage(cpu);
+    const load = os.loadavg().map((value) => value.toFixed(2));
+    return [
+        renderTable([summary]),
+        "",
+        renderRatios([{ summary }]),
+        "",
+        `${count} messages: wall ${((Date.now() - started) / 1000).toFixed(1)} s, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s, ` +
+            `peak resident memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB, load average ${load.join(" ")} ` +
+            `(${os.cpus().length} cores; \`npm run bench:scaling -- --day ${count}\`)`,
+    ].join("\n");
+}
+
 const OPTIONS = {
     stack: { type: "string" },
     worker: { type: "string" },
@@ -194,6 +222,7 @@ const OPTIONS = {
     traces: { type: "string" },
     sensitivity: { type: "boolean" },
     "held-out": { type: "boolean" },
+    day: { type: "string" },
 } as const;
 
 class UsageError extends Error {}
@@ -246,6 +275,14 @@ export async function main(argv: string[]): Promise<number> {
             throw new UsageError(
                 `--sizes takes whole numbers of tasks separated by commas, e.g. 10,25,50; got ${values.sizes}`,
             );
+        }
+        if (values.day !== undefined) {
+            const count = Number(values.day);
+            if (!Number.isInteger(count) || count < 1) {
+                throw new UsageError(`--day takes a whole number of messages, e.g. 1000000; got ${values.day}`);
+            }
+            process.stdout.write(`${await scale(count)}\n`);
+            return 0;
         }
         const worker = workerFor(values.stack, values.worker);
         if (values["held-out"]) {
