@@ -73,6 +73,8 @@ export interface RunResult extends WaitsAndCost {
     endSeconds: number;
     activities: ScalingActivity[];
     timeline: Timeline;
+    /** Every datapoint the run published, when SimulationInput.recordMetrics asked for them. */
+    metrics?: MetricStore;
 }
 
 enum TaskState {
@@ -208,6 +210,16 @@ class VisibleQueue {
         this.released.push(message);
     }
 
+    /** The oldest visible message, without taking it. */
+    oldest(): number | undefined {
+        const released = this.released.peek();
+        if (this.length === 0) {
+            return released;
+        }
+        const first = this.ring[this.head];
+        return released === undefined || this.arrivals[first] <= this.arrivals[released] ? first : released;
+    }
+
     pop(): number | undefined {
         const released = this.released.peek();
         if (this.length > 0) {
@@ -236,6 +248,8 @@ export interface SimulationInput {
     worker: SimulatedWorker;
     parameters: AwsParameters;
     seed: number;
+    /** Keep the published metrics in the result (a picture of the run draws them). */
+    recordMetrics?: boolean;
 }
 
 /** Runs one policy on one trace. Deterministic for (trace, policy, worker, parameters, seed). */
@@ -267,6 +281,7 @@ class Simulation {
     private readonly lagRandom: Random;
     private readonly spotRandom: Random;
     private readonly seed: number;
+    private readonly recordMetrics: boolean;
     // Time-integrals over the current minute, for RunningTaskCount and CPUUtilization.
     private runningCount = 0;
     private busyCount = 0;
@@ -299,6 +314,7 @@ class Simulation {
             input.parameters.targetTrackingScaleInFraction,
         );
         this.seed = input.seed;
+        this.recordMetrics = input.recordMetrics ?? false;
         this.launchRandom = childRandom(input.seed, "launch");
         this.lagRandom = childRandom(input.seed, "lag");
         this.spotRandom = childRandom(input.seed, "spot");
@@ -369,6 +385,7 @@ class Simulation {
             endSeconds: end,
             activities: this.target.activities,
             timeline: this.timeline,
+            ...(this.recordMetrics ? { metrics: this.store } : {}),
         };
     }
 
@@ -742,6 +759,14 @@ class Simulation {
             const availableAt = Math.max(now + this.lag(), this.sqsLateUntil);
             this.store.publish(METRICS.visible, minute, this.visible.size, availableAt);
             this.store.publish(METRICS.inFlight, minute, this.inFlight, Math.max(now + this.lag(), this.sqsLateUntil));
+            const oldest = this.visible.oldest();
+            // Published with the visible count: no draw of its own, so adding it changed no other datapoint's lag.
+            this.store.publish(
+                METRICS.oldestAge,
+                minute,
+                oldest === undefined ? 0 : now - this.trace.arrivals[oldest],
+                availableAt,
+            );
         }
         if (this.minuteHadRunning || this.target.desired > 0) {
             // The desired count held through the minute: it changes only at the ticks, after this publication.
