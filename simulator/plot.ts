@@ -91,6 +91,7 @@ export function plotSpec(comparison: Comparison, seed: number, arrivals: ArrayLi
         type: "nominal" as const,
         title: "policy",
         scale: { domain: names, range: names.map((name) => COLOURS[name] ?? "#555555") },
+        legend: { labelLimit: 240 },
     };
     const panel = (title: string, unit: string, values: Point[], step: boolean, height: number) => ({
         title,
