@@ -385,24 +385,48 @@ export async function lowerBound(input: LowerBoundInput): Promise<LowerBound> {
         b.row(terms, window.work, Infinity);
     }
     const minimumCapable = BILLING_MINIMUM_SECONDS - LAUNCH_MIN_SECONDS;
+    let previousRiseSum = -1;
+    let previousStartSum = -1;
     for (let t = 0; t < slots; t++) {
         if (!integer) {
-            // Relaxed task counts: capability grows only by launches (initial tasks at 0).
+            // Relaxed task counts. Capability rises only through tasks whose capability starts, but a task starting
+            // late in slot t - 1 still rises into slot t, so the rises are charged cumulatively: all the capability
+            // gained up to slot t never exceeds the tasks running at 0 plus the launches whose capability began by
+            // slot t (each task adds at most one to the slot averages in all).
+            const rise = b.column(0, 0, Infinity, false);
+            const riseSum = b.column(0, 0, Infinity, false);
+            const startSum = b.column(0, 0, Infinity, false);
             b.row(
                 t === 0
                     ? [
-                          [starts[0], 1],
-                          [initial, 1],
+                          [rise, 1],
                           [p[0], -1],
                       ]
                     : [
-                          [starts[t], 1],
+                          [rise, 1],
                           [p[t], -1],
                           [p[t - 1], 1],
                       ],
                 0,
                 Infinity,
             );
+            b.row([[riseSum, 1], [rise, -1], ...(t > 0 ? [[previousRiseSum, -1] as [number, number]] : [])], 0, 0);
+            b.row(
+                [[startSum, 1], [starts[t], -1], ...(t > 0 ? [[previousStartSum, -1] as [number, number]] : [])],
+                0,
+                0,
+            );
+            b.row(
+                [
+                    [startSum, 1],
+                    [initial, 1],
+                    [riseSum, -1],
+                ],
+                0,
+                Infinity,
+            );
+            previousRiseSum = riseSum;
+            previousStartSum = startSum;
         } else {
             // Average capable tasks never exceed the tasks capable at some moment of the slot...
             b.row(
