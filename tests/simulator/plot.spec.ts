@@ -59,7 +59,7 @@ describe("simulator/plot", () => {
         );
     });
 
-    it("writes the SVG file `simulate --plot` names, and rejects a name that is not .svg", async function () {
+    it("writes the SVG file `simulate --plot` names, and rejects a name that is not .svg or a flag it does not know (exit 2)", async function () {
         this.timeout(120_000);
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plot-")), "sparse.svg");
         const write = process.stdout.write;
@@ -77,6 +77,7 @@ describe("simulator/plot", () => {
                     "1",
                     "--plot",
                     file,
+                    "--no-bound",
                 ]),
                 0,
             );
@@ -89,8 +90,9 @@ describe("simulator/plot", () => {
         try {
             assert.strictEqual(
                 await main(["--stack", "dev", "--worker", "emailWorker", "--trace", "sparse", "--plot", "out.png"]),
-                1,
+                2,
             );
+            assert.strictEqual(await main(["--stack", "dev", "--trace", "sparse", "--plto", "x.svg"]), 2);
         } finally {
             process.stderr.write = stderr;
         }
