@@ -194,15 +194,24 @@ async function heldOut(seeds: number, traces: readonly HeldOutTrace[]): Promise<
     ].join("\n");
 }
 
+/** Messages a day the prod job worker's 50 tasks serve without a backlog; a larger day gets more tasks in proportion. */
+const DAY_MESSAGES_PER_50_TASKS = 1_000_000;
+
 /**
- * A day of `count` two-second jobs for the prod stack's jobWorker, every design and the bound on one seed: how time and
- * memory grow with the messages. Prints the wall and CPU time, the peak resident memory and the load it ran under.
+ * A day of `count` two-second jobs for the prod stack's jobWorker (maxTasks grown with the count, so every day has the
+ * same shape of load), every design and the bound on one seed: how time and memory grow with the messages. Prints the
+ * wall and CPU time, the peak resident memory and the load it ran under.
  */
 async function scale(count: number): Promise<string> {
-    const worker = stackWorkers("prod").find((candidate) => candidate.name === EXAMPLE_WORKERS[0].configKey);
-    if (worker === undefined) {
+    const prod = stackWorkers("prod").find((candidate) => candidate.name === EXAMPLE_WORKERS[0].configKey);
+    if (prod === undefined) {
         throw new Error(`the prod stack has no ${EXAMPLE_WORKERS[0].configKey}`);
     }
+    const maxTasks = Math.max(
+        prod.settings.scaling.maxTasks,
+        Math.ceil((prod.settings.scaling.maxTasks * count) / DAY_MESSAGES_PER_50_TASKS),
+    );
+    const worker = withMaxTasks(prod, maxTasks);
     const started = Date.now();
     const cpu = process.cpuUsage();
     const trace = diurnalDay(count, seededRandom(1));
@@ -214,7 +223,7 @@ async function scale(count: number): Promise<string> {
         "",
         renderRatios([{ summary }]),
         "",
-        `${count} messages: wall ${((Date.now() - started) / 1000).toFixed(1)} s, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s, ` +
+        `${count} messages, maxTasks ${maxTasks}: wall ${((Date.now() - started) / 1000).toFixed(1)} s, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s, ` +
             `peak resident memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB, load average ${load.join(" ")} ` +
             `(${os.cpus().length} cores; \`npm run bench:scaling -- --day ${count}\`)`,
     ].join("\n");
