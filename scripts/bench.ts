@@ -7,6 +7,8 @@ import * as os from "node:os";
 import { parseArgs } from "node:util";
 import { EXAMPLE_WORKERS } from "../stack/config";
 import {
+    BoundGoal,
+    boundAtWait,
     compare,
     CompareOptions,
     defaultWorker,
@@ -215,15 +217,26 @@ async function scale(count: number): Promise<string> {
     const started = Date.now();
     const cpu = process.cpuUsage();
     const trace = diurnalDay(count, seededRandom(1));
-    const summary = summarize(await compare(worker, { recorded: trace }, { seeds: 1 }));
+    const comparison = await compare(worker, { recorded: trace }, { seeds: 1, bounds: false });
+    const simulated = process.cpuUsage(cpu);
+    const ours = comparison.runs.find((run) => run.policy === PolicyName.Ours);
+    if (ours !== undefined) {
+        comparison.references[0].bounds = [
+            await boundAtWait(worker, trace, ours, BoundGoal.Max),
+            await boundAtWait(worker, trace, ours, BoundGoal.P95),
+        ];
+    }
     const used = process.cpuUsage(cpu);
+    const summary = summarize(comparison);
+    const seconds = (usage: NodeJS.CpuUsage) => ((usage.user + usage.system) / 1e6).toFixed(1);
     const load = os.loadavg().map((value) => value.toFixed(2));
     return [
         renderTable([summary]),
         "",
         renderRatios([{ summary }]),
         "",
-        `${count} messages, maxTasks ${maxTasks}: wall ${((Date.now() - started) / 1000).toFixed(1)} s, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s, ` +
+        `${count} messages, maxTasks ${maxTasks}: wall ${((Date.now() - started) / 1000).toFixed(1)} s, CPU ${seconds(used)} s ` +
+            `(drawing the day and simulating the five designs and the heuristic ${seconds(simulated)} s, the two bounds the rest), ` +
             `peak resident memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB, load average ${load.join(" ")} ` +
             `(${os.cpus().length} cores; \`npm run bench:scaling -- --day ${count}\`)`,
     ].join("\n");
