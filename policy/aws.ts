@@ -29,14 +29,18 @@ export enum ResourceType {
     Role = "aws:iam/role:Role",
     RolePolicy = "aws:iam/rolePolicy:RolePolicy",
     RolePolicyAttachment = "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    PolicyAttachment = "aws:iam/policyAttachment:PolicyAttachment",
+    RolePolicyAttachmentsExclusive = "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
     ManagedPolicy = "aws:iam/policy:Policy",
+    Pipe = "aws:pipes/pipe:Pipe",
+    Topic = "aws:sns/topic:Topic",
+    SnsSubscription = "aws:sns/topicSubscription:TopicSubscription",
+    KmsKey = "aws:kms/key:Key",
 }
 
 /** AWS defaults the pack assumes when a property is not set. */
 export const AWS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 export const AWS_DEFAULT_MESSAGE_RETENTION_SECONDS = 345_600;
-/** Fargate's stop timeout when a container sets none (ECS container definition `stopTimeout`). */
-const FARGATE_DEFAULT_STOP_TIMEOUT_SECONDS = 30;
 
 export type Props = Record<string, unknown>;
 
@@ -74,9 +78,9 @@ export function listOf(value: unknown): unknown[] {
 }
 
 /** A JSON document property (redrive policy, queue policy, container definitions): a string or already an object. */
-type Document = { kind: "absent" } | { kind: "invalid"; reason: string } | { kind: "present"; value: unknown };
+export type Document = { kind: "absent" } | { kind: "invalid"; reason: string } | { kind: "present"; value: unknown };
 
-function readDocument(value: unknown): Document {
+export function readDocument(value: unknown): Document {
     if (value === undefined || value === null || value === "") {
         return { kind: "absent" };
     }
@@ -93,55 +97,6 @@ function readDocument(value: unknown): Document {
 /** The stack name in a resource URN: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
 export function stackOfUrn(urn: string): string {
     return urn.split("::")[0].replace(/^urn:pulumi:/, "");
-}
-
-/** One container of a task definition, with ECS's defaults applied where the pack relies on them. */
-export interface ContainerDefinition {
-    name: string;
-    logDriver: string | undefined | Unknown;
-    environment: { name: string; value: string | undefined | Unknown }[] | Unknown;
-    privileged: boolean | Unknown;
-    readonlyRootFilesystem: boolean | Unknown;
-    /** The `user` the container runs as; unset means the image's USER, root unless the image says otherwise. */
-    user: string | undefined | Unknown;
-    stopTimeoutSeconds: number | Unknown;
-}
-
-export type Containers = { ok: true; containers: ContainerDefinition[] } | { ok: false; reason: string };
-
-/** Reads `containerDefinitions` (the JSON string the provider takes, or an array of objects). */
-export function readContainers(value: unknown): Containers {
-    const document = readDocument(value);
-    if (document.kind === "invalid") {
-        return { ok: false, reason: `containerDefinitions ${document.reason}` };
-    }
-    if (document.kind === "absent" || !Array.isArray(document.value)) {
-        return { ok: false, reason: "containerDefinitions must be a JSON array of container definitions" };
-    }
-    const containers = document.value.map((item: unknown, index: number): ContainerDefinition => {
-        const container = isRecord(item) ? item : {};
-        const name = attempt(() => stringOf(container.name));
-        return {
-            name: (typeof name === "string" ? name : undefined) ?? `#${index}`,
-            logDriver: attempt(() => {
-                const logConfiguration = container.logConfiguration;
-                return isRecord(logConfiguration) ? stringOf(logConfiguration.logDriver) : undefined;
-            }),
-            environment: attempt(() =>
-                listOf(container.environment)
-                    .filter(isRecord)
-                    .map((variable) => ({
-                        name: typeof variable.name === "string" ? variable.name : "",
-                        value: attempt(() => (typeof variable.value === "string" ? variable.value : undefined)),
-                    })),
-            ),
-            privileged: attempt(() => isTrue(container.privileged)),
-            readonlyRootFilesystem: attempt(() => isTrue(container.readonlyRootFilesystem)),
-            user: attempt(() => stringOf(container.user)),
-            stopTimeoutSeconds: attempt(() => numberOf(container.stopTimeout) ?? FARGATE_DEFAULT_STOP_TIMEOUT_SECONDS),
-        };
-    });
-    return { ok: true, containers };
 }
 
 /** Reads a redrive policy document: `{ deadLetterTargetArn, maxReceiveCount }`. */
@@ -184,8 +139,12 @@ export function arnPatternMatches(pattern: string, arn: string): boolean {
     return new RegExp(`^${regex}$`).test(arn);
 }
 
-/** A control a policy mirrors: a Security Hub CSPM control ("SQS.1"), a checkov check ("CKV_AWS_158") or a cdk-nag rule. */
-type Control = { securityHub: string; title: string } | { checkov: string; title: string };
+/**
+ * A control a policy mirrors: a Security Hub CSPM control ("SQS.1"), a checkov check ("CKV_AWS_158") or a cdk-nag rule
+ * ("AwsSolutions-SQS3").
+ */
+type Control =
+    { securityHub: string; title: string } | { checkov: string; title: string } | { cdkNag: string; title: string };
 
 /**
  * Names the controls a policy mirrors. The first is the policy's `framework` (what Pulumi Cloud shows as the
@@ -206,10 +165,17 @@ export function mirrors(control: Control, ...alsoMirrors: string[]) {
             tags: [control.securityHub, ...alsoMirrors],
         };
     }
+    if ("checkov" in control) {
+        return {
+            framework: { name: "checkov", version: "latest", reference: control.checkov, specification: control.title },
+            url: "https://www.checkov.io/5.Policy%20Index/terraform.html",
+            tags: [control.checkov, ...alsoMirrors],
+        };
+    }
     return {
-        framework: { name: "checkov", version: "latest", reference: control.checkov, specification: control.title },
-        url: "https://www.checkov.io/5.Policy%20Index/terraform.html",
-        tags: [control.checkov, ...alsoMirrors],
+        framework: { name: "cdk-nag", version: "latest", reference: control.cdkNag, specification: control.title },
+        url: "https://github.com/cdklabs/cdk-nag/blob/main/RULES.md",
+        tags: [`cdk-nag ${control.cdkNag}`, ...alsoMirrors],
     };
 }
 

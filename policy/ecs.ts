@@ -1,20 +1,18 @@
 // Policies on ECS clusters, services and task definitions: the hardening Security Hub checks on running workloads,
 // applied before the task definition is registered, plus the deployment safety a queue worker needs.
-import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from "@pulumi/policy";
 import {
-    ContainerDefinition,
-    isRecord,
-    isTrue,
-    listOf,
-    Props,
-    readContainers,
-    ResourceType,
-    securityHubControl,
-    stringOf,
-} from "./aws";
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    ReportViolation,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import { isRecord, isTrue, listOf, mirrors, Props, ResourceType, securityHubControl, stringOf } from "./aws";
+import { ContainerDefinition, readContainers } from "./containers";
+import { roleIdentity } from "./iamRoles";
 import { settings, stringListSetting } from "./config";
-import { attempt, decideEach, need } from "./preview";
-import { plaintextSecretReason } from "./secrets";
+import { attempt, decideEach, need, Unknown } from "./preview";
+import { taskOverrides } from "./overrides";
+import { plaintextSecretReason, secretInArguments } from "./secrets";
 
 /**
  * Runs `check` on each container of a task definition; reports a container list that cannot be read. Each container
@@ -48,7 +46,11 @@ export const ecsServiceNoPublicIp: ResourceValidationPolicy = {
         "makes every task reachable from the internet, guarded by security groups alone.",
     enforcementLevel: "mandatory",
     severity: "high",
-    ...securityHubControl("ECS.2", "ECS services should not have public IP addresses assigned to them automatically"),
+    ...securityHubControl(
+        "ECS.2",
+        "ECS services should not have public IP addresses assigned to them automatically",
+        "CKV_AWS_333",
+    ),
     remediationSteps:
         "Set `networkConfiguration.assignPublicIp` to false and run the tasks in private subnets with a NAT gateway or " +
         "VPC endpoints (SQS, ECR, CloudWatch Logs, and S3 for image layers) for their outbound calls.",
@@ -79,7 +81,12 @@ export const ecsClusterContainerInsights: ResourceValidationPolicy = {
         "sizing workers and for finding tasks that crash on a poison message.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    ...securityHubControl("ECS.12", "ECS clusters should use Container Insights"),
+    ...securityHubControl(
+        "ECS.12",
+        "ECS clusters should use Container Insights",
+        "CKV_AWS_65",
+        "cdk-nag AwsSolutions-ECS4",
+    ),
     remediationSteps:
         'Add `{ name: "containerInsights", value: "enabled" }` (or "enhanced") to the cluster\'s `settings`. Do not ' +
         "rely on the account-level default: it can change and is invisible in review.",
@@ -105,7 +112,11 @@ export const ecsTaskLogging: ResourceValidationPolicy = {
         "fails silently: its messages land in the dead-letter queue with no record of why.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    ...securityHubControl("ECS.9", "ECS task definitions should have a logging configuration"),
+    ...securityHubControl(
+        "ECS.9",
+        "ECS task definitions should have a logging configuration",
+        "cdk-nag AwsSolutions-ECS7",
+    ),
     remediationSteps:
         'Give each container a `logConfiguration`, for example `{ logDriver: "awslogs", options: { "awslogs-group": ' +
         '<log group name>, "awslogs-region": <region>, "awslogs-stream-prefix": <container name> } }`.',
@@ -124,36 +135,100 @@ export const secretsSettings = settings<{ allowedNames: string[] }>("ecs-task-no
     ),
 });
 
+/** Reports each plaintext secret among `variables` (name and value pairs), skipping the allowed names. */
+function reportSecrets(
+    variables: { name: string; value: string | undefined | Unknown }[],
+    allowedNames: string[],
+    where: string,
+    what: string,
+    reportViolation: ReportViolation,
+): void {
+    // One violation per variable, reported as soon as it is seen: a variable whose value is unknown in preview leaves
+    // only itself open.
+    decideEach(variables, (variable) => {
+        const value = allowedNames.includes(variable.name) ? undefined : need(variable.value);
+        const reason = value ? plaintextSecretReason(variable.name, value) : undefined;
+        if (reason) {
+            reportViolation(`${where}: ${what} ${variable.name} ${reason}.`);
+        }
+    });
+}
+
 export const ecsTaskNoPlaintextSecrets: ResourceValidationPolicy = {
     name: "ecs-task-no-plaintext-secrets",
     description:
-        "No container passes secrets in plain `environment` variables: no AWS credentials; no value in a well-known " +
-        "token format (AWS access keys, Stripe `sk_live_`, GitHub `ghp_`, Slack `xoxb-`/`xoxp-` and webhook URLs, " +
-        "private-key blocks, URLs with a password), whatever the variable is called; and no variable whose name ends " +
-        "in _KEY, _PASS, _PASSWORD, _TOKEN, _SECRET or _WEBHOOK_URL (or holds password, secret or token anywhere) " +
-        "with a value that is not plainly a setting (a number, a switch, a duration, an ARN, path or URL, or for _KEY " +
-        "an identifier such as userId). Task definitions are readable by anyone with ecs:DescribeTaskDefinition and " +
-        "every revision is kept forever.",
+        "No container starts with a plaintext secret: not in its `environment`, not in its `command` or `entryPoint` " +
+        "(`--password=...`, `DB_PASSWORD=... ./run`), not in its log driver's `options`, and not in the container " +
+        "overrides an EventBridge target, schedule or pipe sends with the task. A value in a credential format (AWS " +
+        "keys and the shape of a secret access key, Stripe, GitHub, GitLab, Slack, Google, npm, SendGrid, OpenAI, " +
+        "JWTs, private keys), a URL or connection string with a password (`postgres://u:p@h`, `host=db password=p`, " +
+        "`jdbc:...?password=p`) fails whatever its name; a secret-sounding name (_KEY, _PASS, _PASSWORD, _TOKEN, " +
+        "_SECRET, _WEBHOOK_URL, or password, secret or token anywhere) fails unless its value is plainly a setting or " +
+        "a reference (a number, a switch, a duration, an ARN, a URL without credentials, a path or secret name made of " +
+        "words). Task definitions are readable by anyone with ecs:DescribeTaskDefinition and every revision is kept.",
     enforcementLevel: "mandatory",
     severity: "critical",
-    ...securityHubControl("ECS.8", "Secrets should not be passed as container environment variables"),
+    ...securityHubControl(
+        "ECS.8",
+        "Secrets should not be passed as container environment variables",
+        "cdk-nag AwsSolutions-ECS2",
+    ),
     remediationSteps:
         "Move the value to Secrets Manager or SSM Parameter Store and reference it from the container's `secrets` " +
-        "(`{ name, valueFrom: <secret ARN> }`); the component's `secrets` argument does this. Drop AWS credentials: the " +
-        "task role provides them. If a name is a false positive (say TOKEN_BUCKET_CAPACITY), list it in `allowedNames`.",
+        "(`{ name, valueFrom: <secret ARN> }`), or a log driver's `secretOptions`; the component's `secrets` argument " +
+        "does this. Drop AWS credentials: the task role provides them. If a name is a false positive (say " +
+        "TOKEN_BUCKET_CAPACITY), list it in `allowedNames`.",
     configSchema: secretsSettings.configSchema,
     validateResource: (args, reportViolation) => {
         const { allowedNames } = secretsSettings.read(args);
-        forEachContainer(args, reportViolation, (container) => {
-            // One violation per variable, reported as soon as it is seen: a variable whose value is unknown in
-            // preview leaves only itself open.
-            decideEach(need(container.environment), (variable) => {
-                const value = allowedNames.includes(variable.name) ? undefined : need(variable.value);
-                const reason = value ? plaintextSecretReason(variable.name, value) : undefined;
-                if (reason) {
-                    reportViolation(`Container ${container.name}: environment variable ${variable.name} ${reason}.`);
-                }
+        if (args.type !== ResourceType.TaskDefinition) {
+            decideEach(taskOverrides(args), (item) => {
+                const overrides = need(item);
+                decideEach(overrides.containers, (container) => {
+                    const where = `The override of container ${container.name} (${overrides.property})`;
+                    reportSecrets(container.environment, allowedNames, where, "environment variable", reportViolation);
+                    const reason = secretInArguments(container.command);
+                    if (reason) {
+                        reportViolation(`${where}: its command ${reason}.`);
+                    }
+                });
             });
+            return;
+        }
+        forEachContainer(args, reportViolation, (container) => {
+            const where = `Container ${container.name}`;
+            decideEach(
+                [
+                    () =>
+                        reportSecrets(
+                            need(container.environment),
+                            allowedNames,
+                            where,
+                            "environment variable",
+                            reportViolation,
+                        ),
+                    () =>
+                        reportSecrets(
+                            need(container.logOptions),
+                            allowedNames,
+                            where,
+                            "log driver option",
+                            reportViolation,
+                        ),
+                    () => {
+                        for (const [what, list] of [
+                            ["command", container.command],
+                            ["entryPoint", container.entryPoint],
+                        ] as const) {
+                            const reason = secretInArguments(need(list));
+                            if (reason) {
+                                reportViolation(`${where}: its ${what} ${reason}.`);
+                            }
+                        }
+                    },
+                ],
+                (check) => check(),
+            );
             return undefined;
         });
     },
@@ -166,7 +241,7 @@ export const ecsTaskNotPrivileged: ResourceValidationPolicy = {
         "owns every task on the instance.",
     enforcementLevel: "mandatory",
     severity: "high",
-    ...securityHubControl("ECS.4", "ECS containers should run as non-privileged"),
+    ...securityHubControl("ECS.4", "ECS containers should run as non-privileged", "CKV_AWS_334"),
     remediationSteps:
         "Remove `privileged: true` from the container definition; grant the specific Linux capabilities the container " +
         "needs with `linuxParameters.capabilities.add` instead (Fargate refuses privileged containers anyway).",
@@ -183,7 +258,11 @@ export const ecsTaskReadonlyRootFilesystem: ResourceValidationPolicy = {
         "message cannot plant tools or alter the worker's code.",
     enforcementLevel: "advisory",
     severity: "medium",
-    ...securityHubControl("ECS.5", "ECS containers should be limited to read-only access to root filesystems"),
+    ...securityHubControl(
+        "ECS.5",
+        "ECS containers should be limited to read-only access to root filesystems",
+        "CKV_AWS_336",
+    ),
     remediationSteps:
         "Set `readonlyRootFilesystem: true` on the container and give it a volume for the paths it writes (for example " +
         "a task `volumes` entry mounted at /tmp).",
@@ -195,27 +274,35 @@ export const ecsTaskReadonlyRootFilesystem: ResourceValidationPolicy = {
         ),
 };
 
-export const ecsTaskRoleSeparateFromExecutionRole: ResourceValidationPolicy = {
+export const ecsTaskRoleSeparateFromExecutionRole: StackValidationPolicy = {
     name: "ecs-task-role-separate-from-execution-role",
     description:
         "A task definition's task role (what the worker's code may do) is not its execution role (what ECS may do to " +
-        "start it: pull the image, read its secrets, write its logs). With one role, the code can read every secret " +
-        "the task is given, and the agent gets the worker's queue permissions.",
+        "start it: pull the image, read its secrets, write its logs), however each is named (ARN, name, or an output " +
+        "of a Role in the stack). With one role, the code can read every secret the task is given, and the agent gets " +
+        "the worker's queue permissions.",
     enforcementLevel: "advisory",
     severity: "medium",
+    ...mirrors({
+        checkov: "CKV_AWS_249",
+        title: "Ensure that the Execution Role ARN and the Task Role ARN are different in ECS Task definitions",
+    }),
     remediationSteps:
         "Create two roles: an execution role with AmazonECSTaskExecutionRolePolicy plus read access to the container's " +
         "secrets, and a task role with only what the worker calls (sqs:ReceiveMessage, sqs:DeleteMessage, " +
         "sqs:ChangeMessageVisibility on its queue).",
-    validateResource: (args, reportViolation) => {
-        if (args.type !== ResourceType.TaskDefinition) {
-            return;
-        }
-        const props: Props = args.props;
-        const taskRoleArn = stringOf(props.taskRoleArn);
-        if (taskRoleArn !== undefined && taskRoleArn === stringOf(props.executionRoleArn)) {
-            reportViolation(`The task role and the execution role are the same role (${taskRoleArn}).`);
-        }
+    validateStack: (args, reportViolation) => {
+        const definitions = args.resources.filter((resource) => resource.type === ResourceType.TaskDefinition);
+        decideEach(definitions, (definition) => {
+            const task = need(roleIdentity(definition, "taskRoleArn", args.resources));
+            const execution = need(roleIdentity(definition, "executionRoleArn", args.resources));
+            if (task !== undefined && task === execution) {
+                reportViolation(
+                    `The task role and the execution role of ${definition.name} are the same role (${task.replace(/^.*::/, "")}).`,
+                    definition.urn,
+                );
+            }
+        });
     },
 };
 
@@ -262,13 +349,17 @@ const NETWORK_CONFIGURATION_PATHS: Partial<Record<string, { path: string[]; what
         path: ["target", "ecsParameters", "networkConfiguration"],
         what: "The EventBridge Scheduler schedule",
     },
+    [ResourceType.Pipe]: {
+        path: ["targetParameters", "ecsTaskParameters", "networkConfiguration", "awsVpcConfiguration"],
+        what: "The EventBridge pipe",
+    },
 };
 
 export const ecsNoPublicIpAnywhere: ResourceValidationPolicy = {
     name: "ecs-no-public-ip-anywhere",
     description:
         "Nothing that starts ECS tasks gives them a public IP address: not services, not task sets, and not " +
-        "EventBridge rule targets or EventBridge Scheduler schedules that run tasks. A queue worker only calls out; a " +
+        "EventBridge rule targets, EventBridge Scheduler schedules or EventBridge pipes that run tasks. A queue worker only calls out; a " +
         "public address makes the task reachable from the internet, guarded by security groups alone.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -310,14 +401,23 @@ export const platformSettings = settings<{ allowedPlatformVersions: string[] }>(
     ),
 });
 
+/** Launch types whose tasks run on EC2 or on-premises hosts, which have no Fargate platform version. */
+const NON_FARGATE_LAUNCH_TYPES = ["EC2", "EXTERNAL"];
+
 export const ecsFargateLatestPlatform: ResourceValidationPolicy = {
     name: "ecs-fargate-latest-platform",
     description:
         "Fargate services and task sets run on the latest platform version: `LATEST` (what ECS uses when none is " +
-        "set) or a version in `allowedPlatformVersions`. Older platform versions miss kernel and runtime patches.",
+        "set) or a version in `allowedPlatformVersions`. A service that sets neither a launch type nor a capacity " +
+        "provider strategy runs on the cluster's default strategy, which may be Fargate: a version it pins is judged " +
+        "too (ECS refuses a platform version for EC2 tasks). Older platform versions miss kernel and runtime patches.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    ...securityHubControl("ECS.10", "ECS Fargate services should run on the latest Fargate platform version"),
+    ...securityHubControl(
+        "ECS.10",
+        "ECS Fargate services should run on the latest Fargate platform version",
+        "CKV_AWS_332",
+    ),
     remediationSteps: 'Remove `platformVersion` from the service or task set, or set it to "LATEST".',
     configSchema: platformSettings.configSchema,
     validateResource: (args, reportViolation) => {
@@ -326,17 +426,22 @@ export const ecsFargateLatestPlatform: ResourceValidationPolicy = {
         }
         const props: Props = args.props;
         const strategies = listOf(props.capacityProviderStrategies ?? props.capacityProviderStrategy).filter(isRecord);
-        const fargate =
-            stringOf(props.launchType) === "FARGATE" ||
-            strategies.some((item) => FARGATE_CAPACITY_PROVIDERS.includes(String(item.capacityProvider)));
-        if (!fargate) {
+        const launchType = stringOf(props.launchType);
+        const onlyOtherCapacity =
+            strategies.length > 0 &&
+            !strategies.some((item) => FARGATE_CAPACITY_PROVIDERS.includes(String(item.capacityProvider)));
+        if ((launchType !== undefined && NON_FARGATE_LAUNCH_TYPES.includes(launchType)) || onlyOtherCapacity) {
             return;
         }
         const { allowedPlatformVersions } = platformSettings.read(args);
         const version = stringOf(props.platformVersion);
         if (version !== undefined && !allowedPlatformVersions.includes(version)) {
+            const how =
+                launchType === undefined && strategies.length === 0
+                    ? " on the cluster's default capacity provider strategy"
+                    : "";
             reportViolation(
-                `The ${args.type === ResourceType.Service ? "service" : "task set"} pins Fargate platform version ${version}; allowed: ${allowedPlatformVersions.join(", ")}.`,
+                `The ${args.type === ResourceType.Service ? "service" : "task set"} pins Fargate platform version ${version}${how}; allowed: ${allowedPlatformVersions.join(", ")}.`,
             );
         }
     },
@@ -349,7 +454,7 @@ export const ecsTaskNoHostNetworkOrPid: ResourceValidationPolicy = {
         "(`pidMode: host`). Either lets a compromised job handler see and reach what else runs on the instance.",
     enforcementLevel: "mandatory",
     severity: "high",
-    ...securityHubControl("ECS.17", "ECS task definitions should not use host network mode", "ECS.3"),
+    ...securityHubControl("ECS.17", "ECS task definitions should not use host network mode", "ECS.3", "CKV_AWS_335"),
     remediationSteps:
         'Use `networkMode: "awsvpc"` (what Fargate requires) and remove `pidMode: "host"`; share a process namespace ' +
         'between the task\'s own containers with `pidMode: "task"` if they need it.',
@@ -365,6 +470,96 @@ export const ecsTaskNoHostNetworkOrPid: ResourceValidationPolicy = {
                 );
             }
         });
+    },
+};
+
+export const ecsTaskNoHostIpc: ResourceValidationPolicy = {
+    name: "ecs-task-no-host-ipc",
+    description:
+        "Task definitions do not share the host's IPC namespace (`ipcMode: host`): shared memory and semaphores of " +
+        "every process on the instance would be open to a compromised job handler.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+        'Remove `ipcMode` (Fargate supports none) or set it to "task" to share IPC between the task\'s own containers.',
+    validateResource: (args, reportViolation) => {
+        if (args.type === ResourceType.TaskDefinition && String(args.props.ipcMode ?? "").toLowerCase() === "host") {
+            reportViolation("The task definition shares the host's IPC namespace (ipcMode: host).");
+        }
+    },
+};
+
+export const capabilitySettings = settings<{ allowedCapabilities: string[] }>("ecs-task-no-added-capabilities", {
+    allowedCapabilities: stringListSetting(
+        "Linux capabilities a container may add (without the CAP_ prefix), for a workload that needs one; Fargate " +
+            "accepts only SYS_PTRACE.",
+        [],
+    ),
+});
+
+/** A capability's name as Docker reads it: upper case, without the `CAP_` prefix. */
+const capabilityName = (capability: string) => capability.toUpperCase().replace(/^CAP_/, "");
+
+export const ecsTaskNoAddedCapabilities: ResourceValidationPolicy = {
+    name: "ecs-task-no-added-capabilities",
+    description:
+        "No container adds Linux capabilities beyond Docker's default set (`linuxParameters.capabilities.add`): " +
+        "SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ALL and the rest each give a compromised job handler a way out of its " +
+        "container or into the host's network. Capabilities listed in `allowedCapabilities` pass.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+        "Remove `linuxParameters.capabilities.add`; drop capabilities the worker does not need with " +
+        '`capabilities.drop: ["ALL"]`. If a workload truly needs one, list it in `allowedCapabilities`.',
+    configSchema: capabilitySettings.configSchema,
+    validateResource: (args, reportViolation) => {
+        const allowed = capabilitySettings.read(args).allowedCapabilities.map(capabilityName);
+        forEachContainer(args, reportViolation, (container) => {
+            const added = need(container.capabilitiesAdded).filter((item) => !allowed.includes(capabilityName(item)));
+            return added.length > 0
+                ? `adds Linux capabilities ${added.join(", ")} (linuxParameters.capabilities.add).`
+                : undefined;
+        });
+    },
+};
+
+/** Where each resource type that starts tasks says whether ECS Exec is on. */
+const EXEC_PATHS: Partial<Record<string, { path: string[]; what: string }>> = {
+    [ResourceType.Service]: { path: ["enableExecuteCommand"], what: "The service" },
+    [ResourceType.EventTarget]: { path: ["ecsTarget", "enableExecuteCommand"], what: "The EventBridge target" },
+    [ResourceType.Schedule]: {
+        path: ["target", "ecsParameters", "enableExecuteCommand"],
+        what: "The EventBridge Scheduler schedule",
+    },
+    [ResourceType.Pipe]: {
+        path: ["targetParameters", "ecsTaskParameters", "enableExecuteCommand"],
+        what: "The EventBridge pipe",
+    },
+};
+
+export const ecsExecDisabled: ResourceValidationPolicy = {
+    name: "ecs-exec-disabled",
+    description:
+        "No service, EventBridge target, schedule or pipe starts tasks with ECS Exec (`enableExecuteCommand`). " +
+        "With it, anyone allowed ecs:ExecuteCommand gets a shell in a running worker, with its task role and every " +
+        "message it holds; a queue worker is debugged from its logs and its dead-letter queue.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+        "Remove `enableExecuteCommand` (or set it to false). To debug in a development stack, make this policy " +
+        "advisory in that stack's policy configuration; never in production.",
+    validateResource: (args, reportViolation) => {
+        const where = EXEC_PATHS[args.type];
+        if (!where) {
+            return;
+        }
+        let value: unknown = args.props;
+        for (const key of where.path) {
+            value = isRecord(value) ? value[key] : undefined;
+        }
+        if (isTrue(value)) {
+            reportViolation(`${where.what} turns ECS Exec on (${where.path.join(".")}: true).`);
+        }
     },
 };
 
@@ -413,6 +608,9 @@ export const ecsPolicies = [
     ecsNoPublicIpAnywhere,
     ecsFargateLatestPlatform,
     ecsTaskNoHostNetworkOrPid,
+    ecsTaskNoHostIpc,
+    ecsTaskNoAddedCapabilities,
+    ecsExecDisabled,
     ecsTaskNonRootUser,
     ecsClusterContainerInsights,
     ecsTaskLogging,

@@ -20,7 +20,12 @@ export const cloudwatchLogRetentionSet: ResourceValidationPolicy = {
         "days; set `minimumRetentionDays: 365` to hold log groups to that minimum as well.",
     enforcementLevel: "advisory",
     severity: "low",
-    ...securityHubControl("CloudWatch.16", "CloudWatch log groups should be retained for a specified time period"),
+    ...securityHubControl(
+        "CloudWatch.16",
+        "CloudWatch log groups should be retained for a specified time period",
+        "CKV_AWS_66",
+        "CKV_AWS_338",
+    ),
     remediationSteps:
         "Set `retentionInDays` on the log group (the component's `container.logRetentionDays`) to one of the values " +
         "CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, " +

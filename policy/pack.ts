@@ -4,11 +4,13 @@
 // still override them per stack.
 import { EnforcementLevel, Policies, PolicyPack, PolicyPackArgs, PolicyPackConfig } from "@pulumi/policy";
 import { ALL_POLICIES, packConfigProblems, PolicyConfigError, Settings } from "./config";
-import { secretsSettings, platformSettings } from "./ecs";
-import { wildcardSettings } from "./iam";
+import { capabilitySettings, secretsSettings, platformSettings } from "./ecs";
+import { executionRoleSettings, wildcardSettings } from "./iam";
 import { retentionSettings } from "./logs";
 import { policies as packPolicies } from "./policies";
 import { dlqSettings, encryptionSettings } from "./sqs";
+import { taggingSettings } from "./tagging";
+import { uninspectedSettings } from "./uninspected";
 import { maxTasksSettings, onDemandSettings, visibilitySettings } from "./worker";
 
 type SettingsOf<S> = S extends Settings<infer T> ? T : never;
@@ -30,6 +32,9 @@ export interface BackgroundWorkerPolicySettings {
     "ecs-no-public-ip-anywhere"?: PolicyChoice;
     "ecs-fargate-latest-platform"?: PolicyChoice<SettingsOf<typeof platformSettings>>;
     "ecs-task-no-host-network-or-pid"?: PolicyChoice;
+    "ecs-task-no-host-ipc"?: PolicyChoice;
+    "ecs-task-no-added-capabilities"?: PolicyChoice<SettingsOf<typeof capabilitySettings>>;
+    "ecs-exec-disabled"?: PolicyChoice;
     "ecs-task-non-root-user"?: PolicyChoice;
     "ecs-cluster-container-insights"?: PolicyChoice;
     "ecs-task-logging"?: PolicyChoice;
@@ -39,6 +44,7 @@ export interface BackgroundWorkerPolicySettings {
     "ecs-task-role-separate-from-execution-role"?: PolicyChoice;
     "ecs-service-circuit-breaker"?: PolicyChoice;
     "iam-task-role-no-wildcards"?: PolicyChoice<SettingsOf<typeof wildcardSettings>>;
+    "iam-execution-role-least-privilege"?: PolicyChoice<SettingsOf<typeof executionRoleSettings>>;
     "iam-task-role-trust-scoped"?: PolicyChoice;
     "worker-max-tasks-limit"?: PolicyChoice<SettingsOf<typeof maxTasksSettings>>;
     "worker-on-demand-base"?: PolicyChoice<SettingsOf<typeof onDemandSettings>>;
@@ -47,6 +53,11 @@ export interface BackgroundWorkerPolicySettings {
     "cloudwatch-log-group-encrypted"?: PolicyChoice;
     "cloudwatch-alarm-has-actions"?: PolicyChoice;
     "sqs-dead-letter-queue-alarmed"?: PolicyChoice;
+    "sns-subscription-no-http"?: PolicyChoice;
+    "kms-key-rotation-enabled"?: PolicyChoice;
+    "worker-resources-tagged"?: PolicyChoice<SettingsOf<typeof taggingSettings>>;
+    "stack-no-uninspected-resources"?: PolicyChoice<SettingsOf<typeof uninspectedSettings>>;
+    "stack-left-unjudged"?: PolicyChoice;
 }
 
 export interface BackgroundWorkerPackArgs extends Partial<Omit<PolicyPackArgs, "policies">> {

@@ -9,9 +9,12 @@ import {
     Props,
     readStatements,
     ResourceType,
+    mirrors,
     securityHubControl,
 } from "./aws";
 import { booleanSetting, settings, stringListSetting } from "./config";
+import { CALLER_SCOPE, callerRestriction, SOURCE_SCOPE } from "./conditions";
+import { globMatches, readStatement } from "./iamStatements";
 import { attempt, decideEach, isSet, need, Unknown } from "./preview";
 import { Queue, QueueGraph, queueGraph, queueLabel, QueuePolicyLink, QueueReference, RedriveLink } from "./queues";
 
@@ -35,7 +38,12 @@ export const sqsEncrypted: ResourceValidationPolicy = {
         "fail it anyway (for stacks that adopt queues created before then).",
     enforcementLevel: "mandatory",
     severity: "high",
-    ...securityHubControl("SQS.1", "Amazon SQS queues should be encrypted at rest", "CKV_AWS_27"),
+    ...securityHubControl(
+        "SQS.1",
+        "Amazon SQS queues should be encrypted at rest",
+        "CKV_AWS_27",
+        "cdk-nag AwsSolutions-SQS2",
+    ),
     remediationSteps:
         "Set `sqsManagedSseEnabled: true` on the queue, or `kmsMasterKeyId` to a KMS key ARN or alias when you need " +
         "to control the key. Never set `sqsManagedSseEnabled: false` without a KMS key: that stores messages unencrypted.",
@@ -68,12 +76,20 @@ export const sqsEncrypted: ResourceValidationPolicy = {
     },
 };
 
-export const dlqSettings = settings<{ externalDeadLetterQueueArns: string[] }>("sqs-has-dead-letter-queue", {
-    externalDeadLetterQueueArns: stringListSetting(
-        "ARNs of dead-letter queues outside the stack (for example a shared one) that redrive policies may name.",
-        [],
-    ),
-});
+export const dlqSettings = settings<{ externalDeadLetterQueueArns: string[]; externalSourceQueueArns: string[] }>(
+    "sqs-has-dead-letter-queue",
+    {
+        externalDeadLetterQueueArns: stringListSetting(
+            "ARNs of dead-letter queues outside the stack (for example a shared one) that redrive policies may name.",
+            [],
+        ),
+        externalSourceQueueArns: stringListSetting(
+            "ARNs of queues in other stacks that redrive to a dead-letter queue of this stack: a queue whose redrive " +
+                "allow policy names one of them counts as a dead-letter queue.",
+            [],
+        ),
+    },
+);
 
 export const sqsHasDeadLetterQueue: StackValidationPolicy = {
     name: "sqs-has-dead-letter-queue",
@@ -81,10 +97,16 @@ export const sqsHasDeadLetterQueue: StackValidationPolicy = {
         "Every queue that is not itself a dead-letter queue redrives to a dead-letter queue: to a queue in the stack " +
         "(or one listed in `externalDeadLetterQueueArns`) of the same type, with a maxReceiveCount of 1 to 1,000. " +
         "Without one, a message that always fails is retried until it expires, blocking a worker each time and then " +
-        "vanishing without a trace. A queue counts as a dead-letter queue only when a redrive policy names it, or its " +
-        "redrive allow policy names its source queues (`byQueue`); an `allowAll` redrive allow policy alone does not.",
+        "vanishing without a trace. A queue counts as a dead-letter queue only when a redrive policy of another queue " +
+        "of the stack names it, or its redrive allow policy (`byQueue`) names a source queue of another stack listed " +
+        "in `externalSourceQueueArns`; a redrive allow policy alone (`allowAll`, or naming queues that do not exist) " +
+        "does not exempt a queue.",
     enforcementLevel: "mandatory",
     severity: "high",
+    ...mirrors({
+        cdkNag: "AwsSolutions-SQS3",
+        title: "The SQS queue is not used as a dead-letter queue and does not have a dead-letter queue enabled",
+    }),
     remediationSteps:
         "Create a dead-letter queue and attach a redrive policy to the source queue (`redrivePolicy` on the queue, or " +
         "an `aws.sqs.RedrivePolicy` resource) with `deadLetterTargetArn` set to the dead-letter queue's `arn` output. " +
@@ -92,12 +114,12 @@ export const sqsHasDeadLetterQueue: StackValidationPolicy = {
         "this policy's `externalDeadLetterQueueArns`.",
     configSchema: dlqSettings.configSchema,
     validateStack: (args, reportViolation) => {
-        const { externalDeadLetterQueueArns } = dlqSettings.read(args);
+        const { externalDeadLetterQueueArns, externalSourceQueueArns } = dlqSettings.read(args);
         const graph = queueGraph(args.resources);
         decideEach(graph.queues, (queue) => {
             const links = graph.redrives.filter((link) => link.source === queue);
             if (links.length === 0) {
-                if (isDeadLetterQueue(graph, queue)) {
+                if (isDeadLetterQueue(graph, queue, externalSourceQueueArns)) {
                     return;
                 }
                 // A redrive policy whose queue is not known yet may be this queue's.
@@ -127,26 +149,39 @@ function openWhileUnknown(references: QueueReference[]): void {
     }
 }
 
-/** Whether a redrive policy in the stack names `queue` as its dead-letter queue; open while a redrive target is unknown. */
+/**
+ * Whether a redrive policy of another queue of the stack names `queue` as its dead-letter queue; open while a redrive
+ * policy's source or target is unknown. A redrive policy whose source is no queue of the stack (an ARN or URL pasted
+ * by hand) proves nothing: any queue could be named that way to escape the dead-letter check.
+ */
 function isRedriveTarget(graph: QueueGraph, queue: Queue): boolean {
-    if (graph.redrives.some((link) => link.target === queue && link.source !== queue)) {
+    const fromStackQueue = (link: RedriveLink) =>
+        link.target === queue &&
+        link.source !== queue &&
+        link.source !== undefined &&
+        !(link.source instanceof Unknown);
+    if (graph.redrives.some(fromStackQueue)) {
         return true;
     }
     openWhileUnknown(graph.redrives.map((link) => link.target));
+    openWhileUnknown(graph.redrives.filter((link) => link.target === queue).map((link) => link.source));
     return false;
 }
 
 /**
- * Whether `queue` is a dead-letter queue: a redrive policy in the stack names it, or its redrive allow policy names
- * the source queues that may use it (`byQueue`, for sources in other stacks). An `allowAll` redrive allow policy
- * alone does not make a queue a dead-letter queue: any queue could declare it to escape the check.
+ * Whether `queue` is a dead-letter queue: a redrive policy of another queue of the stack names it, or its redrive
+ * allow policy (`byQueue`) names a source queue of another stack listed in `externalSources`. A redrive allow policy
+ * alone, `allowAll` or naming queues that do not exist, does not make a queue a dead-letter queue: any queue could
+ * declare one to escape the check.
  */
-export function isDeadLetterQueue(graph: QueueGraph, queue: Queue): boolean {
+export function isDeadLetterQueue(graph: QueueGraph, queue: Queue, externalSources: string[] = []): boolean {
     return (
         isRedriveTarget(graph, queue) ||
         graph.redriveAllows.some(
             (allow) =>
-                allow.queue === queue && need(allow.permission) === "byQueue" && need(allow.sourceQueueArns).length > 0,
+                allow.queue === queue &&
+                need(allow.permission) === "byQueue" &&
+                need(allow.sourceQueueArns).some((arn) => externalSources.includes(arn)),
         )
     );
 }
@@ -199,6 +234,7 @@ export const sqsTlsOnly: StackValidationPolicy = {
         "otherwise accepts plain-HTTP requests, and IAM grants alone cannot refuse them.",
     enforcementLevel: "mandatory",
     severity: "high",
+    ...mirrors({ cdkNag: "AwsSolutions-SQS4", title: "The SQS queue does not require requests to use SSL" }),
     remediationSteps:
         "Attach an `aws.sqs.QueuePolicy` to the queue's `url` (or set the queue's `policy`) with the statement " +
         '`{ Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: <queue arn>, Condition: { Bool: ' +
@@ -270,104 +306,92 @@ function deniesInsecureTransport(statement: Props, queueArn: string | Unknown | 
     return patterns.includes("*") || patterns.some((pattern) => arnPatternMatches(pattern, need(queueArn)));
 }
 
-/** `*` or `sqs:*` among a statement's actions. */
+/** Whether a statement's Action covers every SQS action: `*`, `sqs:*`, `sqs:**`, `s?s:*` (not NotAction). */
 function grantsEverySqsAction(action: unknown): boolean {
-    return listOf(action).some((item) => ["*", "sqs:*"].includes(String(item).toLowerCase()));
+    return listOf(action).some((item) => {
+        const [service, name] = String(item).includes(":")
+            ? String(item).split(/:(.*)/s)
+            : [String(item), String(item)];
+        return globMatches(service, "sqs", true) && /^[*?]*\*[*?]*$/.test(name);
+    });
 }
 
 /**
  * Principal `*`, or a principal of any kind (`AWS`, `Service`, `Federated`) with a wildcard in it: `{ AWS: "*" }`,
- * `arn:aws:iam::*:root`.
+ * `arn:aws:iam::*:root`. A Principal that is neither `*` nor an object is not one IAM accepts; it counts as everyone.
  */
 function isEveryone(principal: unknown): boolean {
+    if (principal === "*" || (principal !== undefined && !isRecord(principal))) {
+        return true;
+    }
     return (
-        principal === "*" ||
-        (isRecord(principal) &&
-            Object.values(principal).some((value) => listOf(value).some((item) => String(item).includes("*"))))
+        isRecord(principal) &&
+        Object.values(principal).some((value) => listOf(value).some((item) => String(item).includes("*")))
     );
 }
 
-/** `Bool` (or `BoolIfExists`) `aws:SecureTransport` = false. IAM treats operator and key names case-insensitively. */
+/**
+ * Whether a Deny's condition holds for every request without TLS: it tests only `aws:SecureTransport` (Bool, or
+ * BoolIfExists) and accepts "false". Any further clause narrows the deny (clauses are ANDed) to some of those
+ * requests, so it no longer refuses plain HTTP as a whole. Operator and key names are compared case-insensitively.
+ */
 function insecureTransportCondition(condition: unknown): boolean {
     if (!isRecord(condition)) {
         return false;
     }
-    return Object.keys(condition)
-        .filter((operator) => ["bool", "boolifexists"].includes(operator.toLowerCase()))
-        .some((operator) => {
-            const block = condition[operator];
-            if (!isRecord(block)) {
-                return false;
-            }
-            return Object.keys(block)
-                .filter((key) => key.toLowerCase() === "aws:securetransport")
-                .some((key) => listOf(block[key]).some((value) => String(value).toLowerCase() === "false"));
-        });
-}
-
-/**
- * Condition keys that narrow a `*` principal to a known caller: the calling service's resource or account, the
- * caller's organisation, account or ARN, or the network path. With one of them, under a positive operator (not
- * `...Not...`, not `...IfExists`, which passes when the key is absent) and without wildcards in its values, the
- * statement is no longer public.
- */
-const SCOPING_CONDITION_KEYS = [
-    "aws:sourcearn",
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-];
-
-function scopesPrincipal(condition: unknown): boolean {
-    if (!isRecord(condition)) {
-        return false;
-    }
-    return Object.entries(condition).some(([operator, block]) => {
-        const positive = !/not|ifexists/i.test(operator) && !/^null$/i.test(operator);
-        return (
-            positive &&
-            isRecord(block) &&
-            Object.entries(block).some(
-                ([key, values]) =>
-                    SCOPING_CONDITION_KEYS.includes(key.toLowerCase()) &&
-                    listOf(values).length > 0 &&
-                    listOf(values).every(isSpecificValue),
-            )
-        );
+    const clauses = Object.keys(condition).flatMap((operator) => {
+        const block = condition[operator];
+        return isRecord(block) ? Object.keys(block).map((key) => ({ operator, key, values: listOf(block[key]) })) : [];
     });
-}
-
-/** A condition value that names one caller: not `*`, and not an ARN whose account is a wildcard. */
-function isSpecificValue(value: unknown): boolean {
     return (
-        typeof value === "string" &&
-        value !== "" &&
-        value !== "*" &&
-        !(value.startsWith("arn:") && (value.split(":")[4] ?? "").includes("*"))
+        clauses.length > 0 &&
+        clauses.every(
+            (clause) =>
+                ["bool", "boolifexists"].includes(clause.operator.toLowerCase()) &&
+                clause.key.toLowerCase() === "aws:securetransport" &&
+                clause.values.some((value) => String(value).toLowerCase() === "false"),
+        )
     );
 }
 
-/** Why an Allow statement opens the queue to the public, or undefined. */
-function publicGrant(statement: Props): string | undefined {
-    if (statement.Effect !== "Allow") {
-        return undefined;
+/** The services a statement's Principal names (`{ Service: "sns.amazonaws.com" }`). */
+function servicePrincipals(principal: unknown): string[] {
+    return isRecord(principal) ? listOf(principal.Service).map(String) : [];
+}
+
+/** Why an Allow statement opens the queue beyond known callers, each reason in words. */
+function publicGrants(raw: Props): string[] {
+    const statement = readStatement(raw);
+    if (!statement.allows) {
+        return [];
     }
-    const sid = typeof statement.Sid === "string" ? ` ${statement.Sid}` : "";
-    if (statement.NotPrincipal !== undefined) {
-        return `statement${sid} allows everyone but the NotPrincipal`;
+    const sid = statement.sid ? ` ${statement.sid}` : "";
+    const problems: string[] = [];
+    if (statement.notPrincipal !== undefined) {
+        problems.push(`statement${sid} allows everyone but the NotPrincipal`);
+    } else if (isEveryone(statement.principal)) {
+        const verdict = callerRestriction(statement.condition, CALLER_SCOPE);
+        if (!verdict.restricts) {
+            problems.push(
+                `statement${sid} allows Principal "*" and its condition restricts no caller (${verdict.reason})`,
+            );
+        }
+    } else {
+        const services = servicePrincipals(statement.principal);
+        const verdict = services.length > 0 ? callerRestriction(statement.condition, SOURCE_SCOPE) : undefined;
+        if (verdict && !verdict.restricts) {
+            problems.push(
+                `statement${sid} allows the service ${services.join(", ")} for any source (${verdict.reason}): a ` +
+                    "resource of any account could use it to reach this queue",
+            );
+        }
     }
-    if (isEveryone(statement.Principal) && !scopesPrincipal(statement.Condition)) {
-        return `statement${sid} allows Principal "*" with no condition naming the caller's account, organisation, source ARN or VPC`;
+    if (statement.actions.not) {
+        problems.push(`statement${sid} allows every action but ${statement.actions.patterns.join(", ")} (NotAction)`);
+    } else if (grantsEverySqsAction(statement.actions.patterns)) {
+        problems.push(`statement${sid} allows every SQS action (${statement.actions.patterns.join(", ")})`);
     }
-    if (grantsEverySqsAction(statement.Action)) {
-        return `statement${sid} allows every SQS action (${listOf(statement.Action).map(String).join(", ")})`;
-    }
-    return undefined;
+    return problems;
 }
 
 export const sqsNoPublicAccess: StackValidationPolicy = {
@@ -400,9 +424,7 @@ export const sqsNoPublicAccess: StackValidationPolicy = {
         decideEach(graph.queuePolicies, (link) => {
             const statements = readStatements(need(attempt(() => link.document)));
             const { label, urn } = subject(link.queue, link.declaredBy);
-            for (const problem of (statements ?? [])
-                .map(publicGrant)
-                .filter((item): item is string => item !== undefined)) {
+            for (const problem of (statements ?? []).flatMap(publicGrants)) {
                 reportViolation(`The queue policy of ${label}: ${problem}.`, urn);
             }
         });

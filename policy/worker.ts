@@ -1,7 +1,8 @@
 // Policies on how a worker runs: a cap on how far it scales (cost), an on-demand floor under Fargate Spot (availability),
 // and a visibility timeout that covers the worker's shutdown (no double processing).
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { isRecord, listOf, numberOf, Props, readContainers, ResourceType, stackOfUrn, stringOf } from "./aws";
+import { isRecord, listOf, numberOf, Props, ResourceType, stackOfUrn, stringOf } from "./aws";
+import { readContainers } from "./containers";
 import { integerSetting, settings, stringListSetting } from "./config";
 import { decideEach, need } from "./preview";
 import { queueGraph, queueLabel } from "./queues";

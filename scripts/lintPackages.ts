@@ -1,7 +1,7 @@
 // Packaging checked by the tools made for it, for each npm package this repository publishes:
 // - depcheck: the package imports nothing it does not declare, and declares nothing it does not import;
 // - publint: package.json's entry points, exports and files describe what the tarball really holds;
-// - arethetypeswrong: every entry point resolves to JavaScript and to matching types under node16 and bundlers.
+// - arethetypeswrong: every entry point resolves to JavaScript and to matching types under node10, node16 and bundlers.
 //   npm run lint:packages
 import { spawnSync } from "child_process";
 import * as path from "path";
@@ -31,12 +31,7 @@ export const PACKAGE_CHECKS: PackageCheck[] = [
     ...PACKAGE_DIRECTORIES.flatMap((dir): PackageCheck[] => [
         { name: `depcheck ${dir}`, tool: "depcheck", args: [dir, "--ignore-patterns=dist,node_modules"] },
         { name: `publint ${dir}`, tool: "publint", args: ["--strict", dir] },
-        // The policy pack's `./policies` subpath is an `exports` entry, which the node10 resolver predates.
-        {
-            name: `attw ${dir}`,
-            tool: "attw",
-            args: ["--pack", dir, "--profile", dir === "policy" ? "node16" : "strict"],
-        },
+        { name: `attw ${dir}`, tool: "attw", args: ["--pack", dir, "--profile", "strict"] },
     ]),
     {
         name: "depcheck (repository root: the example program, scripts and tests)",

@@ -5,6 +5,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
+import { enableTransforms } from "./mockTransforms";
 
 export const MOCK_ACCOUNT = "123456789012";
 export const MOCK_REGION = "us-east-1";
@@ -351,6 +352,7 @@ export async function recordResources(
     const project = options.project ?? "background-worker";
     const stack = options.stack ?? "test";
     await pulumi.runtime.setMocks(workerMocks(options.preview), project, stack, options.preview ?? false);
+    enableTransforms();
     pulumi.runtime.setAllConfig(options.config ?? {});
     const recorder = new ResourceRecorder();
     recorder.attach();

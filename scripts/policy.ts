@@ -3,10 +3,14 @@
 // stack would fail `pulumi preview --policy-pack ./policy`. No Pulumi CLI, no AWS account. It fails closed: a config
 // it cannot use, a flag it does not know, or a remote component it cannot look inside stops the run.
 import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
 import { HarnessError, runStack, StackRun } from "./harness";
 import { packConfigProblems, PolicyPackConfig } from "../policy/config";
 import { evaluatePolicies, Evaluation, Finding } from "./policyEngine";
+import { ServedPack } from "./policyAnalyzer";
 import { policies } from "../policy/policies";
+import { stackLeftUnjudged, stackNoUninspectedResources } from "../policy/uninspected";
 import { UninspectedComponent, uninspectedComponents } from "./policyRemote";
 
 interface Options {
@@ -14,23 +18,29 @@ interface Options {
     preview: boolean;
     program?: string;
     config?: PolicyPackConfig;
-    /** Remote component types (or resource names) accepted although their children cannot be inspected. */
+    /** Remote components and uninspected resources (types or names) accepted although they cannot be inspected. */
     acceptUninspected: string[];
     /** In preview, a mandatory policy left undecided fails the run. */
     failOnUndecided: boolean;
+    /** A directory holding a policy pack (an installed @background-worker/policy) to serve and ask over gRPC. */
+    policyPack?: string;
     json: boolean;
 }
 
 const USAGE = `usage: npm run policy -- --stack <name> [--preview [--fail-on-undecided]] [--program <path>]
-                          [--policy-config <file.json>] [--accept-uninspected <component type or name>]... [--json]
+                          [--policy-config <file.json>] [--accept-uninspected <type or name>]...
+                          [--policy-pack <directory>] [--json]
 
   --stack <name>                 the stack whose Pulumi.<name>.yaml configures the program
   --preview                      leave computed outputs unknown, as \`pulumi preview\` of a new stack does
   --fail-on-undecided            with --preview: fail when a mandatory policy cannot decide until \`pulumi up\`
   --program <path>               run this program instead of the repository's index.ts
   --policy-config <file.json>    the JSON \`pulumi preview --policy-pack-config\` takes; checked before the run
-  --accept-uninspected <x>       accept a remote component (type token such as awsx:ecs:FargateService, or its name)
-                                 whose children the offline run cannot see; repeat for several
+  --accept-uninspected <x>       accept a remote component, or a resource the pack cannot see into (type token such
+                                 as awsx:ecs:FargateService or aws:cloudformation/stack:Stack, or its name); repeat
+                                 for several; each is listed as left unjudged
+  --policy-pack <directory>      judge with the pack in this directory (an installed @background-worker/policy),
+                                 served and asked over gRPC as \`pulumi preview --policy-pack <directory>\` does
   --json                         print the findings as JSON`;
 
 /** Exit codes: 0 passed, 1 the stack fails the pack, 2 the run itself could not be done as asked. */
@@ -38,56 +48,72 @@ const EXIT = { passed: 0, failed: 1, unusable: 2 };
 
 class UsageError extends Error {}
 
-const VALUE_FLAGS = ["--stack", "--program", "--policy-config", "--accept-uninspected"];
-const SWITCHES = ["--preview", "--fail-on-undecided", "--json"];
+const OPTIONS = {
+    stack: { type: "string" },
+    preview: { type: "boolean" },
+    "fail-on-undecided": { type: "boolean" },
+    program: { type: "string" },
+    "policy-config": { type: "string" },
+    "accept-uninspected": { type: "string", multiple: true },
+    "policy-pack": { type: "string" },
+    json: { type: "boolean" },
+} as const;
 
-/** Parses the arguments strictly: an unknown flag, a flag without its value or a stray word is an error. */
+const VALID_OPTIONS = Object.keys(OPTIONS)
+    .map((name) => `--${name}`)
+    .join(", ");
+
+/** Hints for options people reach for that mean something else here. */
+const HINTS: Record<string, string> = {
+    "--config": "the pack's configuration is --policy-config <file.json>",
+    "--policy-pack-config": "the pack's configuration is --policy-config <file.json>",
+};
+
+/** Parses the arguments strictly: an unknown option, an option without its value, a repeat or a stray word is an error. */
 function parseArguments(argv: string[]): Options {
-    const values = new Map<string, string[]>();
-    const switches = new Set<string>();
-    for (let index = 0; index < argv.length; index++) {
-        const [flag, inline] = argv[index].split(/=(.*)/s, 2);
-        if (SWITCHES.includes(flag) && inline === undefined) {
-            switches.add(flag);
-        } else if (VALUE_FLAGS.includes(flag)) {
-            const value = inline ?? argv[++index];
-            if (value === undefined || value.startsWith("--")) {
-                throw new UsageError(`${flag} needs a value`);
-            }
-            values.set(flag, [...(values.get(flag) ?? []), value]);
-        } else if (flag.startsWith("-")) {
-            throw new UsageError(
-                `unknown option ${argv[index]}${flag === "--config" ? " (the pack's configuration is --policy-config <file.json>)" : ""}`,
-            );
-        } else {
-            throw new UsageError(`unexpected argument ${JSON.stringify(argv[index])}`);
+    const parse = () =>
+        parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false, tokens: true });
+    let parsed: ReturnType<typeof parse>;
+    try {
+        parsed = parse();
+    } catch (error) {
+        const message = (error as Error).message;
+        const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+        if (unknown) {
+            const hint = HINTS[unknown] ? ` (${HINTS[unknown]})` : "";
+            throw new UsageError(`unknown option ${unknown}${hint}; the options are ${VALID_OPTIONS}`);
+        }
+        throw new UsageError(message.replace(/\.$/, ""));
+    }
+    const { values, tokens } = parsed;
+    for (const name of ["stack", "program", "policy-config", "policy-pack"] as const) {
+        const given = tokens.filter((token) => token.kind === "option" && token.name === name).length;
+        if (given > 1) {
+            throw new UsageError(`--${name} given ${given} times`);
         }
     }
-    const single = (flag: string) => {
-        const given = values.get(flag) ?? [];
-        if (given.length > 1) {
-            throw new UsageError(`${flag} given ${given.length} times`);
-        }
-        return given[0];
-    };
-    const stack = single("--stack");
-    if (!stack) {
+    if (!values.stack) {
         throw new UsageError("--stack is required");
     }
-    if (switches.has("--fail-on-undecided") && !switches.has("--preview")) {
+    if (values["fail-on-undecided"] && !values.preview) {
         throw new UsageError(
             "--fail-on-undecided needs --preview: outside preview every value is known and nothing is undecided",
         );
     }
-    const configFile = single("--policy-config");
+    const configFile = values["policy-config"];
+    const policyPack = values["policy-pack"];
+    if (policyPack !== undefined && !fs.existsSync(path.join(policyPack, "PulumiPolicy.yaml"))) {
+        throw new UsageError(`--policy-pack ${policyPack}: no PulumiPolicy.yaml there, so it is no policy pack`);
+    }
     return {
-        stack,
-        preview: switches.has("--preview"),
-        program: single("--program"),
+        stack: values.stack,
+        preview: values.preview ?? false,
+        program: values.program,
         config: configFile === undefined ? undefined : readPolicyConfig(configFile),
-        acceptUninspected: values.get("--accept-uninspected") ?? [],
-        failOnUndecided: switches.has("--fail-on-undecided"),
-        json: switches.has("--json"),
+        acceptUninspected: values["accept-uninspected"] ?? [],
+        failOnUndecided: values["fail-on-undecided"] ?? false,
+        policyPack: policyPack === undefined ? undefined : path.resolve(policyPack),
+        json: values.json ?? false,
     };
 }
 
@@ -106,6 +132,20 @@ function readPolicyConfig(file: string): PolicyPackConfig {
         );
     }
     return config as PolicyPackConfig;
+}
+
+/** The configuration with --accept-uninspected added to what `stack-no-uninspected-resources` accepts. */
+function withAccepted(config: PolicyPackConfig | undefined, accepted: string[]): PolicyPackConfig {
+    const all = { ...config };
+    if (accepted.length === 0) {
+        return all;
+    }
+    const name = stackNoUninspectedResources.name;
+    const entry = all[name];
+    const settings = typeof entry === "object" ? entry : entry === undefined ? {} : { enforcementLevel: entry };
+    const listed = Array.isArray(settings.acceptedUninspected) ? (settings.acceptedUninspected as string[]) : [];
+    all[name] = { ...settings, acceptedUninspected: [...listed, ...accepted] };
+    return all;
 }
 
 const MARKS: Record<string, string> = { mandatory: "✖ mandatory", advisory: "! advisory ", undecided: "? undecided" };
@@ -136,6 +176,24 @@ function verdictOf(evaluation: Evaluation, components: UninspectedComponent[], o
     return { mandatory, undecidedMandatory, failingComponents, failed };
 }
 
+/** Whether a finding lists something the run left unjudged, rather than judging it. */
+const isLeftUnjudged = (finding: Finding) => finding.policy === stackLeftUnjudged.name && finding.kind === "violation";
+
+/**
+ * What the run did not judge, every time: the findings of stack-left-unjudged (outside task definitions and queues,
+ * the component's taskDefinitionArn and existingQueue, uninspected resources, roles outside the stack), the remote
+ * components it cannot see into, and what the command line accepted uninspected.
+ */
+function leftUnjudged(evaluation: Evaluation, components: UninspectedComponent[], options: Options): string[] {
+    return [
+        ...evaluation.findings.filter(isLeftUnjudged).map((finding) => finding.message),
+        ...components
+            .filter((component) => component.accepted)
+            .map((component) => `${component.type} ${component.name}: a remote component accepted uninspected.`),
+        ...options.acceptUninspected.map((item) => `--accept-uninspected ${item}: accepted without being judged.`),
+    ];
+}
+
 /** The report: findings under the resource they concern (stack-wide ones last), then what could not be decided. */
 function renderReport(
     run: StackRun,
@@ -144,12 +202,15 @@ function renderReport(
     verdict: Verdict,
     options: Options,
 ): string {
-    const { findings } = evaluation;
+    const findings = evaluation.findings.filter((finding) => !isLeftUnjudged(finding));
     const mode = run.preview
         ? "preview: computed outputs unknown, as in `pulumi preview` of a new stack"
         : "up: outputs as the mocks return them";
+    const judge = options.policyPack
+        ? `the pack in ${options.policyPack}, served over gRPC`
+        : `${policies.length} policies`;
     const lines = [
-        `Policy pack background-worker on stack ${run.stack} (${mode}): ${policies.length} policies, ${run.resources.length} resources`,
+        `Policy pack background-worker on stack ${run.stack} (${mode}): ${judge}, ${run.resources.length} resources`,
         "",
     ];
 
@@ -208,6 +269,12 @@ function renderReport(
         }
         lines.push("");
     }
+    const unjudged = leftUnjudged(evaluation, components, options);
+    lines.push(
+        unjudged.length > 0 ? "Left unjudged (judge these elsewhere):" : "Left unjudged: nothing.",
+        ...unjudged.map((item) => `  - ${item}`),
+        "",
+    );
     const violations = findings.filter((finding) => finding.kind === "violation");
     const reasons = [
         verdict.mandatory.length > 0 ? "a mandatory policy is violated" : undefined,
@@ -221,9 +288,23 @@ function renderReport(
     lines.push(
         `${verdict.mandatory.length} mandatory and ${violations.length - verdict.mandatory.length} advisory violations` +
             (undecided.length > 0 ? `; ${undecided.length} policies left open` : "") +
+            `; ${unjudged.length} left unjudged` +
             (verdict.failed ? `. FAILED: ${reasons.join("; ")}.` : ". PASSED."),
     );
     return lines.join("\n");
+}
+
+/** Judges the run's resources in this process, or with the pack in `policyPack` served as the CLI serves it. */
+async function evaluate(run: StackRun, options: Options, config: PolicyPackConfig): Promise<Evaluation> {
+    if (!options.policyPack) {
+        return evaluatePolicies(policies, run.resources, { preview: options.preview, config });
+    }
+    const pack = await ServedPack.start(options.policyPack);
+    try {
+        return await pack.evaluate(run.resources, { preview: options.preview, config });
+    } finally {
+        pack.stop();
+    }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -237,10 +318,7 @@ async function main(argv: string[]): Promise<number> {
     }
     try {
         const run = await runStack({ stack: options.stack, preview: options.preview, program: options.program });
-        const evaluation = await evaluatePolicies(policies, run.resources, {
-            preview: options.preview,
-            config: options.config,
-        });
+        const evaluation = await evaluate(run, options, withAccepted(options.config, options.acceptUninspected));
         const components = uninspectedComponents(run.resources, options.acceptUninspected);
         const verdict = verdictOf(evaluation, components, options);
         const output = options.json
@@ -249,8 +327,10 @@ async function main(argv: string[]): Promise<number> {
                       stack: run.stack,
                       preview: run.preview,
                       passed: !verdict.failed,
-                      ...evaluation,
+                      findings: evaluation.findings.filter((finding) => !isLeftUnjudged(finding)),
+                      notApplicable: evaluation.notApplicable,
                       remoteComponents: components,
+                      leftUnjudged: leftUnjudged(evaluation, components, options),
                   },
                   null,
                   2,
@@ -265,5 +345,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code));
+    // The exit code is set, not forced, so output piped to another program drains completely.
+    main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
 }

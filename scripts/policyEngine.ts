@@ -118,6 +118,39 @@ function normalize(value: unknown, preview: boolean): unknown {
     return value;
 }
 
+/** A resource's inputs as the engine hands them to resource policies (unknowns marked in preview, secrets unwrapped). */
+export function inputState(resource: StackResource, preview: boolean): Record<string, unknown> {
+    return normalize(resource.inputs, preview) as Record<string, unknown>;
+}
+
+/**
+ * A resource's state as the engine hands it to stack policies: the provider's outputs, which hold the inputs too, with
+ * the outputs a provider computes at creation unknown in preview.
+ */
+export function stackState(resource: StackResource, preview: boolean): Record<string, unknown> {
+    const state: Record<string, unknown> = { ...resource.inputs, ...resource.outputs };
+    if (preview && resource.custom) {
+        for (const key of COMPUTED_OUTPUTS) {
+            state[key] = state[key] ?? UNKNOWN;
+        }
+    }
+    return normalize(state, preview) as Record<string, unknown>;
+}
+
+/** A normalized value with every unknown replaced by `replacement` (the engine's wire sentinel, for instance). */
+export function withUnknownsAs(value: unknown, replacement: unknown): unknown {
+    if (value === UNKNOWN) {
+        return replacement;
+    }
+    if (Array.isArray(value)) {
+        return value.map((item) => withUnknownsAs(item, replacement));
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withUnknownsAs(item, replacement)]));
+    }
+    return value;
+}
+
 /** A proxy that throws UnknownValueError when a policy reads an unknown value, like the engine's. */
 function unknownChecking<T>(value: T, path: string): T {
     if (typeof value !== "object" || value === null) {
@@ -241,16 +274,7 @@ export async function evaluatePolicies(
 
     // Outputs as stack policies see them: the provider's state, which holds the inputs too.
     const stackResources: PolicyResource[] = resources.map((resource) => {
-        const state: Record<string, unknown> = { ...resource.inputs, ...resource.outputs };
-        if (options.preview && resource.custom) {
-            for (const key of COMPUTED_OUTPUTS) {
-                state[key] = state[key] ?? UNKNOWN;
-            }
-        }
-        const props = unknownChecking(
-            normalize(state, options.preview) as Record<string, unknown>,
-            `${resource.name}.outputs`,
-        );
+        const props = unknownChecking(stackState(resource, options.preview), `${resource.name}.outputs`);
         return {
             type: resource.type,
             props,
@@ -293,10 +317,7 @@ export async function evaluatePolicies(
         }
         const validations = policy.validateResource === undefined ? [] : [policy.validateResource].flat();
         for (const resource of resources) {
-            const props = unknownChecking(
-                normalize(resource.inputs, options.preview) as Record<string, unknown>,
-                `${resource.name}.inputs`,
-            );
+            const props = unknownChecking(inputState(resource, options.preview), `${resource.name}.inputs`);
             const args: ResourceValidationArgs = {
                 type: resource.type,
                 props,

@@ -4,7 +4,10 @@
 // does not know) unless the user names it as accepted, and only lists the ones that create none.
 import { StackResource } from "./policyEngine";
 
-/** Type prefixes of the resources the pack's policies judge: ECS, SQS, IAM, CloudWatch logs and alarms. */
+/**
+ * Type prefixes of the resources the pack's policies judge: ECS, SQS, IAM, CloudWatch logs and alarms, what starts
+ * tasks (EventBridge targets, schedules, pipes), KMS keys and SNS subscriptions.
+ */
 const GOVERNED_TYPE_PREFIXES = [
     "aws:ecs/",
     "aws:sqs/",
@@ -13,6 +16,9 @@ const GOVERNED_TYPE_PREFIXES = [
     "aws:cloudwatch/metricAlarm:",
     "aws:cloudwatch/eventTarget:",
     "aws:scheduler/",
+    "aws:pipes/",
+    "aws:kms/key:",
+    "aws:sns/topicSubscription:",
 ];
 
 /** What known remote components create, as documented by their packages (awsx 3.x). */

@@ -123,7 +123,7 @@ describe("packages: manifests and contents", () => {
             it("ships compiled code, types, maps and its docs, and nothing else from the repository", () => {
                 const files = packedFiles(directory);
                 const allowed =
-                    /^(dist\/.+\.(js|js\.map|d\.ts)|package\.json|README\.md|CHANGELOG\.md|LICENSE|schema\.json|PulumiPolicy\.yaml)$/;
+                    /^(dist\/.+\.(js|js\.map|d\.ts)|package\.json|README\.md|CHANGELOG\.md|LICENSE|schema\.json|PulumiPolicy\.yaml|policy-config\.prod\.json|(pack|policies)\/package\.json)$/;
                 const unexpected = files.filter((file) => !allowed.test(file));
                 assert.deepEqual(unexpected, [], `${pkg.name} would ship ${unexpected.join(", ")}`);
                 assert.ok(

@@ -75,31 +75,36 @@ describe("policy cloudwatch-alarm-has-actions", function () {
 
 describe("policy sqs-dead-letter-queue-alarmed", function () {
     this.timeout(30_000);
+    const noAlarm = (queueName: string) =>
+        `${queueName}: Dead-letter queue ${queueName} has no alarm that fires on its first message and notifies someone: failed messages land there unnoticed.`;
 
-    it("passes the component's dead-letter queue, whose not-empty alarm it creates, in preview as well", async () => {
-        assert.deepEqual(await violations(sqsDeadLetterQueueAlarmed, await componentStack()), []);
-        const previewed = await componentStack({}, true);
+    it("passes the component's dead-letter queue once its alarm notifies a topic, in preview as well", async () => {
+        const paging = { alarms: { actionArns: [ONCALL] } };
+        assert.deepEqual(await violations(sqsDeadLetterQueueAlarmed, await componentStack(paging)), []);
+        const previewed = await componentStack(paging, true);
         assert.deepEqual(await violations(sqsDeadLetterQueueAlarmed, previewed, { preview: true }), []);
         assert.deepEqual(await undecided(sqsDeadLetterQueueAlarmed, previewed), []);
     });
 
-    it("fails a hand-built dead-letter queue without an alarm, or with an alarm on a metric redrives do not move", async () => {
+    it("fails the component's dead-letter queue when its alarm notifies no one, or is turned off", async () => {
+        const [quiet] = await violations(sqsDeadLetterQueueAlarmed, await componentStack());
+        assert.match(quiet, /^jobs-dlq: .* Alarm jobs-dlq-not-empty-alarm watches it, but it has no alarmActions\.$/);
+        const [none] = await violations(
+            sqsDeadLetterQueueAlarmed,
+            await componentStack({ alarms: { deadLetterQueueNotEmpty: false } }),
+        );
+        assert.match(none, /^jobs-dlq: Dead-letter queue jobs-dlq-\w+ has no alarm that fires on its first message/);
+    });
+
+    it("fails a hand-built dead-letter queue without an alarm, or with an alarm on another metric or queue", async () => {
         const deadLetterQueue = queue("orders-dlq");
         const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
-        const message =
-            "orders-dlq: Dead-letter queue orders-dlq has no alarm on ApproximateNumberOfMessagesVisible or ApproximateAgeOfOldestMessage: failed messages land there unnoticed.";
-        assert.deepEqual(await violations(sqsDeadLetterQueueAlarmed, [deadLetterQueue, orders]), [message]);
-        assert.deepEqual(
-            await violations(sqsDeadLetterQueueAlarmed, [
-                deadLetterQueue,
-                orders,
-                dlqAlarm("sent", "orders-dlq", "NumberOfMessagesSent"),
-            ]),
-            [message],
-        );
+        assert.deepEqual(await violations(sqsDeadLetterQueueAlarmed, [deadLetterQueue, orders]), [
+            noAlarm("orders-dlq"),
+        ]);
         assert.deepEqual(
             await violations(sqsDeadLetterQueueAlarmed, [deadLetterQueue, orders, dlqAlarm("wrong-queue", "orders")]),
-            [message],
+            [noAlarm("orders-dlq")],
         );
         assert.deepEqual(
             await violations(sqsDeadLetterQueueAlarmed, [deadLetterQueue, orders, dlqAlarm("visible", "orders-dlq")]),
@@ -107,24 +112,79 @@ describe("policy sqs-dead-letter-queue-alarmed", function () {
         );
     });
 
-    it("finds the alarm in a metric math query, and follows an unknown QueueName to the queue it was built from", async () => {
-        const [deadLetterQueue, ...rest] = componentQueues("job-worker");
-        const math = alarm("math", {
-            metricQueries: [
-                {
-                    id: "m1",
-                    returnData: true,
-                    metric: {
-                        namespace: "AWS/SQS",
-                        metricName: "ApproximateAgeOfOldestMessage",
-                        dimensions: { QueueName: "job-worker-dlq" },
-                        period: 60,
-                        stat: "Maximum",
-                    },
-                },
-            ],
+    it("fails an alarm that cannot fire on one message or tells no one, whatever its purpose tag says", async () => {
+        const deadLetterQueue = queue("orders-dlq");
+        const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
+        const fake = (name: string, inputs: Record<string, unknown>) => ({
+            ...dlqAlarm(name, "orders-dlq"),
+            inputs: { ...dlqAlarm(name, "orders-dlq").inputs, ...inputs },
+            outputs: { ...dlqAlarm(name, "orders-dlq").outputs, ...inputs },
         });
-        assert.deepEqual(await violations(sqsDeadLetterQueueAlarmed, [deadLetterQueue, ...rest, math]), []);
+        const cases: [Record<string, unknown>, string][] = [
+            [
+                { metricName: "NumberOfMessagesSent" },
+                "it watches NumberOfMessagesSent, not ApproximateNumberOfMessagesVisible",
+            ],
+            [{ threshold: 1_000_000 }, "it fires on GreaterThanThreshold 1000000, not on the first message"],
+            [{ comparisonOperator: "LessThanThreshold" }, "it fires on LessThanThreshold 0, not on the first message"],
+            [{ statistic: "SampleCount" }, "its statistic SampleCount does not count messages"],
+            [
+                { dimensions: { QueueName: "orders-dlq", Team: "payments" } },
+                "its dimensions QueueName, Team name no metric SQS publishes",
+            ],
+            [{ unit: "Seconds" }, "its unit Seconds is not the metric's (Count)"],
+            [{ evaluationPeriods: 1, datapointsToAlarm: 3 }, "it evaluates 3 of 1 periods"],
+            [{ actionsEnabled: false }, "its actions are turned off (actionsEnabled: false)"],
+            [{ alarmActions: [], tags: { [ALARM_PURPOSE_TAG]: AlarmPurpose.Scaling } }, "it has no alarmActions"],
+            [
+                {
+                    alarmActions: [
+                        "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:a:resource/ecs/x:policyName/p",
+                    ],
+                },
+                "its alarmActions (arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:a:resource/ecs/x:policyName/p) notify no one",
+            ],
+        ];
+        for (const [inputs, reason] of cases) {
+            const [found, ...rest] = await violations(sqsDeadLetterQueueAlarmed, [
+                deadLetterQueue,
+                orders,
+                fake("fake", inputs),
+            ]);
+            assert.deepEqual(rest, []);
+            assert.ok(found?.includes(`Alarm fake watches it, but ${reason}`), `${JSON.stringify(inputs)}: ${found}`);
+        }
+        const atOne = fake("at-one", {
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+            statistic: "Average",
+        });
+        assert.deepEqual(await violations(sqsDeadLetterQueueAlarmed, [deadLetterQueue, orders, atOne]), []);
+    });
+
+    it("finds the alarm in a metric math query that returns the metric, and follows an unknown QueueName to the queue it was built from", async () => {
+        const [deadLetterQueue, ...rest] = componentQueues("job-worker");
+        const math = (returnData: boolean) =>
+            alarm("math", {
+                alarmActions: [ONCALL],
+                metricQueries: [
+                    {
+                        id: "m1",
+                        returnData,
+                        metric: {
+                            namespace: "AWS/SQS",
+                            metricName: "ApproximateNumberOfMessagesVisible",
+                            dimensions: { QueueName: "job-worker-dlq" },
+                            period: 60,
+                            stat: "Maximum",
+                        },
+                    },
+                    ...(returnData ? [] : [{ id: "e1", expression: "m1 * 0", returnData: true }]),
+                ],
+            });
+        assert.deepEqual(await violations(sqsDeadLetterQueueAlarmed, [deadLetterQueue, ...rest, math(true)]), []);
+        const [hidden] = await violations(sqsDeadLetterQueueAlarmed, [deadLetterQueue, ...rest, math(false)]);
+        assert.match(hidden, /it alarms on an expression over ApproximateNumberOfMessagesVisible/);
         const byName = {
             ...dlqAlarm("visible", undefined),
             options: {

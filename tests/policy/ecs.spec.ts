@@ -172,7 +172,7 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
             ]);
             assert.equal(
                 message,
-                `task: Container worker: environment variable ${name} has a secret-sounding name and a literal value that is not a setting.`,
+                `task: Container worker: environment variable ${name} has a secret-sounding name and a literal value that is neither a setting nor a reference to a secret.`,
             );
         });
     }
@@ -205,7 +205,7 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
             { asObjects: true },
         );
         assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task], { preview: true }), [
-            "task: Container worker: environment variable DB_PASS has a secret-sounding name and a literal value that is not a setting.",
+            "task: Container worker: environment variable DB_PASS has a secret-sounding name and a literal value that is neither a setting nor a reference to a secret.",
         ]);
         assert.equal((await undecided(ecsTaskNoPlaintextSecrets, [task])).length, 1);
     });
@@ -221,7 +221,7 @@ describe("policy ecs-task-no-plaintext-secrets", () => {
         const config = { "ecs-task-no-plaintext-secrets": { allowedNames: ["TOKEN_BUCKET"] } };
         assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task], { config }), []);
         assert.deepEqual(await violations(ecsTaskNoPlaintextSecrets, [task]), [
-            "task: Container worker: environment variable TOKEN_BUCKET has a secret-sounding name and a literal value that is not a setting.",
+            "task: Container worker: environment variable TOKEN_BUCKET has a secret-sounding name and a literal value that is neither a setting nor a reference to a secret.",
         ]);
     });
 });
@@ -271,14 +271,24 @@ describe("policy ecs-task-role-separate-from-execution-role", () => {
         );
     });
 
-    it("fails one role used for both", async () => {
+    it("fails one role used for both, however each is spelt (ARN or name)", async () => {
         const role = `arn:aws:iam::${ACCOUNT}:role/worker`;
         assert.deepEqual(
             await violations(ecsTaskRoleSeparateFromExecutionRole, [
                 taskDefinition("task", [container()], { taskRoleArn: role, executionRoleArn: role }),
+                taskDefinition("mixed", [container()], { taskRoleArn: "worker", executionRoleArn: role }),
             ]),
-            [`task: The task role and the execution role are the same role (${role}).`],
+            [
+                "task: The task role and the execution role of task are the same role (role worker).",
+                "mixed: The task role and the execution role of mixed are the same role (role worker).",
+            ],
         );
+    });
+
+    it("decides in preview from what each role ARN was built from", async () => {
+        const built = await componentStack({}, true);
+        assert.deepEqual(await violations(ecsTaskRoleSeparateFromExecutionRole, built, { preview: true }), []);
+        assert.deepEqual(await undecided(ecsTaskRoleSeparateFromExecutionRole, built), []);
     });
 });
 

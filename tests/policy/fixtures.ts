@@ -4,6 +4,7 @@
 // objects instead of JSON, top-level resources). Outputs are realistic and distinct per resource, as the shared mocks
 // make them, so a link to the wrong queue resolves to the wrong ARN.
 import { Policies } from "@pulumi/policy";
+import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, BackgroundWorkerArgs } from "../../components/index";
 import { recordResources } from "../../scripts/mocks";
 import { minimalArgs } from "../support/worker";
@@ -318,4 +319,18 @@ export function componentStack(
     preview = false,
 ): Promise<StackResource[]> {
     return recordResources(() => new BackgroundWorker("jobs", minimalArgs(overrides)), { preview });
+}
+
+/**
+ * A program around the component, under the shared mocks: the worker "jobs" and whatever `around` adds with its
+ * outputs (an attachment to its task role, a transform of its task definition), as an attacker would write it.
+ */
+export function componentProgram(
+    around: (worker: BackgroundWorker) => void,
+    overrides: Partial<BackgroundWorkerArgs> = {},
+    options: { preview?: boolean; opts?: pulumi.ComponentResourceOptions } = {},
+): Promise<StackResource[]> {
+    return recordResources(() => around(new BackgroundWorker("jobs", minimalArgs(overrides), options.opts)), {
+        preview: options.preview,
+    });
 }

@@ -4,14 +4,21 @@ import * as path from "node:path";
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { parse } from "yaml";
 import { policies } from "../../policy/policies";
-import { wildcardSettings } from "../../policy/iam";
+import { executionRoleSettings, wildcardSettings } from "../../policy/iam";
 import { BackgroundWorkerPolicySettings, packDefinition } from "../../policy/pack";
 import { PolicyConfigError } from "../../policy/config";
 import { workerMaxTasksLimit, workerOnDemandBase } from "../../policy/worker";
 
 const POLICY_DIR = path.join(__dirname, "..", "..", "policy");
 
-/** The pack as the README's table documents it: level, the Security Hub control mirrored, config defaults. */
+/** The settings' default of a policy, as its schema declares it. */
+const defaultOf = (declared: { configSchema: { properties: Record<string, unknown> } }, key: string) =>
+    (declared.configSchema.properties[key] as { default: string[] }).default;
+
+/**
+ * The pack as docs/policy.md's table documents it: level, the control it is filed under (Security Hub, else checkov,
+ * else cdk-nag), stack scope, config defaults, and every control ID its tags carry.
+ */
 const EXPECTED = [
     {
         name: "sqs-encrypted",
@@ -19,66 +26,203 @@ const EXPECTED = [
         control: "SQS.1",
         stack: false,
         config: { requireExplicitEncryption: false },
+        mirrors: ["SQS.1", "CKV_AWS_27", "cdk-nag AwsSolutions-SQS2"],
     },
     {
         name: "sqs-has-dead-letter-queue",
         level: "mandatory",
+        control: "AwsSolutions-SQS3",
+        stack: true,
+        config: { externalDeadLetterQueueArns: [], externalSourceQueueArns: [] },
+        mirrors: ["cdk-nag AwsSolutions-SQS3"],
+    },
+    {
+        name: "sqs-tls-only",
+        level: "mandatory",
+        control: "AwsSolutions-SQS4",
+        stack: true,
+        config: {},
+        mirrors: ["cdk-nag AwsSolutions-SQS4"],
+    },
+    {
+        name: "sqs-no-public-access",
+        level: "mandatory",
+        control: "SQS.3",
+        stack: true,
+        config: {},
+        mirrors: ["SQS.3", "CKV_AWS_168", "CKV_AWS_72"],
+    },
+    {
+        name: "sqs-dlq-retention-covers-source",
+        level: "advisory",
         control: undefined,
         stack: true,
-        config: { externalDeadLetterQueueArns: [] },
+        config: {},
+        mirrors: [],
     },
-    { name: "sqs-tls-only", level: "mandatory", control: undefined, stack: true, config: {} },
-    { name: "sqs-no-public-access", level: "mandatory", control: "SQS.3", stack: true, config: {} },
-    { name: "sqs-dlq-retention-covers-source", level: "advisory", control: undefined, stack: true, config: {} },
-    { name: "ecs-service-no-public-ip", level: "mandatory", control: "ECS.2", stack: false, config: {} },
-    { name: "ecs-no-public-ip-anywhere", level: "mandatory", control: "ECS.16", stack: false, config: {} },
+    {
+        name: "ecs-service-no-public-ip",
+        level: "mandatory",
+        control: "ECS.2",
+        stack: false,
+        config: {},
+        mirrors: ["ECS.2", "CKV_AWS_333"],
+    },
+    {
+        name: "ecs-no-public-ip-anywhere",
+        level: "mandatory",
+        control: "ECS.16",
+        stack: false,
+        config: {},
+        mirrors: ["ECS.16", "ECS.2"],
+    },
     {
         name: "ecs-fargate-latest-platform",
         level: "mandatory",
         control: "ECS.10",
         stack: false,
         config: { allowedPlatformVersions: ["LATEST", "1.4.0"] },
+        mirrors: ["ECS.10", "CKV_AWS_332"],
     },
-    { name: "ecs-task-no-host-network-or-pid", level: "mandatory", control: "ECS.17", stack: false, config: {} },
-    { name: "ecs-task-non-root-user", level: "advisory", control: "ECS.20", stack: false, config: {} },
-    { name: "ecs-cluster-container-insights", level: "mandatory", control: "ECS.12", stack: false, config: {} },
-    { name: "ecs-task-logging", level: "mandatory", control: "ECS.9", stack: false, config: {} },
+    {
+        name: "ecs-task-no-host-network-or-pid",
+        level: "mandatory",
+        control: "ECS.17",
+        stack: false,
+        config: {},
+        mirrors: ["ECS.17", "ECS.3", "CKV_AWS_335"],
+    },
+    { name: "ecs-task-no-host-ipc", level: "mandatory", control: undefined, stack: false, config: {}, mirrors: [] },
+    {
+        name: "ecs-task-no-added-capabilities",
+        level: "mandatory",
+        control: undefined,
+        stack: false,
+        config: { allowedCapabilities: [] },
+        mirrors: [],
+    },
+    { name: "ecs-exec-disabled", level: "mandatory", control: undefined, stack: false, config: {}, mirrors: [] },
+    {
+        name: "ecs-task-non-root-user",
+        level: "advisory",
+        control: "ECS.20",
+        stack: false,
+        config: {},
+        mirrors: ["ECS.20"],
+    },
+    {
+        name: "ecs-cluster-container-insights",
+        level: "mandatory",
+        control: "ECS.12",
+        stack: false,
+        config: {},
+        mirrors: ["ECS.12", "CKV_AWS_65", "cdk-nag AwsSolutions-ECS4"],
+    },
+    {
+        name: "ecs-task-logging",
+        level: "mandatory",
+        control: "ECS.9",
+        stack: false,
+        config: {},
+        mirrors: ["ECS.9", "cdk-nag AwsSolutions-ECS7"],
+    },
     {
         name: "ecs-task-no-plaintext-secrets",
         level: "mandatory",
         control: "ECS.8",
         stack: false,
         config: { allowedNames: [] },
+        mirrors: ["ECS.8", "cdk-nag AwsSolutions-ECS2"],
     },
-    { name: "ecs-task-not-privileged", level: "mandatory", control: "ECS.4", stack: false, config: {} },
-    { name: "ecs-task-readonly-root-filesystem", level: "advisory", control: "ECS.5", stack: false, config: {} },
+    {
+        name: "ecs-task-not-privileged",
+        level: "mandatory",
+        control: "ECS.4",
+        stack: false,
+        config: {},
+        mirrors: ["ECS.4", "CKV_AWS_334"],
+    },
+    {
+        name: "ecs-task-readonly-root-filesystem",
+        level: "advisory",
+        control: "ECS.5",
+        stack: false,
+        config: {},
+        mirrors: ["ECS.5", "CKV_AWS_336"],
+    },
     {
         name: "ecs-task-role-separate-from-execution-role",
+        level: "advisory",
+        control: "CKV_AWS_249",
+        stack: true,
+        config: {},
+        mirrors: ["CKV_AWS_249"],
+    },
+    {
+        name: "ecs-service-circuit-breaker",
         level: "advisory",
         control: undefined,
         stack: false,
         config: {},
+        mirrors: [],
     },
-    { name: "ecs-service-circuit-breaker", level: "advisory", control: undefined, stack: false, config: {} },
     {
         name: "iam-task-role-no-wildcards",
         level: "mandatory",
         control: "IAM.21",
         stack: true,
         config: {
-            allowedWildcardResourceActions: (
-                wildcardSettings.configSchema.properties.allowedWildcardResourceActions as { default: string[] }
-            ).default,
+            allowedWildcardResourceActions: defaultOf(wildcardSettings, "allowedWildcardResourceActions"),
+            externalRoleArns: [],
+            trustedPolicyArns: [],
         },
+        mirrors: [
+            "IAM.21",
+            "IAM.1",
+            "cdk-nag AwsSolutions-IAM5",
+            "CKV_AWS_62",
+            "CKV_AWS_63",
+            "CKV_AWS_286",
+            "CKV_AWS_288",
+            "CKV_AWS_290",
+            "CKV_AWS_355",
+        ],
     },
-    { name: "iam-task-role-trust-scoped", level: "mandatory", control: undefined, stack: true, config: {} },
-    { name: "worker-max-tasks-limit", level: "mandatory", control: undefined, stack: false, config: { maxTasks: 100 } },
+    {
+        name: "iam-execution-role-least-privilege",
+        level: "mandatory",
+        control: "CKV_AWS_286",
+        stack: true,
+        config: {
+            allowedWildcardResourceActions: defaultOf(executionRoleSettings, "allowedWildcardResourceActions"),
+            externalRoleArns: [],
+            trustedPolicyArns: [],
+        },
+        mirrors: ["CKV_AWS_286", "cdk-nag AwsSolutions-IAM5", "CKV_AWS_288", "CKV_AWS_355"],
+    },
+    {
+        name: "iam-task-role-trust-scoped",
+        level: "mandatory",
+        control: "CKV_AWS_60",
+        stack: true,
+        config: {},
+        mirrors: ["CKV_AWS_60"],
+    },
+    {
+        name: "worker-max-tasks-limit",
+        level: "mandatory",
+        control: undefined,
+        stack: false,
+        config: { maxTasks: 100 },
+        mirrors: [],
+    },
     {
         name: "worker-on-demand-base",
         level: "advisory",
         control: undefined,
         stack: false,
         config: { stacks: ["prod"], minimumOnDemandTasks: 1 },
+        mirrors: [],
     },
     {
         name: "worker-visibility-covers-stop-timeout",
@@ -86,6 +230,7 @@ const EXPECTED = [
         control: undefined,
         stack: true,
         config: { queueUrlVariables: ["QUEUE_URL"] },
+        mirrors: [],
     },
     {
         name: "cloudwatch-log-retention-set",
@@ -93,23 +238,62 @@ const EXPECTED = [
         control: "CloudWatch.16",
         stack: false,
         config: { minimumRetentionDays: 1 },
+        mirrors: ["CloudWatch.16", "CKV_AWS_66", "CKV_AWS_338"],
     },
-    { name: "cloudwatch-log-group-encrypted", level: "advisory", control: "CKV_AWS_158", stack: false, config: {} },
-    { name: "cloudwatch-alarm-has-actions", level: "advisory", control: "CloudWatch.15", stack: false, config: {} },
-    { name: "sqs-dead-letter-queue-alarmed", level: "mandatory", control: undefined, stack: true, config: {} },
+    {
+        name: "cloudwatch-log-group-encrypted",
+        level: "advisory",
+        control: "CKV_AWS_158",
+        stack: false,
+        config: {},
+        mirrors: ["CKV_AWS_158"],
+    },
+    {
+        name: "cloudwatch-alarm-has-actions",
+        level: "advisory",
+        control: "CloudWatch.15",
+        stack: false,
+        config: {},
+        mirrors: ["CloudWatch.15", "CloudWatch.17"],
+    },
+    {
+        name: "sqs-dead-letter-queue-alarmed",
+        level: "mandatory",
+        control: undefined,
+        stack: true,
+        config: {},
+        mirrors: [],
+    },
+    { name: "sns-subscription-no-http", level: "mandatory", control: undefined, stack: false, config: {}, mirrors: [] },
+    {
+        name: "kms-key-rotation-enabled",
+        level: "mandatory",
+        control: "KMS.4",
+        stack: false,
+        config: {},
+        mirrors: ["KMS.4", "CKV_AWS_7", "cdk-nag AwsSolutions-KMS5"],
+    },
+    {
+        name: "worker-resources-tagged",
+        level: "advisory",
+        control: "SQS.2",
+        stack: true,
+        config: { requiredTagKeys: [] },
+        mirrors: ["SQS.2", "ECS.13", "ECS.14", "ECS.15"],
+    },
+    {
+        name: "stack-no-uninspected-resources",
+        level: "mandatory",
+        control: undefined,
+        stack: true,
+        config: { acceptedUninspected: [] },
+        mirrors: [],
+    },
+    { name: "stack-left-unjudged", level: "advisory", control: undefined, stack: true, config: {}, mirrors: [] },
 ];
 
-/** The control IDs each policy's tags name, beyond its framework reference: what it also mirrors. */
-const ALSO_MIRRORS: Record<string, string[]> = {
-    "sqs-encrypted": ["CKV_AWS_27"],
-    "sqs-no-public-access": ["CKV_AWS_168", "CKV_AWS_72"],
-    "ecs-no-public-ip-anywhere": ["ECS.2"],
-    "ecs-task-no-host-network-or-pid": ["ECS.3"],
-    "iam-task-role-no-wildcards": ["cdk-nag AwsSolutions-IAM5"],
-};
-
 describe("policy pack", () => {
-    it("has the documented policies, with their enforcement levels, stack scope, Security Hub controls and config defaults", () => {
+    it("has the documented policies, with their enforcement levels, stack scope, controls, config defaults and tags", () => {
         const actual = policies.map((policy) => ({
             name: policy.name,
             level: policy.enforcementLevel,
@@ -121,12 +305,14 @@ describe("policy pack", () => {
                     typeof schema === "object" ? schema.default : undefined,
                 ]),
             ),
+            mirrors: policy.tags ?? [],
         }));
         assert.deepEqual(actual, EXPECTED);
     });
 
-    it("links each mirrored control to its documentation and tags the policy with every control it mirrors", () => {
-        const urls = policies.filter((policy) => policy.framework).map((policy) => policy.url);
+    it("links each control a policy is filed under to its documentation, and tags it with that control first", () => {
+        const filed = policies.filter((policy) => policy.framework);
+        const urls = filed.map((policy) => policy.url);
         assert.ok(urls.includes("https://docs.aws.amazon.com/securityhub/latest/userguide/sqs-controls.html#sqs-1"));
         assert.ok(
             urls.includes(
@@ -134,13 +320,11 @@ describe("policy pack", () => {
             ),
         );
         assert.ok(urls.includes("https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-16"));
-        assert.equal(urls.length, 16);
-        for (const policy of policies.filter((item) => item.framework)) {
-            assert.deepEqual(
-                policy.tags,
-                [policy.framework?.reference, ...(ALSO_MIRRORS[policy.name] ?? [])],
-                policy.name,
-            );
+        assert.ok(urls.includes("https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-4"));
+        for (const policy of filed) {
+            const reference = policy.framework?.reference ?? "";
+            const tag = policy.framework?.name === "cdk-nag" ? `cdk-nag ${reference}` : reference;
+            assert.equal(policy.tags?.[0], tag, policy.name);
         }
     });
 
@@ -202,9 +386,12 @@ describe("policy pack", () => {
             scripts: Record<string, string>;
         };
         assert.deepEqual(Object.keys(pkg.dependencies), ["@pulumi/policy"]);
-        // The CLI runs `main`; `npm ci` in the pack's directory builds it (prepare), from index.ts.
+        // The CLI runs `main`, built before packing (prepack); no script runs when someone installs the package.
         assert.equal(pkg.main, "./dist/policy/index.js");
-        assert.match(pkg.scripts.prepare, /build/);
+        assert.match(pkg.scripts.prepack, /build/);
+        for (const lifecycle of ["preinstall", "install", "postinstall", "prepare"]) {
+            assert.equal(pkg.scripts[lifecycle], undefined, `a ${lifecycle} script would run on a consumer's install`);
+        }
         // Every file of the pack, and the contract it shares with the component, is compiled into the package.
         const tsconfig = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "tsconfig.json"), "utf8")) as {
             include: string[];
@@ -258,6 +445,15 @@ describe("typed pack factory", () => {
             "cloudwatch-log-group-encrypted": "advisory",
             "cloudwatch-alarm-has-actions": "advisory",
             "sqs-dead-letter-queue-alarmed": "advisory",
+            "ecs-task-no-host-ipc": "advisory",
+            "ecs-task-no-added-capabilities": "advisory",
+            "ecs-exec-disabled": "advisory",
+            "iam-execution-role-least-privilege": "advisory",
+            "sns-subscription-no-http": "advisory",
+            "kms-key-rotation-enabled": "advisory",
+            "worker-resources-tagged": "advisory",
+            "stack-no-uninspected-resources": "advisory",
+            "stack-left-unjudged": "advisory",
         };
         assert.deepEqual(Object.keys(everyPolicy).sort(), policies.map((policy) => policy.name).sort());
         assert.doesNotThrow(() => packDefinition({ settings: everyPolicy }));

@@ -37,6 +37,21 @@ function report(run: Run): Report {
 const policiesIn = (findings: Evaluation["findings"], kind: "violation" | "undecided") =>
     [...new Set(findings.filter((finding) => finding.kind === kind).map((finding) => finding.policy))].sort();
 
+/** The `npm run policy` lines of the README's CI recipe, as argument lists (comments dropped). */
+const readmeCommands: string[][] = (() => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const block = readme.split("<!-- policy-ci: commands -->")[1]?.split("```")[1] ?? "";
+    return block
+        .split("\n")
+        .filter((line) => line.startsWith("npm run policy -- "))
+        .map((line) =>
+            line
+                .replace(/\s+#.*$/, "")
+                .replace("npm run policy -- ", "")
+                .split(/\s+/),
+        );
+})();
+
 describe("npm run policy", function () {
     this.timeout(400_000);
     const runs: Record<string, Run> = {};
@@ -78,7 +93,19 @@ describe("npm run policy", function () {
                 "awsx:ecs:FargateService",
                 "--json",
             ],
+            hatches: ["--stack", "dev", "--program", path.join(PROGRAMS, "escape-hatches.ts")],
+            hatchesAccepted: [
+                "--stack",
+                "dev",
+                "--program",
+                path.join(PROGRAMS, "escape-hatches.ts"),
+                "--accept-uninspected",
+                "aws:cloudformation/stack:Stack",
+            ],
+            transformed: ["--stack", "dev", "--program", path.join(PROGRAMS, "transformed-stack.ts"), "--json"],
+            brokenServed: ["--stack", "dev", "--program", broken, "--policy-pack", path.join(REPO_ROOT, "policy")],
         };
+        readmeCommands.forEach((args, index) => (jobs[`readme${index}`] = args));
         // A few processes at a time: each compiles and runs a whole program, and CI machines have few cores.
         const queue = Object.entries(jobs);
         const worker = async () => {
@@ -143,6 +170,13 @@ describe("npm run policy", function () {
             "cloudwatch-log-retention-set",
             "cloudwatch-log-group-encrypted",
             "cloudwatch-alarm-has-actions",
+            "ecs-task-role-separate-from-execution-role",
+            "ecs-exec-disabled",
+            "ecs-task-no-host-ipc",
+            "kms-key-rotation-enabled",
+            "sns-subscription-no-http",
+            "worker-resources-tagged",
+            "stack-no-uninspected-resources",
         ]) {
             assert.ok(!undecided.includes(policy), `${policy} should decide in preview`);
         }
@@ -188,14 +222,17 @@ describe("npm run policy", function () {
             section("payments"),
             /✖ mandatory {2}sqs-tls-only: The TLS deny .* names arn:aws:sqs:us-east-1:123456789012:orders-\w+, not this queue's ARN/,
         );
-        assert.match(stdout, /4 mandatory and 0 advisory violations\. FAILED: a mandatory policy is violated\.$/m);
+        assert.match(
+            stdout,
+            /4 mandatory and 2 advisory violations; 0 left unjudged\. FAILED: a mandatory policy is violated\.$/m,
+        );
     });
 
     it("passes the same broken stack when --policy-config makes every policy advisory", () => {
         const advisory = report(runs.brokenAdvisory);
         assert.equal(runs.brokenAdvisory.code, 0);
         assert.deepEqual([...new Set(advisory.findings.map((finding) => finding.enforcementLevel))], ["advisory"]);
-        assert.equal(advisory.findings.length, 4);
+        assert.equal(advisory.findings.length, 6);
     });
 
     it("exits 2 on a configuration it cannot use, naming every bad key, before running the program", () => {
@@ -219,7 +256,7 @@ describe("npm run policy", function () {
         assert.equal(runs.unknownFlag.code, 2);
         assert.match(
             runs.unknownFlag.stderr,
-            /unknown option --config \(the pack's configuration is --policy-config <file\.json>\)/,
+            /unknown option --config \(the pack's configuration is --policy-config <file\.json>\); the options are --stack, --preview, /,
         );
     });
 
@@ -236,6 +273,48 @@ describe("npm run policy", function () {
         );
         assert.equal(runs.remoteAccepted.code, 0);
         assert.equal(report(runs.remoteAccepted).passed, true);
+    });
+
+    it("fails a CloudFormation stack until it is accepted, and lists it and the component's taskDefinitionArn as left unjudged", () => {
+        assert.equal(runs.hatches.code, 1, runs.hatches.stderr);
+        assert.match(
+            runs.hatches.stdout,
+            /✖ mandatory {2}stack-no-uninspected-resources: aws:cloudformation\/stack:Stack bucket-stack is a CloudFormation template/,
+        );
+        assert.equal(runs.hatchesAccepted.code, 0, runs.hatchesAccepted.stdout);
+        const unjudged = runs.hatchesAccepted.stdout.split("Left unjudged (judge these elsewhere):\n")[1] ?? "";
+        assert.match(unjudged, /BackgroundWorker legacy is given taskDefinitionArn/);
+        assert.match(unjudged, /legacy-service runs task definition .*legacy-worker:12, which is not in this stack/);
+        assert.match(unjudged, /aws:cloudformation\/stack:Stack bucket-stack is a CloudFormation template/);
+        assert.match(unjudged, /--accept-uninspected aws:cloudformation\/stack:Stack: accepted without being judged/);
+    });
+
+    it("judges what a stack transform makes of the component's queues instead of dying on it", () => {
+        const transformed = report(runs.transformed);
+        assert.equal(runs.transformed.code, 1);
+        assert.deepEqual(
+            transformed.findings
+                .filter((finding) => finding.policy === "sqs-encrypted")
+                .map((finding) => finding.urn?.split("::").pop()),
+            ["jobs-dlq", "jobs-queue"],
+        );
+    });
+
+    it("reaches the same verdict with the pack served over gRPC from its directory (--policy-pack)", () => {
+        assert.equal(runs.brokenServed.code, 1, runs.brokenServed.stderr);
+        assert.match(runs.brokenServed.stdout, /the pack in .*policy, served over gRPC/);
+        assert.match(
+            runs.brokenServed.stdout,
+            /4 mandatory and 2 advisory violations; 0 left unjudged\. FAILED: a mandatory policy is violated\.$/m,
+        );
+    });
+
+    it("runs the README's CI commands as written, each passing the repository's prod stack", () => {
+        assert.ok(readmeCommands.length >= 3, `found ${readmeCommands.length} npm run policy lines in the README`);
+        readmeCommands.forEach((args, index) => {
+            const result = runs[`readme${index}`];
+            assert.equal(result.code, 0, `npm run policy -- ${args.join(" ")}\n${result.stdout}\n${result.stderr}`);
+        });
     });
 
     it("exits 2 with the harness's message for a stack that does not exist", () => {

@@ -1,9 +1,9 @@
 // The name-and-value rules of ecs-task-no-plaintext-secrets, as a table: what it must flag (hits), what it must leave
 // alone (would be false alarms), and what it knowingly misses. docs/policy.md describes the rules this table pins.
 import * as assert from "node:assert/strict";
-import { plaintextSecretReason } from "../../policy/secrets";
+import { plaintextSecretReason, secretInArguments } from "../../policy/secrets";
 
-const TOKEN = "has a secret-sounding name and a literal value that is not a setting";
+const TOKEN = "has a secret-sounding name and a literal value that is neither a setting nor a reference to a secret";
 
 /** Variables that are secrets, and the reason the policy gives. */
 const HITS: [name: string, value: string, reason: string][] = [
@@ -52,6 +52,53 @@ const HITS: [name: string, value: string, reason: string][] = [
     ["SIGNING_PRIVATE_KEY", "hunter2hunter2", TOKEN],
     ["SMTP_CREDENTIALS", "user:pa55", TOKEN],
     ["ALERTS_WEBHOOK_URL", "https://example.com/hooks/abc123", "is a webhook URL, which anyone holding it can post to"],
+    // A `/` does not make a value a reference: these are made of no words.
+    [
+        "SECRET_ACCESS_KEY",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "holds a 40-character key in the shape of an AWS secret access key",
+    ],
+    ["DB_PASSWORD", "Tr0ub4dor/3x", TOKEN],
+    ["SIGNING_SECRET", "/Zm9vYmFyYmF6cXV4/cXV4", TOKEN],
+    [
+        "CONFIG_BLOB",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "holds a 40-character key in the shape of an AWS secret access key",
+    ],
+    // Connection strings and URLs with a password, whatever the name.
+    [
+        "DATABASE",
+        "host=db.internal port=5432 user=app password=s3cret dbname=jobs",
+        "holds a connection string or URL with a password in it",
+    ],
+    [
+        "DSN",
+        "Server=db;Database=jobs;User Id=app;Password=s3cret;",
+        "holds a connection string or URL with a password in it",
+    ],
+    [
+        "JDBC_URL",
+        "jdbc:postgresql://db:5432/jobs?user=app&password=s3cret",
+        "holds a connection string or URL with a password in it",
+    ],
+    ["CACHE_URL", "redis://:s3cret@cache.internal:6379/0", "holds a URL with a password in it"],
+    ["MONGO", "mongodb+srv://app:s3cret@cluster0.example.net/jobs", "holds a URL with a password in it"],
+    [
+        "CALLBACK",
+        "https://api.example.com/notify?token=4f9a1c2e8b",
+        "holds a connection string or URL with a token in it",
+    ],
+    [
+        "STORAGE",
+        "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=bWFkZXVwa2V5;",
+        "holds a connection string or URL with a accountkey in it",
+    ],
+    // More issuers' formats.
+    ["MAPS", "AIzaSyA1234567890abcdefghijklmnopqrstuv", "holds a Google API key"],
+    ["LLM", "sk-proj-abcdefghijklmnopqrstuvwx1234", "holds an OpenAI or Anthropic API key"],
+    ["SESSION", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ3b3JrZXIifQ.c2lnbmF0dXJlc2ln", "holds a JSON Web Token"],
+    ["AUTH_HEADER", "Bearer 4f9a1c2e8b7d6a5f", "holds an HTTP Authorization header value"],
+    ["NPMRC", "npm_abcdefghijklmnopqrstuvwxyz0123456789", "holds an npm token"],
 ];
 
 /** Variables that are not secrets: flagging them would be a false alarm. */
@@ -74,12 +121,31 @@ const QUIET: [name: string, value: string][] = [
     ["QUEUE_URL", "https://sqs.us-east-1.amazonaws.com/123456789012/job-worker-queue"],
     ["PASS_THROUGH_HEADERS", "x-request-id"],
     ["LOG_LEVEL", "debug"],
+    ["DB_PASSWORD_PARAMETER", "/prod/payments-db/password"],
+    ["API_TOKEN_SECRET", "secret:prod/api-token"],
+    ["GIT_SHA", "3f2c1e0d9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e"],
+    ["DB_PASSWORD", "${DB_PASSWORD}"],
+    ["DB_PASSWORD", "{{resolve:secretsmanager:prod/db}}"],
+    ["DATABASE_URL", "postgres://db.internal:5432/jobs"],
 ];
 
 /** Secrets the rules knowingly let through: a plain word under _KEY reads like an identifier (SORT_KEY=timestamp). */
 const KNOWN_MISSES: [name: string, value: string][] = [
     ["JWT_KEY", "changeme"],
     ["MAILER", "hunter2"],
+];
+
+/** Commands and entry points: [arguments, flagged?]. */
+const ARGUMENTS: [string[], boolean][] = [
+    [["node", "worker.js", "--password=hunter2"], true],
+    [["node", "worker.js", "--api-key", "AbC123xYz"], true],
+    [["sh", "-c", "DB_PASSWORD=hunter2 ./run"], true],
+    [["sh", "-c", "export API_TOKEN='Tr0ub4dor3x' && exec ./worker"], true],
+    [["./worker", "--db", "postgres://app:s3cret@db/jobs"], true],
+    [["./worker", "AKIAIOSFODNN7EXAMPLE"], true],
+    [["node", "worker.js", "--concurrency", "4", "--log-level=info"], false],
+    [["./worker", "--password-file", "/run/secrets/db"], false],
+    [["./worker", "--token-ttl=15m"], false],
 ];
 
 describe("plaintext secret detection: name and value together", () => {
@@ -91,6 +157,11 @@ describe("plaintext secret detection: name and value together", () => {
     for (const [name, value] of QUIET) {
         it(`leaves ${name}=${value} alone`, () => {
             assert.equal(plaintextSecretReason(name, value), undefined);
+        });
+    }
+    for (const [args, flagged] of ARGUMENTS) {
+        it(`${flagged ? "flags" : "leaves alone"} the command ${args.join(" ")}`, () => {
+            assert.equal(secretInArguments(args) !== undefined, flagged, secretInArguments(args));
         });
     }
     it("knowingly misses plain words under _KEY and secrets under names that say nothing", () => {

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
 import {
     sqsDlqRetentionCoversSource,
     sqsEncrypted,
@@ -9,6 +10,7 @@ import {
 import {
     ACCOUNT,
     arnOf,
+    componentProgram,
     componentQueues,
     componentStack,
     planned,
@@ -93,8 +95,9 @@ describe("policy sqs-has-dead-letter-queue", () => {
             outputs: { ...jobQueue.outputs, redrivePolicy: broken.outputs.redrivePolicy },
         };
         const found = await violations(sqsHasDeadLetterQueue, [deadLetterQueue, refreshed, broken, ...rest]);
-        assert.equal(found.length, 1);
-        assert.match(found[0], /the redrive policy job-worker-redrive redrives to .*gone/);
+        const aboutRedrive = found.filter((line) => line.includes("redrive policy job-worker-redrive"));
+        assert.equal(aboutRedrive.length, 1, found.join("\n"));
+        assert.match(aboutRedrive[0], /the redrive policy job-worker-redrive redrives to .*gone/);
     });
 
     it("fails a queue that redrives nowhere and is no dead-letter queue", async () => {
@@ -144,7 +147,7 @@ describe("policy sqs-has-dead-letter-queue", () => {
         );
     });
 
-    it("treats a queue whose redrive allow policy names its sources as a dead-letter queue, but not allowAll or denyAll alone", async () => {
+    it("treats a queue whose redrive allow policy names a listed source of another stack as a dead-letter queue, and no redrive allow policy alone", async () => {
         const shared = queue("shared-dlq", {
             redriveAllowPolicy: JSON.stringify({
                 redrivePermission: "byQueue",
@@ -153,10 +156,41 @@ describe("policy sqs-has-dead-letter-queue", () => {
         });
         const open = queue("open", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) });
         const closed = queue("closed", { redriveAllowPolicy: JSON.stringify({ redrivePermission: "denyAll" }) });
-        const found = await violations(sqsHasDeadLetterQueue, [shared, open, closed]);
+        const stack = [shared, open, closed];
+        assert.deepEqual(
+            (await violations(sqsHasDeadLetterQueue, stack)).map((line) => line.split(":")[0]),
+            ["shared-dlq", "open", "closed"],
+        );
+        const config = { "sqs-has-dead-letter-queue": { externalSourceQueueArns: [queueArn("other-stack-queue")] } };
+        assert.deepEqual(
+            (await violations(sqsHasDeadLetterQueue, stack, { config })).map((line) => line.split(":")[0]),
+            ["open", "closed"],
+        );
+    });
+
+    it("does not exempt a queue named by a redrive allow policy or a redrive policy whose source is no queue of the stack", async () => {
+        const fake = queue("fake-dlq", {
+            redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("ghost")] }),
+        });
+        const named = queue("named-dlq");
+        const pasted = resource("aws:sqs/redrivePolicy:RedrivePolicy", "pasted", {
+            queueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/ghost`,
+            redrivePolicy: redriveDocument(named),
+        });
+        const found = await violations(sqsHasDeadLetterQueue, [fake, named, pasted]);
         assert.deepEqual(
             found.map((line) => line.split(":")[0]),
-            ["open", "closed"],
+            ["fake-dlq", "named-dlq"],
+        );
+    });
+
+    it("does not exempt the component's dead-letter queue when another redrive allow policy on it names a queue that does not exist", async () => {
+        const [deadLetterQueue, jobQueue, , ...rest] = componentQueues("job-worker");
+        // The job queue's redrive policy is gone: the dead-letter queue's byQueue allow names a queue that redrives nowhere.
+        const found = await violations(sqsHasDeadLetterQueue, [deadLetterQueue, jobQueue, ...rest]);
+        assert.deepEqual(
+            found.map((line) => line.split(":")[0]),
+            ["job-worker-dlq", "job-worker-queue"],
         );
     });
 
@@ -255,6 +289,34 @@ describe("policy sqs-tls-only", () => {
             policy: JSON.stringify(policyDocument(statement)),
         });
         assert.deepEqual(await violations(sqsTlsOnly, [orders, attached]), []);
+    });
+
+    it("fails a TLS deny that another condition narrows, or whose actions miss some of SQS's", async () => {
+        const narrowed = queue("orders", {
+            policy: JSON.stringify(
+                policyDocument({
+                    ...tlsDenyStatement(queueArn("orders")),
+                    Condition: {
+                        Bool: { "aws:SecureTransport": "false" },
+                        StringEquals: { "aws:SourceAccount": "999999999999" },
+                    },
+                }),
+            ),
+        });
+        const partial = queue("invoices", {
+            policy: JSON.stringify(
+                policyDocument({ ...tlsDenyStatement(queueArn("invoices")), Action: "sqs:SendMessage" }),
+            ),
+        });
+        const wildcards = queue("receipts", {
+            policy: JSON.stringify(policyDocument({ ...tlsDenyStatement(queueArn("receipts")), Action: "S?S:**" })),
+        });
+        const found = await violations(sqsTlsOnly, [narrowed, partial, wildcards]);
+        assert.deepEqual(
+            found.map((line) => line.split(":")[0]),
+            ["orders", "invoices"],
+        );
+        assert.match(found[0], /has no statement denying sqs:\* to Principal "\*" when aws:SecureTransport is false/);
     });
 
     it("fails a queue without a queue policy", async () => {
@@ -395,6 +457,31 @@ describe("policy sqs-no-public-access", function () {
         assert.deepEqual(await violations(sqsNoPublicAccess, resources), []);
     });
 
+    it("fails a queue policy added to the component's queue whose condition names an organization but restricts no caller", async () => {
+        const built = await componentProgram((worker) => {
+            new aws.sqs.QueuePolicy("open", {
+                queueUrl: worker.queueUrl,
+                policy: worker.queueArn.apply((arn) =>
+                    JSON.stringify(
+                        policyDocument({
+                            Effect: "Allow",
+                            Principal: "*",
+                            Action: "sqs:SendMessage",
+                            Resource: arn,
+                            Condition: { "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+                        }),
+                    ),
+                ),
+            });
+        });
+        const found = await violations(sqsNoPublicAccess, built);
+        assert.equal(found.length, 1, found.join("\n"));
+        assert.match(
+            found[0],
+            /^jobs-queue: The queue policy of jobs-queue-\w+: statement allows Principal "\*" and its condition restricts no caller \(ForAllValues:StringEquals aws:principalorgid is true when the key is absent or empty/,
+        );
+    });
+
     it("fails the TLS deny next to Allow Principal * sqs:*, which every other queue policy check passes", async () => {
         const found = await violations(sqsNoPublicAccess, [
             ordersWith({
@@ -406,7 +493,8 @@ describe("policy sqs-no-public-access", function () {
             }),
         ]);
         assert.deepEqual(found, [
-            'orders: The queue policy of orders: statement Everyone allows Principal "*" with no condition naming the caller\'s account, organisation, source ARN or VPC.',
+            'orders: The queue policy of orders: statement Everyone allows Principal "*" and its condition restricts no caller (no condition on the caller\'s account, ARN, organization, source or network (aws:PrincipalOrgID, aws:SourceAccount, ...)).',
+            "orders: The queue policy of orders: statement Everyone allows every SQS action (sqs:*).",
         ]);
         assert.deepEqual(
             await violations(sqsTlsOnly, [
@@ -479,6 +567,64 @@ describe("policy sqs-no-public-access", function () {
                 Action: "sqs:SendMessage",
                 Resource: queueArn("orders"),
             },
+            true,
+        ],
+        [
+            "Principal * under ForAllValues on a key that may be absent",
+            sendFromTopic({ "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-abc123" } }),
+            true,
+        ],
+        [
+            "Principal * under ForAllValues with a Null check that requires the key",
+            sendFromTopic({
+                "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-abc123" },
+                Null: { "aws:PrincipalOrgID": "false" },
+            }),
+            false,
+        ],
+        [
+            "Principal * under an account pattern of wildcards only",
+            sendFromTopic({ StringLike: { "aws:SourceAccount": "????????????" } }),
+            true,
+        ],
+        [
+            "Principal * under aws:SourceAccount like *",
+            sendFromTopic({ StringLike: { "aws:SourceAccount": "*" } }),
+            true,
+        ],
+        [
+            "Principal * under an ARN pattern of any account",
+            sendFromTopic({ ArnLike: { "aws:PrincipalArn": "arn:aws:*" } }),
+            true,
+        ],
+        [
+            "Principal * under a policy variable that echoes the request",
+            sendFromTopic({ StringEquals: { "aws:SourceAccount": "${aws:SourceAccount}" } }),
+            true,
+        ],
+        [
+            "Principal * scoped to the queue owner's own account by variable",
+            sendFromTopic({ StringEquals: { "aws:PrincipalAccount": "${aws:ResourceAccount}" } }),
+            false,
+        ],
+        [
+            "a service principal without aws:SourceArn or aws:SourceAccount",
+            sendFromTopic(undefined, { Service: "sns.amazonaws.com" }),
+            true,
+        ],
+        [
+            "a service principal scoped by aws:SourceArn",
+            sendFromTopic({ ArnEquals: { "aws:SourceArn": SNS_TOPIC } }, { Service: "sns.amazonaws.com" }),
+            false,
+        ],
+        [
+            "a service principal scoped only by aws:PrincipalOrgID, which a service does not carry",
+            sendFromTopic({ StringEquals: { "aws:PrincipalOrgID": "o-abc123" } }, { Service: "events.amazonaws.com" }),
+            true,
+        ],
+        [
+            "an account principal with s?s:* (every SQS action among others)",
+            { Effect: "Allow", Principal: { AWS: ACCOUNT }, Action: "s?s:*", Resource: queueArn("orders") },
             true,
         ],
     ];

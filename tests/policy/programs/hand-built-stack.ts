@@ -1,15 +1,17 @@
 // A worker built by hand, without the component, that satisfies every policy of the pack: the inline and object
 // forms the pack must read as well as the component's (inline redrive policy, queue policy as an object, a launch
-// type instead of a capacity provider strategy, an execution role ARN from elsewhere, a task role with an inline
-// policy, and literal names where the component would wire outputs).
+// type instead of a capacity provider strategy, an execution role with the AWS managed execution policy, a task role
+// with an inline policy, and literal names where the component would wire outputs).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 const region = "us-east-1";
 const account = "123456789012";
+const tags = { team: "payments", environment: "prod" };
 
 const deadLetterQueue = new aws.sqs.Queue("hand-dlq", {
     name: "hand-dlq",
+    tags,
     sqsManagedSseEnabled: true,
     messageRetentionSeconds: 1_209_600,
     // Inline policy: the queue's own ARN is not known inside its own arguments, so it is spelt out from the name.
@@ -29,6 +31,7 @@ const deadLetterQueue = new aws.sqs.Queue("hand-dlq", {
 
 const queue = new aws.sqs.Queue("hand-queue", {
     kmsMasterKeyId: "alias/aws/sqs",
+    tags,
     visibilityTimeoutSeconds: 120,
     messageRetentionSeconds: 345_600,
     redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn, maxReceiveCount: 3 }),
@@ -63,25 +66,38 @@ new aws.cloudwatch.MetricAlarm("hand-dlq-alarm", {
     alarmActions: [`arn:aws:sns:${region}:${account}:oncall`],
 });
 
-const cluster = new aws.ecs.Cluster("hand-cluster", { settings: [{ name: "containerInsights", value: "enabled" }] });
+const cluster = new aws.ecs.Cluster("hand-cluster", {
+    settings: [{ name: "containerInsights", value: "enabled" }],
+    tags,
+});
 const logGroup = new aws.cloudwatch.LogGroup("hand-logs", {
-    retentionInDays: 30,
+    retentionInDays: 90,
     kmsKeyId: `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
 });
 
-// The task role: only ECS tasks of this account may assume it, and it may only consume its queue.
+// Only ECS tasks of this account may assume the task role and the execution role.
+const ecsTasksOfThisAccount = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Effect: "Allow",
+            Principal: { Service: "ecs-tasks.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": account } },
+        },
+    ],
+});
+
+// The execution role pulls the image and writes logs, as AWS's managed execution policy allows; nothing else.
+const executionRole = new aws.iam.Role("hand-execution-role", {
+    name: "hand-worker-execution",
+    assumeRolePolicy: ecsTasksOfThisAccount,
+    managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
+});
+
+// The task role may only consume its queue.
 const taskRole = new aws.iam.Role("hand-task-role", {
-    assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Service: "ecs-tasks.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
-        ],
-    }),
+    assumeRolePolicy: ecsTasksOfThisAccount,
     inlinePolicies: [
         {
             name: "consume",
@@ -106,7 +122,9 @@ const taskDefinition = new aws.ecs.TaskDefinition("hand-task", {
     networkMode: "awsvpc",
     requiresCompatibilities: ["FARGATE"],
     taskRoleArn: taskRole.arn,
-    executionRoleArn: `arn:aws:iam::${account}:role/hand-worker-execution`,
+    // By name, as ECS also accepts.
+    executionRoleArn: executionRole.name,
+    tags,
     containerDefinitions: pulumi.jsonStringify([
         {
             name: "worker",
@@ -142,6 +160,7 @@ const service = new aws.ecs.Service("hand-service", {
     desiredCount: 1,
     networkConfiguration: { assignPublicIp: false, subnets: ["subnet-0private0000000a1"] },
     deploymentCircuitBreaker: { enable: true, rollback: true },
+    tags,
 });
 
 const target = new aws.appautoscaling.Target("hand-scaling", {

@@ -1,0 +1,241 @@
+// Resources the pack cannot see into fail unless accepted, what it can read inside them is judged, and what a run
+// leaves unjudged is listed every time: the component's escape hatches included.
+import * as assert from "node:assert/strict";
+import { stackLeftUnjudged, stackNoUninspectedResources } from "../../policy/uninspected";
+import { StackResource } from "../../scripts/policyEngine";
+import { componentStack, container, queueArn, queueUrl, resource, violations } from "./fixtures";
+
+const template = (resources: Record<string, unknown>) => JSON.stringify({ Resources: resources });
+
+const cloudFormation = (name: string, body: string, type = "aws:cloudformation/stack:Stack") =>
+    resource(type, name, { name, templateBody: body });
+
+describe("policy stack-no-uninspected-resources", function () {
+    this.timeout(30_000);
+
+    it("fails a CloudFormation stack, judging the privileged container and the unencrypted queue its JSON template declares", async () => {
+        const stack = cloudFormation(
+            "legacy",
+            template({
+                Jobs: { Type: "AWS::SQS::Queue", Properties: { SqsManagedSseEnabled: false } },
+                Task: {
+                    Type: "AWS::ECS::TaskDefinition",
+                    Properties: {
+                        ContainerDefinitions: [
+                            {
+                                Name: "worker",
+                                Image: "w:1",
+                                Privileged: true,
+                                LogConfiguration: { LogDriver: "awslogs" },
+                            },
+                        ],
+                    },
+                },
+                Service: {
+                    Type: "AWS::ECS::Service",
+                    Properties: {
+                        EnableExecuteCommand: true,
+                        NetworkConfiguration: {
+                            AwsvpcConfiguration: { AssignPublicIp: "ENABLED", Subnets: ["subnet-1"] },
+                        },
+                    },
+                },
+            }),
+        );
+        const found = await violations(stackNoUninspectedResources, [stack]);
+        assert.match(
+            found[0],
+            /^legacy: aws:cloudformation\/stack:Stack legacy is a CloudFormation template, .* Accept it by type or name/,
+        );
+        const inside = found
+            .slice(1)
+            .map((line) => line.replace(/^legacy: Inside aws:cloudformation\/stack:Stack legacy, /, ""));
+        assert.ok(
+            inside.some((line) => line.startsWith("AWS::SQS::Queue Jobs: sqs-encrypted: The queue turns SSE-SQS off")),
+            inside.join("\n"),
+        );
+        assert.ok(
+            inside.some((line) =>
+                line.startsWith(
+                    "AWS::ECS::TaskDefinition Task: ecs-task-not-privileged: Container worker: runs privileged",
+                ),
+            ),
+            inside.join("\n"),
+        );
+        assert.ok(
+            inside.some((line) => line.startsWith("AWS::ECS::Service Service: ecs-exec-disabled:")),
+            inside.join("\n"),
+        );
+        assert.ok(
+            inside.some((line) => line.startsWith("AWS::ECS::Service Service: ecs-service-no-public-ip:")),
+            inside.join("\n"),
+        );
+    });
+
+    it("still judges what it reads inside an accepted resource, but no longer fails it for being uninspected", async () => {
+        const stack = cloudFormation(
+            "legacy",
+            template({ Jobs: { Type: "AWS::SQS::Queue", Properties: { SqsManagedSseEnabled: false } } }),
+        );
+        const config = { "stack-no-uninspected-resources": { acceptedUninspected: ["legacy"] } };
+        const found = await violations(stackNoUninspectedResources, [stack], { config });
+        assert.equal(found.length, 1);
+        assert.match(found[0], /Inside .* AWS::SQS::Queue Jobs: sqs-encrypted/);
+        const clean = cloudFormation("clean", template({ Jobs: { Type: "AWS::SQS::Queue", Properties: {} } }));
+        assert.deepEqual(
+            await violations(stackNoUninspectedResources, [clean], {
+                config: {
+                    "stack-no-uninspected-resources": { acceptedUninspected: ["aws:cloudformation/stack:Stack"] },
+                },
+            }),
+            [],
+        );
+    });
+
+    it("fails a Cloud Control queue and an aws-native task definition, judging their desired state and properties", async () => {
+        const control = resource("aws:cloudcontrol/resource:Resource", "jobs", {
+            typeName: "AWS::SQS::Queue",
+            desiredState: JSON.stringify({ QueueName: "jobs", SqsManagedSseEnabled: false }),
+        });
+        const native = resource("aws-native:ecs:TaskDefinition", "api", {
+            containerDefinitions: [
+                { name: "api", image: "a:1", environment: [{ name: "DB_PASSWORD", value: "hunter2hunter2" }] },
+            ],
+            ipcMode: "host",
+        });
+        const found = await violations(stackNoUninspectedResources, [control, native]);
+        assert.ok(
+            found.some((line) => /^jobs: .*AWS::SQS::Queue jobs: sqs-encrypted/.test(line)),
+            found.join("\n"),
+        );
+        assert.ok(
+            found.some((line) =>
+                /^api: .*AWS::ECS::TaskDefinition api: ecs-task-no-plaintext-secrets: Container api: environment variable DB_PASSWORD/.test(
+                    line,
+                ),
+            ),
+            found.join("\n"),
+        );
+        assert.ok(
+            found.some((line) => /^api: .*ecs-task-no-host-ipc/.test(line)),
+            found.join("\n"),
+        );
+        assert.equal(found.filter((line) => line.includes("Accept it by type or name")).length, 2);
+    });
+
+    it("fails what it cannot read at all: a YAML template, stack set instances, a Batch job, a state machine or schedule that changes governed services", async () => {
+        const stack = [
+            cloudFormation("yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"),
+            resource("aws:cloudformation/stackSetInstance:StackSetInstance", "everywhere", { stackSetName: "workers" }),
+            resource("aws:batch/jobDefinition:JobDefinition", "batch", { type: "container" }),
+            resource("aws:sfn/stateMachine:StateMachine", "flow", {
+                definition: JSON.stringify({
+                    States: { Run: { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync" } },
+                }),
+            }),
+            resource("aws:sfn/stateMachine:StateMachine", "harmless", {
+                definition: JSON.stringify({ States: { Wait: { Type: "Wait", Seconds: 5 } } }),
+            }),
+            resource("aws:scheduler/schedule:Schedule", "make-queue", {
+                target: { arn: "arn:aws:scheduler:::aws-sdk:sqs:createQueue", roleArn: "r", input: "{}" },
+            }),
+            resource("aws:scheduler/schedule:Schedule", "read-queue", {
+                target: { arn: "arn:aws:scheduler:::aws-sdk:sqs:getQueueAttributes", roleArn: "r", input: "{}" },
+            }),
+        ];
+        const found = await violations(stackNoUninspectedResources, stack);
+        assert.deepEqual(
+            found.map((line) => line.split(":")[0]),
+            ["yaml", "everywhere", "batch", "flow", "make-queue"],
+        );
+    });
+
+    it("fails a target or pipe whose ECS overrides come from the event, and passes one with a constant input", async () => {
+        const ecsTarget = { taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/api:1" };
+        const stack = [
+            resource("aws:cloudwatch/eventTarget:EventTarget", "passes-event", { ecsTarget, inputPath: "$.detail" }),
+            resource("aws:cloudwatch/eventTarget:EventTarget", "templated", {
+                ecsTarget,
+                inputTransformer: {
+                    inputPaths: { role: "$.detail.role" },
+                    inputTemplate: '{"taskRoleArn": <role>}',
+                },
+            }),
+            resource("aws:cloudwatch/eventTarget:EventTarget", "constant", {
+                ecsTarget,
+                input: '{"containerOverrides": []}',
+            }),
+            resource("aws:pipes/pipe:Pipe", "dynamic", {
+                targetParameters: {
+                    ecsTaskParameters: {
+                        taskDefinitionArn: "api",
+                        overrides: { taskRoleArn: "$.body.role" },
+                    },
+                },
+            }),
+        ];
+        const found = await violations(stackNoUninspectedResources, stack);
+        assert.deepEqual(
+            found.map((line) => line.split(":")[0]),
+            ["passes-event", "templated", "dynamic"],
+        );
+        assert.match(found[0], /the event chooses the task role, command and environment/);
+    });
+
+    it("passes what the component builds, keep-alive schedule included", async () => {
+        assert.deepEqual(await violations(stackNoUninspectedResources, await componentStack()), []);
+    });
+});
+
+describe("policy stack-left-unjudged", function () {
+    this.timeout(30_000);
+
+    it("lists nothing for the component on its own", async () => {
+        assert.deepEqual(await violations(stackLeftUnjudged, await componentStack()), []);
+    });
+
+    it("lists the component's taskDefinitionArn and existingQueue escape hatches, every time", async () => {
+        const external = "arn:aws:ecs:eu-west-1:210987654321:task-definition/legacy:7";
+        const byArn = await violations(
+            stackLeftUnjudged,
+            await componentStack({ container: undefined, taskDefinitionArn: external }),
+        );
+        assert.deepEqual(byArn, [
+            "jobs: BackgroundWorker jobs is given taskDefinitionArn: the task definition it runs (containers, roles, secrets) is not judged.",
+            `jobs-service: jobs-service runs task definition ${external}, which is not in this stack: its containers, roles and secrets are not judged.`,
+        ]);
+        const existing = await violations(
+            stackLeftUnjudged,
+            await componentStack({ existingQueue: { arn: queueArn("shared"), url: queueUrl("shared") } }),
+        );
+        assert.deepEqual(existing, [
+            "jobs: BackgroundWorker jobs is given existingQueue: the queue it consumes (encryption, dead-letter queue, TLS, access) is not judged here.",
+            `jobs-task: Container worker of jobs-task consumes ${queueUrl("shared")}, which is no queue of this stack: its encryption, dead-letter queue, TLS and access policies are not judged here.`,
+        ]);
+    });
+
+    it("lists a hand-built service's outside task definition, a task role outside the stack and an uninspected resource", async () => {
+        const stack: StackResource[] = [
+            resource("aws:ecs/service:Service", "api", {
+                taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/other:3",
+            }),
+            resource(
+                "aws:ecs/taskDefinition:TaskDefinition",
+                "own",
+                {
+                    family: "own",
+                    containerDefinitions: JSON.stringify([container()]),
+                    taskRoleArn: "arn:aws:iam::123456789012:role/elsewhere",
+                },
+                { arn: "arn:aws:ecs:us-east-1:123456789012:task-definition/own:1" },
+            ),
+            resource("aws:ecs/service:Service", "own-service", { taskDefinition: "own:1" }),
+            resource("aws:cloudcontrol/resource:Resource", "cc", { typeName: "AWS::S3::Bucket", desiredState: "{}" }),
+        ];
+        const found = await violations(stackLeftUnjudged, stack);
+        assert.deepEqual(
+            found.map((line) => line.split(":")[0]),
+            ["api", "own", "cc", "own"],
+        );
+    });
+});
