@@ -2,14 +2,18 @@
 // [--seeds N] [--plot FILE.svg]`: how long messages would wait and what the workers would cost under our scaling
 // plan, the common alternatives and the oracle, for a stack's workers. Offline: nothing is deployed or called.
 import * as fs from "fs";
+import { parseArgs } from "node:util";
+import { EXAMPLE_WORKERS } from "../stack/config";
 import { compare, Comparison, DEFAULT_SEEDS, stackWorkers, traceForSeed, TraceSource } from "../simulator/experiment";
+import { HELD_OUT_TRACES, HeldOutTrace } from "../simulator/heldOut";
 import { renderPlot } from "../simulator/plot";
-import { foresightRatio, renderAssumptions, renderLosses, renderTable, summarize } from "../simulator/report";
+import { renderAssumptions, renderLosses, renderRatios, renderTable, summarize } from "../simulator/report";
 import { BUILT_IN_TRACES, BuiltInTrace, readTraceFile } from "../simulator/traces";
 
-const USAGE =
-    "usage: npm run simulate -- --stack <name> [--worker <name>] --trace <steady|diurnal|bursty|batch|sparse|FILE> [--json] [--seeds N] [--plot FILE.svg]";
+const TRACES = [...BUILT_IN_TRACES, ...HELD_OUT_TRACES].join("|");
+const USAGE = `usage: npm run simulate -- --stack <name> [--worker <name>] --trace <${TRACES}|FILE> [--json] [--seeds N] [--plot FILE.svg] [--no-bound]`;
 
+/** A wrong command line: exit code 2, with the usage. */
 class UsageError extends Error {}
 
 export interface SimulateOptions {
@@ -20,47 +24,76 @@ export interface SimulateOptions {
     seeds: number;
     /** Where to write the SVG plot of the first seed, when asked for. */
     plot?: string;
+    /** Whether to solve the sound lower bound (seconds of HiGHS per seed). */
+    bound: boolean;
 }
 
-/** The value after `--name`, or undefined when it is absent or another flag follows. */
-export function option(argv: string[], name: string): string | undefined {
-    const index = argv.indexOf(name);
-    const value = index >= 0 ? argv[index + 1] : undefined;
-    return value === undefined || value.startsWith("--") ? undefined : value;
-}
+const OPTIONS = {
+    stack: { type: "string" },
+    worker: { type: "string" },
+    trace: { type: "string" },
+    json: { type: "boolean" },
+    seeds: { type: "string" },
+    plot: { type: "string" },
+    "no-bound": { type: "boolean" },
+} as const;
 
 export function parseArguments(argv: string[]): SimulateOptions {
-    const stack = option(argv, "--stack");
-    const trace = option(argv, "--trace");
+    let values;
+    try {
+        values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+    } catch (error) {
+        throw new UsageError(
+            `${error instanceof Error ? error.message : String(error)}; valid flags: ${Object.keys(OPTIONS)
+                .map((flag) => `--${flag}`)
+                .join(", ")}\n${USAGE}`,
+        );
+    }
+    const { stack, trace } = values;
     if (!stack || !trace) {
         throw new UsageError(USAGE);
     }
-    const seeds = Number(option(argv, "--seeds") ?? DEFAULT_SEEDS);
+    const seeds = Number(values.seeds ?? DEFAULT_SEEDS);
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > 50) {
-        throw new UsageError(`--seeds must be a whole number from 1 to 50\n${USAGE}`);
+        throw new UsageError(`--seeds must be a whole number from 1 to 50; got ${values.seeds}\n${USAGE}`);
     }
-    const plot = option(argv, "--plot");
-    if (argv.includes("--plot") && (plot === undefined || !plot.endsWith(".svg"))) {
-        throw new UsageError(`--plot takes the SVG file to write, ending in .svg\n${USAGE}`);
+    if (values.plot !== undefined && !values.plot.endsWith(".svg")) {
+        throw new UsageError(`--plot takes the SVG file to write, ending in .svg; got ${values.plot}\n${USAGE}`);
     }
-    return { stack, worker: option(argv, "--worker"), trace, json: argv.includes("--json"), seeds, plot };
+    return {
+        stack,
+        worker: values.worker,
+        trace,
+        json: values.json ?? false,
+        seeds,
+        plot: values.plot,
+        bound: !values["no-bound"],
+    };
 }
 
 export async function traceSource(trace: string): Promise<TraceSource> {
-    return (BUILT_IN_TRACES as readonly string[]).includes(trace)
-        ? { builtIn: trace as BuiltInTrace }
-        : { recorded: await readTraceFile(trace) };
+    if ((BUILT_IN_TRACES as readonly string[]).includes(trace)) {
+        return { builtIn: trace as BuiltInTrace };
+    }
+    if ((HELD_OUT_TRACES as readonly string[]).includes(trace)) {
+        return { heldOut: trace as HeldOutTrace };
+    }
+    return { recorded: await readTraceFile(trace) };
 }
 
-/** Drops the per-message waits and the timelines from the JSON: they are for tests and plots, and would make it huge. */
-function withoutWaits(comparison: Comparison): object {
+/** Drops the timelines, activity logs and billed intervals from the JSON: they are for tests and plots. */
+function compact(comparison: Comparison): object {
     return {
         ...comparison,
-        runs: comparison.runs.map(({ waits: _waits, activities: _activities, timeline: _timeline, ...run }) => run),
-        oracle: comparison.oracle.map(({ achievable: { timeline: _timeline, ...achievable }, ...run }) => ({
-            ...run,
-            achievable,
-        })),
+        runs: comparison.runs.map(
+            ({ activities: _activities, timeline: _timeline, billedIntervals: _intervals, ...run }) => run,
+        ),
+        references: comparison.references.map(
+            ({ foresight: { timeline: _timeline, billedIntervals: _intervals, ...foresight }, ...reference }) => ({
+                ...reference,
+                foresight,
+            }),
+        ),
     };
 }
 
@@ -72,32 +105,33 @@ export async function main(argv: string[]): Promise<number> {
         const workers = stackWorkers(options.stack).filter(
             (worker) => options.worker === undefined || normalize(worker.name) === normalize(options.worker),
         );
+        const names = EXAMPLE_WORKERS.map((worker) => worker.configKey);
         if (workers.length === 0) {
             throw new UsageError(
-                `no worker named ${JSON.stringify(options.worker)} in stack ${options.stack} (workers: jobWorker, emailWorker)`,
+                `no worker named ${JSON.stringify(options.worker)} in stack ${options.stack} (workers: ${names.join(", ")})`,
             );
         }
         if (options.plot !== undefined && workers.length > 1) {
-            throw new UsageError(`--plot draws one worker: add --worker jobWorker or --worker emailWorker\n${USAGE}`);
+            throw new UsageError(
+                `--plot draws one worker: add ${names.map((n) => `--worker ${n}`).join(" or ")}\n${USAGE}`,
+            );
         }
         const comparisons: Comparison[] = [];
         for (const worker of workers) {
-            comparisons.push(await compare(worker, source, { seeds: options.seeds }));
+            comparisons.push(await compare(worker, source, { seeds: options.seeds, bounds: options.bound }));
         }
         const summaries = comparisons.map(summarize);
         if (options.plot !== undefined) {
             const seed = comparisons[0].seeds[0];
-            const arrivals = traceForSeed(source, workers[0].settings, seed, 0, options.seeds).messages.map(
-                (message) => message.at,
-            );
-            fs.writeFileSync(options.plot, await renderPlot(comparisons[0], seed, arrivals));
+            const trace = traceForSeed(source, workers[0].settings, seed, 0, options.seeds);
+            fs.writeFileSync(options.plot, await renderPlot(comparisons[0], seed, trace.arrivals));
         }
         if (options.json) {
             process.stdout.write(
                 `${JSON.stringify(
                     comparisons.map((comparison, i) => ({
                         summary: summaries[i],
-                        comparison: withoutWaits(comparison),
+                        comparison: compact(comparison),
                     })),
                     null,
                     2,
@@ -113,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
                 "",
                 renderTable([summary]),
                 "",
-                `Our cost is ${foresightRatio(summary).toFixed(2)} times the foresight oracle's.`,
+                ...(summary.bounds ? [renderRatios([{ summary }]), ""] : []),
                 renderAssumptions([summary]),
             ].join("\n");
         });
@@ -126,10 +160,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
     } catch (error) {
         process.stderr.write(`simulate failed: ${error instanceof Error ? error.message : String(error)}\n`);
-        return 1;
+        return error instanceof UsageError ? 2 : 1;
     }
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code));
+    void main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
 }

@@ -15,7 +15,6 @@ import {
     TARGET_TRACKING_IN_DATAPOINTS,
     TARGET_TRACKING_IN_FRACTION,
     TARGET_TRACKING_OUT_DATAPOINTS,
-    TARGET_TRACKING_SCALE_IN_MAX_FRACTION,
 } from "./parameters";
 
 /** A target-tracking policy; the plan's PlannedTargetTracking is one (its query may read any simulated metric). */
@@ -154,7 +153,15 @@ export class ScalableTarget {
     private readonly tracking: TrackingRuntime[];
     private readonly stepping: StepRuntime[];
 
-    constructor(configuration: ScalingConfiguration, initialDesired: number) {
+    /**
+     * `scaleInFraction`: the most of the capacity one target-tracking scale-in removes (at least one task); AWS
+     * publishes no rate, so the simulator's parameters carry it.
+     */
+    constructor(
+        configuration: ScalingConfiguration,
+        initialDesired: number,
+        private readonly scaleInFraction: number,
+    ) {
         this.minTasks = configuration.minTasks;
         this.maxTasks = configuration.maxTasks;
         this.desired = Math.min(this.maxTasks, Math.max(this.minTasks, initialDesired));
@@ -218,7 +225,7 @@ export class ScalableTarget {
             ) {
                 const metric = low.datapoints[low.datapoints.length - 1];
                 const proportional = Math.ceil((current * metric) / target - 1e-9);
-                const gradual = current - Math.max(1, Math.floor(current * TARGET_TRACKING_SCALE_IN_MAX_FRACTION));
+                const gradual = current - Math.max(1, Math.floor(current * this.scaleInFraction));
                 inProposals.push(Math.max(proportional, gradual));
             } else {
                 trackingAgreesIn = false;

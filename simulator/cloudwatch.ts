@@ -46,6 +46,7 @@ export const METRICS = {
     running: metricKey("ECS/ContainerInsights", "RunningTaskCount"),
     desired: metricKey("ECS/ContainerInsights", "DesiredTaskCount"),
     cpu: metricKey("AWS/ECS", "CPUUtilization"),
+    oldestAge: metricKey("AWS/SQS", "ApproximateAgeOfOldestMessage"),
     copilotBacklog: metricKey("Copilot/Simulated", "BacklogPerTask"),
 } as const;
 
@@ -66,6 +67,11 @@ export class MetricStore {
             this.byMetric.set(key, points);
         }
         points[minute] = { value, availableAt };
+    }
+
+    /** Every published minute of a metric, however late it became visible (for pictures of a run, not for alarms). */
+    minutes(key: string): (number | undefined)[] {
+        return (this.byMetric.get(key) ?? []).map((point) => point?.value);
     }
 
     /** The metric aggregated to `periodSeconds` periods [first, first + count), as CloudWatch returns it at `now`. */

@@ -2,7 +2,6 @@
 // provider ECS puts each task on given the strategy's bases and weights.
 import { CapacityProvider } from "../components/types";
 import { CapacityProviderSettings } from "../components/plan/settings";
-import { LAUNCH_BURST_TASKS, LAUNCH_RATE_PER_SECOND } from "./parameters";
 import { lognormalByMedian, Random } from "./random";
 
 /** Seconds from a desired-count change to RUNNING (model: lognormal, median 45 s, p95 90 s), never below the floor. */
@@ -71,17 +70,24 @@ export function splitTasks(
 
 /** The account's launch rate (model: a 100-task burst, then about 20 tasks a second): when the next launch may start. */
 export class LaunchThrottle {
-    private tokens = LAUNCH_BURST_TASKS;
+    private tokens: number;
     private updatedAt = 0;
 
+    constructor(
+        private readonly burstTasks: number,
+        private readonly ratePerSecond: number,
+    ) {
+        this.tokens = burstTasks;
+    }
+
     take(now: number): number {
-        this.tokens = Math.min(LAUNCH_BURST_TASKS, this.tokens + (now - this.updatedAt) * LAUNCH_RATE_PER_SECOND);
+        this.tokens = Math.min(this.burstTasks, this.tokens + (now - this.updatedAt) * this.ratePerSecond);
         this.updatedAt = now;
         if (this.tokens >= 1) {
             this.tokens -= 1;
             return now;
         }
-        const wait = (1 - this.tokens) / LAUNCH_RATE_PER_SECOND;
+        const wait = (1 - this.tokens) / this.ratePerSecond;
         this.tokens = 0;
         this.updatedAt = now + wait;
         return now + wait;

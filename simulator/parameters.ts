@@ -120,6 +120,40 @@ export const PROCESSING_CV_SWEEP: SweepRange = {
     source: "docs/scaling-model.md Workload traces: steady, CV 0.5 .. 2",
 };
 
+// --- Assumptions the sensitivity sweep moves (bench --sensitivity) -------------------------------------------------
+/**
+ * CloudWatch's CPUUtilization of a task busy with a job, in percent (CDK's CPU policy reads it). Not published: it is
+ * the job's own profile. Assumed 100 (a busy task is CPU-bound); the sweep tries I/O-bound jobs down to 25.
+ */
+export const BUSY_TASK_CPU_PERCENT = 100;
+export const BUSY_TASK_CPU_SWEEP: SweepRange = {
+    low: 25,
+    high: 100,
+    unit: "% CPU per busy task",
+    source: "assumed: the job's CPU profile (CDK's CPU target tracking reads it)",
+};
+/** The target-tracking gradual scale-in rate, swept from the assumed 10 % to all of the surplus at once. */
+export const TARGET_TRACKING_SCALE_IN_SWEEP: SweepRange = {
+    low: TARGET_TRACKING_SCALE_IN_MAX_FRACTION,
+    high: 1,
+    unit: "of the capacity per scale-in",
+    source: 'docs/scaling-model.md Target tracking: "scale-in is gradual" (rate not published)',
+};
+/** The launch throttle's burst, swept from a tenth of the model's to the model's own. */
+export const LAUNCH_BURST_SWEEP: SweepRange = {
+    low: LAUNCH_BURST_TASKS / 10,
+    high: LAUNCH_BURST_TASKS,
+    unit: "tasks",
+    source: 'docs/scaling-model.md Fargate: "100-task burst, then about 20 tasks/s" (account-wide, shared)',
+};
+/** The throttle's refill rate after the burst, swept from one task a second to the model's twenty. */
+export const LAUNCH_RATE_SWEEP: SweepRange = {
+    low: 1,
+    high: LAUNCH_RATE_PER_SECOND,
+    unit: "tasks per second",
+    source: 'docs/scaling-model.md Fargate: "then about 20 tasks/s" (account-wide, shared)',
+};
+
 /** The values one simulated run uses; tests override single fields. */
 export interface AwsParameters {
     metricLagSeconds: number;
@@ -131,6 +165,12 @@ export interface AwsParameters {
     spotInterruptionsPerTaskHour: number;
     spotUnavailableProbability: number;
     crashShare: number;
+    /** Share of the capacity one target-tracking scale-in may remove (at least one task). */
+    targetTrackingScaleInFraction: number;
+    launchBurstTasks: number;
+    launchRatePerSecond: number;
+    /** CPUUtilization, in percent, of a task busy with a job. */
+    busyTaskCpuPercent: number;
 }
 
 /**
@@ -155,6 +195,10 @@ export function parametersForSeed(index: number, count: number): AwsParameters {
         spotInterruptionsPerTaskHour: sweepPoint(SPOT_INTERRUPTION_SWEEP, index, count),
         spotUnavailableProbability: sweepPoint(SPOT_UNAVAILABLE_SWEEP, index, count),
         crashShare: sweepPoint(CRASH_SHARE_SWEEP, index, count),
+        targetTrackingScaleInFraction: TARGET_TRACKING_SCALE_IN_MAX_FRACTION,
+        launchBurstTasks: LAUNCH_BURST_TASKS,
+        launchRatePerSecond: LAUNCH_RATE_PER_SECOND,
+        busyTaskCpuPercent: BUSY_TASK_CPU_PERCENT,
     };
 }
 

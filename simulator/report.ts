@@ -1,7 +1,8 @@
 // Turns comparisons into what a user reads: per policy the messages, what was left unprocessed, p50/p95/max wait,
-// task-seconds, dollars and Spot share, as means over the seeds; the oracle's two rows; the swept parameters with
-// the range tried; and any alternative that beats our plan on both p95 wait and cost.
-import { Comparison } from "./experiment";
+// task-seconds, dollars and Spot share, as means over the seeds; the foresight heuristic; the sound lower bound at the
+// waits ours achieved, and our cost over it; the swept parameters with the range tried; and any alternative that beats
+// our plan on both p95 wait and cost.
+import { BoundAtGoal, BoundGoal, Comparison } from "./experiment";
 import { SWEEPS } from "./parameters";
 import { PolicyName } from "./policies";
 import { RunResult } from "./simulation";
@@ -19,8 +20,18 @@ export interface SummaryRow {
     /** Lowest and highest p95 wait and cost over the seeds. */
     p95Range: [number, number];
     dollarsRange: [number, number];
-    /** The lower bound has no waits of its own: every message starts within the goal. */
-    waitsWithinGoal?: boolean;
+}
+
+/** The sound bound at one of ours' achieved waits, as means over the seeds, and our cost over it. */
+export interface BoundSummary {
+    goal: BoundGoal;
+    waitSeconds: number;
+    taskSeconds: number;
+    dollars: number;
+    /** Mean of ours' task-seconds over the bound's, seed by seed. */
+    taskSecondsRatio: number;
+    /** Mean of ours' dollars over the bound's, seed by seed. */
+    dollarsRatio: number;
 }
 
 export interface ComparisonSummary {
@@ -29,18 +40,19 @@ export interface ComparisonSummary {
     seeds: number[];
     latencyGoalSeconds: number;
     rows: SummaryRow[];
-    /** Alternatives whose mean p95 wait and mean cost are both below ours. */
+    /** Absent when the comparison ran without bounds. */
+    bounds?: BoundSummary[];
+    /** Alternatives whose mean p95 wait and mean cost are both below ours (an overloaded one never counts). */
     oursLosesTo: string[];
 }
 
-export const LOWER_BOUND_ROW = "oracle: lower bound";
-export const FORESIGHT_ROW = "oracle: foresight";
+export const FORESIGHT_ROW = "heuristic: foresight";
 
 const mean = (values: readonly number[]) =>
     values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
 const range = (values: readonly number[]): [number, number] => [Math.min(...values), Math.max(...values)];
 
-function summarizeRuns(policy: string, runs: readonly RunResult[]): SummaryRow {
+function summarizeRuns(policy: string, runs: readonly Omit<RunResult, "policy" | "trace" | "seed">[]): SummaryRow {
     return {
         policy,
         messages: mean(runs.map((r) => r.messages)),
@@ -56,6 +68,25 @@ function summarizeRuns(policy: string, runs: readonly RunResult[]): SummaryRow {
     };
 }
 
+function summarizeBounds(comparison: Comparison): BoundSummary[] | undefined {
+    const ours = comparison.runs.filter((run) => run.policy === PolicyName.Ours);
+    const perSeed = comparison.references.map((reference) => reference.bounds);
+    if (perSeed.some((bounds) => bounds === undefined) || ours.length !== perSeed.length) {
+        return undefined;
+    }
+    return Object.values(BoundGoal).map((goal) => {
+        const bounds = perSeed.map((all) => all?.find((bound) => bound.goal === goal)) as BoundAtGoal[];
+        return {
+            goal,
+            waitSeconds: mean(bounds.map((bound) => bound.waitSeconds)),
+            taskSeconds: mean(bounds.map((bound) => bound.taskSeconds)),
+            dollars: mean(bounds.map((bound) => bound.dollars)),
+            taskSecondsRatio: mean(bounds.map((bound, i) => ours[i].taskSeconds / bound.taskSeconds)),
+            dollarsRatio: mean(bounds.map((bound, i) => ours[i].dollars / bound.dollars)),
+        };
+    });
+}
+
 export function summarize(comparison: Comparison): ComparisonSummary {
     const policies = [...new Set(comparison.runs.map((run) => run.policy))];
     const rows = policies.map((policy) =>
@@ -64,42 +95,12 @@ export function summarize(comparison: Comparison): ComparisonSummary {
             comparison.runs.filter((run) => run.policy === policy),
         ),
     );
-    const oracle = comparison.oracle;
-    const messages = mean(comparison.runs.filter((run) => run.policy === PolicyName.Ours).map((run) => run.messages));
     rows.push({
-        policy: FORESIGHT_ROW,
-        messages,
-        unprocessed: 0,
-        p50WaitSeconds: mean(oracle.map((o) => o.achievable.p50WaitSeconds)),
-        p95WaitSeconds: mean(oracle.map((o) => o.achievable.p95WaitSeconds)),
-        maxWaitSeconds: mean(oracle.map((o) => o.achievable.maxWaitSeconds)),
-        taskSeconds: mean(oracle.map((o) => o.achievable.taskSeconds)),
-        dollars: mean(oracle.map((o) => o.achievable.dollars)),
-        spotShare: mean(oracle.map((o) => o.achievable.spotShare)),
-        p95Range: range(oracle.map((o) => o.achievable.p95WaitSeconds)),
-        dollarsRange: range(oracle.map((o) => o.achievable.dollars)),
+        ...summarizeRuns(
+            FORESIGHT_ROW,
+            comparison.references.map((reference) => ({ ...reference.foresight, unprocessed: 0 }) as RunResult),
+        ),
     });
-    const bounds = oracle.flatMap((o) =>
-        o.lowerBoundTaskSeconds === undefined || o.lowerBoundDollars === undefined
-            ? []
-            : [{ taskSeconds: o.lowerBoundTaskSeconds, dollars: o.lowerBoundDollars }],
-    );
-    if (bounds.length > 0) {
-        rows.push({
-            policy: LOWER_BOUND_ROW,
-            messages,
-            unprocessed: 0,
-            p50WaitSeconds: 0,
-            p95WaitSeconds: 0,
-            maxWaitSeconds: 0,
-            taskSeconds: mean(bounds.map((bound) => bound.taskSeconds)),
-            dollars: mean(bounds.map((bound) => bound.dollars)),
-            spotShare: 0,
-            p95Range: [0, 0],
-            dollarsRange: range(bounds.map((bound) => bound.dollars)),
-            waitsWithinGoal: true,
-        });
-    }
     const ours = rows.find((row) => row.policy === PolicyName.Ours);
     const oursLosesTo =
         ours === undefined
@@ -108,7 +109,7 @@ export function summarize(comparison: Comparison): ComparisonSummary {
                   .filter(
                       (row) =>
                           row.policy !== PolicyName.Ours &&
-                          !row.policy.startsWith("oracle") &&
+                          row.policy !== FORESIGHT_ROW &&
                           row.unprocessed <= ours.unprocessed,
                   )
                   .filter((row) => row.p95WaitSeconds < ours.p95WaitSeconds && row.dollars < ours.dollars)
@@ -117,19 +118,16 @@ export function summarize(comparison: Comparison): ComparisonSummary {
         worker: comparison.worker,
         trace: comparison.trace,
         seeds: comparison.seeds,
-        latencyGoalSeconds: mean(oracle.map((o) => o.latencyGoalSeconds)),
+        latencyGoalSeconds: mean(comparison.references.map((reference) => reference.latencyGoalSeconds)),
         rows,
+        bounds: summarizeBounds(comparison),
         oursLosesTo,
     };
 }
 
-/** Our mean cost as a multiple of the foresight oracle's: how far from perfect scaling the plan pays. */
-export function foresightRatio(summary: ComparisonSummary): number {
-    const ours = summary.rows.find((row) => row.policy === PolicyName.Ours);
-    const foresight = summary.rows.find((row) => row.policy === FORESIGHT_ROW);
-    return ours === undefined || foresight === undefined || foresight.dollars === 0
-        ? NaN
-        : ours.dollars / foresight.dollars;
+/** The bound at ours' achieved wait of the given kind. */
+export function boundAt(summary: ComparisonSummary, goal: BoundGoal): BoundSummary | undefined {
+    return summary.bounds?.find((bound) => bound.goal === goal);
 }
 
 const HEADER = [
@@ -149,28 +147,79 @@ function cells(summary: ComparisonSummary, row: SummaryRow): string[] {
     const seconds = (v: number) => v.toFixed(0);
     const spread = (value: string, [low, high]: [number, number], digits: number) =>
         low === high ? value : `${value} (${low.toFixed(digits)}–${high.toFixed(digits)})`;
-    const within = `≤ ${seconds(summary.latencyGoalSeconds)}`;
     return [
         summary.trace,
         row.policy,
         row.messages.toFixed(0),
-        row.unprocessed.toFixed(row.unprocessed % 1 === 0 ? 0 : 1),
-        row.waitsWithinGoal ? within : seconds(row.p50WaitSeconds),
-        row.waitsWithinGoal ? within : spread(seconds(row.p95WaitSeconds), row.p95Range, 0),
-        row.waitsWithinGoal ? within : seconds(row.maxWaitSeconds),
+        row.unprocessed === 0 ? "0" : `${row.unprocessed.toFixed(row.unprocessed % 1 === 0 ? 0 : 1)} (overloaded)`,
+        seconds(row.p50WaitSeconds),
+        spread(seconds(row.p95WaitSeconds), row.p95Range, 0),
+        seconds(row.maxWaitSeconds),
         row.taskSeconds.toFixed(0),
         spread(row.dollars.toFixed(4), row.dollarsRange, 4),
-        row.waitsWithinGoal ? "–" : `${(100 * row.spotShare).toFixed(0)} %`,
+        `${(100 * row.spotShare).toFixed(0)} %`,
     ];
 }
 
-/** A markdown table of one or more comparisons (one block of rows per trace). */
+function boundCells(summary: ComparisonSummary, bound: BoundSummary): string[] {
+    const wait = `≤ ${bound.waitSeconds.toFixed(0)}${bound.goal === BoundGoal.P95 ? " for 95 %" : ""}`;
+    return [
+        summary.trace,
+        `lower bound at ours' ${bound.goal} wait`,
+        "",
+        "",
+        "",
+        bound.goal === BoundGoal.P95 ? wait : "",
+        bound.goal === BoundGoal.Max ? wait : "",
+        bound.taskSeconds.toFixed(0),
+        bound.dollars.toFixed(4),
+        "",
+    ];
+}
+
+/** A markdown table of one or more comparisons (one block of rows per trace), the bounds under each block. */
 export function renderTable(summaries: readonly ComparisonSummary[]): string {
     const lines = [`| ${HEADER.join(" | ")} |`, `| ${HEADER.map((_, i) => (i < 2 ? "---" : "---:")).join(" | ")} |`];
     for (const summary of summaries) {
         for (const row of summary.rows) {
             lines.push(`| ${cells(summary, row).join(" | ")} |`);
         }
+        for (const bound of summary.bounds ?? []) {
+            lines.push(`| ${boundCells(summary, bound).join(" | ")} |`);
+        }
+    }
+    return lines.join("\n");
+}
+
+/** One line per comparison: ours against the sound bound at its own max and p95 waits, with Copilot beside it. */
+export function renderRatios(
+    entries: readonly { summary: ComparisonSummary; maxTasks?: number; limit?: number }[],
+): string {
+    const lines = [
+        "| trace | maxTasks | ours p95 / max wait s | ours task-s | bound at ours' max: task-s | ours / bound (task-s) | ours / bound ($) | ours / bound at p95 (task-s) | copilot p95 / max wait s | copilot / ours ($) | beaten on both by |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ];
+    for (const { summary, maxTasks, limit } of entries) {
+        const ours = summary.rows.find((row) => row.policy === PolicyName.Ours);
+        const copilot = summary.rows.find((row) => row.policy === PolicyName.Copilot);
+        const max = boundAt(summary, BoundGoal.Max);
+        const p95 = boundAt(summary, BoundGoal.P95);
+        const flag = (ratio: number | undefined) =>
+            ratio === undefined ? "–" : `${ratio.toFixed(2)}${limit !== undefined && ratio > limit ? " !" : ""}`;
+        const cells = [
+            summary.trace,
+            maxTasks ?? "",
+            `${ours?.p95WaitSeconds.toFixed(0)} / ${ours?.maxWaitSeconds.toFixed(0)}`,
+            ours?.taskSeconds.toFixed(0),
+            max?.taskSeconds.toFixed(0) ?? "–",
+            flag(max?.taskSecondsRatio),
+            max?.dollarsRatio.toFixed(2) ?? "–",
+            p95?.taskSecondsRatio.toFixed(2) ?? "–",
+            copilot ? `${copilot.p95WaitSeconds.toFixed(0)} / ${copilot.maxWaitSeconds.toFixed(0)}` : "–",
+            copilot && ours ? (copilot.dollars / ours.dollars).toFixed(2) : "–",
+            summary.oursLosesTo.join(", ") || "–",
+        ];
+        lines.push(`| ${cells.join(" | ")} |`);
     }
     return lines.join("\n");
 }
@@ -181,7 +230,8 @@ export function renderAssumptions(summaries: readonly ComparisonSummary[]): stri
     const goals = summaries.map((s) => `${s.trace} ${s.latencyGoalSeconds.toFixed(0)} s`).join(", ");
     return [
         `Means over seeds ${seeds.join(", ")}; (low–high) over the seeds where they differ. Costs in dollars for the run, us-east-1 prices.`,
-        `Latency goal W (acceptableLatencySeconds, else target x mean processing time): ${goals}.`,
+        `Latency goal W (acceptableLatencySeconds, else target x mean processing time; the foresight heuristic aims at it): ${goals}.`,
+        'Lower bound: no schedule that starts every message (max) or 95 % of them (p95) within ours\' achieved wait is billed less (docs/scaling.md, "The sound lower bound"); its dollars price every task-second at the cheapest provider except the on-demand base.',
         "Swept parameters (AWS publishes no value; seed i of n takes the i-th of n evenly spaced points):",
         ...Object.entries(SWEEPS).map(
             ([name, sweep]) => `  - ${name}: ${sweep.low} .. ${sweep.high} ${sweep.unit} (${sweep.source})`,
@@ -189,7 +239,7 @@ export function renderAssumptions(summaries: readonly ComparisonSummary[]): stri
     ].join("\n");
 }
 
-/** The warnings the issue asks for: an alternative that beats our plan on both p95 wait and cost. */
+/** An alternative that beats our plan on both p95 wait and cost, one line each. */
 export function renderLosses(summaries: readonly ComparisonSummary[]): string[] {
     return summaries.flatMap((summary) =>
         summary.oursLosesTo.map((policy) => {

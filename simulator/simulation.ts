@@ -19,7 +19,8 @@ import {
 import { PolicyDefinition } from "./policies";
 import { childRandom, exponential, Random, uniform } from "./random";
 import { scheduleFireTimes } from "./schedules";
-import { Trace } from "./traces";
+import { messageCount, Trace } from "./traces";
+import { WaitRecorder, WaitSummary } from "./waits";
 
 /** What the simulation needs to know about the worker besides its scaling. */
 export interface SimulatedWorker {
@@ -32,18 +33,24 @@ export interface SimulatedWorker {
 /** After the last arrival the queue gets this long to drain; what is left then is reported as unprocessed. */
 export const DRAIN_LIMIT_SECONDS = 2 * 3600;
 
-/** What a schedule of the trace's messages achieved: the waits and the bill. A policy's run and the oracle's share it. */
-export interface WaitsAndCost {
+/**
+ * What a schedule of the trace's messages achieved: the waits and the bill. A policy's run and the foresight heuristic
+ * share it. A message still unprocessed at the end counts with its wait so far (to the start of the job it was on, or
+ * to the end when it never started), so a design that leaves work undone cannot look fast.
+ */
+export interface WaitsAndCost extends WaitSummary {
     messages: number;
-    p50WaitSeconds: number;
-    p95WaitSeconds: number;
-    maxWaitSeconds: number;
     /** Billed task-seconds (per second, one-minute minimum per task). */
     taskSeconds: number;
     dollars: number;
     /** Share of the billed task-seconds that ran on Fargate Spot. */
     spotShare: number;
     launches: number;
+    /**
+     * Each task's billed interval, [start, end) in pairs: from its launch (or 0) to its stop, stretched to the one-minute
+     * minimum. The soundness check of the lower bound reads when fewer than minTasks were billed.
+     */
+    billedIntervals: Float64Array;
 }
 
 /** A run minute by minute, for plots: each array has one value per minute, read at the minute's end. */
@@ -60,13 +67,14 @@ export interface RunResult extends WaitsAndCost {
     policy: string;
     trace: string;
     seed: number;
+    /** Messages not processed when the run ended (waiting, in progress or hidden): the run was overloaded. */
     unprocessed: number;
-    /** Seconds from arrival to the start of the attempt that completed, per processed message, in trace order. */
-    waits: Float64Array;
     interruptions: number;
     endSeconds: number;
     activities: ScalingActivity[];
     timeline: Timeline;
+    /** Every datapoint the run published, when SimulationInput.recordMetrics asked for them. */
+    metrics?: MetricStore;
 }
 
 enum TaskState {
@@ -87,6 +95,8 @@ interface Task {
     /** Received a Spot interruption warning: takes no new job, stops when its job ends or at the deadline. */
     draining: boolean;
     message: number;
+    /** When the current job started: its message's wait ends here if the job completes. */
+    jobStartedAt: number;
     attempt: number;
 }
 
@@ -117,6 +127,9 @@ class Heap<T> {
     }
     peek(): T | undefined {
         return this.items[0];
+    }
+    forEach(visit: (item: T) => void): void {
+        this.items.forEach((item) => visit(item));
     }
     push(item: T): void {
         const items = this.items;
@@ -159,25 +172,74 @@ class Heap<T> {
     }
 }
 
-function percentile(sorted: ArrayLike<number>, p: number): number {
-    if (sorted.length === 0) {
-        return 0;
-    }
-    const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-    return sorted[index];
-}
+/**
+ * The visible messages, oldest arrival first. Arrivals come in trace order, so they queue in a ring buffer of indices
+ * (four bytes a waiting message); a message released again after a Spot interruption goes to a small heap by arrival
+ * instead. SQS does not promise order: taking the oldest first is the model's choice, the same for every design.
+ */
+class VisibleQueue {
+    private ring = new Int32Array(1024);
+    private head = 0;
+    private length = 0;
+    private readonly released: Heap<number>;
 
-/** p50, p95 (nearest rank) and max of the waits; 0 when there are none. */
-export function waitStatistics(
-    waits: ArrayLike<number>,
-): Pick<WaitsAndCost, "p50WaitSeconds" | "p95WaitSeconds" | "maxWaitSeconds"> {
-    // A typed array sorts numerically without a comparator call per pair: a million waits in a fraction of a second.
-    const sorted = Float64Array.from(waits).sort();
-    return {
-        p50WaitSeconds: percentile(sorted, 0.5),
-        p95WaitSeconds: percentile(sorted, 0.95),
-        maxWaitSeconds: sorted.length === 0 ? 0 : sorted[sorted.length - 1],
-    };
+    constructor(private readonly arrivals: Float64Array) {
+        this.released = new Heap<number>((a, b) => arrivals[a] < arrivals[b] || (arrivals[a] === arrivals[b] && a < b));
+    }
+
+    get size(): number {
+        return this.length + this.released.size;
+    }
+
+    /** A new arrival: the newest message so far. */
+    pushArrival(message: number): void {
+        if (this.length === this.ring.length) {
+            const bigger = new Int32Array(this.ring.length * 2);
+            for (let i = 0; i < this.length; i++) {
+                bigger[i] = this.ring[(this.head + i) % this.ring.length];
+            }
+            this.ring = bigger;
+            this.head = 0;
+        }
+        this.ring[(this.head + this.length) % this.ring.length] = message;
+        this.length++;
+    }
+
+    /** A message visible again after its task was interrupted. */
+    pushReleased(message: number): void {
+        this.released.push(message);
+    }
+
+    /** The oldest visible message, without taking it. */
+    oldest(): number | undefined {
+        const released = this.released.peek();
+        if (this.length === 0) {
+            return released;
+        }
+        const first = this.ring[this.head];
+        return released === undefined || this.arrivals[first] <= this.arrivals[released] ? first : released;
+    }
+
+    pop(): number | undefined {
+        const released = this.released.peek();
+        if (this.length > 0) {
+            const first = this.ring[this.head];
+            if (released === undefined || this.arrivals[first] <= this.arrivals[released]) {
+                this.head = (this.head + 1) % this.ring.length;
+                this.length--;
+                return first;
+            }
+        }
+        return this.released.pop();
+    }
+
+    /** Every message still visible (for the accounting at the end). */
+    forEach(visit: (message: number) => void): void {
+        for (let i = 0; i < this.length; i++) {
+            visit(this.ring[(this.head + i) % this.ring.length]);
+        }
+        this.released.forEach(visit);
+    }
 }
 
 export interface SimulationInput {
@@ -186,6 +248,8 @@ export interface SimulationInput {
     worker: SimulatedWorker;
     parameters: AwsParameters;
     seed: number;
+    /** Keep the published metrics in the result (a picture of the run draws them). */
+    recordMetrics?: boolean;
 }
 
 /** Runs one policy on one trace. Deterministic for (trace, policy, worker, parameters, seed). */
@@ -201,10 +265,9 @@ class Simulation {
     private readonly events = new Heap<SimEvent>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
     private seq = 0;
     private nextArrival = 0;
-    private readonly visible: Heap<number>;
+    private readonly visible: VisibleQueue;
     private inFlight = 0;
-    private readonly startedAt: Float64Array;
-    private readonly doneAt: Float64Array;
+    private readonly waits = new WaitRecorder();
     private processed = 0;
     private readonly tasks: Task[] = [];
     /** Tasks not stopped yet (placing, launching or running). */
@@ -212,11 +275,13 @@ class Simulation {
     private readonly idle = new Set<Task>();
     private readonly store = new MetricStore();
     private readonly target: ScalableTarget;
-    private readonly throttle = new LaunchThrottle();
+    private readonly throttle: LaunchThrottle;
+    private readonly billedIntervals: number[] = [];
     private readonly launchRandom: Random;
     private readonly lagRandom: Random;
     private readonly spotRandom: Random;
     private readonly seed: number;
+    private readonly recordMetrics: boolean;
     // Time-integrals over the current minute, for RunningTaskCount and CPUUtilization.
     private runningCount = 0;
     private busyCount = 0;
@@ -241,14 +306,15 @@ class Simulation {
         this.policy = input.policy;
         this.worker = input.worker;
         this.parameters = input.parameters;
-        const arrivals = this.trace.messages;
-        this.visible = new Heap<number>(
-            (a, b) => arrivals[a].at < arrivals[b].at || (arrivals[a].at === arrivals[b].at && a < b),
+        this.visible = new VisibleQueue(this.trace.arrivals);
+        this.throttle = new LaunchThrottle(input.parameters.launchBurstTasks, input.parameters.launchRatePerSecond);
+        this.target = new ScalableTarget(
+            this.policy.scaling,
+            this.policy.initialTasks,
+            input.parameters.targetTrackingScaleInFraction,
         );
-        this.startedAt = new Float64Array(arrivals.length).fill(NaN);
-        this.doneAt = new Float64Array(arrivals.length).fill(NaN);
-        this.target = new ScalableTarget(this.policy.scaling, this.policy.initialTasks);
         this.seed = input.seed;
+        this.recordMetrics = input.recordMetrics ?? false;
         this.launchRandom = childRandom(input.seed, "launch");
         this.lagRandom = childRandom(input.seed, "lag");
         this.spotRandom = childRandom(input.seed, "spot");
@@ -270,7 +336,7 @@ class Simulation {
     }
 
     run(): RunResult {
-        const messages = this.trace.messages;
+        const count = messageCount(this.trace);
         // Tasks already running when the trace starts: billed from 0, no launch.
         for (let i = 0; i < this.target.desired; i++) {
             const task = this.newTask(0);
@@ -285,7 +351,7 @@ class Simulation {
         for (let event = this.nextEvent(); event !== undefined; event = this.nextEvent()) {
             this.integrate(event.at);
             if (event.kind === EventKind.Tick) {
-                if (event.at >= this.trace.durationSeconds && this.processed === messages.length) {
+                if (event.at >= this.trace.durationSeconds && this.processed === count) {
                     end = event.at;
                     break;
                 }
@@ -299,32 +365,51 @@ class Simulation {
             this.handle(event);
         }
         this.integrate(end);
+        this.accountUnprocessed(end);
         for (const task of [...this.alive]) {
             this.stop(task, end);
-        }
-        const waits = new Float64Array(this.processed);
-        for (let i = 0, w = 0; i < messages.length; i++) {
-            if (!Number.isNaN(this.doneAt[i])) {
-                waits[w++] = this.startedAt[i] - messages[i].at;
-            }
         }
         return {
             policy: this.policy.name,
             trace: this.trace.name,
             seed: this.seed,
-            messages: messages.length,
-            unprocessed: messages.length - this.processed,
-            waits,
-            ...waitStatistics(waits),
+            messages: count,
+            unprocessed: count - this.processed,
+            ...this.waits.summary(),
             taskSeconds: this.billedSeconds,
             dollars: this.dollars,
             spotShare: this.billedSeconds === 0 ? 0 : this.spotSeconds / this.billedSeconds,
             launches: this.launches,
+            billedIntervals: Float64Array.from(this.billedIntervals),
             interruptions: this.interruptions,
             endSeconds: end,
             activities: this.target.activities,
             timeline: this.timeline,
+            ...(this.recordMetrics ? { metrics: this.store } : {}),
         };
+    }
+
+    /**
+     * Overload accounting: every message not processed when the run ends counts with its wait so far. A message a task
+     * is working on waited until its job started; one still visible, or hidden by a crashed task, waits to the end.
+     */
+    private accountUnprocessed(end: number): void {
+        const arrivals = this.trace.arrivals;
+        for (const task of this.alive) {
+            if (task.state === TaskState.Busy) {
+                this.waits.record(task.jobStartedAt - arrivals[task.message]);
+            }
+        }
+        this.visible.forEach((message) => this.waits.record(end - arrivals[message]));
+        this.events.forEach((event) => {
+            if (event.kind === EventKind.Reappear) {
+                this.waits.record(end - arrivals[event.ref]);
+            }
+        });
+        // Arrivals the run never reached (only when it stopped before the trace's end, which the limit rules out).
+        for (let i = this.nextArrival; i < arrivals.length; i++) {
+            this.waits.record(Math.max(0, end - arrivals[i]));
+        }
     }
 
     /**
@@ -333,11 +418,11 @@ class Simulation {
      * flight and a million-message trace costs no million-entry heap.
      */
     private nextEvent(): SimEvent | undefined {
-        const messages = this.trace.messages;
+        const arrivals = this.trace.arrivals;
         const top = this.events.peek();
-        if (this.nextArrival < messages.length && (top === undefined || messages[this.nextArrival].at <= top.at)) {
+        if (this.nextArrival < arrivals.length && (top === undefined || arrivals[this.nextArrival] <= top.at)) {
             const index = this.nextArrival++;
-            return { at: messages[index].at, seq: -1, kind: EventKind.Arrival, ref: index, attempt: 0 };
+            return { at: arrivals[index], seq: -1, kind: EventKind.Arrival, ref: index, attempt: 0 };
         }
         return this.events.pop();
     }
@@ -347,11 +432,11 @@ class Simulation {
         switch (event.kind) {
             case EventKind.Arrival:
                 this.touchQueue(now);
-                this.enqueue(event.ref, now);
+                this.enqueue(event.ref, now, false);
                 return;
             case EventKind.Reappear:
                 this.inFlight--;
-                this.enqueue(event.ref, now);
+                this.enqueue(event.ref, now, true);
                 return;
             case EventKind.Placement:
                 this.place(this.tasks[event.ref], now);
@@ -373,7 +458,7 @@ class Simulation {
                 if (task.state !== TaskState.Busy || task.attempt !== event.attempt) {
                     return;
                 }
-                this.doneAt[task.message] = now;
+                this.waits.record(task.jobStartedAt - this.trace.arrivals[task.message]);
                 this.processed++;
                 this.inFlight--;
                 this.busyCount--;
@@ -413,12 +498,14 @@ class Simulation {
         this.lastQueueActivity = now;
     }
 
-    private enqueue(message: number, now: number): void {
+    private enqueue(message: number, now: number, released: boolean): void {
         const task = this.idle.values().next().value;
         if (task !== undefined) {
             this.start(task, message, now);
+        } else if (released) {
+            this.visible.pushReleased(message);
         } else {
-            this.visible.push(message);
+            this.visible.pushArrival(message);
         }
     }
 
@@ -435,8 +522,8 @@ class Simulation {
         task.attempt++;
         this.busyCount++;
         this.inFlight++;
-        this.startedAt[message] = now;
-        this.schedule(now + this.trace.messages[message].processingSeconds, EventKind.JobDone, task.id, task.attempt);
+        task.jobStartedAt = now;
+        this.schedule(now + this.trace.processingSeconds[message], EventKind.JobDone, task.id, task.attempt);
     }
 
     private becomeIdle(task: Task, now: number): void {
@@ -462,6 +549,7 @@ class Simulation {
             leaving: false,
             draining: false,
             message: -1,
+            jobStartedAt: 0,
             attempt: 0,
         };
         this.tasks.push(task);
@@ -544,6 +632,7 @@ class Simulation {
         task.state = TaskState.Stopped;
         if (placed) {
             const seconds = billedSeconds(Math.max(0, now - task.billedFrom));
+            this.billedIntervals.push(task.billedFrom, task.billedFrom + seconds);
             this.billedSeconds += seconds;
             if (task.provider === CapacityProvider.FargateSpot) {
                 this.spotSeconds += seconds;
@@ -587,10 +676,22 @@ class Simulation {
         }
         let excess = -missing;
         // Scale-in: tasks not yet running first, then idle ones by provider share; busy tasks are protected by the
-        // worker runtime (task scale-in protection) and leave when their job ends.
+        // worker runtime (task scale-in protection) and leave when their job ends. A provider's base is "the minimum
+        // number of tasks to run on" it (ECS capacity provider strategy): its tasks are not chosen while it has no
+        // more than its base and tasks of another provider are left to choose, even busy ones.
+        const base = new Map(this.worker.capacityProviderStrategy.map((item) => [item.capacityProvider, item.base]));
+        const heldByBase = (task: Task) => {
+            const counts = this.providerCounts();
+            return (
+                (counts.get(task.provider) ?? 0) <= (base.get(task.provider) ?? 0) &&
+                live.some((other) => other.provider !== task.provider && this.counts(other))
+            );
+        };
         for (const state of [TaskState.Placing, TaskState.Launching, TaskState.Idle, TaskState.Busy]) {
             while (excess > 0) {
-                const candidates = live.filter((task) => task.state === state && !task.leaving);
+                const candidates = live.filter(
+                    (task) => task.state === state && !task.leaving && this.counts(task) && !heldByBase(task),
+                );
                 if (candidates.length === 0) {
                     break;
                 }
@@ -658,6 +759,14 @@ class Simulation {
             const availableAt = Math.max(now + this.lag(), this.sqsLateUntil);
             this.store.publish(METRICS.visible, minute, this.visible.size, availableAt);
             this.store.publish(METRICS.inFlight, minute, this.inFlight, Math.max(now + this.lag(), this.sqsLateUntil));
+            const oldest = this.visible.oldest();
+            // Published with the visible count: no draw of its own, so adding it changed no other datapoint's lag.
+            this.store.publish(
+                METRICS.oldestAge,
+                minute,
+                oldest === undefined ? 0 : now - this.trace.arrivals[oldest],
+                availableAt,
+            );
         }
         if (this.minuteHadRunning || this.target.desired > 0) {
             // The desired count held through the minute: it changes only at the ticks, after this publication.
@@ -675,7 +784,7 @@ class Simulation {
                 this.store.publish(
                     METRICS.cpu,
                     minute,
-                    (100 * this.minuteBusySeconds) / this.minuteRunningSeconds,
+                    (this.parameters.busyTaskCpuPercent * this.minuteBusySeconds) / this.minuteRunningSeconds,
                     now + this.lag(),
                 );
             }

@@ -11,12 +11,33 @@ export interface TraceMessage {
     processingSeconds: number;
 }
 
+/**
+ * A workload: message i arrives at `arrivals[i]` seconds and takes `processingSeconds[i]` to process. Two typed arrays,
+ * not an array of objects: sixteen bytes a message, so a day of five million messages fits in 80 MB.
+ */
 export interface Trace {
     name: string;
     /** Arrivals happen in [0, durationSeconds); the simulation then lets the queue drain. */
     durationSeconds: number;
-    /** Sorted by `at`. */
-    messages: TraceMessage[];
+    /** Sorted ascending. */
+    arrivals: Float64Array;
+    processingSeconds: Float64Array;
+}
+
+/** Builds a trace from messages in any order (sorted here by arrival, stable). */
+export function traceOf(name: string, durationSeconds: number, messages: readonly TraceMessage[]): Trace {
+    const order = Array.from(messages.keys()).sort((a, b) => messages[a].at - messages[b].at || a - b);
+    return {
+        name,
+        durationSeconds,
+        arrivals: Float64Array.from(order, (i) => messages[i].at),
+        processingSeconds: Float64Array.from(order, (i) => messages[i].processingSeconds),
+    };
+}
+
+/** The number of messages in a trace. */
+export function messageCount(trace: Trace): number {
+    return trace.arrivals.length;
 }
 
 export enum BuiltInTrace {
@@ -92,22 +113,18 @@ export function builtInTrace(kind: BuiltInTrace, scale: TraceScale, random: Rand
         case BuiltInTrace.Steady: {
             const duration = 2 * 3600;
             const rate = rateFor(STEADY_LOAD, scale);
-            return {
-                name: kind,
-                durationSeconds: duration,
-                messages: poisson(random, scale, duration, rate, () => rate),
-            };
+            return traceOf(
+                kind,
+                duration,
+                poisson(random, scale, duration, rate, () => rate),
+            );
         }
         case BuiltInTrace.Diurnal: {
             // 24 h, quiet at midnight, busiest at noon.
             const duration = 24 * 3600;
             const mean = rateFor(DIURNAL_MEAN_LOAD, scale);
             const rate = (t: number) => mean * (1 - DIURNAL_AMPLITUDE * Math.cos((2 * Math.PI * t) / duration));
-            return {
-                name: kind,
-                durationSeconds: duration,
-                messages: poisson(random, scale, duration, mean * (1 + DIURNAL_AMPLITUDE), rate),
-            };
+            return traceOf(kind, duration, poisson(random, scale, duration, mean * (1 + DIURNAL_AMPLITUDE), rate));
         }
         case BuiltInTrace.Bursty: {
             // 4 h of on/off: bursts of 3 to 10 minutes above full capacity, 15 to 45 quiet minutes between them.
@@ -121,7 +138,7 @@ export function builtInTrace(kind: BuiltInTrace, scale: TraceScale, random: Rand
             const high = rateFor(BURST_LOAD, scale);
             const low = rateFor(BURST_BACKGROUND_LOAD, scale);
             const rate = (t: number) => (bursts.some(([start, end]) => t >= start && t < end) ? high : low);
-            return { name: kind, durationSeconds: duration, messages: poisson(random, scale, duration, high, rate) };
+            return traceOf(kind, duration, poisson(random, scale, duration, high, rate));
         }
         case BuiltInTrace.Batch: {
             // One batch dropped at once that takes the whole fleet 15 minutes, on top of a light trickle.
@@ -133,7 +150,7 @@ export function builtInTrace(kind: BuiltInTrace, scale: TraceScale, random: Rand
             for (let i = 0; i < size; i++) {
                 messages.push({ at: batchAt, processingSeconds: processing(random, scale) });
             }
-            return { name: kind, durationSeconds: duration, messages: sortByArrival(messages) };
+            return traceOf(kind, duration, messages);
         }
         case BuiltInTrace.Sparse: {
             // 24 h of rare single messages and small clusters, with one gap longer than the six hours after which SQS
@@ -154,21 +171,19 @@ export function builtInTrace(kind: BuiltInTrace, scale: TraceScale, random: Rand
                     messages.push({ at: t + i * uniform(random, 0, 30), processingSeconds: processing(random, scale) });
                 }
             }
-            return { name: kind, durationSeconds: duration, messages: sortByArrival(messages) };
+            return traceOf(kind, duration, messages);
         }
     }
-}
-
-function sortByArrival(messages: TraceMessage[]): TraceMessage[] {
-    return messages.sort((a, b) => a.at - b.at);
 }
 
 /** Thrown for an unreadable trace file; the CLI prints it. */
 export class TraceFileError extends Error {}
 
-/** Collects a JSON-lines trace line by line, so a file is read as a stream and never held as one string. */
+/** Collects a JSON-lines trace line by line into growing typed arrays, so a file is never held as one string. */
 class TraceLines {
-    private readonly messages: TraceMessage[] = [];
+    private arrivals: Float64Array = new Float64Array(1024);
+    private processing: Float64Array = new Float64Array(1024);
+    private count = 0;
     private sorted = true;
 
     constructor(private readonly name: string) {}
@@ -195,23 +210,40 @@ class TraceLines {
                 `${this.name}:${number}: expected {"at": <seconds >= 0>, "processingSeconds": <seconds > 0>}, got ${line.slice(0, 80)}`,
             );
         }
-        const last = this.messages[this.messages.length - 1];
-        this.sorted &&= last === undefined || last.at <= record.at;
-        this.messages.push({ at: record.at, processingSeconds: record.processingSeconds });
+        if (this.count === this.arrivals.length) {
+            this.arrivals = grown(this.arrivals);
+            this.processing = grown(this.processing);
+        }
+        this.sorted &&= this.count === 0 || this.arrivals[this.count - 1] <= record.at;
+        this.arrivals[this.count] = record.at;
+        this.processing[this.count] = record.processingSeconds;
+        this.count++;
     }
 
     finish(): Trace {
-        const messages = this.messages;
-        if (messages.length === 0) {
+        const count = this.count;
+        if (count === 0) {
             throw new TraceFileError(`${this.name}: no messages`);
         }
+        let arrivals: Float64Array = this.arrivals.slice(0, count);
+        let processingSeconds: Float64Array = this.processing.slice(0, count);
         if (!this.sorted) {
-            sortByArrival(messages);
+            const order = Uint32Array.from({ length: count }, (_, i) => i).sort(
+                (a, b) => arrivals[a] - arrivals[b] || a - b,
+            );
+            arrivals = Float64Array.from(order, (i) => this.arrivals[i]);
+            processingSeconds = Float64Array.from(order, (i) => this.processing[i]);
         }
         // Round up to whole minutes past the last arrival: the simulator works on the metric period grid.
-        const durationSeconds = Math.ceil((messages[messages.length - 1].at + 1) / 60) * 60;
-        return { name: this.name, durationSeconds, messages };
+        const durationSeconds = Math.ceil((arrivals[count - 1] + 1) / 60) * 60;
+        return { name: this.name, durationSeconds, arrivals, processingSeconds };
     }
+}
+
+function grown(values: Float64Array): Float64Array {
+    const bigger = new Float64Array(values.length * 2);
+    bigger.set(values);
+    return bigger;
 }
 
 /** Reads a JSON-lines trace held in a string: one `{"at": <seconds from start>, "processingSeconds": <seconds>}` per line. */
@@ -238,8 +270,10 @@ export async function readTraceFile(file: string): Promise<Trace> {
 }
 
 export function meanProcessingSeconds(trace: Trace): number {
-    if (trace.messages.length === 0) {
-        return 0;
+    const count = messageCount(trace);
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+        sum += trace.processingSeconds[i];
     }
-    return trace.messages.reduce((sum, message) => sum + message.processingSeconds, 0) / trace.messages.length;
+    return count === 0 ? 0 : sum / count;
 }

@@ -3,7 +3,7 @@ import { planAlarms } from "../components/plan/alarmPlan";
 import { workerDashboardBody } from "../components/plan/dashboardPlan";
 import { planScaling } from "../components/plan/scalingPlan";
 import { resolveWorkerSettings } from "../components/plan/settings";
-import { renderSvg } from "../scripts/dashboardSvg";
+import { renderPng, renderSvg, simulatedDay } from "../scripts/dashboardSvg";
 import { describeRun, runScript, SCRIPT_TIMEOUT_MS } from "./support/cli";
 import { minimalArgs } from "./support/worker";
 
@@ -33,12 +33,38 @@ describe("docs:dashboard: the picture of the dashboard in the docs", () => {
         });
         const svg = await renderSvg(body.widgets);
         assert.match(svg, /^<svg [^>]*width="1080"/, "24 columns of 44 px and the padding");
+        // Titles wrap to their widget's width: read the drawn text as one run of words.
+        const words = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1]).join(" ");
         for (const widget of body.widgets) {
             const title = widget.type === "text" ? "jobs: how it scales" : widget.properties.title;
-            assert.ok(svg.includes(`>${escaped(title)}</text>`), `the ${widget.type} widget "${title}" is drawn`);
+            assert.ok(words.includes(escaped(title)), `the ${widget.type} widget "${title}" is drawn`);
         }
         assert.ok(svg.includes(">- - queue-depth: alarm &gt; 100 for 2 of 2 min</text>"), "thresholds are drawn");
         assert.ok(svg.includes(">● jobs-wake-alarm-1</text>"), "alarms are listed");
+    });
+
+    it("draws each graph with a simulated day's series, names what the simulator does not model, and renders to PNG", async function () {
+        this.timeout(60_000);
+        const settings = resolveWorkerSettings(minimalArgs({ scaling: { minTasks: 0 } }));
+        const body = workerDashboardBody({
+            workerName: "jobs",
+            region: "eu-west-1",
+            names: { queueName: "jobs-queue", deadLetterQueueName: "jobs-dlq", clusterName: "c", serviceName: "s" },
+            scaling: planScaling(settings.scaling),
+            operationalAlarms: [],
+            createdAlarms: [],
+        });
+        const empty = await renderSvg(body.widgets);
+        const drawn = await renderSvg(body.widgets, simulatedDay());
+        // The series are paths of many points in the series colours; the empty layout has none.
+        const seriesPaths = (svg: string) =>
+            (svg.match(/aria-roledescription="line mark" d="M[^"]{200,}"[^>]*stroke="#0972d3"/g) ?? []).length;
+        assert.equal(seriesPaths(empty), 0);
+        assert.ok(seriesPaths(drawn) >= 5, `${seriesPaths(drawn)} series drawn`);
+        assert.ok(drawn.includes(">Memory average: not simulated</text>"));
+        const png = renderPng(drawn);
+        assert.deepEqual([...png.subarray(1, 4)].map((byte) => String.fromCharCode(byte)).join(""), "PNG");
+        assert.equal(png.readUInt32BE(16), 1080, "as wide as the SVG");
     });
 
     it("is up to date: docs/images/dashboard.svg is what the dev stack's job-worker body draws now", async function () {

@@ -3,14 +3,15 @@
 import { resolveWorkerSettings, WorkerSettings } from "../../components/plan/settings";
 import { CapacityProvider, WorkerScaling } from "../../components/types";
 import { simulatedWorker } from "../../simulator/experiment";
-import { AwsParameters, LAUNCH_MIN_SECONDS } from "../../simulator/parameters";
+import { AwsParameters, LAUNCH_MIN_SECONDS, parametersForSeed } from "../../simulator/parameters";
 import { PolicyDefinition } from "../../simulator/policies";
 import { RunResult, simulate } from "../../simulator/simulation";
-import { Trace, TraceMessage } from "../../simulator/traces";
+import { Trace, TraceMessage, traceOf } from "../../simulator/traces";
 
 /** No jitter, no Spot trouble, the median launch every time: behaviour depends only on what the test sets. */
 export function pinnedParameters(overrides: Partial<AwsParameters> = {}): AwsParameters {
     return {
+        ...parametersForSeed(0, 1),
         metricLagSeconds: 60,
         metricLagJitterSeconds: 0,
         customMetricLagSeconds: 60,
@@ -38,7 +39,12 @@ export function workerSettings(scaling: WorkerScaling, spot = false): WorkerSett
 }
 
 export function trace(messages: TraceMessage[], durationSeconds: number): Trace {
-    return { name: "test", durationSeconds, messages: [...messages].sort((a, b) => a.at - b.at) };
+    return traceOf("test", durationSeconds, messages);
+}
+
+/** The messages of a trace, as objects, for assertions. */
+export function messagesOf(workload: Trace): TraceMessage[] {
+    return Array.from(workload.arrivals, (at, i) => ({ at, processingSeconds: workload.processingSeconds[i] }));
 }
 
 /** `count` messages at `at`, each taking `processingSeconds`. */

@@ -8,6 +8,7 @@ import {
 import { CapacityProvider } from "../../components/types";
 import { copilotPolicy, fixedPolicy, ourPolicy } from "../../simulator/policies";
 import { SQS_INACTIVE_AFTER_SECONDS } from "../../simulator/parameters";
+import { DRAIN_LIMIT_SECONDS } from "../../simulator/simulation";
 import { burst, pinnedParameters, run, trace, workerSettings } from "./fixtures";
 
 // The worst case the scaling issue states: slowest metric lag and the p95 launch, every time.
@@ -68,14 +69,14 @@ describe("simulator/simulation", () => {
 
         it("adds once for a deficit, not once a minute, while its alarm stays in ALARM on a stale desired count", () => {
             const settings = workerSettings({ minTasks: 1, maxTasks: 10 });
-            // 50 messages for one task, one done by the minute's end: 4.9 tasks asked for, 3.9 short, so +3 (a step never
-            // adds more than its lower edge). The alarm stays in ALARM for minutes while DesiredTaskCount still reads
-            // one task; during the cooldown AWS counts the three added as already there.
+            // 50 messages for one task, one done by the minute's end: 4.9 tasks asked for, 3.9 short, so +6 (twice the
+            // step's lower edge of 3). The alarm stays in ALARM for minutes while DesiredTaskCount still reads one task;
+            // during the cooldown AWS counts the six added as already there.
             const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 50, 30), 3600));
             const catchUps = result.activities.filter((activity) => activity.cause.startsWith("catch-up"));
             assert.deepStrictEqual(
                 catchUps.map((activity) => [activity.at, activity.from, activity.to]),
-                [[720, 1, 4]],
+                [[720, 1, 7]],
             );
             assert.strictEqual(result.unprocessed, 0);
         });
@@ -122,7 +123,7 @@ describe("simulator/simulation", () => {
                 removals.map((a) => `${a.at} ${a.to}`).join(", "),
             );
             assert.strictEqual(result.unprocessed, 0);
-            assert.ok(result.waits.every((wait) => wait === 0));
+            assert.strictEqual(result.maxWaitSeconds, 0);
         });
 
         it("never scales in under disableScaleIn", () => {
@@ -164,8 +165,8 @@ describe("simulator/simulation", () => {
                 );
                 assert.strictEqual(result.unprocessed, 0);
                 assert.ok(
-                    result.waits[0] <= bound,
-                    `waited ${result.waits[0]} s at offset ${offset} (bound ${bound} s)`,
+                    result.maxWaitSeconds <= bound,
+                    `waited ${result.maxWaitSeconds} s at offset ${offset} (bound ${bound} s)`,
                 );
             }
             assert.strictEqual(bound, 180 + 120 + 90);
@@ -186,8 +187,8 @@ describe("simulator/simulation", () => {
                 );
                 assert.strictEqual(result.unprocessed, 0);
                 assert.ok(
-                    result.waits[0] <= estimate.worstSeconds + estimate.idleQueueExtraSeconds,
-                    `waited ${result.waits[0]} s`,
+                    result.maxWaitSeconds <= estimate.worstSeconds + estimate.idleQueueExtraSeconds,
+                    `waited ${result.maxWaitSeconds} s`,
                 );
             }
         });
@@ -201,7 +202,7 @@ describe("simulator/simulation", () => {
                 trace([{ at, processingSeconds: 5 }], at + 3600),
                 worstCase,
             );
-            assert.ok(result.waits[0] <= estimateWakeUp(true).worstSeconds, `waited ${result.waits[0]} s`);
+            assert.ok(result.maxWaitSeconds <= estimateWakeUp(true).worstSeconds, `waited ${result.maxWaitSeconds} s`);
         });
     });
 
@@ -229,7 +230,7 @@ describe("simulator/simulation", () => {
             // Same interruption time in both runs: the drained job is back after the 120 s warning, the crashed one
             // only when its visibility lapses (2/3 to all of the timeout after the last extension).
             const visibility = settings.queue.visibilityTimeoutSeconds;
-            const extraWait = crashed.waits[0] - drained.waits[0];
+            const extraWait = crashed.maxWaitSeconds - drained.maxWaitSeconds;
             assert.ok(
                 extraWait >= (2 / 3) * visibility - 120 && extraWait <= visibility - 120,
                 `crash waited ${extraWait} s longer`,
@@ -244,6 +245,27 @@ describe("simulator/simulation", () => {
             ];
             const result = run(fixedPolicy(5), settings, trace([{ at: 10, processingSeconds: 5 }], 600));
             assert.strictEqual(result.spotShare, 3 / 5);
+        });
+    });
+
+    describe("overload accounting", () => {
+        it("counts a message never served with its wait until the run ends, so doing nothing never looks fast", () => {
+            const settings = workerSettings({ minTasks: 0, maxTasks: 5, targetBacklogPerTask: 10 });
+            const single = run(copilotPolicy(0, 5, 10), settings, trace([{ at: 300, processingSeconds: 5 }], 3600));
+            assert.deepStrictEqual(
+                [single.unprocessed, single.endSeconds, single.maxWaitSeconds, single.p95WaitSeconds, single.dollars],
+                [1, 3600 + DRAIN_LIMIT_SECONDS, 3600 + DRAIN_LIMIT_SECONDS - 300, 3600 + DRAIN_LIMIT_SECONDS - 300, 0],
+            );
+        });
+
+        it("bills the tasks still running when an overloaded run ends, and counts the job in progress by its start", () => {
+            const settings = workerSettings({ minTasks: 1, maxTasks: 1 });
+            // Two jobs longer than the run: one task takes the first at once and is still on it at the end.
+            const result = run(fixedPolicy(1), settings, trace(burst(0, 2, 20_000), 600));
+            const end = 600 + DRAIN_LIMIT_SECONDS;
+            assert.deepStrictEqual([result.unprocessed, result.taskSeconds, result.maxWaitSeconds], [2, end, end]);
+            // One waited 0 s (its job started), the other all run long.
+            assert.strictEqual(result.p50WaitSeconds, 0);
         });
     });
 

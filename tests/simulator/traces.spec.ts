@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { seededRandom } from "../../simulator/random";
+import { messagesOf } from "./fixtures";
 import {
     BUILT_IN_TRACES,
     builtInTrace,
@@ -19,9 +20,9 @@ describe("simulator/traces", () => {
         for (const kind of BUILT_IN_TRACES) {
             const a = builtInTrace(kind, scale, seededRandom(5));
             assert.deepStrictEqual(builtInTrace(kind, scale, seededRandom(5)), a);
-            assert.notDeepStrictEqual(builtInTrace(kind, scale, seededRandom(6)).messages, a.messages);
+            assert.notDeepStrictEqual(builtInTrace(kind, scale, seededRandom(6)).arrivals, a.arrivals);
             assert.ok(
-                a.messages.every((m, i) => i === 0 || m.at >= a.messages[i - 1].at),
+                a.arrivals.every((at, i) => i === 0 || at >= a.arrivals[i - 1]),
                 `${kind} is sorted`,
             );
         }
@@ -34,7 +35,7 @@ describe("simulator/traces", () => {
 
     it("gives sparse a gap longer than the six idle hours after which SQS stops publishing", () => {
         const sparse = builtInTrace(BUILT_IN_TRACES[4], scale, seededRandom(1));
-        const gaps = sparse.messages.slice(1).map((m, i) => m.at - sparse.messages[i].at);
+        const gaps = Array.from(sparse.arrivals.slice(1), (at, i) => at - sparse.arrivals[i]);
         assert.ok(Math.max(...gaps) > 6 * 3600);
     });
 
@@ -43,10 +44,10 @@ describe("simulator/traces", () => {
             '{"at": 5, "processingSeconds": 2}\n\n{"at": 1, "processingSeconds": 3}\n',
             "t.jsonl",
         );
-        assert.deepStrictEqual(
-            trace.messages.map((m) => m.at),
-            [1, 5],
-        );
+        assert.deepStrictEqual(messagesOf(trace), [
+            { at: 1, processingSeconds: 3 },
+            { at: 5, processingSeconds: 2 },
+        ]);
         assert.strictEqual(trace.durationSeconds, 60);
         assert.throws(
             () => parseTraceFile('{"at": 1}\n', "t.jsonl"),
@@ -64,7 +65,7 @@ describe("simulator/traces", () => {
         );
         const trace = await readTraceFile(good);
         assert.deepStrictEqual(
-            [trace.messages.length, trace.messages[4999].at, trace.durationSeconds],
+            [trace.arrivals.length, trace.arrivals[4999], trace.durationSeconds],
             [5000, 499.9, 540],
         );
         const bad = path.join(directory, "bad.jsonl");

@@ -237,12 +237,13 @@ describe("scaling: autoscaling resources built from the plan", () => {
             adjustmentType: "ChangeInCapacity",
             cooldown: 300,
             metricAggregationType: "Maximum",
-            // Bounds relative to the threshold of one task: 1 to 2 tasks short adds 1, ..., 4 or more adds 4.
+            // Bounds relative to the threshold of one task: 1 to 2 tasks short adds 2, ..., 4 or more adds 8 (twice the
+            // deficit read; the scalable target caps it at maxTasks).
             stepAdjustments: [
-                { metricIntervalLowerBound: "0", metricIntervalUpperBound: "1", scalingAdjustment: 1 },
-                { metricIntervalLowerBound: "1", metricIntervalUpperBound: "2", scalingAdjustment: 2 },
-                { metricIntervalLowerBound: "2", metricIntervalUpperBound: "3", scalingAdjustment: 3 },
-                { metricIntervalLowerBound: "3", scalingAdjustment: 4 },
+                { metricIntervalLowerBound: "0", metricIntervalUpperBound: "1", scalingAdjustment: 2 },
+                { metricIntervalLowerBound: "1", metricIntervalUpperBound: "2", scalingAdjustment: 4 },
+                { metricIntervalLowerBound: "2", metricIntervalUpperBound: "3", scalingAdjustment: 6 },
+                { metricIntervalLowerBound: "3", scalingAdjustment: 8 },
             ],
         });
         const alarm = one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "jobs-burst-alarm");
@@ -294,7 +295,7 @@ describe("scaling: autoscaling resources built from the plan", () => {
             },
             {
                 id: "deficit",
-                expression: "(visible + inflight) / 5 - FILL(FILL(desired, REPEAT), 0)",
+                expression: "(FILL(visible, REPEAT) + FILL(inflight, REPEAT)) / 5 - FILL(FILL(desired, REPEAT), 0)",
                 label: "Tasks short of the backlog target",
                 returnData: true,
             },
