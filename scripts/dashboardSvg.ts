@@ -11,7 +11,13 @@ import { parseArgs } from "node:util";
 import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
 import * as vegaLite from "vega-lite";
-import { DashboardBody, DashboardWidget, MetricLine, MetricOptions, MetricWidget } from "../components/plan/dashboardBody";
+import {
+    DashboardBody,
+    DashboardWidget,
+    MetricLine,
+    MetricOptions,
+    MetricWidget,
+} from "../components/plan/dashboardBody";
 import { planScaling } from "../components/plan/scalingPlan";
 import { metricKey, METRICS, MetricStore } from "../simulator/cloudwatch";
 import { simulatedWorker, stackWorkers, traceForSeed } from "../simulator/experiment";
