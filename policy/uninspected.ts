@@ -60,6 +60,10 @@ function uninspectedReason(resource: PolicyResource): string | undefined {
             return "a Cloud Control resource, which may be of any CloudFormation type";
         case "aws:servicecatalog/provisionedProduct:ProvisionedProduct":
             return "a Service Catalog product, whose CloudFormation template is elsewhere";
+        case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack":
+            return "a Serverless Application Repository application, deployed as a CloudFormation stack whose template is elsewhere";
+        case "aws:lambda/invocation:Invocation":
+            return "a Lambda function invoked during the deployment, whose code may call any AWS API";
         case "aws:batch/jobDefinition:JobDefinition":
             return "an AWS Batch job definition, which runs containers with a role of its own outside ECS task definitions";
         case "pulumi-nodejs:dynamic:Resource":
@@ -195,9 +199,10 @@ export const stackNoUninspectedResources: StackValidationPolicy = {
     description:
         "No resource creates what the pack governs out of its sight unless the configuration accepts it by type or " +
         "name: CloudFormation stacks and stack sets, Cloud Control resources, any aws-native resource, Service " +
-        "Catalog products, Step Functions state machines that run ECS tasks or call the SQS, ECS or IAM APIs, " +
-        "EventBridge Scheduler universal targets that change those, AWS Batch job definitions, dynamic providers and " +
-        "command resources. What the pack can read inside them (a JSON template's resources, a Cloud Control desired " +
+        "Catalog products, Serverless Application Repository applications, Step Functions state machines that run ECS " +
+        "tasks or call the SQS, ECS or IAM APIs, EventBridge Scheduler universal targets that change those, AWS Batch " +
+        "job definitions, and code that runs during the deployment (Lambda invocations, dynamic providers, command " +
+        "resources). What the pack can read inside them (a JSON template's resources, a Cloud Control desired " +
         "state, an aws-native resource of a type it knows) is judged by its resource policies either way, and reported " +
         "here.",
     enforcementLevel: "mandatory",
