@@ -10,6 +10,7 @@ import {
     everyActionPatterns,
     globMatches,
     grantedActions,
+    hasWildcard,
     isUnscopedResource,
     serviceWidePatterns,
     Statement,
@@ -253,16 +254,22 @@ function statementProblems(
         if (unscoped.length > 0) {
             problems.push(`may assume or pass any role (${handoff.join(", ")} on ${unscoped.join(", ")})`);
         }
-        const outside = patterns.filter(
-            (pattern) =>
-                couldNameRole(pattern) &&
-                !isUnscopedResource(pattern) &&
-                !isStackRole(pattern) &&
-                !externalRoles.includes(pattern),
+        const named = patterns.filter(
+            (pattern) => couldNameRole(pattern) && !isUnscopedResource(pattern) && !externalRoles.includes(pattern),
         );
+        const outside = named.filter((pattern) => !isStackRole(pattern));
         if (outside.length > 0) {
             problems.push(
                 `may assume or pass ${outside.join(", ")}, which is no role of this stack, so what it holds cannot be judged`,
+            );
+        }
+        // A pattern that matches a role of the stack matches every role of that name pattern, in this account or
+        // (with a wildcard account) any other: the ones outside the stack cannot be judged.
+        const wider = named.filter((pattern) => isStackRole(pattern) && hasWildcard(pattern));
+        if (wider.length > 0) {
+            problems.push(
+                `may assume or pass every role ${wider.join(", ")} matches, roles outside this stack among them, so ` +
+                    "what they hold cannot be judged (name each role's ARN)",
             );
         }
     }
