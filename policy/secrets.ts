@@ -101,8 +101,21 @@ function structuredSecretReason(value: string): string | undefined {
     return undefined;
 }
 
-/** Last words that name a secret: `DB_PASS`, `SIGNING_KEY`, `apiToken`. */
-const SECRET_SUFFIXES = ["key", "pass", "password", "passwd", "passphrase", "token", "secret", "credentials", "pat"];
+/** Last words that name a secret: `DB_PASS`, `SIGNING_KEY`, `apiToken`, `BASIC_AUTH` (a `user:password` pair). */
+const SECRET_SUFFIXES = [
+    "key",
+    "pass",
+    "password",
+    "passwd",
+    "passphrase",
+    "token",
+    "secret",
+    "credentials",
+    "pat",
+    "auth",
+];
+/** Last words that also name settings, whose value is then a plain identifier: SORT_KEY=createdAt, DEFAULT_AUTH=iam. */
+const SETTING_SUFFIXES = ["key", "auth"];
 /** Words that make any variable holding them secret-sounding, wherever they stand: `DB_PASSWORD_ID`. */
 const SECRET_WORDS = [
     "password",
@@ -217,8 +230,13 @@ function nameReason(name: string, value: string): string | undefined {
     if (!secretSounding || isSettingOrReference(value)) {
         return undefined;
     }
-    // `_KEY` also names keys of data (PARTITION_KEY=userId, SORT_KEY=createdAt): an identifier there is a setting.
-    if (last === "key" && !parts.slice(0, -1).some((word) => SECRET_WORDS.includes(word)) && IDENTIFIER.test(value)) {
+    // `_KEY` also names keys of data (PARTITION_KEY=userId, SORT_KEY=createdAt) and `_AUTH` a mode (DEFAULT_AUTH=iam):
+    // an identifier there is a setting.
+    if (
+        SETTING_SUFFIXES.includes(last) &&
+        !parts.slice(0, -1).some((word) => SECRET_WORDS.includes(word)) &&
+        IDENTIFIER.test(value)
+    ) {
         return undefined;
     }
     return "has a secret-sounding name and a literal value that is neither a setting nor a reference to a secret";

@@ -104,6 +104,7 @@ const HITS: [name: string, value: string, reason: string][] = [
     ["MYSQL_PWD", "hunter2hunter2", TOKEN],
     ["SECRETKEY", "s3cr3tvalue99", TOKEN],
     ["CSRFTOKEN", "a8f5f167f44f4964e6c998dee827110c", TOKEN],
+    ["BASIC_AUTH", "admin:hunter2hunter2", TOKEN],
     // A secret-sounding key inside structured text, whatever the variable is called.
     [
         "APP_CONFIG",
@@ -151,6 +152,8 @@ const QUIET: [name: string, value: string][] = [
     ["TOKENIZER_MODEL", "bert-base-uncased"],
     ["SECRETARY_EMAIL", "office@acme.example"],
     ["OLDPWD", "/home/app"],
+    ["DEFAULT_AUTH", "iam"],
+    ["REDIS_AUTH", "true"],
     ["FEATURES", '{"tokenRefresh":"enabled","passwordReset":"off"}'],
     ["DD_CHECKS", '[{"host":"%%host%%","password":"%%env_REDIS_PASSWORD%%"}]'],
     ["APP_CONFIG", '{"db":{"password":"${DB_PASSWORD}"}}'],
