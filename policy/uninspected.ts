@@ -43,11 +43,23 @@ const GOVERNED_SERVICES = "sqs|ecs|iam|sts|kms|sns|logs|cloudwatch|events|schedu
 /** SDK actions that only read: a schedule or state machine that calls them changes nothing. */
 const READ_ONLY_ACTION = /^(get|list|describe)/i;
 
+/**
+ * Terraform resource types of what the pack governs. A Terraform module run through Pulumi (`pulumi package add
+ * terraform-module`) shows its resources as `<package>:tf:<Terraform type>`, in Terraform's own vocabulary, which the
+ * pack's policies do not read.
+ */
+const GOVERNED_TERRAFORM_TYPE =
+    /^aws_(sqs_|ecs_|iam_|kms_key|sns_topic_subscription|cloudwatch_(log_group|metric_alarm|event_target)|scheduler_|pipes_|cloudformation_|cloudcontrolapi_|lambda_invocation|sfn_|batch_job_definition|appautoscaling_)/;
+
 /** What an uninspected resource may create, or undefined when it creates nothing the pack governs. */
 function uninspectedReason(resource: PolicyResource): string | undefined {
     const { type } = resource;
     if (type.startsWith("aws-native:")) {
         return "an aws-native resource, which may create anything CloudFormation can";
+    }
+    const terraform = /^[^:]+:tf:([a-z0-9_]+)$/.exec(type);
+    if (terraform && GOVERNED_TERRAFORM_TYPE.test(terraform[1])) {
+        return `a Terraform module's ${terraform[1]}, which the pack's policies do not read in Terraform's vocabulary`;
     }
     switch (type) {
         case "aws:cloudformation/stack:Stack":
@@ -199,7 +211,8 @@ export const stackNoUninspectedResources: StackValidationPolicy = {
     description:
         "No resource creates what the pack governs out of its sight unless the configuration accepts it by type or " +
         "name: CloudFormation stacks and stack sets, Cloud Control resources, any aws-native resource, Service " +
-        "Catalog products, Serverless Application Repository applications, Step Functions state machines that run ECS " +
+        "Catalog products, Serverless Application Repository applications, Terraform modules' resources of those " +
+        "kinds, Step Functions state machines that run ECS " +
         "tasks or call the SQS, ECS or IAM APIs, EventBridge Scheduler universal targets that change those, AWS Batch " +
         "job definitions, and code that runs during the deployment (Lambda invocations, dynamic providers, command " +
         "resources). What the pack can read inside them (a JSON template's resources, a Cloud Control desired " +
