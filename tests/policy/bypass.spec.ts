@@ -396,6 +396,13 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             reason: /no role of this stack/,
         },
         {
+            what: "sts:AssumeRole on a name pattern that matches a role of the stack and any account's roles of that name",
+            policy: iamTaskRoleNoWildcards,
+            build: () => taskRoleWith(allow("sts:AssumeRole", "arn:aws:iam::*:role/api-*")),
+            verdict: "fails",
+            reason: /roles outside this stack among them/,
+        },
+        {
             what: "awsx classic's default task role (AWSLambda_FullAccess and AmazonECS_FullAccess)",
             policy: iamTaskRoleNoWildcards,
             build: () => classicTask(),
@@ -471,6 +478,12 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             build: () => trustedUnder({ StringLike: { "aws:SourceArn": `arn:aws:ecs:*:${ACCOUNT}:*` } }),
             verdict: "fails",
             reason: /does not restrict ECS/,
+        },
+        {
+            what: "the ECS trust scoped by the role's own account variable",
+            policy: iamTaskRoleTrustScoped,
+            build: () => trustedUnder({ StringEquals: { "aws:SourceAccount": "${aws:ResourceAccount}" } }),
+            verdict: "passes",
         },
         {
             what: "the component's roles trusted under StringLike aws:SourceArn, by a transform",
@@ -809,6 +822,25 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             verdict: "fails",
             reason: /inputPath/,
         },
+        {
+            what: "a Terraform module's SQS queue (<package>:tf:aws_sqs_queue)",
+            policy: stackNoUninspectedResources,
+            build: () => [
+                resource("workers:tf:aws_sqs_queue", "module.workers.aws_sqs_queue.jobs", {
+                    sqs_managed_sse_enabled: false,
+                }),
+            ],
+            verdict: "fails",
+            reason: /Terraform module's aws_sqs_queue/,
+        },
+        {
+            what: "a Terraform module's subnet (nothing the pack governs)",
+            policy: stackNoUninspectedResources,
+            build: () => [
+                resource("vpcmod:tf:aws_subnet", "module.vpc.aws_subnet.private[0]", { cidr_block: "10.0.1.0/24" }),
+            ],
+            verdict: "passes",
+        },
     ],
     "5. Secrets by value and by place": [
         {
@@ -824,6 +856,13 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             build: () => variable("MYSQL_PWD", "hunter2hunter2"),
             verdict: "fails",
             reason: /MYSQL_PWD/,
+        },
+        {
+            what: "BASIC_AUTH as user:password",
+            policy: ecsTaskNoPlaintextSecrets,
+            build: () => variable("BASIC_AUTH", "admin:hunter2hunter2"),
+            verdict: "fails",
+            reason: /BASIC_AUTH/,
         },
         {
             what: "SECRETKEY as one word",
@@ -1091,6 +1130,21 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             },
             verdict: "fails",
             reason: /maxReceiveCount 1001/,
+        },
+        {
+            what: "a redrive policy naming its dead-letter queue by URL instead of ARN",
+            policy: sqsHasDeadLetterQueue,
+            build: () => {
+                const dlq = queue("orders-dlq");
+                return [
+                    dlq,
+                    queue("orders", {
+                        redrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.outputs.url, maxReceiveCount: 5 }),
+                    }),
+                ];
+            },
+            verdict: "fails",
+            reason: /no queue in this stack/,
         },
         {
             what: "a byQueue redrive allow naming a queue of the stack that redrives elsewhere",
