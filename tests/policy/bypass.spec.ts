@@ -457,7 +457,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             verdict: "passes",
         },
         {
-            what: "a task role reading objects of an execute-api and invoking one API's stage",
+            what: "a task role invoking one API's stage (execute-api names the API first, no type word)",
             policy: iamTaskRoleNoWildcards,
             build: () =>
                 taskRoleWith(allow("execute-api:Invoke", `arn:aws:execute-api:us-east-1:${ACCOUNT}:a1b2c3d4e5/prod/*`)),
@@ -613,7 +613,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             verdict: "passes",
         },
         {
-            what: "an S3 bucket's notifications scoped by the owner's own account variable in the source ARN",
+            what: "a topic's deliveries scoped by the owner's own account variable inside the source ARN",
             policy: sqsNoPublicAccess,
             build: () =>
                 queueWithPolicy(

@@ -162,7 +162,10 @@ const QUIET: [name: string, value: string][] = [
 /** Secrets the rules knowingly let through: a plain word under _KEY reads like an identifier (SORT_KEY=timestamp). */
 const KNOWN_MISSES: [name: string, value: string][] = [
     ["JWT_KEY", "changeme"],
+    ["REDIS_AUTH", "changeme"],
     ["MAILER", "hunter2"],
+    // Words and slashes read as a secret's name (prod/db/password).
+    ["DB_PASSWORD", "correct/horse/battery/staple"],
 ];
 
 /** Commands and entry points: [arguments, flagged?]. */
@@ -199,10 +202,11 @@ describe("plaintext secret detection: name and value together", () => {
             assert.equal(secretInArguments(args) !== undefined, flagged, secretInArguments(args));
         });
     }
-    it("knowingly misses plain words under _KEY and secrets under names that say nothing", () => {
+    it("knowingly misses plain words under _KEY and _AUTH, secrets under names that say nothing, and word paths", () => {
         assert.deepEqual(
             KNOWN_MISSES.map(([name, value]) => plaintextSecretReason(name, value)),
-            [undefined, undefined],
+            KNOWN_MISSES.map(() => undefined),
         );
+        assert.equal(secretInArguments(["mysql", "-phunter2hunter2"]), undefined);
     });
 });
