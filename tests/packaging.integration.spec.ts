@@ -8,9 +8,9 @@ import * as path from "path";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { packAll, PackedPackage, REPO_ROOT } from "../scripts/pack";
 import { policies } from "../policy/policies";
-import { startMotoServer, MotoServer } from "./worker/support/moto";
+import { startMotoServer, MotoServer } from "../tooling/moto";
 import { runQuickStartFromSource, quickStartProgram } from "./support/quickStart";
-import { createQueues, sqsClient, TEST_AWS_ENVIRONMENT } from "./worker/support/queues";
+import { createQueues, sqsClient, TEST_AWS_ENVIRONMENT } from "../tooling/sqsQueues";
 
 const FIXTURES = path.join(__dirname, "packaging", "consumer");
 /** The runtime goes into container images: its whole install must stay small. */

@@ -1,7 +1,8 @@
 // Groups per-message SQS calls into the batch calls SQS offers (DeleteMessageBatch, ChangeMessageVisibilityBatch).
 //
 // SQS bills every request, and a batch of ten costs what one single call costs. So an entry waits a short delay for
-// company, and goes out at once when ten are ready. A batch call can fail as a whole (network, throttling, an
+// company, and goes out at once when ten are ready, or when company is unlikely within that delay (nothing else at
+// work could add an entry soon): waiting then would only delay it. A batch call can fail as a whole (network, throttling, an
 // outage of the endpoint) or entry by entry; either way each entry is retried on its own, with a doubling pause,
 // until its receipt handle can no longer be used: once the message is visible again, another consumer may hold it.
 import { backoffSeconds } from "./backoff";
@@ -42,6 +43,7 @@ interface Pending<T> {
 export class EntryBatcher<T> {
     private readonly waiting: Pending<T>[] = [];
     private cancelFlush: CancelTimer | undefined;
+    private flushDueMs = 0;
 
     constructor(
         private readonly send: SendBatch<T>,
@@ -49,6 +51,11 @@ export class EntryBatcher<T> {
         private readonly timers: Timers,
         /** Counts the batch calls sent, for the worker's stats. */
         private readonly onCall: () => void = () => undefined,
+        /**
+         * How many entries are likely to come within `ms`. Under one, what waits goes out once the entries queued in
+         * the same turn of the event loop have joined it, instead of after the delay.
+         */
+        private readonly expectedWithin: (ms: number) => number = () => Infinity,
     ) {}
 
     /**
@@ -67,7 +74,7 @@ export class EntryBatcher<T> {
     }
 
     /** Sends everything waiting now, without waiting for the delay; retries still pending keep their pause. */
-    flushNow(): void {
+    private flushNow(): void {
         while (this.waiting.length > 0) {
             this.flush();
         }
@@ -77,12 +84,21 @@ export class EntryBatcher<T> {
         this.waiting.push(pending);
         if (this.waiting.length >= MAX_BATCH_ENTRIES) {
             this.flush();
-        } else {
-            this.cancelFlush ??= this.timers.schedule(this.flushDelayMs, () => {
-                this.cancelFlush = undefined;
-                this.flushNow();
-            });
+            return;
         }
+        // Entries that come together (a batch handler's messages, the heartbeats of one receive) share a call even
+        // when no company is expected.
+        const delayMs = this.expectedWithin(this.flushDelayMs) < 1 ? 0 : this.flushDelayMs;
+        const dueMs = this.timers.now() + delayMs;
+        if (this.cancelFlush && this.flushDueMs <= dueMs) {
+            return;
+        }
+        this.cancelFlush?.();
+        this.flushDueMs = dueMs;
+        this.cancelFlush = this.timers.schedule(delayMs, () => {
+            this.cancelFlush = undefined;
+            this.flushNow();
+        });
     }
 
     private flush(): void {

@@ -4,7 +4,8 @@
 // other half. It extends a message's visibility while its handler runs, holds ECS task scale-in protection while
 // busy, drains on SIGTERM within the stop timeout, and deletes a message only after its handler succeeded.
 import { Consumer } from "./consumer";
-import { resolveWorkerOptions, WorkerOptions } from "./options";
+import { StopOptions, WorkerOptions } from "./options";
+import { resolveWorkerOptions } from "./settings";
 import { WorkerStats } from "./stats";
 
 export { LogEntry, LogLevel, MessageOutcome, WorkerEvent } from "./log";
@@ -13,6 +14,8 @@ export {
     BatchHandler,
     EmbeddedMetricsOptions,
     MessageHandler,
+    SqsErrorDetails,
+    StopOptions,
     WorkerHooks,
     WorkerMessage,
     WorkerOptions,
@@ -23,9 +26,10 @@ export { CancelTimer, Timers } from "./timers";
 export interface WorkerHandle {
     /**
      * Stops receiving, lets in-flight handlers finish (until the shutdown deadline, when their messages are released
-     * and their signals aborted), releases task protection, then resolves. Every call returns the same promise.
+     * and their signals aborted), releases task protection, then resolves. With `{ abort: true }` the messages in hand
+     * are released at once instead. Every call returns the same promise.
      */
-    stop(): Promise<void>;
+    stop(options?: StopOptions): Promise<void>;
     /** Counters since the start: messages received, processed, failed, in flight, SQS requests, latencies. */
     stats(): WorkerStats;
 }
@@ -38,29 +42,28 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGTERM", "SIGINT"];
  */
 export function runWorker(options: WorkerOptions): WorkerHandle {
     const settings = resolveWorkerOptions(options, process.env);
-    const consumer = new Consumer(settings);
+    // A refused batch result is a bug in the worker's code: with the process in its hands, the worker makes it exit
+    // with a failure, so ECS reports it and a deployment circuit breaker can roll the release back.
+    const consumer = new Consumer(settings, () => {
+        if (settings.handleSignals) {
+            process.exitCode = 1;
+        }
+    });
+    const stats = (): WorkerStats => consumer.currentStats();
     if (!settings.handleSignals) {
-        return { stop: () => consumer.stop("stop() called"), stats: () => consumer.currentStats() };
+        return { stop: (stopOptions) => consumer.stop("stop() called", stopOptions?.abort), stats };
     }
 
-    // ECS sends SIGTERM on scale-in, deployment and Spot reclaim, then SIGKILL after the stop timeout. A second
-    // signal (Ctrl-C twice) means "now": the messages in hand go back to the queue at once.
-    const onSignal = (signal: NodeJS.Signals): void => {
-        if (stopping) {
-            void consumer.releaseAll();
-        } else {
-            stopping = stop(`received ${signal}`);
-        }
+    // ECS sends SIGTERM on scale-in, deployment and Spot reclaim, then SIGKILL after the stop timeout. A signal once
+    // a stop has begun (Ctrl-C twice) means "now": the messages in hand go back to the queue at once.
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => void stop(`received ${signal}`, stopping);
+    const stop = (reason: string, abort: boolean | undefined): Promise<void> => {
+        stopping = true;
+        return consumer
+            .stop(reason, abort)
+            .finally(() => STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal)));
     };
-    const stop = (reason: string): Promise<void> =>
-        consumer.stop(reason).finally(() => STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal)));
-    let stopping: Promise<void> | undefined;
     STOP_SIGNALS.forEach((signal) => process.on(signal, onSignal));
-    return {
-        stop: () => {
-            stopping ??= stop("stop() called");
-            return stopping;
-        },
-        stats: () => consumer.currentStats(),
-    };
+    return { stop: (stopOptions) => stop("stop() called", stopOptions?.abort), stats };
 }

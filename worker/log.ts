@@ -20,10 +20,15 @@ export enum WorkerEvent {
     /** A message reached SQS's 12-hour limit while its handler ran; its signal is aborted. */
     HoldLapsed = "message.hold-lapsed",
     /**
-     * stop() abandoned an idle worker's long poll; SQS may still have handed it messages, which stay hidden for
-     * `visibilityTimeoutSeconds` (the idle poll's timeout) before another consumer gets them.
+     * stop() abandoned a long poll sent after an empty receive; SQS may still have handed it messages, which stay
+     * hidden for `visibilityTimeoutSeconds` (that poll's timeout) before another consumer gets them.
      */
     PollAbandoned = "receive.abandoned",
+    /**
+     * A batch handler resolved with something the worker cannot read as its failures (`error` says what was returned
+     * and what to return instead). The batch's messages go back to the queue unchanged and the worker stops.
+     */
+    HandlerRefused = "handler.refused",
     /** A hook threw; the worker carries on. */
     HookFailed = "hook.failed",
     /** Receiving (or reading the queue's visibility timeout) failed; the worker retries after `retryInSeconds`. */

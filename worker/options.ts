@@ -1,55 +1,8 @@
-// What a worker can be told, its defaults, and how options and the container's environment resolve into plain
-// settings. Pure: `resolveWorkerOptions` reads only its arguments, so every default and every error is unit-tested.
-import { MessageAttributeValue, MessageSystemAttributeName, SQSClient } from "@aws-sdk/client-sqs";
-import {
-    DEFAULT_STOP_TIMEOUT_SECONDS,
-    ECS_AGENT_URI_ENVIRONMENT_NAME,
-    MAX_RECEIVE_WAIT_TIME_SECONDS,
-    MAX_STOP_TIMEOUT_SECONDS,
-    MAX_VISIBILITY_TIMEOUT_SECONDS as MAX_HOLD_SECONDS,
-    WorkerEnvironment,
-} from "../contract";
-import { MAX_BATCH_ENTRIES } from "./batcher";
-import { Log, jsonLinesToStdout } from "./log";
-import { MAX_PROTECTION_MINUTES, MIN_PROTECTION_MINUTES } from "./protection";
-import { Timers, systemTimers } from "./timers";
-
-const DEFAULT_CONCURRENCY = 1;
-/** SQS's longest poll: fewest empty receives, and a message still arrives the moment it is sent. */
-const DEFAULT_WAIT_TIME_SECONDS = 20;
-const DEFAULT_RETRY_BASE_SECONDS = 5;
-/** A quarter of an hour: long enough to ride out a dependency's outage, short enough to notice a fix. */
-const DEFAULT_RETRY_MAX_SECONDS = 900;
-/** Renewed every 7.5 minutes while busy; a crashed worker blocks scale-in for at most this long. */
-const DEFAULT_PROTECTION_MINUTES = 15;
-/** Time left after the deadline to release messages and protection before ECS sends SIGKILL. */
-const DEFAULT_SHUTDOWN_MARGIN_SECONDS = 10;
-/**
- * How long a finished message waits for nine others before its delete goes out (and a visibility change for its
- * company): short next to any visibility timeout, long enough to fill a batch when handlers finish close together.
- */
-const DEFAULT_BATCH_DELAY_MILLISECONDS = 50;
-/** Ten is what one receive returns, so a batch handler gets whole receives. */
-const DEFAULT_BATCH_SIZE = MAX_BATCH_ENTRIES;
-/**
- * An idle worker's poll hides what it returns for this long only, so a poll abandoned at stop delays at most ten
- * messages by this much. It is longer than a 10 s endpoint outage, so a delete retried through one still lands.
- */
-const DEFAULT_IDLE_POLL_VISIBILITY_TIMEOUT_SECONDS = 30;
-/** Every attribute: what the runtime did before these could be chosen. */
-const ALL_ATTRIBUTES = "All";
-/** Once a minute: CloudWatch's standard resolution, so finer lines would only add log volume. */
-const DEFAULT_METRICS_INTERVAL_SECONDS = 60;
-const DEFAULT_METRICS_NAMESPACE = "BackgroundWorker";
-
-const MAX_BATCH_DELAY_MILLISECONDS = 1_000;
-const MAX_PREFETCH_MESSAGES = 1_000;
-const MAX_METRICS_INTERVAL_SECONDS = 3_600;
-/** SQS's rules for a message attribute name, plus the ".*" suffix a receive accepts as a prefix match. */
-const MESSAGE_ATTRIBUTE_NAME = /^(All|\.\*|[A-Za-z0-9_-](?:[A-Za-z0-9_.-]{0,254}[A-Za-z0-9_-])?(?:\.\*)?)$/;
-
-/** One process runs this many handlers at most; more work wants more tasks, which is what the scaling is for. */
-const MAX_CONCURRENCY = 1_000;
+// What a worker can be told: the options of `runWorker`, the message a handler gets, and the hooks it may pass.
+// Types only; settings.ts applies the defaults and checks the values.
+import { Message, MessageAttributeValue, MessageSystemAttributeName, SQSClient } from "@aws-sdk/client-sqs";
+import { Log, WorkerEvent } from "./log";
+import { Timers } from "./timers";
 
 /** A received message, as a handler sees it. */
 export interface WorkerMessage {
@@ -64,6 +17,13 @@ export interface WorkerMessage {
     attributes: Partial<Record<MessageSystemAttributeName, string>>;
     /** The attributes the sender set, those `messageAttributeNames` asked for. */
     messageAttributes: Record<string, MessageAttributeValue>;
+    /**
+     * The message as the AWS SDK's ReceiveMessage returned it (receipt handle, MD5 digests, every attribute), for what
+     * the fields above leave out. The worker always sets it; it is optional only so that messages built by hand (in a
+     * handler's own tests) need not carry one. Deleting it or changing its visibility with your own client bypasses
+     * the worker, which would then delete or hide it again: use the methods below instead.
+     */
+    readonly sqsMessage?: Readonly<Message>;
     /**
      * Asks for this message again in `seconds` (0 to what is left of SQS's 12-hour limit) instead of the outcome the
      * handler's result would give: when the handler returns or throws, the message is hidden for that long and not
@@ -98,9 +58,11 @@ export interface BatchFailure {
 
 /**
  * Does the work for several messages at once, for work that gains from it (bulk writes). Resolve with the messages
- * that failed (nothing, or an empty array, when all succeeded): each is retried after a backoff like a failed
- * `handler` call, and the others are deleted. Throwing fails every message of the batch. `signal` is aborted when the
- * worker gives the batch's messages up.
+ * that failed, as `{ message, error }` (nothing, or an empty array, when all succeeded): each is retried after a backoff
+ * like a failed `handler` call, and the others are deleted. Throwing fails every message of the batch. `signal` is
+ * aborted when the worker gives the batch's messages up. Any other result (for example the messages themselves, which
+ * is how sqs-consumer acknowledges) is refused: the batch's messages go back to the queue unchanged and the worker
+ * stops, logging `handler.refused` with what to return.
  */
 export type BatchHandler = (
     messages: readonly WorkerMessage[],
@@ -119,6 +81,29 @@ export interface WorkerHooks {
     retried?(message: WorkerMessage, retryDelaySeconds: number): void;
     /** The message went back to the queue unfinished: the shutdown deadline, a stop before it started, or `release()`. */
     released?(message: WorkerMessage): void;
+    /**
+     * An SQS call failed: a receive (retried after a pause), or a delete or visibility change given up after its
+     * retries. Called with the error the AWS SDK threw (its `name` is SQS's error code) beside the log entry.
+     */
+    sqsError?(error: unknown, details: SqsErrorDetails): void;
+}
+
+/** Which SQS call failed, for the `sqsError` hook. */
+export interface SqsErrorDetails {
+    /** WorkerEvent.ReceiveFailed, WorkerEvent.DeleteFailed or WorkerEvent.VisibilityChangeFailed: the log entry's event. */
+    event: WorkerEvent;
+    /** The message the call was for; absent for a receive. */
+    message?: WorkerMessage;
+}
+
+/** How `stop()` ends the work in hand. */
+export interface StopOptions {
+    /**
+     * Gives up the messages in hand at once instead of letting their handlers run until the shutdown deadline: their
+     * signals are aborted and they go back to the queue, visible to other workers. What a second SIGTERM does.
+     * Defaults to false.
+     */
+    abort?: boolean;
 }
 
 /**
@@ -147,6 +132,13 @@ export interface WorkerOptions {
      * FIFO queue it holds at most one message per message group. Defaults to 10.
      */
     batchSize?: number;
+    /**
+     * The longest one handler call may run, 1 to 43200 seconds. A call that runs longer fails with a TimeoutError: its
+     * signal is aborted, its message (each message of a `batchHandler` call) comes back after the retry delay, and its
+     * slot takes the next message at once. JavaScript cannot stop the call itself, so stop on the signal. Defaults to
+     * no limit: a hung handler holds its slot and its message up to SQS's 12-hour limit.
+     */
+    handlerTimeoutSeconds?: number;
     /** The queue to consume. Defaults to the QUEUE_URL environment variable, which the component sets. */
     queueUrl?: string;
     /**
@@ -177,11 +169,11 @@ export interface WorkerOptions {
      */
     messageAttributeNames?: string[];
     /**
-     * The visibility timeout of a poll sent while the worker is idle (nothing in hand, and the last receive empty), 0
-     * to 43200 seconds. Stopping an idle worker abandons such a poll at once, so the worker exits in well under a
-     * second instead of waiting out the poll; SQS may still hand messages to the abandoned poll, and they stay hidden
-     * for this long before another consumer gets them. Messages such a poll returns are extended to the full
-     * visibility timeout by the heartbeat. 0: idle polls use the full timeout and a stop waits them out. Defaults to 30.
+     * The visibility timeout of a long poll sent after an empty receive (the queue looked empty), 0 to 43200 seconds.
+     * `stop()` abandons such a poll at once instead of waiting it out; SQS may still hand messages to the abandoned
+     * poll, and they stay hidden for this long before another consumer gets them. Messages such a poll returns are
+     * extended to the full visibility timeout by the heartbeat a third of the way in. 0: these polls use the full
+     * timeout and a stop waits them out. Defaults to 5.
      */
     idlePollVisibilityTimeoutSeconds?: number;
     /** Called as messages are received and finish. Defaults to none. */
@@ -189,9 +181,10 @@ export interface WorkerOptions {
     /** Writes CloudWatch Embedded Metric Format lines when set. Defaults to off. */
     metrics?: EmbeddedMetricsOptions;
     /**
-     * Long-polling time of each receive, 0 to 20 seconds; shortened to end a second before the shutdown deadline
-     * when that is nearer (a stop timeout under 31 s), so no poll is still out when messages are released. Defaults
-     * to 20.
+     * Long-polling time of a receive sent after an empty one, 0 to 20 seconds. A receive sent after one that brought
+     * messages waits 1 s at most (more messages are likely waiting, and a stop then waits for no long poll). Shortened
+     * to end a second before the shutdown deadline when that is nearer (a stop timeout under 31 s), so no poll is still
+     * out when messages are released. Defaults to 20.
      */
     waitTimeSeconds?: number;
     /**
@@ -241,212 +234,4 @@ export interface WorkerOptions {
     log?: Log;
     /** The clock for every interval and deadline. Defaults to real time; tests pass a faster one. */
     timers?: Timers;
-}
-
-/** Options with every default applied and every value checked. */
-export interface WorkerSettings {
-    /** Exactly one of `handler` and `batchHandler` is set. */
-    handler: MessageHandler | undefined;
-    batchHandler: BatchHandler | undefined;
-    batchSize: number;
-    queueUrl: string;
-    /** The queue is FIFO: one message per message group at a time. */
-    fifo: boolean;
-    concurrency: number;
-    prefetchMessages: number;
-    batchDelayMilliseconds: number;
-    messageSystemAttributeNames: MessageSystemAttributeName[];
-    messageAttributeNames: string[];
-    idlePollVisibilityTimeoutSeconds: number;
-    hooks: WorkerHooks;
-    metrics: Required<EmbeddedMetricsOptions> | undefined;
-    waitTimeSeconds: number;
-    /** Undefined: use the queue's own, read at start. */
-    visibilityTimeoutSeconds: number | undefined;
-    retryBaseSeconds: number;
-    retryMaxSeconds: number;
-    /** Undefined: task protection is off. */
-    taskProtection: { ecsAgentUri: string; protectionMinutes: number } | undefined;
-    handleSignals: boolean;
-    stopTimeoutSeconds: number;
-    shutdownMarginSeconds: number;
-    sqsClient: SQSClient | undefined;
-    log: Log;
-    timers: Timers;
-}
-
-type Environment = Readonly<Record<string, string | undefined>>;
-
-/**
- * Applies defaults (options first, then the environment, then the constants above) and checks every value. Throws
- * one Error listing every problem, each naming the option or variable, the valid range and the value given.
- */
-export function resolveWorkerOptions(options: WorkerOptions, environment: Environment): WorkerSettings {
-    const problems: string[] = [];
-    const integer = (name: string, value: number, min: number, max: number): number => {
-        if (!Number.isInteger(value) || value < min || value > max) {
-            problems.push(`${name} must be an integer between ${min} and ${max}; got ${value}`);
-        }
-        return value;
-    };
-    const fromEnvironment = (variable: WorkerEnvironment, min: number, max: number): number | undefined => {
-        const text = environment[variable]?.trim();
-        if (!text) {
-            return undefined;
-        }
-        if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-            problems.push(
-                `environment variable ${variable} must be an integer between ${min} and ${max}; got "${text}"`,
-            );
-        }
-        return Number(text);
-    };
-
-    if (options.handler !== undefined && options.batchHandler !== undefined) {
-        problems.push("handler and batchHandler are both set; pass one of them");
-    } else if (options.batchHandler !== undefined && typeof options.batchHandler !== "function") {
-        problems.push(
-            `batchHandler must be a function (messages, signal) => Promise<BatchFailure[] | void>; got ${typeof options.batchHandler}`,
-        );
-    } else if (options.batchHandler === undefined && typeof options.handler !== "function") {
-        problems.push(`handler must be a function (message, signal) => Promise<void>; got ${typeof options.handler}`);
-    }
-
-    const systemAttributeNames = options.messageSystemAttributeNames ?? [ALL_ATTRIBUTES];
-    const knownSystemNames: readonly string[] = Object.values(MessageSystemAttributeName);
-    systemAttributeNames
-        .filter((name) => !knownSystemNames.includes(name))
-        .forEach((name) =>
-            problems.push(`messageSystemAttributeNames may hold only ${knownSystemNames.join(", ")}; got "${name}"`),
-        );
-    const messageAttributeNames = options.messageAttributeNames ?? [ALL_ATTRIBUTES];
-    messageAttributeNames
-        .filter((name) => !MESSAGE_ATTRIBUTE_NAME.test(name))
-        .forEach((name) =>
-            problems.push(
-                `messageAttributeNames must hold "All", attribute names (letters, digits, _ - ., up to 256 characters) or "prefix.*"; got "${name}"`,
-            ),
-        );
-
-    const queueUrl = options.queueUrl ?? environment[WorkerEnvironment.QueueUrl]?.trim();
-    if (!queueUrl) {
-        problems.push(
-            `queueUrl is required: pass it, or set the ${WorkerEnvironment.QueueUrl} environment variable ` +
-                "(the BackgroundWorker component sets it on the container)",
-        );
-    }
-
-    const visibilityTimeoutSeconds =
-        options.visibilityTimeoutSeconds !== undefined
-            ? integer("visibilityTimeoutSeconds", options.visibilityTimeoutSeconds, 1, MAX_HOLD_SECONDS)
-            : fromEnvironment(WorkerEnvironment.VisibilityTimeoutSeconds, 1, MAX_HOLD_SECONDS);
-
-    const stopTimeoutSeconds =
-        options.stopTimeoutSeconds !== undefined
-            ? integer("stopTimeoutSeconds", options.stopTimeoutSeconds, 0, MAX_STOP_TIMEOUT_SECONDS)
-            : (fromEnvironment(WorkerEnvironment.StopTimeoutSeconds, 0, MAX_STOP_TIMEOUT_SECONDS) ??
-              DEFAULT_STOP_TIMEOUT_SECONDS);
-
-    const retryBaseSeconds = integer(
-        "retryBaseSeconds",
-        options.retryBaseSeconds ?? DEFAULT_RETRY_BASE_SECONDS,
-        0,
-        MAX_HOLD_SECONDS,
-    );
-    const retryMaxSeconds = integer(
-        "retryMaxSeconds",
-        options.retryMaxSeconds ?? DEFAULT_RETRY_MAX_SECONDS,
-        0,
-        MAX_HOLD_SECONDS,
-    );
-    if (retryMaxSeconds < retryBaseSeconds) {
-        problems.push(`retryMaxSeconds (${retryMaxSeconds}) must be at least retryBaseSeconds (${retryBaseSeconds})`);
-    }
-
-    const ecsAgentUri = options.ecsAgentUri ?? environment[ECS_AGENT_URI_ENVIRONMENT_NAME]?.trim();
-    const protectionWanted = options.taskProtection ?? Boolean(ecsAgentUri);
-    const protectionMinutes = integer(
-        "protectionMinutes",
-        options.protectionMinutes ?? DEFAULT_PROTECTION_MINUTES,
-        MIN_PROTECTION_MINUTES,
-        MAX_PROTECTION_MINUTES,
-    );
-    if (protectionWanted && !ecsAgentUri) {
-        problems.push(
-            `taskProtection is on but there is no ECS agent to ask: ${ECS_AGENT_URI_ENVIRONMENT_NAME} is not set ` +
-                "(ECS sets it in every task); pass ecsAgentUri, or set taskProtection to false outside ECS",
-        );
-    }
-
-    const concurrency = integer("concurrency", options.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
-    const metrics = options.metrics && {
-        namespace: options.metrics.namespace ?? DEFAULT_METRICS_NAMESPACE,
-        service: options.metrics.service ?? "",
-        intervalSeconds: integer(
-            "metrics.intervalSeconds",
-            options.metrics.intervalSeconds ?? DEFAULT_METRICS_INTERVAL_SECONDS,
-            1,
-            MAX_METRICS_INTERVAL_SECONDS,
-        ),
-        write: options.metrics.write ?? ((line: string) => void process.stdout.write(`${line}\n`)),
-    };
-    if (metrics && !metrics.namespace.trim()) {
-        problems.push('metrics.namespace must not be empty; leave it out for "BackgroundWorker"');
-    }
-
-    const settings: WorkerSettings = {
-        handler: options.batchHandler ? undefined : options.handler,
-        batchHandler: options.batchHandler,
-        batchSize: integer("batchSize", options.batchSize ?? DEFAULT_BATCH_SIZE, 1, MAX_BATCH_ENTRIES),
-        queueUrl: queueUrl ?? "",
-        fifo: (queueUrl ?? "").endsWith(".fifo"),
-        concurrency,
-        prefetchMessages: integer(
-            "prefetchMessages",
-            options.prefetchMessages ?? Math.min(concurrency, MAX_BATCH_ENTRIES),
-            0,
-            MAX_PREFETCH_MESSAGES,
-        ),
-        batchDelayMilliseconds: integer(
-            "batchDelayMilliseconds",
-            options.batchDelayMilliseconds ?? DEFAULT_BATCH_DELAY_MILLISECONDS,
-            0,
-            MAX_BATCH_DELAY_MILLISECONDS,
-        ),
-        messageSystemAttributeNames: systemAttributeNames,
-        messageAttributeNames,
-        idlePollVisibilityTimeoutSeconds: integer(
-            "idlePollVisibilityTimeoutSeconds",
-            options.idlePollVisibilityTimeoutSeconds ?? DEFAULT_IDLE_POLL_VISIBILITY_TIMEOUT_SECONDS,
-            0,
-            MAX_HOLD_SECONDS,
-        ),
-        hooks: options.hooks ?? {},
-        metrics,
-        waitTimeSeconds: integer(
-            "waitTimeSeconds",
-            options.waitTimeSeconds ?? DEFAULT_WAIT_TIME_SECONDS,
-            0,
-            MAX_RECEIVE_WAIT_TIME_SECONDS,
-        ),
-        visibilityTimeoutSeconds,
-        retryBaseSeconds,
-        retryMaxSeconds,
-        taskProtection: protectionWanted && ecsAgentUri ? { ecsAgentUri, protectionMinutes } : undefined,
-        handleSignals: options.handleSignals ?? true,
-        stopTimeoutSeconds,
-        shutdownMarginSeconds: integer(
-            "shutdownMarginSeconds",
-            options.shutdownMarginSeconds ?? DEFAULT_SHUTDOWN_MARGIN_SECONDS,
-            0,
-            MAX_STOP_TIMEOUT_SECONDS,
-        ),
-        sqsClient: options.sqsClient,
-        log: options.log ?? jsonLinesToStdout,
-        timers: options.timers ?? systemTimers,
-    };
-    if (problems.length > 0) {
-        throw new Error(`Invalid worker options:\n  - ${problems.join("\n  - ")}`);
-    }
-    return settings;
 }

@@ -5,7 +5,11 @@ import { ManualTimers } from "./support/timers";
 type Answer = ReadonlyMap<number, EntryFailure> | Error;
 
 /** A batcher over string entries whose calls are recorded and answered from `answers` (all accepted when empty). */
-function recordingBatcher(timers: ManualTimers, answers: Answer[] = []) {
+function recordingBatcher(
+    timers: ManualTimers,
+    answers: Answer[] = [],
+    expectedWithin: (ms: number) => number = () => Infinity,
+) {
     const calls: Array<{ atMs: number; entries: string[] }> = [];
     const startMs = timers.now();
     const batcher = new EntryBatcher<string>(
@@ -19,6 +23,8 @@ function recordingBatcher(timers: ManualTimers, answers: Answer[] = []) {
         },
         50,
         timers,
+        () => undefined,
+        expectedWithin,
     );
     return { batcher, calls };
 }
@@ -55,6 +61,30 @@ describe("worker batch calls", () => {
         await timers.advance(1);
         assert.deepStrictEqual(calls[1], { atMs: 50, entries: entries.slice(10) });
         assert.ok(results.every((result) => result.settled === "resolved"));
+    });
+
+    it("does not wait for company that is unlikely to come, but still joins the entries queued together", async () => {
+        const timers = new ManualTimers();
+        let expected = 0;
+        const { batcher, calls } = recordingBatcher(timers, [], (ms) => {
+            assert.strictEqual(ms, 50, "asked about the batching delay");
+            return expected;
+        });
+        ["a", "b", "c"].forEach((entry) => void batcher.submit(entry, () => Infinity));
+        await timers.advance(0);
+        assert.deepStrictEqual(calls, [{ atMs: 0, entries: ["a", "b", "c"] }], "one call, at once");
+
+        expected = 3;
+        void batcher.submit("d", () => Infinity);
+        await timers.advance(10);
+        expected = 0.5;
+        void batcher.submit("e", () => Infinity);
+        await timers.advance(0);
+        assert.deepStrictEqual(
+            calls[1],
+            { atMs: 10, entries: ["d", "e"] },
+            "an entry waiting for company goes out as soon as no more is expected",
+        );
     });
 
     it("retries only the entries that failed, with a doubling pause, until they succeed", async () => {

@@ -2,9 +2,9 @@
 // the dead-letter queue, the concurrency limit, and nothing lost at volume.
 import * as assert from "assert";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker/index";
+import { BatchFailure, MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker/index";
 import { useMoto } from "./support/fixture";
-import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "./support/queues";
+import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "../../tooling/sqsQueues";
 import { delay, waitFor } from "./support/workers";
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failing run can be replayed. */
@@ -189,6 +189,10 @@ describe("worker consuming from SQS (moto)", function () {
         );
         assert.match(seen[0].attributes.SentTimestamp ?? "", /^\d+$/);
         assert.deepStrictEqual(seen[0].messageAttributes.tenant, { DataType: "String", StringValue: "acme" });
+        const [first, second] = seen.map((message) => message.sqsMessage);
+        assert.strictEqual(second?.MessageId, sent.MessageId, "the SDK's own message, for what the fields leave out");
+        assert.ok(second?.ReceiptHandle && second.MD5OfBody, "with its receipt handle and digests");
+        assert.notStrictEqual(second.ReceiptHandle, first?.ReceiptHandle, "one per delivery");
     });
 
     it("hides a failed message for the retry delay, doubling with its receive count, before it is tried again", async () => {
@@ -236,10 +240,16 @@ describe("worker consuming from SQS (moto)", function () {
         assert.ok((entry.durationMs ?? 0) >= 110 && (entry.durationMs ?? 0) < 2_000, `duration ${entry.durationMs} ms`);
     });
 
-    it("keeps retrying a failing receive with a doubling pause, and consumes once the queue is there", async () => {
+    it("keeps retrying a failing receive with a doubling pause, tells the sqsError hook, and consumes once the queue is there", async () => {
         const queueName = `late-${Date.now()}`;
         const queueUrl = `${moto.endpoint}/123456789012/${queueName}`;
-        const worker = workers.start({ queueUrl, visibilityTimeoutSeconds: 30, handler: async () => undefined });
+        const sqsErrors: Array<{ error: unknown; event: WorkerEvent; message: unknown }> = [];
+        const worker = workers.start({
+            queueUrl,
+            visibilityTimeoutSeconds: 30,
+            handler: async () => undefined,
+            hooks: { sqsError: (error, { event, message }) => sqsErrors.push({ error, event, message }) },
+        });
         const failures = () => worker.logs.filter((entry) => entry.event === WorkerEvent.ReceiveFailed);
         await waitFor("two receives failed", () => failures().length === 2, 5_000);
         assert.deepStrictEqual(
@@ -247,6 +257,18 @@ describe("worker consuming from SQS (moto)", function () {
             [1, 2],
         );
         assert.match(failures()[0].error ?? "", /QueueDoesNotExist|does not exist/i);
+        assert.deepStrictEqual(
+            sqsErrors.map(({ event, message }) => [event, message]),
+            [
+                [WorkerEvent.ReceiveFailed, undefined],
+                [WorkerEvent.ReceiveFailed, undefined],
+            ],
+        );
+        assert.match(
+            (sqsErrors[0].error as Error).name,
+            /QueueDoesNotExist|NonExistentQueue/,
+            "the SDK's error, named by SQS's error code",
+        );
 
         await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
         await sendMessages(sqs, queueUrl, ["after-outage"]);
@@ -416,6 +438,68 @@ describe("worker consuming from SQS (moto)", function () {
             worker.logs.filter((entry) => entry.event === WorkerEvent.VisibilityChangeFailed),
             [],
         );
+    });
+
+    it("fails a handler that outruns handlerTimeoutSeconds: its signal says why, its slot takes the next message", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        await sendMessages(sqs, queueUrl, ["hangs-once", "quick"]);
+        const runs: Array<{ body: string; receiveCount: number }> = [];
+        const signals: AbortSignal[] = [];
+        let hungHandlerReturned = false;
+        const worker = workers.start({
+            queueUrl,
+            handlerTimeoutSeconds: 1,
+            retryBaseSeconds: 1,
+            handler: async ({ body, receiveCount }, signal) => {
+                runs.push({ body, receiveCount });
+                if (body === "hangs-once" && receiveCount === 1) {
+                    signals.push(signal);
+                    await delay(4_000); // ignores its signal: the slot must free up anyway
+                    hungHandlerReturned = true;
+                }
+            },
+        });
+        await waitFor("both succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 2, 15_000);
+
+        assert.deepStrictEqual(runs, [
+            { body: "hangs-once", receiveCount: 1 },
+            { body: "quick", receiveCount: 1 },
+            { body: "hangs-once", receiveCount: 2 },
+        ]);
+        assert.strictEqual(hungHandlerReturned, false, "the next message ran while the hung call was still going");
+        assert.strictEqual((signals[0].reason as Error).name, "TimeoutError");
+        const [failed] = worker.finished(MessageOutcome.Failed);
+        assert.match(failed.error ?? "", /did not finish within handlerTimeoutSeconds \(1 s\)/);
+        assert.strictEqual(failed.retryDelaySeconds, 1, "retried after the backoff, like any failure");
+    });
+
+    it("refuses a batch handler result it cannot read, before any message is retried or deleted, and stops", async () => {
+        const { queueUrl, deadLetterQueueUrl } = await createQueues(sqs, {
+            visibilityTimeoutSeconds: 30,
+            maxReceiveCount: 2,
+        });
+        await sendMessages(sqs, queueUrl, ["one", "two", "three"]);
+        const calls: string[][] = [];
+        const exitCodeBefore = process.exitCode;
+        const worker = workers.start({
+            queueUrl,
+            concurrency: 3,
+            batchHandler: async (messages) => {
+                calls.push(messages.map((message) => message.body));
+                return messages as unknown as BatchFailure[]; // sqs-consumer's convention, from plain JavaScript
+            },
+        });
+        await waitFor("the worker stopped", () => worker.logs.some((entry) => entry.event === WorkerEvent.Stopped));
+
+        const refused = worker.logs.filter((entry) => entry.event === WorkerEvent.HandlerRefused);
+        assert.strictEqual(refused.length, 1);
+        assert.match(refused[0].error ?? "", /must resolve with the messages that failed, as \[\{ message, error \}\]/);
+        assert.strictEqual(calls.length, 1, "no batch after the refused one");
+        assert.deepStrictEqual(worker.finished(MessageOutcome.Failed), [], "nothing went down the retry path");
+        assert.deepStrictEqual(worker.finished(MessageOutcome.Succeeded), [], "nothing was deleted");
+        assert.deepStrictEqual((await receiveAllBodies(sqs, queueUrl)).sort(), ["one", "three", "two"]);
+        assert.deepStrictEqual(await messageCounts(sqs, deadLetterQueueUrl), { visible: 0, inFlight: 0 });
+        assert.strictEqual(process.exitCode, exitCodeBefore, "without handleSignals the process is the program's");
     });
 
     it("requests only the attributes asked for, and always the receive count", async () => {

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { MessageOutcome, WorkerEvent } from "../../worker/index";
 import { useMoto } from "./support/fixture";
-import { createQueues, messageCounts, sendMessages } from "./support/queues";
+import { createQueues, messageCounts, sendMessages } from "../../tooling/sqsQueues";
 import { waitFor } from "./support/workers";
 
 describe("worker visibility heartbeat (moto)", function () {

@@ -6,7 +6,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { BatchFailure, MessageOutcome, WorkerEvent } from "../../worker/index";
 import { useMoto } from "./support/fixture";
 import { OutageProxy, startOutageProxy } from "./support/outageProxy";
-import { createQueues, messageCounts, receiveAllBodies, sendMessages, sqsClient } from "./support/queues";
+import { createQueues, messageCounts, receiveAllBodies, sendMessages, sqsClient } from "../../tooling/sqsQueues";
 import { JobEvent, startWorkerProcess, WorkerProcess } from "./support/workerProcess";
 import { delay, waitFor } from "./support/workers";
 
@@ -180,7 +180,6 @@ describe("worker losing nothing under faults (moto)", function () {
                 queueUrl,
                 sqsClient: proxiedSqs,
                 concurrency: 10,
-                waitTimeSeconds: 1,
                 handler: async ({ body }) => {
                     await delay(100);
                     succeeded.push(body);

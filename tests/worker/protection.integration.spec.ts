@@ -5,7 +5,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { MessageOutcome, WorkerEvent } from "../../worker/index";
 import { FakeEcsAgent, PROTECTION_PATH, startFakeEcsAgent } from "./support/fakeEcsAgent";
 import { useMoto } from "./support/fixture";
-import { createQueues, sendMessages } from "./support/queues";
+import { createQueues, sendMessages } from "../../tooling/sqsQueues";
 import { acceleratedTimers } from "./support/timers";
 import { waitFor } from "./support/workers";
 

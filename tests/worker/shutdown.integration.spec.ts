@@ -1,14 +1,15 @@
-// Draining against a real SQS API (moto): stop() and SIGTERM let the job in hand finish and take nothing new, a job
-// that cannot finish by the deadline is released to another worker at once, and after SIGKILL the message comes
-// back when its visibility timeout lapses.
+// Draining against a real SQS API (moto): stop() and SIGTERM let the job in hand finish and take nothing new, stop()
+// after a busy period is prompt and strands nothing, a job that cannot finish by the deadline (or any job, with
+// stop({ abort })) is released to another worker at once, and after SIGKILL the message comes back when its
+// visibility timeout lapses.
 import * as assert from "assert";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { MessageOutcome, WorkerEvent, WorkerMessage } from "../../worker/index";
 import { FakeEcsAgent, startFakeEcsAgent } from "./support/fakeEcsAgent";
 import { useMoto } from "./support/fixture";
-import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "./support/queues";
+import { createQueues, messageCounts, receiveAllBodies, sendMessages } from "../../tooling/sqsQueues";
 import { JobEvent, startWorkerProcess, WorkerProcess } from "./support/workerProcess";
-import { waitFor } from "./support/workers";
+import { delay, waitFor } from "./support/workers";
 
 const job = (jobMs: number): string => JSON.stringify({ jobMs });
 
@@ -71,6 +72,87 @@ describe("worker shutdown (moto)", function () {
             () => second.finished(MessageOutcome.Succeeded).length === 1,
         );
         assert.deepStrictEqual(taken, ["arrived-during-stop"]);
+    });
+
+    /** Handles 40 messages at concurrency 10 with default options and waits until the last has succeeded. */
+    async function busyWorker(queueUrl: string) {
+        await sendMessages(
+            sqs,
+            queueUrl,
+            Array.from({ length: 40 }, (_, index) => `busy-${index}`),
+        );
+        const worker = workers.start({ queueUrl, concurrency: 10, handler: () => delay(50) });
+        await waitFor("all 40 succeeded", () => worker.finished(MessageOutcome.Succeeded).length === 40);
+        return worker;
+    }
+
+    /** Sends five messages and returns how long each took to reach a second worker, in ms. */
+    async function delaysToNextWorker(queueUrl: string): Promise<number[]> {
+        const sentAtMs = Date.now();
+        await sendMessages(sqs, queueUrl, ["n-1", "n-2", "n-3", "n-4", "n-5"]);
+        const delaysMs: number[] = [];
+        workers.start({ queueUrl, concurrency: 5, handler: async () => void delaysMs.push(Date.now() - sentAtMs) });
+        await waitFor("the second worker handled all five", () => delaysMs.length === 5, 15_000);
+        return delaysMs;
+    }
+
+    it("stop() right after a busy period returns within 3 s with default options, and strands nothing", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        const worker = await busyWorker(queueUrl);
+
+        const stopStartedAtMs = Date.now();
+        await worker.stop();
+        const stopTookMs = Date.now() - stopStartedAtMs;
+        assert.ok(stopTookMs <= 3_000, `stop() took ${stopTookMs} ms`);
+        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 0, inFlight: 0 }, "nothing left hidden");
+        const delaysMs = await delaysToNextWorker(queueUrl);
+        assert.ok(Math.max(...delaysMs) < 3_000, `messages sent after the stop waited ${delaysMs} ms`);
+    });
+
+    it("stop() a few seconds after a busy period returns at once, and what its abandoned poll took is back within seconds", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        const worker = await busyWorker(queueUrl);
+        await delay(3_000); // the queue is empty: the worker is in a long poll now
+
+        const stopStartedAtMs = Date.now();
+        await worker.stop();
+        const stopTookMs = Date.now() - stopStartedAtMs;
+        assert.ok(stopTookMs <= 1_000, `stop() took ${stopTookMs} ms`);
+        // Moto serves an abandoned poll until its wait ends, so it may take some of these, for 5 s rather than 30 s.
+        const delaysMs = await delaysToNextWorker(queueUrl);
+        assert.ok(Math.max(...delaysMs) < 8_000, `messages sent after the stop waited ${delaysMs} ms`);
+    });
+
+    it("stop({ abort: true }) gives up the jobs in hand at once: signals aborted, messages visible to another worker", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        await sendMessages(sqs, queueUrl, ["long-1", "long-2"]);
+        const signals: AbortSignal[] = [];
+        const worker = workers.start({
+            queueUrl,
+            concurrency: 2,
+            handler: async (_message, signal) => {
+                signals.push(signal);
+                await delay(10_000); // ignores its signal: the release must not depend on it
+            },
+        });
+        await waitFor("both jobs started", () => signals.length === 2);
+
+        const stopStartedAtMs = Date.now();
+        await worker.stop({ abort: true });
+        const stopTookMs = Date.now() - stopStartedAtMs;
+        assert.ok(stopTookMs < 3_000, `stop() took ${stopTookMs} ms, not the 110 s deadline`);
+        assert.deepStrictEqual(
+            signals.map((signal) => signal.aborted),
+            [true, true],
+        );
+        assert.deepStrictEqual(
+            worker
+                .finished(MessageOutcome.Released)
+                .map((entry) => entry.receiveCount)
+                .sort(),
+            [1, 1],
+        );
+        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 2, inFlight: 0 }, "visible at once");
     });
 
     it("stop() hands back, unstarted, a message that arrives in the long poll already out", async () => {
@@ -289,6 +371,58 @@ describe("worker shutdown (moto)", function () {
         );
         await waitFor("the second worker deleted it", () => second.finished(MessageOutcome.Succeeded).length === 1);
         assert.deepStrictEqual(await receiveAllBodies(sqs, queueUrl), []);
+    });
+
+    it("a second SIGTERM releases the job in hand at once instead of waiting for the deadline", async () => {
+        const { queueUrl } = await createQueues(sqs, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+        const [longJob] = await sendMessages(sqs, queueUrl, [job(60_000)]);
+        // The default 120 s stop timeout: the first SIGTERM alone would let the job run for 110 s.
+        const child = startProcess({ QUEUE_URL: queueUrl });
+        await child.waitForEvent("the long job started", (event) => event.event === JobEvent.Started);
+
+        child.signal("SIGTERM");
+        await child.waitForEvent("the stop began", (event) => event.event === WorkerEvent.Stopping);
+        const secondAtMs = Date.now();
+        child.signal("SIGTERM");
+        const { code, atMs: exitedAtMs } = await child.exited;
+
+        assert.strictEqual(code, 0);
+        assert.ok(exitedAtMs - secondAtMs < 5_000, `exited ${exitedAtMs - secondAtMs} ms after the second SIGTERM`);
+        assert.ok(
+            child.events.some((event) => event.event === JobEvent.Aborted),
+            "the handler's signal was aborted",
+        );
+        assert.ok(
+            child.events.some(
+                (event) =>
+                    event.event === WorkerEvent.MessageFinished &&
+                    event.messageId === longJob &&
+                    event.outcome === MessageOutcome.Released,
+            ),
+        );
+        assert.deepStrictEqual(await messageCounts(sqs, queueUrl), { visible: 1, inFlight: 0 }, "visible at once");
+    });
+
+    it("a refused batch result stops the process with exit code 1 and leaves the batch in the queue, out of the DLQ", async () => {
+        const { queueUrl, deadLetterQueueUrl } = await createQueues(sqs, {
+            visibilityTimeoutSeconds: 30,
+            maxReceiveCount: 2,
+        });
+        const ids = await sendMessages(sqs, queueUrl, [job(0), job(0), job(0)]);
+        // The child's batch handler resolves with its messages, as sqs-consumer's handleMessageBatch does.
+        const child = startProcess({ QUEUE_URL: queueUrl, WORKER_BATCH_RESULT: "messages" });
+        const { code } = await child.exited;
+
+        assert.strictEqual(code, 1);
+        const refused = child.events.filter((event) => event.event === WorkerEvent.HandlerRefused);
+        assert.strictEqual(refused.length, 1, "refused once; the worker took no second batch");
+        assert.match(String(refused[0].error), /how sqs-consumer acknowledges/);
+        assert.deepStrictEqual(
+            (await receiveAllBodies(sqs, queueUrl)).length,
+            ids.length,
+            "every message is back in the queue, visible at once",
+        );
+        assert.deepStrictEqual(await messageCounts(sqs, deadLetterQueueUrl), { visible: 0, inFlight: 0 });
     });
 
     it("after SIGKILL mid-job the message comes back when its visibility timeout lapses and another worker processes it", async () => {

@@ -1,8 +1,8 @@
 // The setup every integration spec shares: a moto server for the whole describe block, an SQS client for the test's
 // own calls, and in-process workers that are stopped after each test, whatever its outcome.
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { MotoServer, startMotoServer } from "./moto";
-import { sqsClient } from "./queues";
+import { MotoServer, startMotoServer } from "../../../tooling/moto";
+import { sqsClient } from "../../../tooling/sqsQueues";
 import { TestWorkers } from "./workers";
 
 export interface MotoFixture {

@@ -1,8 +1,8 @@
 // Runs tests/worker/support/childWorker.ts in its own Node process, so tests can send it real signals.
 import { ChildProcess, spawn } from "child_process";
 import { join } from "path";
-import { stopProcess } from "./moto";
-import { TEST_AWS_ENVIRONMENT } from "./queues";
+import { stopProcess } from "../../../tooling/moto";
+import { TEST_AWS_ENVIRONMENT } from "../../../tooling/sqsQueues";
 
 const REPOSITORY_ROOT = join(__dirname, "..", "..", "..");
 

@@ -1,5 +1,5 @@
-// Workers run inside the test process: logs captured instead of printed, signals left alone, and every worker
-// started by a test stopped after it even when the test fails.
+// Workers run inside the test process with the runtime's defaults, except that logs are captured instead of printed
+// and signals are left alone; every worker started by a test is stopped after it, even when the test fails.
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { LogEntry, MessageOutcome, runWorker, WorkerEvent, WorkerHandle, WorkerOptions } from "../../../worker/index";
 
@@ -19,12 +19,11 @@ export class TestWorkers {
         const handle = runWorker({
             sqsClient: this.sqs(),
             handleSignals: false,
-            waitTimeSeconds: 1,
             log: (entry) => logs.push(entry),
             ...options,
         });
         const worker: TestWorker = {
-            stop: () => handle.stop(),
+            stop: (options) => handle.stop(options),
             stats: () => handle.stats(),
             logs,
             finished: (outcome) =>

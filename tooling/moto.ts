@@ -1,4 +1,4 @@
-// A real SQS API for the integration tests: moto_server on 127.0.0.1, on a free port, one per test file.
+// A real SQS API for the integration tests and the runtime bench: moto_server on 127.0.0.1, on a free port.
 import { ChildProcess, spawn } from "child_process";
 import { accessSync, constants } from "fs";
 import { createServer, Socket } from "net";

@@ -1,5 +1,5 @@
-// Queues on the moto server, set up as the component sets them up: a source queue whose redrive policy moves a
-// message to its dead-letter queue after maxReceiveCount receives.
+// Queues on the moto server for the integration tests and the runtime bench, set up as the component sets them up: a
+// source queue whose redrive policy moves a message to its dead-letter queue after maxReceiveCount receives.
 import {
     CreateQueueCommand,
     GetQueueAttributesCommand,
@@ -57,6 +57,24 @@ export async function createQueues(
         throw new Error("moto did not return queue URLs");
     }
     return { queueUrl, deadLetterQueueUrl };
+}
+
+/** A FIFO queue with content-based deduplication, so messages need no deduplication id. */
+export async function createFifoQueue(sqs: SQSClient, visibilityTimeoutSeconds: number): Promise<string> {
+    const { QueueUrl } = await sqs.send(
+        new CreateQueueCommand({
+            QueueName: `worker-${randomUUID().slice(0, 8)}.fifo`,
+            Attributes: {
+                FifoQueue: "true",
+                ContentBasedDeduplication: "true",
+                VisibilityTimeout: String(visibilityTimeoutSeconds),
+            },
+        }),
+    );
+    if (!QueueUrl) {
+        throw new Error("moto did not return a queue URL");
+    }
+    return QueueUrl;
 }
 
 /** Sends each body as one message; returns the message ids in the same order. */

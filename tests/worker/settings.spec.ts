@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { resolveWorkerOptions, WorkerOptions } from "../../worker/options";
+import { WorkerOptions } from "../../worker/options";
+import { resolveWorkerOptions } from "../../worker/settings";
 
 const handler = async (): Promise<void> => undefined;
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs-queue";
@@ -17,7 +18,7 @@ function problemsOf(options: Partial<WorkerOptions>, environment: Record<string,
     throw new Error("expected the options to be rejected");
 }
 
-describe("worker options", () => {
+describe("worker settings", () => {
     it("applies the documented defaults when only the handler and QUEUE_URL are given", () => {
         const settings = resolve({}, { QUEUE_URL });
         assert.strictEqual(settings.queueUrl, QUEUE_URL);
@@ -35,11 +36,12 @@ describe("worker options", () => {
         assert.strictEqual(settings.stopTimeoutSeconds, 120);
         assert.strictEqual(settings.shutdownMarginSeconds, 10);
         assert.strictEqual(settings.prefetchMessages, 1, "the smaller of concurrency and 10");
-        assert.strictEqual(settings.batchDelayMilliseconds, 50);
+        assert.strictEqual(settings.batchDelayMilliseconds, 200);
         assert.strictEqual(settings.batchSize, 10);
         assert.deepStrictEqual(settings.messageSystemAttributeNames, ["All"]);
         assert.deepStrictEqual(settings.messageAttributeNames, ["All"]);
-        assert.strictEqual(settings.idlePollVisibilityTimeoutSeconds, 30);
+        assert.strictEqual(settings.idlePollVisibilityTimeoutSeconds, 5);
+        assert.strictEqual(settings.handlerTimeoutSeconds, undefined, "no time limit unless asked");
         assert.strictEqual(settings.metrics, undefined, "no metric lines unless asked");
         assert.strictEqual(settings.fifo, false);
     });
@@ -65,6 +67,10 @@ describe("worker options", () => {
         assert.strictEqual(settings.batchHandler, batchHandler);
         assert.strictEqual(settings.handler, undefined);
         assert.match(problemsOf({ batchHandler }), /handler and batchHandler are both set; pass one of them/);
+    });
+
+    it("takes a handler time limit", () => {
+        assert.strictEqual(resolve({ handlerTimeoutSeconds: 90 }, { QUEUE_URL }).handlerTimeoutSeconds, 90);
     });
 
     it("reads the queue, visibility timeout and stop timeout from the variables the component sets", () => {
@@ -138,6 +144,10 @@ describe("worker options", () => {
             /batchDelayMilliseconds must be an integer between 0 and 1000; got 5000/,
         );
         assert.match(problemsOf({ batchSize: 11 }), /batchSize must be an integer between 1 and 10; got 11/);
+        assert.match(
+            problemsOf({ handlerTimeoutSeconds: 0 }),
+            /handlerTimeoutSeconds must be an integer between 1 and 43200; got 0/,
+        );
         assert.match(
             problemsOf({ idlePollVisibilityTimeoutSeconds: -1 }),
             /idlePollVisibilityTimeoutSeconds must be an integer between 0 and 43200; got -1/,
