@@ -7,7 +7,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, createOverviewDashboard, WorkerCluster } from "@background-worker/pulumi";
 import { asConfigError, ConfiguredWorker, readStackConfig, WorkerWiring, workerArgs } from "./stack/config";
 
-const settings = readStackConfig(pulumi.runtime.allConfig());
+const settings = readStackConfig(pulumi.runtime.allConfig(), undefined, pulumi.getStack());
+for (const warning of settings.warnings) {
+    pulumi.log.warn(warning);
+}
 const tags = { ...settings.tags, stack: pulumi.getStack(), "managed-by": "pulumi" };
 
 /** The VPC's availability zones, stated rather than left to awsx's default, so the plan can count NAT gateways. */

@@ -2,37 +2,48 @@
 //
 // One rule shapes every field: settings are plain values (numbers, booleans, enums and lists of them), known when the
 // component is constructed, so they can be validated, planned and simulated before anything is created; references
-// to other resources (ARNs, IDs, URLs, images, secrets) are `pulumi.Input`s. Choices are enums, defaults are written
-// in prose ("Defaults to ..."), because the schema Pulumi infers for other languages drops `@default` tags and
-// rejects union types. Every nested type has a distinct name: the schema analyzer merges types by simple name.
+// to other resources (ARNs, IDs, URLs, images, secrets) are `pulumi.Input`s. Defaults are written in prose ("Defaults
+// to ..."), because the schema Pulumi infers for other languages drops `@default` tags. Choices are `as const` objects
+// with a type of the same name, the one union the schema analyzer turns into an enum: TypeScript code may write
+// `CapacityProvider.FargateSpot` or `"FARGATE_SPOT"`, as JavaScript and YAML do, and the schema keeps its enums.
+// Every nested type has a distinct name: the schema analyzer merges types by simple name.
 import * as pulumi from "@pulumi/pulumi";
 
 /** The ECS capacity provider a share of the worker's tasks runs on. */
-export enum CapacityProvider {
+export const CapacityProvider = {
     /** On-demand Fargate capacity: never interrupted. */
-    Fargate = "FARGATE",
+    Fargate: "FARGATE",
     /** Spare Fargate capacity at about 70 % off; AWS may reclaim a task with a two-minute warning. */
-    FargateSpot = "FARGATE_SPOT",
-}
+    FargateSpot: "FARGATE_SPOT",
+} as const;
+/** A capacity provider: `CapacityProvider.FargateSpot`, or its value as a string, `"FARGATE_SPOT"`. */
+export type CapacityProvider = (typeof CapacityProvider)[keyof typeof CapacityProvider];
 
 /** The CPU architecture of the worker's container image. */
-export enum CpuArchitecture {
+export const CpuArchitecture = {
     /** 64-bit x86 (Intel and AMD). */
-    X86_64 = "X86_64",
+    X86_64: "X86_64",
     /** 64-bit ARM (AWS Graviton): about 20 % cheaper per vCPU-hour on Fargate. */
-    ARM64 = "ARM64",
-}
+    ARM64: "ARM64",
+} as const;
+/** A CPU architecture: `CpuArchitecture.ARM64`, or its value as a string, `"ARM64"`. */
+export type CpuArchitecture = (typeof CpuArchitecture)[keyof typeof CpuArchitecture];
 
 /** The container the component runs as the worker: it builds the task definition from these settings. */
 export interface WorkerContainer {
     /** The container image to run, for example an ECR image URI with a tag or digest. Required. */
     image: pulumi.Input<string>;
     /**
-     * CPU units for the task (1024 units = 1 vCPU); a plain value. One of 256, 512, 1024, 2048, 4096, 8192 or 16384,
-     * and it fixes the valid memory sizes (see the README). Defaults to 256.
+     * CPU units for the task (1024 units = 1 vCPU); a plain value. Each size allows these memory sizes (MiB):
+     * 256: 512, 1024, 2048; 512: 1024 to 4096 in steps of 1024; 1024: 2048 to 8192 in steps of 1024; 2048: 4096 to
+     * 16384 in steps of 1024; 4096: 8192 to 30720 in steps of 1024; 8192: 16384 to 61440 in steps of 4096; 16384:
+     * 32768 to 122880 in steps of 8192. Defaults to 256.
      */
     cpu?: number;
-    /** Memory for the task in MiB; a plain value that must be valid for `cpu` on Fargate. Defaults to 512. */
+    /**
+     * Memory for the task in MiB; a plain value, one of the sizes Fargate allows for `cpu` (listed there). Defaults to
+     * 512.
+     */
     memory?: number;
     /** The command to run, overriding the image's CMD; a plain list of strings. Defaults to the image's own. */
     command?: string[];
@@ -114,9 +125,14 @@ export interface WorkerQueue {
     contentBasedDeduplication?: boolean;
     /**
      * The ARN of a customer-managed KMS key that encrypts both queues, instead of SQS-managed keys (SSE-SQS). The
-     * task role may use this key to decrypt, and no other. SNS topics and EventBridge rules that send to the queue
-     * need the key-policy statement in the README; so does every other sender. An ARN, not an alias: IAM permissions
-     * are granted on key ARNs. With `existingQueue`, give the key that queue is encrypted with. Defaults to SSE-SQS.
+     * task role may use this key to decrypt, and no other. The key must be in the queue's region, and its key policy
+     * must let IAM policies of the account grant its use (the default key policy does). SNS topics and EventBridge
+     * rules that send to the queue deliver nothing until the key policy also allows the services
+     * `sns.amazonaws.com` and `events.amazonaws.com` the actions `kms:GenerateDataKey*` and `kms:Decrypt` on the key
+     * (with the condition `aws:SourceAccount` equal to your account); every other sender needs `kms:GenerateDataKey`
+     * and `kms:Decrypt` on the key in its own IAM policy. An AWS-managed key (`alias/aws/sqs`) cannot be used with SNS
+     * or EventBridge, since its key policy cannot be changed. An ARN, not an alias: IAM permissions are granted on key
+     * ARNs. With `existingQueue`, give the key that queue is encrypted with. Defaults to SSE-SQS.
      */
     kmsMasterKeyId?: pulumi.Input<string>;
 }
@@ -160,7 +176,8 @@ export interface WorkerSchedule {
 export interface WorkerScaling {
     /**
      * The fewest tasks the service runs. 0 lets it scale to zero when the queue is empty; a single message then wakes
-     * it (see the README for the wake-up time). Defaults to 1.
+     * it, with its first task running about 4 minutes after the message arrives and at most about 6.5 (the queue's
+     * metrics lag, two one-minute alarm periods, then the task's launch). Defaults to 1.
      */
     minTasks?: number;
     /** The most tasks the service runs; at least 1 and at least `minTasks`. Defaults to 10. */
@@ -222,12 +239,14 @@ export interface WorkerScaling {
 }
 
 /** Which part of an SNS message a subscription's filter policy is matched against. */
-export enum SnsFilterPolicyScope {
+export const SnsFilterPolicyScope = {
     /** The message attributes, SNS's original behaviour. */
-    MessageAttributes = "MessageAttributes",
+    MessageAttributes: "MessageAttributes",
     /** The message body, which must then be JSON. */
-    MessageBody = "MessageBody",
-}
+    MessageBody: "MessageBody",
+} as const;
+/** A filter policy scope: `SnsFilterPolicyScope.MessageBody`, or its value as a string, `"MessageBody"`. */
+export type SnsFilterPolicyScope = (typeof SnsFilterPolicyScope)[keyof typeof SnsFilterPolicyScope];
 
 /** An EventBridge rule whose matching events the component delivers to the job queue. */
 export interface WorkerEventRule {

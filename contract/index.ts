@@ -1,6 +1,13 @@
 // The contract between the BackgroundWorker component, the worker runtime that runs in its container, and the policy
-// pack that judges what either deploys. It has no imports at all: it is compiled into each package that needs it, so
-// the component never pulls in the AWS SDK, the runtime never pulls in Pulumi, and the pack imports neither.
+// pack that judges what either deploys, and the AWS facts all three rely on: limits (awsLimits.ts), name rules and ARN
+// formats (arns.ts), and the grammar of scheduled-action expressions (schedule.ts). It imports no package: it is
+// compiled into each package that needs it, so the component never pulls in the AWS SDK, the runtime never pulls in
+// Pulumi, and the pack imports neither.
+import { MAX_STOP_TIMEOUT_SECONDS } from "./awsLimits";
+
+export * from "./arns";
+export * from "./awsLimits";
+export * from "./schedule";
 
 /** Environment variables the component sets on the worker's container, and the runtime reads. */
 export enum WorkerEnvironment {
@@ -20,15 +27,8 @@ export const WORKER_ENVIRONMENT_NAMES: readonly WorkerEnvironment[] = Object.val
 /** Set by ECS itself in every task (agent v1.39+): the endpoint task scale-in protection is asked through. */
 export const ECS_AGENT_URI_ENVIRONMENT_NAME = "ECS_AGENT_URI";
 
-/** Fargate's ceiling on a container's stopTimeout, in seconds. */
-export const MAX_STOP_TIMEOUT_SECONDS = 120;
 /** The stopTimeout when none is given: all of it, since a Spot interruption warns only two minutes ahead. */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = MAX_STOP_TIMEOUT_SECONDS;
-
-/** SQS's ceiling on a visibility timeout, and on the total time one receive may keep a message hidden: 12 hours. */
-export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
-/** SQS's longest long poll. */
-export const MAX_RECEIVE_WAIT_TIME_SECONDS = 20;
 
 /**
  * The tag key that says what a CloudWatch alarm is for. Alarms that drive scaling fire as part of normal operation and

@@ -40,7 +40,6 @@ export enum ResourceType {
 
 /** AWS defaults the pack assumes when a property is not set. */
 export const AWS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
-export const AWS_DEFAULT_MESSAGE_RETENTION_SECONDS = 345_600;
 
 export type Props = Record<string, unknown>;
 

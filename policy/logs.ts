@@ -3,6 +3,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { mirrors, numberOf, ResourceType, securityHubControl } from "./aws";
 import { integerSetting, settings } from "./config";
 import { isSet } from "./preview";
+import { LOG_RETENTION_DAYS } from "../contract";
 
 /** CloudWatch Logs' `retentionInDays` for "never expire". */
 const NEVER_EXPIRE = 0;
@@ -28,8 +29,7 @@ export const cloudwatchLogRetentionSet: ResourceValidationPolicy = {
     ),
     remediationSteps:
         "Set `retentionInDays` on the log group (the component's `container.logRetentionDays`) to one of the values " +
-        "CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, " +
-        "2922, 3288, 3653) at or above `minimumRetentionDays`.",
+        `CloudWatch accepts (${LOG_RETENTION_DAYS.join(", ")}) at or above \`minimumRetentionDays\`.`,
     configSchema: retentionSettings.configSchema,
     validateResource: (args, reportViolation) => {
         if (args.type !== ResourceType.LogGroup) {

@@ -7,8 +7,8 @@
 // `url`), and only when those do not name exactly one queue does the link stay Unknown, leaving open just the
 // decisions that need it.
 import { PolicyResource } from "@pulumi/policy";
+import { AWS_DEFAULT_MESSAGE_RETENTION_SECONDS } from "../contract";
 import {
-    AWS_DEFAULT_MESSAGE_RETENTION_SECONDS,
     AWS_DEFAULT_VISIBILITY_TIMEOUT_SECONDS,
     canonicalDocument,
     dependenciesOf,

@@ -18,9 +18,7 @@ import { CALLER_SCOPE, callerRestriction, denyRestriction, Scope, SOURCE_SCOPE }
 import { globMatches, readStatement } from "./iamStatements";
 import { attempt, decideEach, isSet, need, Unknown } from "./preview";
 import { Queue, QueueGraph, queueGraph, queueLabel, QueuePolicyLink, QueueReference, RedriveLink } from "./queues";
-
-/** SQS accepts 1 to 1,000 receives before a message moves to the dead-letter queue. */
-const MAX_RECEIVE_COUNT_LIMIT = 1000;
+import { MAX_RECEIVE_COUNT } from "../contract";
 
 export const encryptionSettings = settings<{ requireExplicitEncryption: boolean }>("sqs-encrypted", {
     requireExplicitEncryption: booleanSetting(
@@ -195,8 +193,8 @@ function redriveProblem(link: RedriveLink, source: Queue, externalArns: string[]
         return `${where}: ${policy.reason}.`;
     }
     const count = policy.maxReceiveCount;
-    if (count === undefined || !Number.isInteger(count) || count < 1 || count > MAX_RECEIVE_COUNT_LIMIT) {
-        return `${where} has maxReceiveCount ${count ?? "unset"}; SQS needs a whole number from 1 to ${MAX_RECEIVE_COUNT_LIMIT}.`;
+    if (count === undefined || !Number.isInteger(count) || count < 1 || count > MAX_RECEIVE_COUNT) {
+        return `${where} has maxReceiveCount ${count ?? "unset"}; SQS needs a whole number from 1 to ${MAX_RECEIVE_COUNT}.`;
     }
     const target = need(link.target);
     if (!target) {

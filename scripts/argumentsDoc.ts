@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ComplexType, PackageSpec, Property, Type } from "@pulumi/pulumi/provider/experimental/schema";
-import { REPO_ROOT, SCHEMA_PATH } from "./schema";
+import { parseFlags, runMain } from "../tooling/cli";
+import { REPO_ROOT, SCHEMA_PATH } from "../tooling/schema";
 
 export const ARGUMENTS_DOC_PATH = path.join(REPO_ROOT, "docs", "arguments.md");
 
@@ -92,21 +93,20 @@ export function renderArgumentsDoc(schema: PackageSpec): string {
 }
 
 function main(argv: string[]): number {
+    const { flags } = parseFlags("docs:arguments", argv, { check: { type: "boolean" } });
     const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, "utf8")) as PackageSpec;
     const rendered = renderArgumentsDoc(schema);
-    if (argv.includes("--check")) {
+    if (flags.check) {
         const current = fs.existsSync(ARGUMENTS_DOC_PATH) ? fs.readFileSync(ARGUMENTS_DOC_PATH, "utf8") : "";
         if (current !== rendered) {
-            console.error("docs/arguments.md is stale: run `npm run docs:arguments`");
+            process.stderr.write("docs/arguments.md is stale: run `npm run docs:arguments`\n");
             return 1;
         }
         return 0;
     }
     fs.writeFileSync(ARGUMENTS_DOC_PATH, rendered);
-    console.log(`wrote ${path.relative(process.cwd(), ARGUMENTS_DOC_PATH)}`);
+    process.stdout.write(`wrote ${path.relative(process.cwd(), ARGUMENTS_DOC_PATH)}\n`);
     return 0;
 }
 
-if (require.main === module) {
-    process.exit(main(process.argv.slice(2)));
-}
+runMain(module, main);

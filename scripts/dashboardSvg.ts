@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as vega from "vega";
 import * as vegaLite from "vega-lite";
-import { DashboardBody, DashboardWidget } from "../components/dashboardBody";
-import { REPO_ROOT, runStack } from "./harness";
+import { DashboardBody, DashboardWidget } from "../components/plan/dashboardBody";
+import { REPO_ROOT, runStack } from "../tooling/harness";
 
 const SVG_PATH = path.join(REPO_ROOT, "docs", "images", "dashboard.svg");
 const WORKER_DASHBOARD = "job-worker-dashboard";

@@ -5,14 +5,25 @@
 //   npm run lint:packages
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { PACKAGE_DIRECTORIES, REPO_ROOT } from "./pack";
+import { parseFlags, runMain } from "../tooling/cli";
+import { PACKAGE_DIRECTORIES, packedPackages, REPO_ROOT } from "../tooling/packages";
 
 export interface PackageCheck {
     /** What is checked, for a report line. */
     name: string;
     /** An executable in node_modules/.bin. */
     tool: string;
-    args: string[];
+    /** Its arguments; read when the check runs, since some name a tarball that may still have to be packed. */
+    args(): string[];
+}
+
+/** The tarball of the package in `directory`, from the packs the tests share (tooling/packages.ts). */
+function tarball(directory: string): string {
+    const packed = packedPackages().find((entry) => entry.directory === directory);
+    if (!packed) {
+        throw new Error(`no tarball for ${directory}`);
+    }
+    return packed.tarball;
 }
 
 /** Paths depcheck must not read in the repository root: the packages (checked on their own), build output, fixtures. */
@@ -29,14 +40,15 @@ const LINT_TOOLS = ["depcheck", "publint", "@arethetypeswrong/cli"];
 
 export const PACKAGE_CHECKS: PackageCheck[] = [
     ...PACKAGE_DIRECTORIES.flatMap((dir): PackageCheck[] => [
-        { name: `depcheck ${dir}`, tool: "depcheck", args: [dir, "--ignore-patterns=dist,node_modules"] },
-        { name: `publint ${dir}`, tool: "publint", args: ["--strict", dir] },
-        { name: `attw ${dir}`, tool: "attw", args: ["--pack", dir, "--profile", "strict"] },
+        { name: `depcheck ${dir}`, tool: "depcheck", args: () => [dir, "--ignore-patterns=dist,node_modules"] },
+        // publint and attw read the packed tarball: exactly the files a registry would serve.
+        { name: `publint ${dir}`, tool: "publint", args: () => ["--strict", tarball(dir)] },
+        { name: `attw ${dir}`, tool: "attw", args: () => [tarball(dir), "--profile", "strict"] },
     ]),
     {
         name: "depcheck (repository root: the example program, scripts and tests)",
         tool: "depcheck",
-        args: [".", `--ignore-patterns=${ROOT_DEPCHECK_IGNORES.join(",")}`, `--ignores=${LINT_TOOLS.join(",")}`],
+        args: () => [".", `--ignore-patterns=${ROOT_DEPCHECK_IGNORES.join(",")}`, `--ignores=${LINT_TOOLS.join(",")}`],
     },
 ];
 
@@ -47,7 +59,7 @@ export interface CheckResult {
 }
 
 export function runCheck(check: PackageCheck): CheckResult {
-    const result = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", check.tool), check.args, {
+    const result = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", check.tool), check.args(), {
         cwd: REPO_ROOT,
         encoding: "utf8",
         env: { ...process.env, NO_COLOR: "1" },
@@ -55,15 +67,18 @@ export function runCheck(check: PackageCheck): CheckResult {
     return { check, ok: result.status === 0, output: `${result.stdout}${result.stderr}`.trim() };
 }
 
-if (require.main === module) {
+function main(argv: string[]): number {
+    parseFlags("lint:packages", argv, {});
     let failed = 0;
     for (const check of PACKAGE_CHECKS) {
         const result = runCheck(check);
-        console.log(`${result.ok ? "ok  " : "FAIL"} ${check.name}`);
+        process.stdout.write(`${result.ok ? "ok  " : "FAIL"} ${check.name}\n`);
         if (!result.ok) {
             failed += 1;
-            console.log(result.output.replace(/^/gm, "     "));
+            process.stdout.write(`${result.output.replace(/^/gm, "     ")}\n`);
         }
     }
-    process.exit(failed === 0 ? 0 : 1);
+    return failed === 0 ? 0 : 1;
 }
+
+runMain(module, main);

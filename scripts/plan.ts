@@ -1,14 +1,15 @@
 // `npm run plan -- --stack <name> [--json]`: what `pulumi up` would create for a stack, computed offline by running
 // index.ts under Pulumi's runtime mocks. No AWS account, no Pulumi CLI, nothing downloaded.
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
-import { WorkerSettings } from "../components/settings";
+import { WorkerSettings } from "../components/plan/settings";
 import { monthlyFleetCost, renderMonthlyCosts } from "../simulator/cost";
-import { stackWorkers } from "../simulator/experiment";
 import { configKeyed, EXAMPLE_WORKERS } from "../stack/config";
 import { readStackConfigFile } from "../stack/configFile";
-import { summarize } from "./describe";
-import { HarnessError, LoggedWarning, runStack, StackRun } from "./harness";
-import { RegisteredResource } from "./mocks";
+import { configuredWorkerSettings } from "../stack/workers";
+import { JSON_FLAG, parseFlags, required, runMain, STACK_FLAG } from "../tooling/cli";
+import { summarize } from "../tooling/describe";
+import { LoggedWarning, runStack, StackRun } from "../tooling/harness";
+import { RegisteredResource } from "../tooling/mocks";
 
 /** The region every price in the plan is quoted for. */
 const PRICED_REGION = "us-east-1";
@@ -90,7 +91,7 @@ export function buildReport(run: StackRun): PlanReport {
 }
 
 /** The plan as an indented tree: children under their parent component, in registration order. */
-export function renderTree(report: PlanReport): string {
+function renderTree(report: PlanReport): string {
     const byParent = new Map<string | undefined, PlannedResource[]>();
     const urns = new Set(report.resources.map((resource) => resource.urn));
     for (const resource of report.resources) {
@@ -117,40 +118,31 @@ export function renderTree(report: PlanReport): string {
 }
 
 /** Every price in the plan is us-east-1's: say so when the stack deploys elsewhere. */
-function regionNote(stack: string): string {
-    const region = readStackConfigFile(stack)["aws:region"];
+function regionNote(config: Record<string, string>): string {
+    const region = config["aws:region"];
     return region === PRICED_REGION
         ? `Prices are ${PRICED_REGION}'s, the stack's region (aws:region).`
         : `Prices are ${PRICED_REGION}'s; this stack deploys to ${region} (aws:region), where Fargate and NAT gateways ` +
               "may cost more or less.";
 }
 
-function parseArguments(argv: string[]): { stack: string; json: boolean; preview: boolean } {
-    const stackIndex = argv.indexOf("--stack");
-    const stack = stackIndex >= 0 ? argv[stackIndex + 1] : undefined;
-    if (!stack || stack.startsWith("--")) {
-        throw new HarnessError("usage: npm run plan -- --stack <name> [--json]   (for example --stack dev)");
-    }
-    return { stack, json: argv.includes("--json"), preview: argv.includes("--preview") };
-}
+const FLAGS = { ...STACK_FLAG, ...JSON_FLAG, preview: { type: "boolean" } } as const;
 
 export async function main(argv: string[]): Promise<number> {
+    const { flags } = parseFlags("plan", argv, FLAGS);
+    const stack = required("plan", "stack", flags.stack, "dev");
     try {
-        const options = parseArguments(argv);
-        const run = await runStack({ stack: options.stack, preview: options.preview });
+        // The stack's file is read once, here: the run, the prices and the region note all use this.
+        const config = readStackConfigFile(stack);
+        const run = await runStack({ stack, preview: flags.preview, config });
         const report = buildReport(run);
-        const workers = stackWorkers(options.stack);
+        const workers = configuredWorkerSettings(config);
         const dashboards = dashboardCost(report);
         process.stdout.write(
-            options.json
-                ? `${JSON.stringify({ ...report, monthlyCosts: monthlyCosts(workers), dashboards }, null, 2)}
-`
-                : `${renderTree(report)}
-
-${renderMonthlyCosts(workers)}
-${renderDashboardCost(dashboards)}
-${regionNote(options.stack)}
-`,
+            flags.json
+                ? `${JSON.stringify({ ...report, monthlyCosts: monthlyCosts(workers), dashboards }, null, 2)}\n`
+                : `${renderTree(report)}\n\n${renderMonthlyCosts(workers)}\n${renderDashboardCost(dashboards)}\n` +
+                      `${regionNote(config)}\n`,
         );
         return 0;
     } catch (error) {
@@ -193,6 +185,4 @@ function renderDashboardCost(cost: DashboardCost): string {
     );
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code));
-}
+runMain(module, main);

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { HarnessError, runStack, StackRun } from "./harness";
+import { HarnessError, runStack, StackRun } from "../tooling/harness";
 import { packConfigProblems, PolicyPackConfig } from "../policy/config";
 import { evaluatePolicies, Evaluation, Finding } from "./policyEngine";
 import { ServedPack } from "./policyAnalyzer";

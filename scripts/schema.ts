@@ -1,68 +1,23 @@
-// The package schema other languages see. When a consumer runs `pulumi package add`, Pulumi's Node plugin host
-// (@pulumi/pulumi/cmd/run-plugin) requires the package's `main`, collects the ComponentResource classes it exports and
-// serves them through a ComponentProvider, which infers this schema from the TypeScript types. This script builds the
-// provider the same way, so `npm run schema` writes to schema.json exactly what SDK generation will read, and the
-// tests construct components through the same provider the engine would call.
+// `npm run schema`: writes components/schema.json, the schema every language's SDK is generated from, as the plugin
+// host infers it from the TypeScript types (tooling/schema.ts). Run it on purpose when the types change; the schema
+// spec fails until the committed file matches.
 import * as fs from "fs";
 import * as path from "path";
-import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
-import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
+import { parseFlags, runMain } from "../tooling/cli";
+import { inferSchema, SCHEMA_PATH } from "../tooling/schema";
 
-export const REPO_ROOT = path.resolve(__dirname, "..");
-export const SCHEMA_PATH = path.join(REPO_ROOT, "components", "schema.json");
-
-/**
- * The provider the plugin host would start for this directory: named after package.json's `name` (its npm scope, if
- * any, becomes the namespace), serving every component the package's `main` exports.
- */
-function createProvider(): ComponentProvider {
-    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { name: string };
-    // The same derivation as run-plugin's, so the tokens here are the tokens consumers get.
-    const [, scope, bareName] = /^(@.*?\/)?(.+)$/.exec(manifest.name) ?? [];
-    return new ComponentProvider({
-        name: bareName.replace(/[^-a-zA-Z0-9_]/g, "-"),
-        namespace: scope ? scope.slice(1, -1) : undefined,
-        dirname: REPO_ROOT,
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads a program by path, as the Pulumi host does
-        components: getPulumiComponents(require(REPO_ROOT)),
-    });
-}
-
-let provider: ComponentProvider | undefined;
-
-/**
- * The package's component provider. One per process: inferring the schema builds a TypeScript program from
- * tsconfig.json (the component's files), and the provider caches it, so the schema and construct tests pay for it once.
- */
-export function componentProvider(): ComponentProvider {
-    provider ??= createProvider();
-    return provider;
-}
-
-/** The schema the plugin serves to `pulumi package add`, inferred from the TypeScript types. */
-export async function inferSchema(): Promise<PackageSpec> {
-    return JSON.parse(await componentProvider().getSchema()) as PackageSpec;
-}
-
-/** schema.json's text: stable two-space JSON, so a change to the types shows as a readable diff in review. */
-function formatSchema(schema: PackageSpec): string {
-    return `${JSON.stringify(schema, null, 2)}\n`;
-}
-
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<number> {
+    parseFlags("schema", argv, {});
     const started = Date.now();
     const schema = await inferSchema();
-    fs.writeFileSync(SCHEMA_PATH, formatSchema(schema));
+    // Stable two-space JSON, so a change to the types shows as a readable diff in review.
+    fs.writeFileSync(SCHEMA_PATH, `${JSON.stringify(schema, null, 2)}\n`);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(
+    process.stdout.write(
         `wrote ${path.relative(process.cwd(), SCHEMA_PATH)}: ${Object.keys(schema.resources).length} resources, ` +
-            `${Object.keys(schema.types).length} types, version ${schema.version} (${seconds} s)`,
+            `${Object.keys(schema.types).length} types, version ${schema.version} (${seconds} s)\n`,
     );
+    return 0;
 }
 
-if (require.main === module) {
-    main().catch((error: unknown) => {
-        console.error(error);
-        process.exit(1);
-    });
-}
+runMain(module, main);

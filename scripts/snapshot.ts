@@ -3,12 +3,13 @@
 // is run on purpose and the new snapshot is committed with the change.
 import * as fs from "fs";
 import * as path from "path";
-import { replacementSnapshot } from "./describe";
-import { availableStacks, REPO_ROOT, runStack } from "./harness";
+import { replacementSnapshot } from "../tooling/describe";
+import { parseFlags, runMain } from "../tooling/cli";
+import { availableStacks, REPO_ROOT, runStack } from "../tooling/harness";
 
 export const SNAPSHOT_DIRECTORY = path.join(REPO_ROOT, "tests", "snapshots");
 
-export function snapshotFile(stack: string): string {
+function snapshotFile(stack: string): string {
     return path.join(SNAPSHOT_DIRECTORY, `${stack}.json`);
 }
 
@@ -18,11 +19,11 @@ async function printSnapshot(stack: string): Promise<void> {
     process.stdout.write(`${JSON.stringify(replacementSnapshot(run.resources), null, 2)}\n`);
 }
 
-async function main(argv: string[]): Promise<void> {
-    const stackIndex = argv.indexOf("--print");
-    if (stackIndex >= 0) {
-        await printSnapshot(argv[stackIndex + 1]);
-        return;
+async function main(argv: string[]): Promise<number> {
+    const { flags } = parseFlags("snapshot", argv, { print: { type: "string", value: "stack" } });
+    if (flags.print !== undefined) {
+        await printSnapshot(flags.print);
+        return 0;
     }
     const { execFileSync } = await import("child_process");
     fs.mkdirSync(SNAPSHOT_DIRECTORY, { recursive: true });
@@ -40,11 +41,7 @@ async function main(argv: string[]): Promise<void> {
             `wrote ${path.relative(REPO_ROOT, snapshotFile(stack))} (${Object.keys(JSON.parse(output)).length} resources)\n`,
         );
     }
+    return 0;
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).catch((error) => {
-        process.stderr.write(`snapshot failed: ${error instanceof Error ? error.message : String(error)}\n`);
-        process.exit(1);
-    });
-}
+runMain(module, main);

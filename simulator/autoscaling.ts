@@ -7,8 +7,8 @@ import {
     PlannedTargetTracking,
     StepAdjustmentType,
     StepMetricAggregation,
-} from "../components/scalingPlan";
-import { ScheduleSettings } from "../components/settings";
+} from "../components/plan/scalingPlan";
+import { ScheduleSettings } from "../components/plan/settings";
 import { AlarmEvaluation, AlarmState, evaluateAlarm, MetricStore, SimulatedAlarm, SimulatedQuery } from "./cloudwatch";
 import {
     METRIC_PERIOD_SECONDS,

@@ -3,7 +3,7 @@
 // missing-data treatment. Evaluating the plan's own expression strings here is what makes the simulation run exactly
 // the deployed design.
 import { evaluateMetricQueries, MetricSeries } from "./metricMath";
-import { AlarmComparison, PlannedAlarm, PlannedExpression } from "../components/scalingPlan";
+import { AlarmComparison, PlannedAlarm, PlannedExpression } from "../components/plan/scalingPlan";
 import { ALARM_LOOKBACK_EXTRA_PERIODS, METRIC_PERIOD_SECONDS } from "./parameters";
 
 /** A metric in a query. The plan's PlannedMetric is one; alternatives also read AWS/ECS CPU and a custom metric. */

@@ -2,7 +2,7 @@
 // minimum, and the monthly cost of a fleet of a given size split over the capacity providers. Pure, so `npm run plan`
 // and the simulator price the same way.
 import { CapacityProvider, CpuArchitecture } from "../components/types";
-import { ContainerSettings, DEFAULT_CPU_UNITS, DEFAULT_MEMORY_MIB, WorkerSettings } from "../components/settings";
+import { ContainerSettings, DEFAULT_CPU_UNITS, DEFAULT_MEMORY_MIB, WorkerSettings } from "../components/plan/settings";
 import { BILLING_MINIMUM_SECONDS } from "./parameters";
 import { splitTasks } from "./fargate";
 

@@ -1,12 +1,11 @@
 // Runs the comparison the issue asks for: for one worker and one trace, every policy (ours from planScaling, the
 // alternatives, a fixed fleet) over several seeds, plus the oracle's lower bound and achievable schedule, on exactly
 // the same arrivals. The CLI scripts and the tests go through here.
-import { planScaling } from "../components/scalingPlan";
-import { DEFAULT_STOP_TIMEOUT_SECONDS, resolveWorkerSettings, WorkerSettings } from "../components/settings";
+import { planScaling } from "../components/plan/scalingPlan";
+import { DEFAULT_STOP_TIMEOUT_SECONDS, resolveWorkerSettings, WorkerSettings } from "../components/plan/settings";
 import { CapacityProvider } from "../components/types";
-import { validatedWorkerSettings } from "../components/validation";
-import { readStackConfig, workerArgs } from "../stack/config";
 import { readStackConfigFile } from "../stack/configFile";
+import { configuredWorkerSettings } from "../stack/workers";
 import { taskPricePerHour, UNKNOWN_TASK_SIZE } from "./cost";
 import { achievableOracle, LowerBound, lowerBound } from "./oracle";
 import { AwsParameters, LAUNCH_MIN_SECONDS, parametersForSeed, PROCESSING_CV_SWEEP, sweepPoint } from "./parameters";
@@ -34,11 +33,7 @@ export function defaultWorker(): WorkerUnderTest {
 
 /** The workers of a stack, read from Pulumi.<stack>.yaml the way index.ts reads them, validated as the component does. */
 export function stackWorkers(stack: string): WorkerUnderTest[] {
-    const config = readStackConfig(readStackConfigFile(stack));
-    return config.workers.map(({ configKey, config: workerConfig }) => {
-        const args = workerArgs(workerConfig, { clusterArn: "offline", subnetIds: ["offline"] });
-        return { name: configKey, settings: validatedWorkerSettings(args).settings };
-    });
+    return configuredWorkerSettings(readStackConfigFile(stack));
 }
 
 export function simulatedWorker(settings: WorkerSettings): SimulatedWorker {

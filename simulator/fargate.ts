@@ -1,7 +1,7 @@
 // Fargate as the simulation needs it: how long a launch takes, how fast tasks can be launched, and which capacity
 // provider ECS puts each task on given the strategy's bases and weights.
 import { CapacityProvider } from "../components/types";
-import { CapacityProviderSettings } from "../components/settings";
+import { CapacityProviderSettings } from "../components/plan/settings";
 import { LAUNCH_BURST_TASKS, LAUNCH_RATE_PER_SECOND } from "./parameters";
 import { lognormalByMedian, Random } from "./random";
 

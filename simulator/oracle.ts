@@ -1,7 +1,7 @@
 // What perfect scaling would cost (model, "The oracle"): a lower bound no policy can beat at a given latency goal,
 // and an achievable schedule with perfect foresight. Both see the whole trace in advance; neither is a policy.
 import highsLoader, { Highs } from "highs";
-import { CapacityProviderSettings } from "../components/settings";
+import { CapacityProviderSettings } from "../components/plan/settings";
 import { CapacityProvider } from "../components/types";
 import { billedSeconds, TaskSize, taskPricePerHour } from "./cost";
 import { providerForLaunch } from "./fargate";

@@ -10,7 +10,7 @@ import {
     METRIC_LAG_TYPICAL_SECONDS,
     METRIC_LAG_WORST_SECONDS,
     METRIC_PERIOD_SECONDS,
-} from "../components/scalingPlan";
+} from "../components/plan/scalingPlan";
 
 export { METRIC_PERIOD_SECONDS };
 

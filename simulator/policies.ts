@@ -1,7 +1,7 @@
 // The scaling designs the simulator compares, all expressed in the same AWS primitives (autoscaling.ts): ours is
 // exactly what planScaling returns; the alternatives are what CDK, the seed and Copilot deploy by default, plus a
 // fixed fleet. Every alternative runs with the worker's own bounds and capacity split, so only the scaling differs.
-import { ScalingPlan } from "../components/scalingPlan";
+import { ScalingPlan } from "../components/plan/scalingPlan";
 import { SimulatedMetric } from "./cloudwatch";
 import { ScalingConfiguration } from "./autoscaling";
 import { ECS_DEFAULT_COOLDOWN_SECONDS, METRIC_PERIOD_SECONDS } from "./parameters";
@@ -36,7 +36,7 @@ export function ourPolicy(plan: ScalingPlan): PolicyDefinition {
             targetTracking: [{ name: "backlog", ...plan.backlog }],
             stepScaling: [
                 ...(plan.wakeUp ? [{ name: "wake-up", ...plan.wakeUp }] : []),
-                ...(plan.burst ? [{ name: "burst", ...plan.burst }] : []),
+                ...(plan.catchUp ? [{ name: "catch-up", ...plan.catchUp }] : []),
                 ...(plan.scaleIn ? [{ name: "scale-in", ...plan.scaleIn }] : []),
                 ...(plan.drain ? [{ name: "drain", ...plan.drain }] : []),
             ],

@@ -1,7 +1,7 @@
 // The discrete-event simulation: a trace's messages arrive in an SQS queue, Fargate tasks (launched, billed, and
 // interrupted as the model says) take them one at a time, the queue and the service publish their metrics with lag,
 // and once a minute Application Auto Scaling evaluates the policy's alarms and changes the desired count.
-import { CapacityProviderSettings } from "../components/settings";
+import { CapacityProviderSettings } from "../components/plan/settings";
 import { CapacityProvider } from "../components/types";
 import { ScalableTarget, ScalingActivity } from "./autoscaling";
 import { METRICS, MetricStore } from "./cloudwatch";

@@ -4,11 +4,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
 import { BackgroundWorkerArgs } from "@background-worker/pulumi";
-import { isObject } from "../components/problems";
+import { isObject, Problems } from "../components/validation/problems";
+import { validateRegion } from "../components/validation/references";
+import { validateTags } from "../components/validation/tags";
+import {
+    imageRegionWarnings,
+    isProductionStack,
+    misplacedHint,
+    misplacedKeys,
+    networkAndAlarmFindings,
+    productionWarnings,
+    regionProblems,
+} from "./checks";
 import { readComponentSchema, Shape, workerInputShape, workerInputShapes } from "./schema";
 
+/** The tags index.ts adds to the stack's own on every resource: `stack` and `managed-by`. */
+const PROGRAM_TAGS = 2;
+
 /** The project's config namespace (Pulumi.yaml's `name`). */
-export const CONFIG_NAMESPACE = "background-worker";
+const CONFIG_NAMESPACE = "background-worker";
 
 /** One worker of the example program. */
 export interface ExampleWorker {
@@ -52,6 +66,8 @@ export interface StackConfig {
     alarmTopicArn?: string;
     /** Every worker of EXAMPLE_WORKERS, in that order. */
     workers: ConfiguredWorker[];
+    /** Settings that are legal but probably not what the user wants, each naming its key; the program logs them. */
+    warnings: string[];
 }
 
 /** A config problem, named by its full key as the user writes it (`background-worker:jobWorker.scaling.maxTasks`). */
@@ -175,10 +191,11 @@ function checkShape(key: string, value: unknown, shape: Shape, problems: string[
 export function readStackConfig(
     config: Record<string, string>,
     schema: PackageSpec = readComponentSchema(),
+    stack = "",
 ): StackConfig {
     const full = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
     const shapes = namespaceShape(schema);
-    const problems: string[] = [];
+    const problems: string[] = misplacedKeys(config, CONFIG_NAMESPACE, Object.keys(shapes));
     const values: Record<string, unknown> = {};
     for (const [fullKey, raw] of Object.entries(config)) {
         const [namespace, key] = [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)];
@@ -197,12 +214,45 @@ export function readStackConfig(
     const region = config["aws:region"];
     if (region === undefined || region === "") {
         problems.push(
-            "config aws:region is required: the region the stack deploys to, for example `pulumi config set aws:region us-east-1`",
+            "config aws:region is required: the region the stack deploys to, for example `pulumi config set aws:region us-east-1`" +
+                misplacedHint(config, "region"),
         );
     }
+    const regionValid = regionProblems(region);
+    problems.push(...regionValid);
+    const knownRegion = region !== undefined && region !== "" && regionValid.length === 0 ? region : undefined;
+    const stackFindings = networkAndAlarmFindings(CONFIG_NAMESPACE, values, knownRegion);
+    problems.push(...stackFindings.problems);
+    const warnings = [...stackFindings.warnings];
+    const tags = (isObject(values.tags) ? values.tags : {}) as { [key: string]: string };
+    // Every resource gets them, with the program's `stack` and `managed-by` and, on alarms, the component's own.
+    const tagProblems = new Problems();
+    validateTags("tags", tags, tagProblems, PROGRAM_TAGS + 1);
+    problems.push(...tagProblems.list.map((problem) => `config ${full(problem.reason)}`));
+    const production = isProductionStack(stack, tags);
     for (const { configKey } of EXAMPLE_WORKERS) {
-        if (values[configKey] === undefined) {
-            problems.push(`config ${full(configKey)} is required: the worker's container and its settings`);
+        const worker = values[configKey];
+        if (worker === undefined) {
+            problems.push(
+                `config ${full(configKey)} is required: the worker's container and its settings${misplacedHint(config, configKey)}`,
+            );
+            continue;
+        }
+        if (knownRegion !== undefined) {
+            warnings.push(...imageRegionWarnings(full(configKey), worker, knownRegion));
+        }
+        if (knownRegion !== undefined && isObject(worker)) {
+            const regional = new Problems();
+            validateRegion(
+                worker as WorkerConfig as BackgroundWorkerArgs,
+                knownRegion,
+                "the stack's region (aws:region)",
+                regional,
+            );
+            problems.push(...regional.list.map((problem) => configKeyed(configKey, problem.reason)));
+        }
+        if (production) {
+            warnings.push(...productionWarnings(full(configKey), worker));
         }
     }
     if (problems.length > 0) {
@@ -212,9 +262,10 @@ export function readStackConfig(
         region,
         subnetIds: values.subnetIds as string[] | undefined,
         natGateways: (values.natGateways as NatGatewayStrategy | undefined) ?? NatGatewayStrategy.Single,
-        tags: (values.tags as { [key: string]: string } | undefined) ?? {},
+        tags,
         alarmTopicArn: values.alarmTopicArn as string | undefined,
         workers: EXAMPLE_WORKERS.map((worker) => ({ ...worker, config: values[worker.configKey] as WorkerConfig })),
+        warnings,
     };
 }
 

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import { ComplexType, PackageSpec, Property, Type } from "@pulumi/pulumi/provider/experimental/schema";
 
 /** Where the component package's schema lives: the one place that knows. It is read from the installed package. */
-export const COMPONENT_SCHEMA_PATH = require.resolve("@background-worker/pulumi/schema.json");
+const COMPONENT_SCHEMA_PATH = require.resolve("@background-worker/pulumi/schema.json");
 
 /** The BackgroundWorker component's token in the schema. */
 const WORKER_TOKEN = "background-worker:index:BackgroundWorker";

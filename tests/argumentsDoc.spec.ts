@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
 import { ARGUMENTS_DOC_PATH, renderArgumentsDoc } from "../scripts/argumentsDoc";
-import { SCHEMA_PATH } from "../scripts/schema";
+import { SCHEMA_PATH } from "../tooling/schema";
 
 const schema = (): PackageSpec => JSON.parse(fs.readFileSync(SCHEMA_PATH, "utf8")) as PackageSpec;
 

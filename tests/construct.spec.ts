@@ -13,8 +13,8 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse } from "yaml";
 import { BackgroundWorker, WorkerCluster } from "../components/index";
-import { recordResources, RegisteredResource } from "../scripts/mocks";
-import { componentProvider, inferSchema, REPO_ROOT } from "../scripts/schema";
+import { recordResources, RegisteredResource } from "../tooling/mocks";
+import { componentProvider, inferSchema, REPO_ROOT, TYPESCRIPT_PROGRAM_TIMEOUT_MS } from "../tooling/schema";
 
 interface YamlProgram {
     config: Record<string, { default?: unknown }>;
@@ -24,7 +24,7 @@ interface YamlProgram {
 const EXAMPLE: YamlProgram = parse(fs.readFileSync(path.join(REPO_ROOT, "examples/yaml/Pulumi.yaml"), "utf8"));
 
 /** The stack config a user would set for the example; the rest comes from the example's defaults. */
-const STACK_CONFIG: Record<string, unknown> = { subnetIds: ["subnet-0private0000000a1", "subnet-0private0000000b2"] };
+const STACK_CONFIG: Record<string, unknown> = { subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"] };
 
 /** The components as TypeScript users import them. */
 const TYPESCRIPT_CLASSES: Record<string, new (name: string, args: never) => pulumi.ComponentResource> = {
@@ -178,7 +178,7 @@ describe("construct (the path Python, YAML, Go, C# and Java programs take)", () 
     let construct: Awaited<ReturnType<typeof constructPath>>;
 
     before(async function () {
-        this.timeout(60_000);
+        this.timeout(TYPESCRIPT_PROGRAM_TIMEOUT_MS);
         typescript = await typescriptPath();
         construct = await constructPath();
     });

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
-import { planAlarms } from "../components/alarmPlan";
-import { workerDashboardBody } from "../components/dashboardPlan";
-import { planScaling } from "../components/scalingPlan";
-import { resolveWorkerSettings } from "../components/settings";
+import { planAlarms } from "../components/plan/alarmPlan";
+import { workerDashboardBody } from "../components/plan/dashboardPlan";
+import { planScaling } from "../components/plan/scalingPlan";
+import { resolveWorkerSettings } from "../components/plan/settings";
 import { renderSvg } from "../scripts/dashboardSvg";
 import { describeRun, runScript, SCRIPT_TIMEOUT_MS } from "./support/cli";
 import { minimalArgs } from "./support/worker";

@@ -5,7 +5,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as semver from "semver";
-import { PACKAGE_DIRECTORIES, PackageDirectory, REPO_ROOT } from "../scripts/pack";
+import { PACKAGE_DIRECTORIES, PackageDirectory, REPO_ROOT } from "../tooling/packages";
 
 interface Manifest {
     name: string;
@@ -16,6 +16,9 @@ interface Manifest {
     dependencies?: Record<string, string>;
     peerDependencies?: Record<string, string>;
     devDependencies?: Record<string, string>;
+    repository?: { type: string; url: string; directory?: string };
+    homepage?: string;
+    bugs?: { url: string };
 }
 
 function manifest(directory: string): Manifest {
@@ -49,6 +52,44 @@ describe("packages: manifests and contents", () => {
         // The plugin's name is the bare package name: a scope would become a schema namespace and rename every SDK.
         assert.equal(root.name, "background-worker");
         assert.equal(schema.name, "background-worker");
+    });
+
+    it("each package names its repository, directory, documentation and tracker, as npm shows them and provenance needs", () => {
+        const repository = root.repository?.url;
+        assert.match(repository ?? "", /^git\+https:\/\/github\.com\/[^/]+\/[^/]+\.git$/);
+        const web = (repository ?? "").replace(/^git\+/, "").replace(/\.git$/, "");
+        for (const directory of PACKAGE_DIRECTORIES) {
+            const pkg = manifest(directory);
+            assert.deepEqual(pkg.repository, { type: "git", url: repository, directory }, `${pkg.name} repository`);
+            assert.ok(
+                pkg.homepage?.startsWith(`${web}/`) || pkg.homepage?.startsWith(`${web}#`),
+                `${pkg.name} homepage`,
+            );
+            assert.deepEqual(pkg.bugs, { url: `${web}/issues` }, `${pkg.name} bugs`);
+            const page = /\/blob\/main\/(.+)$/.exec(pkg.homepage ?? "")?.[1];
+            if (page) {
+                assert.ok(fs.existsSync(path.join(REPO_ROOT, page)), `${pkg.name}'s homepage ${page} exists`);
+            }
+        }
+    });
+
+    it("every typed subpath export also resolves under moduleResolution node, which `pulumi new` projects use", () => {
+        const component = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "components", "package.json"), "utf8")) as {
+            exports: Record<string, string | { types?: string }>;
+            typesVersions?: Record<string, Record<string, string[]>>;
+        };
+        const subpaths = Object.entries(component.exports).filter(
+            ([subpath, target]) => subpath !== "." && typeof target === "object" && target.types,
+        );
+        assert.ok(subpaths.some(([subpath]) => subpath === "./testing"));
+        for (const [subpath, target] of subpaths) {
+            const types = (target as { types: string }).types;
+            assert.deepEqual(
+                component.typesVersions?.["*"]?.[subpath.slice(2)],
+                [types],
+                `typesVersions maps ${subpath}`,
+            );
+        }
     });
 
     it("the component depends only on what it imports, as peers, so a consumer keeps one Pulumi SDK", () => {

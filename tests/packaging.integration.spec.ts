@@ -1,21 +1,35 @@
 // The packages as a user gets them: `npm pack` each one, install the tarballs into fresh projects outside the
-// repository (no workspace symlinks, no repo tsconfig, no ts-node flags), and use them the way the README says.
+// repository (no workspace symlinks, no repo tsconfig, no ts-node flags) with the README's own install commands, and
+// use them the way the README says. CONSUMER_NODE=<path to a node binary> runs the fresh projects (npm included) on
+// another Node.js version: `npm run test:node-matrix` does that for each supported one.
 import * as assert from "node:assert/strict";
-import { execFile } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
-import { packAll, PackedPackage, REPO_ROOT } from "../scripts/pack";
+import { packedPackages, PackedPackage, REPO_ROOT } from "../tooling/packages";
 import { policies } from "../policy/policies";
 import { startMotoServer, MotoServer } from "../tooling/moto";
-import { runQuickStartFromSource, quickStartProgram } from "./support/quickStart";
+import { installCommands, markedBlock, runQuickStartFromSource, quickStartProgram } from "./support/quickStart";
 import { createQueues, sqsClient, TEST_AWS_ENVIRONMENT } from "../tooling/sqsQueues";
 
 const FIXTURES = path.join(__dirname, "packaging", "consumer");
 /** The runtime goes into container images: its whole install must stay small. */
 const RUNTIME_INSTALL_LIMIT_BYTES = 25 * 1024 * 1024;
 const INSTALL_TIMEOUT_MS = 5 * 60_000;
+/** tsc and mocha in the fresh project take over a minute on a loaded machine. */
+const COMMAND_TIMEOUT_MS = 4 * 60_000;
+/** The Node.js binary the fresh projects run on; npm runs on it too, since its directory comes first on PATH. */
+const CONSUMER_NODE = process.env.CONSUMER_NODE ?? process.execPath;
+const CONSUMER_NODE_MAJOR = Number(
+    /^v(\d+)\./.exec(execFileSync(CONSUMER_NODE, ["--version"], { encoding: "utf8" }))?.[1],
+);
+/** The README's install commands assume the clone and the user's project side by side. */
+const CLONE = "background-worker";
+const PROJECT = "my-project";
+/** The unit-testing recipe the consumer project follows. */
+const TESTING_DOC = "docs/testing.md";
 
 interface Run {
     code: number;
@@ -28,16 +42,31 @@ function run(
     args: string[],
     cwd: string,
     env: NodeJS.ProcessEnv = {},
-    timeoutMs = 120_000,
+    timeoutMs = COMMAND_TIMEOUT_MS,
 ): Promise<Run> {
     return new Promise((resolve) => {
         execFile(
             command,
             args,
-            { cwd, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+            {
+                cwd,
+                env: {
+                    ...process.env,
+                    PATH: `${path.dirname(CONSUMER_NODE)}${path.delimiter}${process.env.PATH}`,
+                    // From npm's cache where it has the package (the repository's install filled it).
+                    npm_config_prefer_offline: "true",
+                    npm_config_audit: "false",
+                    npm_config_fund: "false",
+                    ...env,
+                },
+                timeout: timeoutMs,
+                maxBuffer: 64 * 1024 * 1024,
+            },
             (error, stdout, stderr) => {
                 const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-                resolve({ code, stdout, stderr });
+                // A command killed for running past `timeoutMs` prints nothing: say so.
+                const killed = error?.killed ? `\n(killed by ${error.signal} after ${timeoutMs} ms)` : "";
+                resolve({ code, stdout, stderr: stderr + killed });
             },
         );
     });
@@ -51,24 +80,32 @@ function assertSucceeded(result: Run, what: string): void {
     );
 }
 
-/** The exact version the repository's lock file installs, so the fresh project gets what the tests ran against. */
-function lockedVersion(name: string): string {
-    const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8")) as {
-        packages: Record<string, { version: string }>;
-    };
-    return lock.packages[`node_modules/${name}`].version;
+/** A shell command as a user types it, run in `directory`. */
+async function shell(command: string, directory: string): Promise<void> {
+    assertSucceeded(await run("bash", ["-euo", "pipefail", "-c", command], directory, {}, INSTALL_TIMEOUT_MS), command);
 }
 
-/** npm install in `directory`, from npm's cache where it has the package (the repository's install filled it). */
-async function npmInstall(directory: string, extraArgs: string[] = []): Promise<void> {
-    const result = await run(
-        "npm",
-        ["install", "--prefer-offline", "--no-audit", "--no-fund", ...extraArgs],
-        directory,
-        {},
-        INSTALL_TIMEOUT_MS,
+/**
+ * The README's install commands, in `project`: a fresh project beside the clone, whose packs/ holds what
+ * `npm run pack` wrote. Of the component installs, those marked for the Node.js version the project runs on.
+ */
+async function installAsTheReadmeSays(project: string): Promise<string[]> {
+    const commands = installCommands();
+    assert.match(commands[0], new RegExp(`^git clone \\S+/${CLONE}\\.git$`));
+    assert.match(commands[1], new RegExp(`^\\(cd ${CLONE} && npm ci && npm run pack\\)`), "the clone packs");
+    assert.match(commands[2], new RegExp(`^cd ${PROJECT}\\b`));
+    const installs = commands.slice(3).filter((command) => {
+        const versions = /# Node\.js ([\d, ]+)$/.exec(command)?.[1];
+        return versions === undefined || versions.split(/,\s*/).map(Number).includes(CONSUMER_NODE_MAJOR);
+    });
+    assert.ok(
+        installs.some((command) => command.startsWith("npm install ./vendor/background-worker-pulumi-")),
+        `the README says how to install the component on Node.js ${CONSUMER_NODE_MAJOR}`,
     );
-    assertSucceeded(result, `npm install in ${directory}`);
+    for (const command of installs) {
+        await shell(command, project);
+    }
+    return installs;
 }
 
 function writeJson(file: string, value: unknown): void {
@@ -84,40 +121,54 @@ function directorySize(directory: string): number {
     return total;
 }
 
-describe("packaging: the npm packages in a fresh project", function () {
+describe(`packaging: the npm packages in a fresh project on Node.js ${CONSUMER_NODE_MAJOR}`, function () {
     this.timeout(INSTALL_TIMEOUT_MS * 2);
 
     let workspace: string;
     let packed: Record<string, PackedPackage>;
-    /** A Pulumi TypeScript project with all three packages, as the README's quick start sets it up. */
+    /** A Pulumi TypeScript project with all three packages, installed as the README says. */
     let consumer: string;
     /** A container image's install: the runtime alone, production dependencies only. */
     let image: string;
 
     before(async function () {
         workspace = fs.mkdtempSync(path.join(os.tmpdir(), "bw-consumer-"));
-        packed = Object.fromEntries(packAll(path.join(workspace, "packs")).map((pkg) => [pkg.directory, pkg]));
+        // What `npm run pack` writes in a clone: the run's tarballs (packed once per change of the packages' inputs),
+        // copied where the clone's packs/ would be.
+        const packs = path.join(workspace, CLONE, "packs");
+        fs.mkdirSync(packs, { recursive: true });
+        packed = Object.fromEntries(
+            packedPackages().map((pkg) => {
+                const tarball = path.join(packs, path.basename(pkg.tarball));
+                fs.copyFileSync(pkg.tarball, tarball);
+                return [pkg.directory, { ...pkg, tarball }];
+            }),
+        );
 
-        consumer = path.join(workspace, "consumer");
+        // A project as `pulumi new aws-typescript` starts one, then the README's install commands.
+        consumer = path.join(workspace, PROJECT);
         fs.mkdirSync(consumer);
         writeJson(path.join(consumer, "package.json"), {
-            name: "consumer",
-            version: "1.0.0",
-            private: true,
-            dependencies: {
-                "@background-worker/pulumi": `file:${packed.components.tarball}`,
-                "@background-worker/runtime": `file:${packed.worker.tarball}`,
-                "@background-worker/policy": `file:${packed.policy.tarball}`,
-                "@pulumi/pulumi": lockedVersion("@pulumi/pulumi"),
-                "@pulumi/aws": lockedVersion("@pulumi/aws"),
-            },
-            devDependencies: {
-                typescript: lockedVersion("typescript"),
-                "ts-node": lockedVersion("ts-node"),
-                "@types/node": lockedVersion("@types/node"),
-            },
+            name: PROJECT,
+            main: "index.ts",
+            devDependencies: { "@types/node": `^${CONSUMER_NODE_MAJOR}` },
         });
-        for (const file of ["run.ts", "runtime.ts", "tsconfig.json", "config.json", "worker.js"]) {
+        await installAsTheReadmeSays(consumer);
+        // The runtime and the pack, installed as the README's install section says; ts-node runs the harness.
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const others = [packed.worker, packed.policy].map((pkg) => `./vendor/${path.basename(pkg.tarball)}`);
+        for (const tarball of others) {
+            assert.ok(readme.includes(`npm install ${tarball}`), `the README installs ${tarball}`);
+        }
+        await shell(`npm install ${others.join(" ")}`, consumer);
+        // docs/testing.md's recipe: its install line, its test file; ts-node also runs the harness.
+        await shell(markedBlock(TESTING_DOC, "testing: install", "bash").trim(), consumer);
+        fs.mkdirSync(path.join(consumer, "test"));
+        fs.writeFileSync(
+            path.join(consumer, "test", "index.spec.ts"),
+            markedBlock(TESTING_DOC, "testing: test/index\\.spec\\.ts", "ts"),
+        );
+        for (const file of ["run.ts", "runtime.ts", "literals.ts", "tsconfig.json", "config.json", "worker.js"]) {
             fs.copyFileSync(path.join(FIXTURES, file), path.join(consumer, file));
         }
         fs.writeFileSync(path.join(consumer, "index.ts"), quickStartProgram());
@@ -131,9 +182,7 @@ describe("packaging: the npm packages in a fresh project", function () {
             dependencies: { "@background-worker/runtime": `file:${packed.worker.tarball}` },
         });
         fs.copyFileSync(path.join(FIXTURES, "worker.js"), path.join(image, "worker.js"));
-
-        await npmInstall(consumer);
-        await npmInstall(image, ["--omit=dev"]);
+        await shell("npm install --omit=dev", image);
     });
 
     after(() => {
@@ -142,11 +191,27 @@ describe("packaging: the npm packages in a fresh project", function () {
         }
     });
 
-    it("installs one copy of the Pulumi SDK: the component's peer, not a private copy", () => {
+    it("installs the newest @pulumi/pulumi the project's Node.js supports, and one copy of it", () => {
+        const installed = (pkg: string) =>
+            (
+                JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", pkg, "package.json"), "utf8")) as {
+                    version: string;
+                }
+            ).version;
+        const pulumi = installed("@pulumi/pulumi");
+        if (CONSUMER_NODE_MAJOR === 20) {
+            assert.match(pulumi, /^3\.248\./, "on Node.js 20, the last release that supports it");
+        } else {
+            assert.ok(Number(pulumi.split(".")[1]) > 248, `on Node.js ${CONSUMER_NODE_MAJOR}, a newer one: ${pulumi}`);
+        }
         for (const pkg of ["@background-worker/pulumi", "@background-worker/policy"]) {
             const nested = path.join(consumer, "node_modules", pkg, "node_modules", "@pulumi", "pulumi");
             assert.ok(!fs.existsSync(nested), `${pkg} brought its own @pulumi/pulumi (${nested})`);
         }
+        const manifest = JSON.parse(fs.readFileSync(path.join(consumer, "package.json"), "utf8")) as {
+            dependencies: Record<string, string>;
+        };
+        assert.match(manifest.dependencies["@background-worker/pulumi"], /^file:vendor\/background-worker-pulumi-/);
     });
 
     it("(a) runs the README's quick start with ts-node's default options and registers what the repository's component registers", async () => {
@@ -168,7 +233,16 @@ describe("packaging: the npm packages in a fresh project", function () {
         assert.deepEqual(fromPackage, fromSource);
     });
 
-    it("(b) type-checks against the shipped .d.ts files with tsc --noEmit", async () => {
+    it("(f) passes the unit test docs/testing.md gives, with the shipped mocks, run as the page says", async () => {
+        const command = markedBlock(TESTING_DOC, "testing: run", "bash").trim();
+        assert.match(command, /^npx mocha /);
+        const result = await run("bash", ["-euo", "pipefail", "-c", command], consumer);
+        assertSucceeded(result, command);
+        assert.match(result.stdout, /\b2 passing\b/);
+        assert.doesNotMatch(result.stdout, /failing|pending/);
+    });
+
+    it("(b) type-checks against the shipped .d.ts files with tsc --noEmit, choices written as strings included", async () => {
         const result = await run(path.join(consumer, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "."], consumer);
         assertSucceeded(result, "tsc --noEmit");
     });
@@ -177,7 +251,7 @@ describe("packaging: the npm packages in a fresh project", function () {
         const script =
             'const m = require("@background-worker/pulumi"); const file = require.resolve("@background-worker/pulumi");' +
             "console.log(JSON.stringify({ file, BackgroundWorker: typeof m.BackgroundWorker, WorkerCluster: typeof m.WorkerCluster }));";
-        const result = await run(process.execPath, ["-e", script], consumer);
+        const result = await run(CONSUMER_NODE, ["-e", script], consumer);
         assertSucceeded(result, "node -e require(component)");
         const loaded = JSON.parse(result.stdout) as { file: string; BackgroundWorker: string; WorkerCluster: string };
         assert.match(loaded.file, /\.js$/, "resolves to JavaScript, not TypeScript");
@@ -214,7 +288,7 @@ describe("packaging: the npm packages in a fresh project", function () {
                 );
             }
             const result = await run(
-                process.execPath,
+                CONSUMER_NODE,
                 ["worker.js"],
                 image,
                 {
@@ -234,7 +308,7 @@ describe("packaging: the npm packages in a fresh project", function () {
     it("(e) serves the policy pack's policies from its tarball", async () => {
         const script =
             'console.log(JSON.stringify(require("@background-worker/policy/policies").policies.map((p) => p.name)));';
-        const result = await run(process.execPath, ["-e", script], consumer);
+        const result = await run(CONSUMER_NODE, ["-e", script], consumer);
         assertSucceeded(result, "node -e require(policies)");
         assert.deepEqual(
             JSON.parse(result.stdout),

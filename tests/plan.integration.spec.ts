@@ -2,13 +2,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { REPO_ROOT } from "../scripts/harness";
+import { REPO_ROOT } from "../tooling/harness";
 import { ALARM_PURPOSE_TAG, AlarmPurpose } from "../contract";
 import { BackgroundWorker } from "../components/index";
-import { recordResources } from "../scripts/mocks";
+import { recordResources } from "../tooling/mocks";
 import { buildReport, DASHBOARD_DOLLARS_PER_MONTH, FREE_DASHBOARDS_PER_ACCOUNT, PlanReport } from "../scripts/plan";
 import { EXAMPLE_WORKERS } from "../stack/config";
-import { describeRun, runScript, SCRIPT_TIMEOUT_MS, ScriptRun } from "./support/cli";
+import { describeRun, runScript, runScriptThroughSlowPipe, ScriptRun, timeoutForRuns } from "./support/cli";
 import { minimalArgs } from "./support/worker";
 
 const PLAN = "scripts/plan.ts";
@@ -78,29 +78,31 @@ describe("npm run plan (offline plan CLI)", () => {
     const invalidStackFile = path.join(REPO_ROOT, `Pulumi.${invalidStack}.yaml`);
     // Filled by before(): every test reads the run it needs.
     const runs = {} as Record<
-        "devJson" | "prodJson" | "devText" | "missing" | "invalid" | "usage" | "usageNoValue",
+        "devJson" | "prodJson" | "devText" | "missing" | "invalid" | "usage" | "usageNoValue" | "unknownFlag",
         ScriptRun
     >;
 
     before(async function () {
-        // Seven runs of a second or two each, a few at a time (about 6 s on an idle two-CPU machine).
-        this.timeout(2 * SCRIPT_TIMEOUT_MS);
+        // Eight runs of a second or two each, a few at a time (about 6 s on an idle two-CPU machine). The prod plan is
+        // read through a slow pipe, as `| jq` reads it: its JSON is well above the pipe's 64 KiB.
+        this.timeout(timeoutForRuns(8));
         const dev = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")) as {
             config: Record<string, { scaling: Record<string, unknown> }>;
         };
         dev.config["background-worker:jobWorker"].scaling.maxTasks = 0;
         fs.writeFileSync(invalidStackFile, YAML.stringify(dev));
         try {
-            const [devJson, prodJson, devText, missing, invalid, usage, usageNoValue] = await Promise.all([
+            const [devJson, prodJson, devText, missing, invalid, usage, usageNoValue, unknownFlag] = await Promise.all([
                 runScript(PLAN, ["--stack", "dev", "--json"]),
-                runScript(PLAN, ["--stack", "prod", "--json"]),
+                runScriptThroughSlowPipe(PLAN, ["--stack", "prod", "--json"]),
                 runScript(PLAN, ["--stack", "dev"]),
                 runScript(PLAN, ["--stack", `no-such-stack-${process.pid}`]),
                 runScript(PLAN, ["--stack", invalidStack]),
                 runScript(PLAN, ["--json"]),
                 runScript(PLAN, ["--stack", "--json"]),
+                runScript(PLAN, ["--stack", "dev", "--jsn"]),
             ]);
-            Object.assign(runs, { devJson, prodJson, devText, missing, invalid, usage, usageNoValue });
+            Object.assign(runs, { devJson, prodJson, devText, missing, invalid, usage, usageNoValue, unknownFlag });
         } finally {
             fs.rmSync(invalidStackFile, { force: true });
         }
@@ -353,11 +355,28 @@ describe("npm run plan (offline plan CLI)", () => {
         assert.equal(run.stdout, "", "nothing is printed as a plan when the config is invalid");
     });
 
-    it("prints the usage when --stack or its value is missing", () => {
-        for (const run of [runs.usage, runs.usageNoValue]) {
-            assert.notEqual(run.code, 0, describeRun(run));
-            assert.match(run.stderr, /usage: npm run plan -- --stack <name> \[--json\]/);
-        }
+    it("exits 2 when --stack or its value is missing, saying what to give", () => {
+        assert.equal(runs.usage.code, 2, describeRun(runs.usage));
+        assert.match(runs.usage.stderr, /^plan: --stack is required, for example --stack dev$/m);
+        assert.equal(runs.usageNoValue.code, 2, describeRun(runs.usageNoValue));
+        assert.match(
+            runs.usageNoValue.stderr,
+            /^plan: .*'--stack'.*; valid flags: --stack <name>, --json, --preview$/m,
+        );
+        assert.equal(runs.usage.stdout + runs.usageNoValue.stdout, "");
+    });
+
+    it("refuses an unknown flag with exit code 2, naming it and the valid flags, and prints no plan", () => {
+        const run = runs.unknownFlag;
+        assert.equal(run.code, 2, describeRun(run));
+        assert.match(run.stderr, /^plan: Unknown option '--jsn'; valid flags: --stack <name>, --json, --preview$/m);
+        assert.equal(run.stdout, "");
+    });
+
+    it("writes all of its JSON into a pipe read slowly, past the pipe's 64 KiB", () => {
+        const run = runs.prodJson;
+        assert.ok(run.stdout.length > 65_536, `expected more than 64 KiB of JSON; got ${run.stdout.length} bytes`);
+        assert.equal(parseReport(run).stack, "prod");
     });
 });
 
@@ -381,7 +400,7 @@ describe("npm run plan: the mistakes a new user makes", () => {
     }
 
     before(async function () {
-        this.timeout(2 * SCRIPT_TIMEOUT_MS);
+        this.timeout(timeoutForRuns(4));
         const shortVisibility = variant("short-visibility", (config) => {
             config["background-worker:jobWorker"].queue.visibilityTimeoutSeconds = 60;
         });

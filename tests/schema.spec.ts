@@ -9,7 +9,7 @@ import * as ts from "typescript";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { ComplexType, PackageSpec, Property } from "@pulumi/pulumi/provider/experimental/schema";
 import { parse } from "yaml";
-import { inferSchema, REPO_ROOT, SCHEMA_PATH } from "../scripts/schema";
+import { inferSchema, REPO_ROOT, SCHEMA_PATH, TYPESCRIPT_PROGRAM_TIMEOUT_MS } from "../tooling/schema";
 
 /** How a value crosses the language boundary, level by level: plain (known at construction) or an Input. */
 interface Shape {
@@ -105,8 +105,9 @@ function readDeclared(): Declared {
                 return { plain: true, items: shapeOf(argument) };
             }
             const symbol = resolve(checker.getSymbolAtLocation(node.typeName) as ts.Symbol);
-            if (symbol.flags & ts.SymbolFlags.Enum) {
-                visitEnum(symbol);
+            const members = enumMembers(symbol);
+            if (members) {
+                visitEnum(symbol, members);
                 return { plain: true, ref: symbol.name };
             }
             if (symbol.flags & ts.SymbolFlags.Interface) {
@@ -148,16 +149,40 @@ function readDeclared(): Declared {
         }
     }
 
-    function visitEnum(symbol: ts.Symbol): void {
+    /**
+     * A choice: `enum X { ... }`, or `const X = { ... } as const` with `type X = (typeof X)[keyof typeof X]`, which
+     * the schema analyzer also reads as an enum and which lets TypeScript code write the values as strings.
+     */
+    function enumMembers(symbol: ts.Symbol): DeclaredEnum["members"] | undefined {
+        const declaration = symbol.valueDeclaration;
+        if (declaration && ts.isEnumDeclaration(declaration)) {
+            return declaration.members.map((member) => ({
+                name: member.name.getText(),
+                value: checker.getConstantValue(member) as string | number,
+                doc: doc(checker.getSymbolAtLocation(member.name) as ts.Symbol),
+            }));
+        }
+        const initializer =
+            declaration && ts.isVariableDeclaration(declaration) && declaration.initializer
+                ? declaration.initializer
+                : undefined;
+        if (!(symbol.flags & ts.SymbolFlags.TypeAlias) || !initializer || !ts.isAsExpression(initializer)) {
+            return undefined;
+        }
+        const object = initializer.expression;
+        if (!ts.isObjectLiteralExpression(object) || initializer.type.getText() !== "const") {
+            return undefined;
+        }
+        return object.properties.filter(ts.isPropertyAssignment).map((property) => ({
+            name: property.name.getText(),
+            value: (property.initializer as ts.StringLiteral).text,
+            doc: doc(checker.getSymbolAtLocation(property.name) as ts.Symbol),
+        }));
+    }
+
+    function visitEnum(symbol: ts.Symbol, members: DeclaredEnum["members"]): void {
         if (firstSighting(symbol)) {
-            const declaration = symbol.declarations?.[0] as ts.EnumDeclaration;
-            enums.set(symbol.name, {
-                members: declaration.members.map((member) => ({
-                    name: member.name.getText(),
-                    value: checker.getConstantValue(member) as string | number,
-                    doc: doc(checker.getSymbolAtLocation(member.name) as ts.Symbol),
-                })),
-            });
+            enums.set(symbol.name, { members });
         }
     }
 
@@ -243,7 +268,7 @@ describe("schema", () => {
 
     before(async function () {
         // Inferring and reading the declarations each build a TypeScript program over the component.
-        this.timeout(60_000);
+        this.timeout(TYPESCRIPT_PROGRAM_TIMEOUT_MS);
         schema = await inferSchema();
         declared = readDeclared();
     });
@@ -510,7 +535,7 @@ describe("examples, checked against the schema (the CLI that would generate thei
     const typeName = (ref: string) => ref.split(":").pop() as string;
 
     before(async function () {
-        this.timeout(60_000);
+        this.timeout(TYPESCRIPT_PROGRAM_TIMEOUT_MS);
         schema = await inferSchema();
     });
 

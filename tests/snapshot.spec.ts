@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from "util";
 import * as fs from "fs";
 import * as path from "path";
 import { SNAPSHOT_DIRECTORY } from "../scripts/snapshot";
-import { describeRun, runScript, SCRIPT_TIMEOUT_MS, ScriptRun } from "./support/cli";
+import { describeRun, runScript, ScriptRun, timeoutForRuns } from "./support/cli";
 
 type Snapshot = Record<string, Record<string, unknown>>;
 
@@ -40,7 +40,7 @@ describe("replacement snapshot", () => {
     const runs = new Map<string, ScriptRun>();
 
     before(async function () {
-        this.timeout(2 * SCRIPT_TIMEOUT_MS);
+        this.timeout(timeoutForRuns(stacks.length));
         // One process per stack: the Pulumi runtime is global to a process.
         const results = await Promise.all(stacks.map((stack) => runScript("scripts/snapshot.ts", ["--print", stack])));
         stacks.forEach((stack, index) => runs.set(stack, results[index]));

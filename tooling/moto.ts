@@ -4,7 +4,8 @@ import { accessSync, constants } from "fs";
 import { createServer, Socket } from "net";
 import { delimiter, join } from "path";
 
-const STARTUP_TIMEOUT_MS = 20_000;
+/** moto_server starts in a second or two; the integration specs start several at once, on a machine that may be busy. */
+const STARTUP_TIMEOUT_MS = 60_000;
 const STDERR_TAIL_CHARS = 4_000;
 
 export interface MotoServer {

@@ -97,7 +97,7 @@ export class Consumer {
         this.scheduleMetrics();
         this.deadlineSeconds = drainDeadlineSeconds(settings.stopTimeoutSeconds, settings.shutdownMarginSeconds);
         const host: ReceiverHost = {
-            room: () => settings.concurrency + settings.prefetchMessages - this.waiting.length - this.running,
+            inHand: () => this.waiting.length + this.running,
             heldGroups: () => this.heldByGroup.size,
             take: (messages, receipt) => this.take(messages, receipt),
             receivedNothing: async () => {

@@ -151,12 +151,16 @@ export interface WorkerOptions {
      * How many received messages may wait for a free handler, 0 to 1000, so a handler that frees up starts at once
      * instead of after a receive. They are hidden, and their visibility extended, while they wait; at stop they are
      * released unstarted. Each one waits up to a job's duration, hidden from other tasks: keep it small for long
-     * jobs. Defaults to the smaller of `concurrency` and 10.
+     * jobs. On a FIFO queue, while the messages in hand belong to fewer message groups than `concurrency`, the worker
+     * receives past this limit, up to 10 messages per handler slot: SQS hands out a group's messages together, and
+     * those behind the first of their group are kept from every consumer anyway. Defaults to the smaller of
+     * `concurrency` and 10.
      */
     prefetchMessages?: number;
     /**
-     * How long a delete or a visibility change waits for others to share a batch call, 0 to 1000 ms; ten ready
-     * entries go out at once. Defaults to 50.
+     * The longest a delete or a visibility change waits for others to share a batch call, 0 to 1000 ms; ten ready
+     * entries go out at once. A delete waits only while the handlers still running are likely to end within this
+     * time. Defaults to 200.
      */
     batchDelayMilliseconds?: number;
     /**
@@ -184,7 +188,8 @@ export interface WorkerOptions {
      * Long-polling time of a receive sent after an empty one, 0 to 20 seconds. A receive sent after one that brought
      * messages waits 1 s at most (more messages are likely waiting, and a stop then waits for no long poll). Shortened
      * to end a second before the shutdown deadline when that is nearer (a stop timeout under 31 s), so no poll is still
-     * out when messages are released. Defaults to 20.
+     * out when messages are released. 0: every receive returns at once, and after empty ones the worker pauses
+     * (0.25 s, doubling to 5 s) until a receive brings a message, since SQS bills every empty receive. Defaults to 20.
      */
     waitTimeSeconds?: number;
     /**

@@ -17,8 +17,8 @@ const RECEIVE_RETRY_MAX_SECONDS = 30;
 
 /** What the loop needs to know of, and hands to, the worker around it. */
 export interface ReceiverHost {
-    /** Messages the worker could take in now. */
-    room(): number;
+    /** Messages in the worker's hands that count against its limits: waiting for a handler slot, or running. */
+    inHand(): number;
     /** FIFO only: message groups with a message in the worker's hands. */
     heldGroups(): number;
     /** Takes in what a receive returned (never empty). */
@@ -34,6 +34,8 @@ export class Receiver {
     /** The option, else the queue's own (read before the first receive). */
     private visibilityTimeoutSeconds: number | undefined;
     private last: LastReceive | undefined;
+    /** Receives in a row, up to the last one, that came back empty without waiting. */
+    private emptyShortPolls = 0;
     /** FIFO groups freed so far, and how many had been when the last receive was sent. */
     private groupsFreed = 0;
     private groupsFreedAtLastSend = 0;
@@ -117,12 +119,14 @@ export class Receiver {
         return planPoll(
             {
                 nowMs: settings.timers.now(),
-                room: this.host.room(),
+                inHand: this.host.inHand(),
                 last: this.last,
+                emptyShortPolls: this.emptyShortPolls,
                 heldGroups: this.host.heldGroups(),
                 groupFreedSinceLastReceive: this.groupsFreed > this.groupsFreedAtLastSend,
             },
             {
+                fifo: settings.fifo,
                 concurrency: settings.concurrency,
                 prefetchMessages: settings.prefetchMessages,
                 waitTimeSeconds: settings.waitTimeSeconds,
@@ -176,6 +180,7 @@ export class Receiver {
             this.abandonable = undefined;
         }
         this.last = { asked: plan.maxMessages, got: messages.length, answeredAtMs: timers.now() };
+        this.emptyShortPolls = messages.length === 0 && plan.waitTimeSeconds === 0 ? this.emptyShortPolls + 1 : 0;
         if (messages.length === 0) {
             await this.host.receivedNothing();
             return;

@@ -27,7 +27,7 @@ import { sqsHasDeadLetterQueue, sqsNoPublicAccess, sqsTlsOnly } from "../../poli
 import { stackNoUninspectedResources } from "../../policy/uninspected";
 import { workerMaxTasksLimit } from "../../policy/worker";
 import { BackgroundWorkerArgs } from "../../components/index";
-import { recordResources } from "../../scripts/mocks";
+import { recordResources } from "../../tooling/mocks";
 import { StackResource } from "../../scripts/policyEngine";
 import {
     ACCOUNT,

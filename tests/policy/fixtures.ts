@@ -6,7 +6,7 @@
 import { Policies } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, BackgroundWorkerArgs } from "../../components/index";
-import { recordResources } from "../../scripts/mocks";
+import { recordResources } from "../../tooling/mocks";
 import { minimalArgs } from "../support/worker";
 import { Evaluation, evaluatePolicies, EvaluateOptions, Finding, StackResource } from "../../scripts/policyEngine";
 

@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { packPackage, REPO_ROOT } from "../../scripts/pack";
+import { packedPackages, REPO_ROOT } from "../../tooling/packages";
 
 const PROGRAMS = path.join(__dirname, "programs");
 const INSTALL_TIMEOUT_MS = 5 * 60_000;
@@ -85,7 +85,9 @@ describe("the policy pack installed from its tarball, as a CI job runs it", func
 
     before(async () => {
         workspace = fs.mkdtempSync(path.join(os.tmpdir(), "bw-policy-consumer-"));
-        const packed = packPackage("policy", workspace);
+        // The tarball every spec of the run shares (tooling/packages.ts).
+        const packed = packedPackages().find((entry) => entry.directory === "policy");
+        assert.ok(packed, "the policy pack is packed");
         packDirectory = path.join(workspace, "policy-pack");
         fs.mkdirSync(packDirectory);
         fs.writeFileSync(

@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ecsTaskNotPrivileged } from "../../policy/ecs";
 import { sqsEncrypted } from "../../policy/sqs";
-import { recordResources } from "../../scripts/mocks";
+import { recordResources } from "../../tooling/mocks";
 import { componentProgram, violations } from "./fixtures";
 
 const unencrypt: pulumi.ResourceTransform = (args) =>

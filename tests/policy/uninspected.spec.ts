@@ -206,7 +206,11 @@ describe("policy stack-left-unjudged", function () {
         ]);
         const existing = await violations(
             stackLeftUnjudged,
-            await componentStack({ existingQueue: { arn: queueArn("shared"), url: queueUrl("shared") } }),
+            await componentStack({
+                // The queue's region and account: a worker consumes a queue of its own region.
+                clusterArn: "arn:aws:ecs:us-east-1:123456789012:cluster/workers",
+                existingQueue: { arn: queueArn("shared"), url: queueUrl("shared") },
+            }),
         );
         assert.deepEqual(existing, [
             "jobs: BackgroundWorker jobs is given existingQueue: the queue it consumes (encryption, dead-letter queue, TLS, access) is not judged here.",

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { backlogQuery, planScaling } from "../../components/scalingPlan";
+import { backlogQuery, planScaling } from "../../components/plan/scalingPlan";
 import { AlarmState, evaluateAlarm, METRICS, MetricStore, SimulatedAlarm } from "../../simulator/cloudwatch";
 import { workerSettings } from "./fixtures";
 

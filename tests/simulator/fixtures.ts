@@ -1,6 +1,6 @@
 // Small, exact scenarios for the simulator specs: a worker, AWS parameters with the randomness pinned, and traces
 // written out message by message.
-import { resolveWorkerSettings, WorkerSettings } from "../../components/settings";
+import { resolveWorkerSettings, WorkerSettings } from "../../components/plan/settings";
 import { CapacityProvider, WorkerScaling } from "../../components/types";
 import { simulatedWorker } from "../../simulator/experiment";
 import { AwsParameters, LAUNCH_MIN_SECONDS } from "../../simulator/parameters";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { planScaling } from "../../components/scalingPlan";
+import { planScaling } from "../../components/plan/scalingPlan";
 import { cdkPolicy, copilotPolicy, ourPolicy } from "../../simulator/policies";
 import { workerSettings } from "./fixtures";
 
@@ -21,9 +21,9 @@ describe("simulator/policies", () => {
             ourPolicy(planScaling(workerSettings({ minTasks: 1, ...scaling }).scaling)).scaling.stepScaling.map(
                 (policy) => policy.name,
             );
-        assert.deepStrictEqual(steps({}), ["burst", "scale-in", "drain"]);
+        assert.deepStrictEqual(steps({}), ["catch-up", "scale-in", "drain"]);
         assert.deepStrictEqual(steps({ burstScaleOut: false }), ["scale-in", "drain"]);
-        assert.deepStrictEqual(steps({ disableScaleIn: true }), ["burst"]);
+        assert.deepStrictEqual(steps({ disableScaleIn: true }), ["catch-up"]);
     });
 
     it("simulates the plan's step policies unchanged: their alarms, steps, adjustment types, aggregation and cooldowns", () => {
@@ -31,7 +31,7 @@ describe("simulator/policies", () => {
         const simulated = ourPolicy(plan).scaling.stepScaling;
         for (const [name, planned] of [
             ["wake-up", plan.wakeUp],
-            ["burst", plan.burst],
+            ["catch-up", plan.catchUp],
             ["scale-in", plan.scaleIn],
             ["drain", plan.drain],
         ] as const) {

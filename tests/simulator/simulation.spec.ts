@@ -4,7 +4,7 @@ import {
     FARGATE_LAUNCH_P95_SECONDS,
     METRIC_LAG_WORST_SECONDS,
     planScaling,
-} from "../../components/scalingPlan";
+} from "../../components/plan/scalingPlan";
 import { CapacityProvider } from "../../components/types";
 import { copilotPolicy, fixedPolicy, ourPolicy } from "../../simulator/policies";
 import { SQS_INACTIVE_AFTER_SECONDS } from "../../simulator/parameters";
@@ -63,7 +63,7 @@ describe("simulator/simulation", () => {
             // The surge's minute ends at 660 s and its datapoint is visible 60 s (the lag) later: one datapoint, not
             // three. 300 messages at a target of 10 is 29 tasks short: capped at maxTasks.
             assert.deepStrictEqual(first && [first.at, first.from, first.to], [720, 1, 10]);
-            assert.match(first?.cause ?? "", /^burst: step \+\d+$/);
+            assert.match(first?.cause ?? "", /^catch-up: step \+\d+$/);
         });
 
         it("adds once for a deficit, not once a minute, while its alarm stays in ALARM on a stale desired count", () => {
@@ -72,7 +72,7 @@ describe("simulator/simulation", () => {
             // adds more than its lower edge). The alarm stays in ALARM for minutes while DesiredTaskCount still reads
             // one task; during the cooldown AWS counts the three added as already there.
             const result = run(ourPolicy(planScaling(settings.scaling)), settings, trace(burst(610, 50, 30), 3600));
-            const catchUps = result.activities.filter((activity) => activity.cause.startsWith("burst"));
+            const catchUps = result.activities.filter((activity) => activity.cause.startsWith("catch-up"));
             assert.deepStrictEqual(
                 catchUps.map((activity) => [activity.at, activity.from, activity.to]),
                 [[720, 1, 4]],

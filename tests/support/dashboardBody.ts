@@ -1,6 +1,7 @@
 // A reviewer's parser for CloudWatch dashboard bodies, written from AWS's "Dashboard Body Structure and Syntax"
 // (CloudWatch API Reference): the widgets array, the 24-column grid, the metric-array format and the widget
 // properties this project uses. It knows nothing of the builder, so it checks the builder rather than echoing it.
+import { isObject } from "../../components/validation/problems";
 
 /** Widget types the documentation lists. */
 const WIDGET_TYPES = ["metric", "text", "log", "alarm", "explorer"];
@@ -46,18 +47,14 @@ export interface Widget {
     properties: Record<string, unknown>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Parses one entry of `properties.metrics`; throws naming what is wrong. */
 function parseMetricLine(line: unknown): ParsedLine {
     if (!Array.isArray(line) || line.length === 0) {
         throw new Error(`a metric line must be a non-empty array; got ${JSON.stringify(line)}`);
     }
     const last = line[line.length - 1];
-    const options = isRecord(last) ? last : {};
-    const strings = isRecord(last) ? line.slice(0, -1) : line;
+    const options = isObject(last) ? last : {};
+    const strings = isObject(last) ? line.slice(0, -1) : line;
     for (const key of Object.keys(options)) {
         if (!RENDERING_KEYS.includes(key)) {
             throw new Error(`rendering property ${key} is not documented`);
@@ -124,7 +121,7 @@ function checkMetricWidget(properties: Record<string, unknown>, where: string): 
     }
     const annotations = properties.annotations;
     if (annotations !== undefined) {
-        if (!isRecord(annotations)) {
+        if (!isObject(annotations)) {
             problems.push(`${where}: annotations must be an object`);
         } else {
             for (const key of Object.keys(annotations)) {
@@ -134,7 +131,7 @@ function checkMetricWidget(properties: Record<string, unknown>, where: string): 
             }
             for (const line of (annotations.horizontal ?? []) as unknown[]) {
                 if (
-                    !isRecord(line) ||
+                    !isObject(line) ||
                     typeof line.value !== "number" ||
                     (line.label !== undefined && typeof line.label !== "string") ||
                     (line.yAxis !== undefined && line.yAxis !== "left" && line.yAxis !== "right")
@@ -151,7 +148,7 @@ function checkMetricWidget(properties: Record<string, unknown>, where: string): 
         for (const [side, axis] of Object.entries(axes)) {
             if (
                 !["left", "right"].includes(side) ||
-                !isRecord(axis) ||
+                !isObject(axis) ||
                 !Object.keys(axis).every((key) => ["min", "max", "label", "showUnits"].includes(key))
             ) {
                 problems.push(`${where}: yAxis.${side} is not { min?, max?, label?, showUnits? }`);
@@ -184,7 +181,7 @@ function checkAlarmWidget(properties: Record<string, unknown>, where: string): s
 
 /** Every way `body` departs from the documented structure; empty when it is valid. */
 export function dashboardBodyProblems(body: unknown): string[] {
-    if (!isRecord(body) || !Array.isArray(body.widgets)) {
+    if (!isObject(body) || !Array.isArray(body.widgets)) {
         return ["the body must be an object with a widgets array"];
     }
     const problems: string[] = [];
@@ -197,7 +194,7 @@ export function dashboardBodyProblems(body: unknown): string[] {
     const cells = new Map<string, number>();
     body.widgets.forEach((widget: unknown, index: number) => {
         const where = `widgets[${index}]`;
-        if (!isRecord(widget) || !WIDGET_TYPES.includes(widget.type as string) || !isRecord(widget.properties)) {
+        if (!isObject(widget) || !WIDGET_TYPES.includes(widget.type as string) || !isObject(widget.properties)) {
             problems.push(`${where}: needs a documented type and a properties object`);
             return;
         }

@@ -6,19 +6,31 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import * as components from "../../components/index";
-import { recordResources, RegisteredResource } from "../../scripts/mocks";
+import { recordResources, RegisteredResource } from "../../tooling/mocks";
 import { REPO_ROOT } from "../../stack/configFile";
 
 /** The quick start's project and stack, the same in the fresh consumer project (tests/packaging/consumer/run.ts). */
 const PROJECT = "consumer";
 const STACK = "dev";
 
+/** The code block after the `<!-- marker ... -->` comment in a Markdown file of the repository, verbatim. */
+export function markedBlock(file: string, marker: string, language: string): string {
+    const text = fs.readFileSync(path.join(REPO_ROOT, file), "utf8");
+    const match = new RegExp(`<!-- ${marker}[^>]*-->\\s*\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(text);
+    assert.ok(match, `${file} has a ${language} block after <!-- ${marker} -->`);
+    return match[1];
+}
+
 /** The README's quick-start program, verbatim: the code block after the `quick-start: index.ts` marker. */
 export function quickStartProgram(): string {
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    const match = /<!-- quick-start: index\.ts[^>]*-->\s*```ts\n([\s\S]*?)```/.exec(readme);
-    assert.ok(match, "README.md has a quick-start index.ts block");
-    return match[1];
+    return markedBlock("README.md", "quick-start: index\\.ts", "ts");
+}
+
+/** The README's install commands, one per line, as a user types them (trailing comments included). */
+export function installCommands(): string[] {
+    return markedBlock("README.md", "install:", "bash")
+        .split("\n")
+        .filter((line) => line.trim() !== "");
 }
 
 /** The quick start's stack configuration as `pulumi config` stores it: "project:key" to a string (objects as JSON). */

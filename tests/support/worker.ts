@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { BackgroundWorker, BackgroundWorkerArgs } from "../../components/index";
-import { recordResources, RegisteredResource } from "../../scripts/mocks";
+import { recordResources, RegisteredResource } from "../../tooling/mocks";
 
 export const CLUSTER_ARN = "arn:aws:ecs:eu-west-1:210987654321:cluster/workers";
 
