@@ -62,6 +62,8 @@ interface Attempt {
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:oncall`;
+/** The on-call topic of the component's worker, in its cluster's region (CloudWatch notifies topics of its own). */
+const WORKER_TOPIC = "arn:aws:sns:eu-west-1:210987654321:oncall";
 const CLUSTER = `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/workers`;
 const TASK_DEFINITION = `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/api:1`;
 
@@ -1021,7 +1023,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
                 componentTransformed(
                     "aws:cloudwatch/metricAlarm:MetricAlarm",
                     (props) => ({ ...props, comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 0 }),
-                    { alarms: { actionArns: [TOPIC] } },
+                    { alarms: { actionArns: [WORKER_TOPIC] } },
                 ),
             verdict: "fails",
             reason: /jobs-dlq/,
@@ -1033,7 +1035,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
                 componentTransformed(
                     "aws:cloudwatch/metricAlarm:MetricAlarm",
                     (props) => ({ ...props, treatMissingData: "breaching" }),
-                    { alarms: { actionArns: [TOPIC] } },
+                    { alarms: { actionArns: [WORKER_TOPIC] } },
                 ),
             verdict: "fails",
             reason: /treatMissingData/,
@@ -1178,7 +1180,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
         {
             what: "the component's dead-letter alarm wired to its topic",
             policy: sqsDeadLetterQueueAlarmed,
-            build: () => componentProgram(() => undefined, { alarms: { actionArns: [TOPIC] } }),
+            build: () => componentProgram(() => undefined, { alarms: { actionArns: [WORKER_TOPIC] } }),
             verdict: "passes",
         },
     ],
