@@ -50,8 +50,15 @@ export const cloudwatchAlarmHasActions: ResourceValidationPolicy = {
             reportViolation("The alarm turns its actions off (actionsEnabled: false).");
             return;
         }
-        // A list of actions whose ARNs are not known yet (a topic created in the same update) is still a list.
-        const actions = attempt(() => listOf(props.alarmActions).length);
+        // A list of actions whose ARNs are not known yet (a topic created in the same update) is still a list; an
+        // empty string is no action.
+        const actions = attempt(() => {
+            const list = listOf(props.alarmActions);
+            // Read by index: iterating the engine's proxy would throw on an unknown element.
+            return Array.from({ length: list.length }, (_, index) => attempt(() => list[index])).filter(
+                (action) => action instanceof Unknown || (typeof action === "string" && action.trim() !== ""),
+            ).length;
+        });
         if (actions === 0) {
             reportViolation("The alarm has no alarmActions, so entering ALARM notifies no one.");
         }
@@ -102,12 +109,18 @@ function firingProblem(alarm: PolicyResource): string | undefined {
     const props = alarm.props;
     const threshold = numberOf(props.threshold);
     const comparison = stringOf(props.comparisonOperator);
+    // The metric is 0 while the queue is empty: a threshold an empty queue already breaches keeps the alarm in ALARM,
+    // so the first message changes nothing and notifies no one.
     const reachable =
         threshold !== undefined &&
-        ((comparison === "GreaterThanThreshold" && threshold < 1) ||
-            (comparison === "GreaterThanOrEqualToThreshold" && threshold <= 1));
+        ((comparison === "GreaterThanThreshold" && threshold >= 0 && threshold < 1) ||
+            (comparison === "GreaterThanOrEqualToThreshold" && threshold > 0 && threshold <= 1));
     if (!reachable) {
         return `it fires on ${comparison ?? "no comparison"} ${threshold ?? "no threshold"}, not on the first message`;
+    }
+    // An idle queue publishes no datapoints; treated as breaching, the missing data holds the alarm in ALARM.
+    if (stringOf(props.treatMissingData) === "breaching") {
+        return "it treats missing data as breaching (treatMissingData), so an idle queue holds it in ALARM and the first message changes nothing";
     }
     const periods = numberOf(props.evaluationPeriods) ?? 0;
     const datapoints = numberOf(props.datapointsToAlarm) ?? periods;
@@ -194,7 +207,8 @@ export const sqsDeadLetterQueueAlarmed: StackValidationPolicy = {
     description:
         `Every dead-letter queue in the stack has a CloudWatch alarm on its ${VISIBLE_MESSAGES} (found by the ` +
         "alarm's QueueName dimension) that fires on the first message and tells someone: a comparison and threshold " +
-        "that one message reaches (`GreaterThanThreshold` below 1, or `GreaterThanOrEqualToThreshold` up to 1), a " +
+        "that one message reaches and an empty queue does not (`GreaterThanThreshold` from 0 to below 1, or " +
+        "`GreaterThanOrEqualToThreshold` above 0 up to 1), missing data not treated as breaching, a " +
         "statistic that counts messages (not SampleCount), no extra dimension or foreign unit that would leave it " +
         "without data, actions on, and an alarm action that notifies (an SNS topic, a Lambda function, Systems " +
         "Manager), whatever its purpose tag says. A dead-letter queue nobody is told about only delays the loss of a " +

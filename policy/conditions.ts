@@ -78,10 +78,21 @@ export const CALLER_SCOPE: Scope = {
 /** Policy variables that stand for the resource owner's account or organization, which scope to it. */
 const OWNER_VARIABLES = ["${aws:resourceaccount}", "${aws:resourceorgid}"];
 
-/** Positive matching operators: false when the key is absent, true only for the values they list. */
-const POSITIVE_OPERATORS = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
-/** Of those, the ones that read `*` and `?` as wildcards. */
-const WILDCARD_OPERATORS = new Set(["stringlike", "arnequals", "arnlike"]);
+/** How an operator reads its values: literally, with wildcards within each ARN component, or as a string pattern. */
+enum Matching {
+    Literal = "literal",
+    ArnComponents = "arn components",
+    StringPattern = "string pattern",
+}
+
+/** Positive matching operators and how each reads its values: false when the key is absent, true only for them. */
+const POSITIVE_OPERATORS = new Map<string, Matching>([
+    ["stringequals", Matching.Literal],
+    ["stringequalsignorecase", Matching.Literal],
+    ["stringlike", Matching.StringPattern],
+    ["arnequals", Matching.ArnComponents],
+    ["arnlike", Matching.ArnComponents],
+]);
 
 interface Clause {
     operator: string;
@@ -134,8 +145,14 @@ function valueText(value: unknown): string | undefined {
     return typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
 }
 
+/** What stands for the owner's account or organization inside a value: literal text of the same shape. */
+const OWNER_STAND_INS: [RegExp, string][] = [
+    [/\$\{aws:resourceaccount\}/gi, "000000000000"],
+    [/\$\{aws:resourceorgid\}/gi, "o-owner"],
+];
+
 /** Why a value accepted by a positive operator does not name one scope, or undefined when it does. */
-function unspecific(kind: KeyKind, value: unknown, wildcards: boolean): string | undefined {
+function unspecific(kind: KeyKind, value: unknown, matching: Matching): string | undefined {
     const text = valueText(value);
     if (text === undefined) {
         return `${JSON.stringify(value)} is not a string`;
@@ -144,12 +161,16 @@ function unspecific(kind: KeyKind, value: unknown, wildcards: boolean): string |
     if (OWNER_VARIABLES.includes(lower)) {
         return undefined;
     }
-    // Escapes for a literal `*`, `?` and `$` are literal characters, not wildcards or variables.
-    const unescaped = text.replace(/\$\{[*?$]\}/g, "x");
+    // Escapes for a literal `*`, `?` and `$` are literal characters, not wildcards or variables; the owner's own
+    // account and organization are literal too, wherever they stand in the value.
+    const unescaped = OWNER_STAND_INS.reduce(
+        (current, [variable, standIn]) => current.replace(variable, standIn),
+        text.replace(/\$\{[*?$]\}/g, "x"),
+    );
     if (/\$\{[^}]*\}/.test(unescaped)) {
         return `"${text}" is a policy variable, which takes its value from the request`;
     }
-    if (!wildcards) {
+    if (matching === Matching.Literal) {
         // Without wildcards the value matches only itself.
         return undefined;
     }
@@ -158,6 +179,11 @@ function unspecific(kind: KeyKind, value: unknown, wildcards: boolean): string |
             const parts = unescaped.split(":");
             if (parts.length < 6 || parts[0] !== "arn") {
                 return hasWildcard(unescaped) ? `"${text}" matches ARNs of every account` : undefined;
+            }
+            // StringLike reads the ARN as one string: a * before the account runs over colons, so another account's
+            // ARN whose resource part holds this account's number matches (a Lambda function named 123456789012).
+            if (matching === Matching.StringPattern && parts.slice(0, 4).join(":").includes("*")) {
+                return `"${text}" is a string pattern whose * before the account spans colons, so the account is not fixed (use ArnLike)`;
             }
             const account = parts[4];
             if (account === "") {
@@ -214,7 +240,8 @@ export function callerRestriction(condition: unknown, scope: Scope): ConditionVe
             continue;
         }
         const where = `${clause.operator} ${clause.key}`;
-        if (!POSITIVE_OPERATORS.has(clause.base)) {
+        const matching = POSITIVE_OPERATORS.get(clause.base);
+        if (matching === undefined) {
             why.push(
                 `${where} is ${/not/.test(clause.base) ? "negated: true for every other caller and when the key is absent" : "not a matching operator"}`,
             );
@@ -231,7 +258,7 @@ export function callerRestriction(condition: unknown, scope: Scope): ConditionVe
             continue;
         }
         const problems = clause.values
-            .map((value) => unspecific(kind, value, WILDCARD_OPERATORS.has(clause.base)))
+            .map((value) => unspecific(kind, value, matching))
             .filter((problem): problem is string => problem !== undefined);
         if (problems.length > 0) {
             why.push(`${where}: ${problems.join("; ")}`);
@@ -246,4 +273,30 @@ export function callerRestriction(condition: unknown, scope: Scope): ConditionVe
         return { restricts: false, reason: `no condition on ${scope.label}` };
     }
     return { restricts: false, reason: why.join("; ") };
+}
+
+/**
+ * Whether a Deny with `condition` refuses every caller outside one scope, so that an Allow next to it reaches only
+ * that scope (a policy that allows everyone and denies `StringNotEquals aws:PrincipalOrgID o-...`). Each clause must
+ * be a negated match (`StringNotEquals`, `ArnNotLike`, ...; `IfExists` or not, which are true when the key is absent)
+ * on a key of the scope whose values each name one scope: the Deny then applies to every caller not named. A clause
+ * on anything else narrows the Deny (clauses are ANDed) and lets callers past it.
+ */
+export function denyRestriction(condition: unknown, scope: Scope): ConditionVerdict {
+    const clauses = clausesOf(condition);
+    if (clauses.length === 0) {
+        return { restricts: false, reason: "the Deny has no condition naming who it spares" };
+    }
+    for (const clause of clauses) {
+        const negated = /^(string|arn)not(equals|equalsignorecase|like)$/.exec(clause.base);
+        if (!negated || clause.set !== undefined) {
+            return { restricts: false, reason: `the Deny's ${clause.operator} ${clause.key} lets callers past it` };
+        }
+        const positive = { [`${negated[1]}${negated[2]}`]: { [clause.key]: clause.values } };
+        const verdict = callerRestriction(positive, scope);
+        if (!verdict.restricts) {
+            return { restricts: false, reason: `the Deny's ${clause.operator} ${clause.key}: ${verdict.reason}` };
+        }
+    }
+    return { restricts: true, reason: "a Deny refuses every caller outside the scope its condition names" };
 }

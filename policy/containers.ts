@@ -89,12 +89,28 @@ export function readEnvironment(value: unknown): EnvironmentVariable[] {
         });
 }
 
+/** A map-typed field's entries (log driver options, Docker labels): keys as written, as Go keeps them. */
+export type MapEntries = { name: string; value: string | undefined | Unknown }[];
+
+function mapEntries(value: unknown): MapEntries {
+    return isRecord(value)
+        ? Object.keys(value).map((key) => ({
+              name: key,
+              value: attempt(() => (typeof value[key] === "string" ? (value[key] as string) : undefined)),
+          }))
+        : [];
+}
+
 /** One container of a task definition, with ECS's defaults applied where the pack relies on them. */
 export interface ContainerDefinition {
     name: string;
     logDriver: string | undefined | Unknown;
-    /** The log driver's options (a map: keys as written), where a driver's token may hide. */
-    logOptions: { name: string; value: string | undefined | Unknown }[] | Unknown;
+    /** The log driver's options, where a driver's token may hide. */
+    logOptions: MapEntries | Unknown;
+    /** FireLens's options for its log router, which may carry an output's credentials. */
+    firelensOptions: MapEntries | Unknown;
+    /** Docker labels: free text anyone who can describe the task definition reads. */
+    dockerLabels: MapEntries | Unknown;
     environment: EnvironmentVariable[] | Unknown;
     privileged: boolean | Unknown;
     readonlyRootFilesystem: boolean | Unknown;
@@ -104,6 +120,8 @@ export interface ContainerDefinition {
     /** `command` and `entryPoint`, the arguments the container starts with. */
     command: string[] | Unknown;
     entryPoint: string[] | Unknown;
+    /** The health check's command, which runs in the container like its own. */
+    healthCheckCommand: string[] | Unknown;
     /** Linux capabilities added beyond Docker's default set (`linuxParameters.capabilities.add`). */
     capabilitiesAdded: string[] | Unknown;
 }
@@ -118,15 +136,9 @@ export function readContainer(item: unknown, index: number): ContainerDefinition
     return {
         name: (typeof name === "string" ? name : undefined) ?? `#${index}`,
         logDriver: attempt(() => stringOf(need(logConfiguration)?.get("logDriver"))),
-        logOptions: attempt(() => {
-            const options = need(logConfiguration)?.get("options");
-            return isRecord(options)
-                ? Object.keys(options).map((key) => ({
-                      name: key,
-                      value: attempt(() => (typeof options[key] === "string" ? (options[key] as string) : undefined)),
-                  }))
-                : [];
-        }),
+        logOptions: attempt(() => mapEntries(need(logConfiguration)?.get("options"))),
+        firelensOptions: attempt(() => mapEntries(goStruct(container.get("firelensConfiguration"))?.get("options"))),
+        dockerLabels: attempt(() => mapEntries(container.get("dockerLabels"))),
         environment: attempt(() => readEnvironment(container.get("environment"))),
         privileged: attempt(() => isTrue(container.get("privileged"))),
         readonlyRootFilesystem: attempt(() => isTrue(container.get("readonlyRootFilesystem"))),
@@ -136,6 +148,7 @@ export function readContainer(item: unknown, index: number): ContainerDefinition
         ),
         command: attempt(() => stringList(container.get("command"))),
         entryPoint: attempt(() => stringList(container.get("entryPoint"))),
+        healthCheckCommand: attempt(() => stringList(goStruct(container.get("healthCheck"))?.get("command"))),
         capabilitiesAdded: attempt(() => {
             const capabilities = goStruct(goStruct(container.get("linuxParameters"))?.get("capabilities"));
             return stringList(capabilities?.get("add"));

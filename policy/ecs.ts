@@ -197,35 +197,30 @@ export const ecsTaskNoPlaintextSecrets: ResourceValidationPolicy = {
         }
         forEachContainer(args, reportViolation, (container) => {
             const where = `Container ${container.name}`;
+            const maps = [
+                ["environment variable", container.environment],
+                ["log driver option", container.logOptions],
+                ["FireLens option", container.firelensOptions],
+                ["docker label", container.dockerLabels],
+            ] as const;
+            const argumentLists = [
+                ["command", container.command],
+                ["entryPoint", container.entryPoint],
+                ["healthCheck command", container.healthCheckCommand],
+            ] as const;
             decideEach(
                 [
-                    () =>
-                        reportSecrets(
-                            need(container.environment),
-                            allowedNames,
-                            where,
-                            "environment variable",
-                            reportViolation,
-                        ),
-                    () =>
-                        reportSecrets(
-                            need(container.logOptions),
-                            allowedNames,
-                            where,
-                            "log driver option",
-                            reportViolation,
-                        ),
-                    () => {
-                        for (const [what, list] of [
-                            ["command", container.command],
-                            ["entryPoint", container.entryPoint],
-                        ] as const) {
-                            const reason = secretInArguments(need(list));
-                            if (reason) {
-                                reportViolation(`${where}: its ${what} ${reason}.`);
-                            }
+                    ...maps.map(
+                        ([what, entries]) =>
+                            () =>
+                                reportSecrets(need(entries), allowedNames, where, what, reportViolation),
+                    ),
+                    ...argumentLists.map(([what, list]) => () => {
+                        const reason = secretInArguments(need(list));
+                        if (reason) {
+                            reportViolation(`${where}: its ${what} ${reason}.`);
                         }
-                    },
+                    }),
                 ],
                 (check) => check(),
             );
@@ -404,13 +399,23 @@ export const platformSettings = settings<{ allowedPlatformVersions: string[] }>(
 /** Launch types whose tasks run on EC2 or on-premises hosts, which have no Fargate platform version. */
 const NON_FARGATE_LAUNCH_TYPES = ["EC2", "EXTERNAL"];
 
+/** Where each resource type that starts tasks keeps its launch settings (launch type, strategy, platform version). */
+const LAUNCH_SETTINGS_PATHS: Partial<Record<string, { path: string[]; what: string }>> = {
+    [ResourceType.Service]: { path: [], what: "service" },
+    [ResourceType.TaskSet]: { path: [], what: "task set" },
+    [ResourceType.EventTarget]: { path: ["ecsTarget"], what: "EventBridge target" },
+    [ResourceType.Schedule]: { path: ["target", "ecsParameters"], what: "EventBridge Scheduler schedule" },
+    [ResourceType.Pipe]: { path: ["targetParameters", "ecsTaskParameters"], what: "EventBridge pipe" },
+};
+
 export const ecsFargateLatestPlatform: ResourceValidationPolicy = {
     name: "ecs-fargate-latest-platform",
     description:
-        "Fargate services and task sets run on the latest platform version: `LATEST` (what ECS uses when none is " +
-        "set) or a version in `allowedPlatformVersions`. A service that sets neither a launch type nor a capacity " +
-        "provider strategy runs on the cluster's default strategy, which may be Fargate: a version it pins is judged " +
-        "too (ECS refuses a platform version for EC2 tasks). Older platform versions miss kernel and runtime patches.",
+        "Fargate services and task sets, and the EventBridge targets, schedules and pipes that start Fargate tasks, " +
+        "run on the latest platform version: `LATEST` (what ECS uses when none is set) or a version in " +
+        "`allowedPlatformVersions`. One that sets neither a launch type nor a capacity provider strategy runs on the " +
+        "cluster's default strategy, which may be Fargate: a version it pins is judged too (ECS refuses a platform " +
+        "version for EC2 tasks). Older platform versions miss kernel and runtime patches.",
     enforcementLevel: "mandatory",
     severity: "medium",
     ...securityHubControl(
@@ -418,30 +423,43 @@ export const ecsFargateLatestPlatform: ResourceValidationPolicy = {
         "ECS Fargate services should run on the latest Fargate platform version",
         "CKV_AWS_332",
     ),
-    remediationSteps: 'Remove `platformVersion` from the service or task set, or set it to "LATEST".',
+    remediationSteps:
+        'Remove `platformVersion` from the service, task set, target, schedule or pipe, or set it to "LATEST".',
     configSchema: platformSettings.configSchema,
     validateResource: (args, reportViolation) => {
-        if (args.type !== ResourceType.Service && args.type !== ResourceType.TaskSet) {
+        const where = LAUNCH_SETTINGS_PATHS[args.type];
+        if (!where) {
             return;
         }
-        const props: Props = args.props;
-        const strategies = listOf(props.capacityProviderStrategies ?? props.capacityProviderStrategy).filter(isRecord);
-        const launchType = stringOf(props.launchType);
+        let value: unknown = args.props;
+        for (const key of where.path) {
+            value = isRecord(value) ? value[key] : undefined;
+        }
+        if (!isRecord(value)) {
+            return;
+        }
+        const settingsOf: Props = value;
+        const strategies = listOf(settingsOf.capacityProviderStrategies ?? settingsOf.capacityProviderStrategy).filter(
+            isRecord,
+        );
+        const launchType = stringOf(settingsOf.launchType)?.toUpperCase();
         const onlyOtherCapacity =
             strategies.length > 0 &&
-            !strategies.some((item) => FARGATE_CAPACITY_PROVIDERS.includes(String(item.capacityProvider)));
+            !strategies.some((item) =>
+                FARGATE_CAPACITY_PROVIDERS.includes(String(item.capacityProvider).toUpperCase()),
+            );
         if ((launchType !== undefined && NON_FARGATE_LAUNCH_TYPES.includes(launchType)) || onlyOtherCapacity) {
             return;
         }
         const { allowedPlatformVersions } = platformSettings.read(args);
-        const version = stringOf(props.platformVersion);
+        const version = stringOf(settingsOf.platformVersion);
         if (version !== undefined && !allowedPlatformVersions.includes(version)) {
             const how =
                 launchType === undefined && strategies.length === 0
                     ? " on the cluster's default capacity provider strategy"
                     : "";
             reportViolation(
-                `The ${args.type === ResourceType.Service ? "service" : "task set"} pins Fargate platform version ${version}${how}; allowed: ${allowedPlatformVersions.join(", ")}.`,
+                `The ${where.what} pins Fargate platform version ${version}${how}; allowed: ${allowedPlatformVersions.join(", ")}.`,
             );
         }
     },
@@ -500,6 +518,27 @@ export const capabilitySettings = settings<{ allowedCapabilities: string[] }>("e
 /** A capability's name as Docker reads it: upper case, without the `CAP_` prefix. */
 const capabilityName = (capability: string) => capability.toUpperCase().replace(/^CAP_/, "");
 
+/**
+ * The capabilities a Docker container holds unless they are dropped. Adding one back after `drop: ["ALL"]` (the
+ * hardening pattern for a process that binds a low port) gives the container nothing beyond the default.
+ */
+const DOCKER_DEFAULT_CAPABILITIES = [
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "NET_RAW",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
 export const ecsTaskNoAddedCapabilities: ResourceValidationPolicy = {
     name: "ecs-task-no-added-capabilities",
     description:
@@ -513,7 +552,9 @@ export const ecsTaskNoAddedCapabilities: ResourceValidationPolicy = {
         '`capabilities.drop: ["ALL"]`. If a workload truly needs one, list it in `allowedCapabilities`.',
     configSchema: capabilitySettings.configSchema,
     validateResource: (args, reportViolation) => {
-        const allowed = capabilitySettings.read(args).allowedCapabilities.map(capabilityName);
+        const allowed = [...capabilitySettings.read(args).allowedCapabilities, ...DOCKER_DEFAULT_CAPABILITIES].map(
+            capabilityName,
+        );
         forEachContainer(args, reportViolation, (container) => {
             const added = need(container.capabilitiesAdded).filter((item) => !allowed.includes(capabilityName(item)));
             return added.length > 0
@@ -563,10 +604,13 @@ export const ecsExecDisabled: ResourceValidationPolicy = {
     },
 };
 
-/** `user` values that are root: the name, UID 0, and either with a group. */
+/**
+ * `user` values that are root: the name, UID 0 however it is written (the runtime parses a numeric user as a number,
+ * so `00` and `+0` are UID 0), and either with a group.
+ */
 function isRootUser(user: string): boolean {
     const name = user.split(":")[0].trim().toLowerCase();
-    return name === "root" || name === "0";
+    return name === "root" || (/^[+-]?\d+$/.test(name) && Number(name) === 0);
 }
 
 export const ecsTaskNonRootUser: ResourceValidationPolicy = {

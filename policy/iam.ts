@@ -10,6 +10,7 @@ import {
     everyActionPatterns,
     globMatches,
     grantedActions,
+    hasWildcard,
     isUnscopedResource,
     serviceWidePatterns,
     Statement,
@@ -25,6 +26,8 @@ import { attempt, decideEach, need } from "./preview";
  * to others. A worker's code never needs them, and neither does ECS starting it.
  */
 const PRIVILEGE_ESCALATION_ACTIONS = [
+    // Rewriting who holds what in IAM, or removing what limits it.
+    "iam:AddRoleToInstanceProfile",
     "iam:AddUserToGroup",
     "iam:AttachGroupPolicy",
     "iam:AttachRolePolicy",
@@ -34,31 +37,52 @@ const PRIVILEGE_ESCALATION_ACTIONS = [
     "iam:CreatePolicy",
     "iam:CreatePolicyVersion",
     "iam:CreateRole",
+    "iam:CreateServiceSpecificCredential",
     "iam:CreateUser",
+    "iam:DeleteGroupPolicy",
     "iam:DeleteRolePermissionsBoundary",
     "iam:DeleteRolePolicy",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:DeleteUserPolicy",
+    "iam:DetachGroupPolicy",
     "iam:DetachRolePolicy",
+    "iam:DetachUserPolicy",
     "iam:PutGroupPolicy",
     "iam:PutRolePermissionsBoundary",
     "iam:PutRolePolicy",
+    "iam:PutUserPermissionsBoundary",
     "iam:PutUserPolicy",
+    "iam:ResetServiceSpecificCredential",
     "iam:SetDefaultPolicyVersion",
+    "iam:UpdateAccessKey",
     "iam:UpdateAssumeRolePolicy",
     "iam:UpdateLoginProfile",
+    "iam:UploadSSHPublicKey",
     "sts:GetFederationToken",
+    // Running code or stacks under a role of the caller's choosing, or in someone else's running workload.
     "lambda:CreateFunction",
+    "lambda:CreateEventSourceMapping",
     "lambda:UpdateFunctionCode",
     "lambda:UpdateFunctionConfiguration",
-    "lambda:AddPermission",
     "ecs:RegisterTaskDefinition",
     "ecs:RunTask",
     "ecs:StartTask",
     "ecs:CreateService",
     "ecs:UpdateService",
+    "ecs:CreateTaskSet",
+    "ecs:UpdateTaskSet",
     "ecs:ExecuteCommand",
+    "batch:RegisterJobDefinition",
+    "batch:SubmitJob",
     "ec2:RunInstances",
     "ec2:AssociateIamInstanceProfile",
     "ec2:ReplaceIamInstanceProfileAssociation",
+    "ec2:CreateLaunchTemplateVersion",
+    "ec2:ModifyLaunchTemplate",
+    "ec2-instance-connect:SendSSHPublicKey",
+    "autoscaling:CreateAutoScalingGroup",
+    "autoscaling:CreateLaunchConfiguration",
+    "autoscaling:UpdateAutoScalingGroup",
     "ssm:SendCommand",
     "ssm:StartSession",
     "ssm:StartAutomationExecution",
@@ -67,24 +91,52 @@ const PRIVILEGE_ESCALATION_ACTIONS = [
     "cloudformation:CreateChangeSet",
     "cloudformation:ExecuteChangeSet",
     "cloudformation:CreateStackSet",
+    "cloudformation:UpdateStackSet",
+    "cloudformation:SetStackPolicy",
     "codebuild:CreateProject",
     "codebuild:UpdateProject",
     "codebuild:StartBuild",
+    "codestar:CreateProject",
+    "datapipeline:CreatePipeline",
+    "datapipeline:PutPipelineDefinition",
     "glue:CreateDevEndpoint",
     "glue:UpdateDevEndpoint",
     "glue:CreateJob",
+    "glue:UpdateJob",
+    "glue:CreateSession",
     "sagemaker:CreateNotebookInstance",
     "sagemaker:CreatePresignedNotebookInstanceUrl",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTrainingJob",
     "states:CreateStateMachine",
     "states:UpdateStateMachine",
+    "apprunner:CreateService",
+    "apprunner:UpdateService",
+    // Opening a resource's policy, ACL or sharing to others.
     "kms:PutKeyPolicy",
     "kms:CreateGrant",
     "s3:PutBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutAccessPointPolicy",
     "sqs:AddPermission",
     "sqs:SetQueueAttributes",
     "sns:AddPermission",
     "sns:SetTopicAttributes",
+    "lambda:AddPermission",
+    "lambda:AddLayerVersionPermission",
     "secretsmanager:PutResourcePolicy",
+    "ecr:SetRepositoryPolicy",
+    "ecr:PutRegistryPolicy",
+    "logs:PutResourcePolicy",
+    "events:PutPermission",
+    "glacier:SetVaultAccessPolicy",
+    "backup:PutBackupVaultAccessPolicy",
+    "ram:CreateResourceShare",
+    "ssm:ModifyDocumentPermission",
+    "ec2:ModifySnapshotAttribute",
+    "ec2:ModifyImageAttribute",
+    "rds:ModifyDBSnapshotAttribute",
+    "rds:ModifyDBClusterSnapshotAttribute",
     "organizations:LeaveOrganization",
 ];
 
@@ -202,16 +254,22 @@ function statementProblems(
         if (unscoped.length > 0) {
             problems.push(`may assume or pass any role (${handoff.join(", ")} on ${unscoped.join(", ")})`);
         }
-        const outside = patterns.filter(
-            (pattern) =>
-                couldNameRole(pattern) &&
-                !isUnscopedResource(pattern) &&
-                !isStackRole(pattern) &&
-                !externalRoles.includes(pattern),
+        const named = patterns.filter(
+            (pattern) => couldNameRole(pattern) && !isUnscopedResource(pattern) && !externalRoles.includes(pattern),
         );
+        const outside = named.filter((pattern) => !isStackRole(pattern));
         if (outside.length > 0) {
             problems.push(
                 `may assume or pass ${outside.join(", ")}, which is no role of this stack, so what it holds cannot be judged`,
+            );
+        }
+        // A pattern that matches a role of the stack matches every role of that name pattern, in this account or
+        // (with a wildcard account) any other: the ones outside the stack cannot be judged.
+        const wider = named.filter((pattern) => isStackRole(pattern) && hasWildcard(pattern));
+        if (wider.length > 0) {
+            problems.push(
+                `may assume or pass every role ${wider.join(", ")} matches, roles outside this stack among them, so ` +
+                    "what they hold cannot be judged (name each role's ARN)",
             );
         }
     }

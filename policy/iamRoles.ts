@@ -55,6 +55,17 @@ export const ECS_TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com";
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
 
+/**
+ * Whether `reference` is one of a role's names or ARNs. IAM does not distinguish names by case (a role named `jobs`
+ * is attached to as `JOBS` too), so neither does the pack.
+ */
+function namesRole(reference: unknown, names: unknown[]): boolean {
+    return (
+        typeof reference === "string" &&
+        names.some((name) => typeof name === "string" && name.toLowerCase() === reference.toLowerCase())
+    );
+}
+
 /** The role of the stack that `reference` (an ARN or a role name) names, if any. */
 function findRole(reference: string, roles: PolicyResource[]): PolicyResource | undefined {
     const byArn = roles.find((role) => attempt(() => role.props.arn) === reference);
@@ -72,7 +83,7 @@ function findRole(reference: string, roles: PolicyResource[]): PolicyResource | 
         if (parsed && typeof arn === "string") {
             return false;
         }
-        return [attempt(() => role.props.name), attempt(() => role.props.id)].includes(name);
+        return namesRole(name, [attempt(() => role.props.name), attempt(() => role.props.id)]);
     });
 }
 
@@ -281,10 +292,8 @@ function refersTo(resource: PolicyResource, property: string, role: PolicyResour
         const built = dependenciesOf(resource, property, ResourceType.Role);
         return built.length > 0 ? built.includes(role) : value;
     }
-    const names = [attempt(() => role.props.name), attempt(() => role.props.id), attempt(() => role.props.arn)].filter(
-        (item) => typeof item === "string",
-    );
-    return listOf(value).some((item) => typeof item === "string" && names.includes(item));
+    const names = [attempt(() => role.props.name), attempt(() => role.props.id), attempt(() => role.props.arn)];
+    return listOf(value).some((item) => namesRole(item, names));
 }
 
 function parsedStatements(source: string, value: unknown): RoleDocument | Unknown {

@@ -118,59 +118,24 @@ export function grantedActions(actions: ActionSet, table: readonly string[]): st
 }
 
 /**
- * Words that open the resource part of an ARN and name a kind of resource (`table/orders`, `secret:db`,
- * `log-group:jobs:*`): what follows them is the resource's own name. S3 and SQS ARNs have no such word.
+ * Services whose ARNs start their resource part with the resource's own name (an S3 bucket, an API's ID, an SNS
+ * topic) rather than a word naming a kind of resource (`table/`, `secret:`, `deliverystream/`).
  */
-const RESOURCE_TYPE_WORDS = new Set(
-    [
-        "alias",
-        "capacity-provider",
-        "cluster",
-        "container-instance",
-        "db",
-        "document",
-        "event-bus",
-        "execution",
-        "function",
-        "group",
-        "image",
-        "index",
-        "instance",
-        "instance-profile",
-        "key",
-        "layer",
-        "log-group",
-        "log-stream",
-        "parameter",
-        "policy",
-        "repository",
-        "role",
-        "rule",
-        "schedule",
-        "secret",
-        "security-group",
-        "service",
-        "snapshot",
-        "stateMachine",
-        "stream",
-        "subnet",
-        "table",
-        "task",
-        "task-definition",
-        "user",
-        "volume",
-        "vpc",
-    ].map((word) => word.toLowerCase()),
-);
+const NAME_FIRST_SERVICES = new Set(["s3", "s3-object-lambda", "execute-api", "sns", "sqs"]);
+
+/** A word naming a kind of resource at the start of an ARN's resource part: `table/`, `log-group:`, `stateMachine:`. */
+const RESOURCE_TYPE_WORD = /^[A-Za-z][A-Za-z-]*[/:]/;
 
 /** Fewer literal characters than this in a resource's own name match too much to count as naming it. */
 const MIN_LITERAL_NAME_CHARACTERS = 3;
 
 /**
  * Whether a resource pattern covers every resource of its kind rather than naming some: `*`, an ARN whose service is a
- * wildcard, or whose resource name (after its type word) is all wildcards or has fewer than three literal characters
- * (`arn:aws:sqs:*:*:*`, `arn:aws:sqs:us-east-1:123456789012:*`, `arn:aws:s3:::*`, `...:table/*`, `...:table/?*`). A
- * pattern with a name in it (`orders-*`, `arn:aws:s3:::reports/*`) names resources, even across accounts.
+ * wildcard, or whose resource's own name (the first segment after its type word, or the whole resource part where
+ * the service has no type words) is all wildcards or has fewer than three literal characters (`arn:aws:sqs:*:*:*`,
+ * `arn:aws:sqs:us-east-1:123456789012:*`, `arn:aws:s3:::*`, `...:table/*`, `...:table/*\/index/*`,
+ * `...:deliverystream/?*`). A pattern with a name in it (`orders-*`, `arn:aws:s3:::reports/*`) names resources, even
+ * across accounts.
  */
 export function isUnscopedResource(pattern: string): boolean {
     if (!pattern.startsWith("arn:")) {
@@ -183,16 +148,19 @@ export function isUnscopedResource(pattern: string): boolean {
         // `arn:aws:*`: the last wildcard runs over the colons that follow.
         return hasWildcard(parts[parts.length - 1] ?? "");
     }
-    if (hasWildcard(parts[2])) {
+    const service = parts[2];
+    if (hasWildcard(service)) {
         return true;
     }
     let name = parts.slice(5).join(":");
-    const typeWord = /^([A-Za-z-]+)[/:]/.exec(name);
-    if (typeWord && RESOURCE_TYPE_WORDS.has(typeWord[1].toLowerCase())) {
+    const typeWord = NAME_FIRST_SERVICES.has(service.toLowerCase()) ? null : RESOURCE_TYPE_WORD.exec(name);
+    if (typeWord) {
         name = name.slice(typeWord[0].length);
     }
-    const literal = name.replace(/[*?/:._-]/g, "");
-    return hasWildcard(name) && literal.length < MIN_LITERAL_NAME_CHARACTERS;
+    // The resource's own name is its first segment: what follows (an object key, an index, a log stream) is inside it.
+    const ownName = name.split(/[/:]/)[0];
+    const literal = ownName.replace(/[*?._-]/g, "");
+    return hasWildcard(ownName) && literal.length < MIN_LITERAL_NAME_CHARACTERS;
 }
 
 /** The statements of a document that is an object (the caller has parsed JSON). */

@@ -47,6 +47,9 @@ const AWS_MANAGED_POLICIES: Record<string, Props[]> = {
     ],
     AWSLambda_FullAccess: [anyResource("lambda:*", "iam:PassRole", "logs:*", "states:*")],
     AWSLambdaFullAccess: [anyResource("lambda:*", "iam:PassRole", "logs:*")],
+    "service-role/AWSLambdaBasicExecutionRole": [
+        anyResource("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
+    ],
     SecretsManagerReadWrite: [anyResource("secretsmanager:*", "kms:DescribeKey", "lambda:CreateFunction")],
     AmazonSSMFullAccess: [anyResource("ssm:*", "ec2messages:*", "iam:PassRole")],
     AmazonSSMReadOnlyAccess: [anyResource("ssm:Describe*", "ssm:Get*", "ssm:List*")],

@@ -33,6 +33,7 @@ const TOKEN_FORMATS: [RegExp, string][] = [
     [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, "a JSON Web Token"],
     [/-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----/, "a private key"],
     [/^(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{8,}$/i, "an HTTP Authorization header value"],
+    [/\bAuthorization:\s*(Basic|Bearer|Token)\s+[A-Za-z0-9._~+/=-]{8,}/i, "an HTTP Authorization header"],
 ];
 
 /** A URL with a password in its user info: `postgres://app:s3cret@db`, `redis://:s3cret@cache`. */
@@ -42,8 +43,12 @@ const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 const CONNECTION_PASSWORD =
     /(?:^|[\s;&?])(password|passwd|pwd|pass|secret|client_secret|access_token|auth_token|api_key|apikey|token|sig|x-amz-security-token|accountkey|sharedaccesskey)\s*=\s*([^\s;&]+)/i;
 
-/** Values that stand in for a secret filled in elsewhere: `${DB_PASSWORD}`, `{{ password }}`, `<password>`, `***`. */
-const PLACEHOLDER = /^(\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|%[sd]|<[^>]*>|\*+|x+|-+)$/i;
+/**
+ * Values that stand in for a secret filled in elsewhere: `${DB_PASSWORD}`, `{{ password }}`, `<password>`, `***`,
+ * `%%env_DB_PASSWORD%%` (an agent's template variable), `$DB_PASSWORD`.
+ */
+const PLACEHOLDER =
+    /^(\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[sd]|%%[^%]+%%|<[^>]*>|\*+|x+|-+)$/i;
 
 /** The shape of an AWS secret access key: 40 characters of base64 with upper case, lower case and digits. */
 function looksLikeAwsSecretKey(value: string): boolean {
@@ -52,6 +57,11 @@ function looksLikeAwsSecretKey(value: string): boolean {
 
 /** Why a value is a credential whatever its name, or undefined. */
 export function secretValueReason(value: string): string | undefined {
+    return credentialFormatReason(value) ?? structuredSecretReason(value);
+}
+
+/** Why a value is in a credential's own format (a token, a URL or connection string with a password), or undefined. */
+function credentialFormatReason(value: string): string | undefined {
     for (const [pattern, what] of TOKEN_FORMATS) {
         if (pattern.test(value)) {
             return `holds ${what}`;
@@ -70,8 +80,42 @@ export function secretValueReason(value: string): string | undefined {
     return undefined;
 }
 
-/** Last words that name a secret: `DB_PASS`, `SIGNING_KEY`, `apiToken`. */
-const SECRET_SUFFIXES = ["key", "pass", "password", "passwd", "passphrase", "token", "secret", "credentials", "pat"];
+/** `"key": "value"` pairs of JSON text. */
+const JSON_PAIR = /"([^"\\]{1,64})"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+/** `key: value` and `key=value` pairs of YAML, INI, a header or a `-Dkey=value` flag (not a URL's `scheme://`). */
+const TEXT_PAIR = /(?:^|[\s{,;&?'"]|-D?)([A-Za-z_][\w.-]{0,63})\s*[:=]\s*(?!\/\/)("[^"]*"|'[^']*'|[^\s,;&}'"]+)/g;
+
+/**
+ * Why a value holds a secret inside structured text (a JSON configuration, YAML, an `X-Api-Key:` header): a pair
+ * whose key sounds secret and whose value is neither a setting nor a reference, judged by the same name rules.
+ */
+function structuredSecretReason(value: string): string | undefined {
+    for (const pattern of [JSON_PAIR, TEXT_PAIR]) {
+        for (const [, key, raw] of value.matchAll(pattern)) {
+            const inner = unquote(raw);
+            if (inner !== "" && !PLACEHOLDER.test(inner) && nameReason(key, inner)) {
+                return `holds ${key} with a literal value inside structured text`;
+            }
+        }
+    }
+    return undefined;
+}
+
+/** Last words that name a secret: `DB_PASS`, `SIGNING_KEY`, `apiToken`, `BASIC_AUTH` (a `user:password` pair). */
+const SECRET_SUFFIXES = [
+    "key",
+    "pass",
+    "password",
+    "passwd",
+    "passphrase",
+    "token",
+    "secret",
+    "credentials",
+    "pat",
+    "auth",
+];
+/** Last words that also name settings, whose value is then a plain identifier: SORT_KEY=createdAt, DEFAULT_AUTH=iam. */
+const SETTING_SUFFIXES = ["key", "auth"];
 /** Words that make any variable holding them secret-sounding, wherever they stand: `DB_PASSWORD_ID`. */
 const SECRET_WORDS = [
     "password",
@@ -84,6 +128,26 @@ const SECRET_WORDS = [
     "apikey",
     "privatekey",
 ];
+
+/**
+ * Endings that name a secret inside one glued word (`PGPASSWORD`, `MYSQL_PWD`, `SECRETKEY`, `CSRFTOKEN`), and words
+ * that do wherever they stand in it (`DBPASSWORDFILE`).
+ */
+const GLUED_SECRET_ENDINGS = [
+    "password",
+    "passwd",
+    "passphrase",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "accesskey",
+    "secretkey",
+    "privatekey",
+    "credential",
+    "credentials",
+];
+const GLUED_SECRET_WORDS = ["password", "passwd", "passphrase", "secretkey", "privatekey", "apikey"];
 
 /** Splits `DB_PASSWORD`, `dbPassword` and `db-password` into lower-case words. */
 function words(name: string): string[] {
@@ -136,13 +200,17 @@ function isSettingOrReference(value: string): boolean {
 
 /** Why a variable (or option, or flag) with a literal value looks like a plaintext secret, or undefined. */
 export function plaintextSecretReason(name: string, value: string): string | undefined {
-    if (CREDENTIAL_VARIABLES.includes(name.toUpperCase())) {
-        return "holds AWS or ECS agent credentials; the task role provides credentials, never the environment";
-    }
-    const byValue = secretValueReason(value);
-    if (byValue) {
-        return byValue;
-    }
+    return credentialVariableReason(name) ?? secretValueReason(value) ?? nameReason(name, value);
+}
+
+function credentialVariableReason(name: string): string | undefined {
+    return CREDENTIAL_VARIABLES.includes(name.toUpperCase())
+        ? "holds AWS or ECS agent credentials; the task role provides credentials, never the environment"
+        : undefined;
+}
+
+/** Why a name and its literal value, read together, look like a secret (the value's own format aside), or undefined. */
+function nameReason(name: string, value: string): string | undefined {
     const parts = words(name);
     const last = parts[parts.length - 1] ?? "";
     const joined = parts.slice(1).map((word, index) => parts[index] + word);
@@ -152,12 +220,23 @@ export function plaintextSecretReason(name: string, value: string): string | und
         return /^https?:\/\//i.test(value) ? "is a webhook URL, which anyone holding it can post to" : undefined;
     }
     const secretSounding =
-        SECRET_SUFFIXES.includes(last) || [...parts, ...joined].some((word) => SECRET_WORDS.includes(word));
+        SECRET_SUFFIXES.includes(last) ||
+        [...parts, ...joined].some((word) => SECRET_WORDS.includes(word)) ||
+        parts.some(
+            (word) =>
+                GLUED_SECRET_ENDINGS.some((ending) => word.endsWith(ending)) ||
+                GLUED_SECRET_WORDS.some((inner) => word.includes(inner)),
+        );
     if (!secretSounding || isSettingOrReference(value)) {
         return undefined;
     }
-    // `_KEY` also names keys of data (PARTITION_KEY=userId, SORT_KEY=createdAt): an identifier there is a setting.
-    if (last === "key" && !parts.slice(0, -1).some((word) => SECRET_WORDS.includes(word)) && IDENTIFIER.test(value)) {
+    // `_KEY` also names keys of data (PARTITION_KEY=userId, SORT_KEY=createdAt) and `_AUTH` a mode (DEFAULT_AUTH=iam):
+    // an identifier there is a setting.
+    if (
+        SETTING_SUFFIXES.includes(last) &&
+        !parts.slice(0, -1).some((word) => SECRET_WORDS.includes(word)) &&
+        IDENTIFIER.test(value)
+    ) {
         return undefined;
     }
     return "has a secret-sounding name and a literal value that is neither a setting nor a reference to a secret";
@@ -166,17 +245,14 @@ export function plaintextSecretReason(name: string, value: string): string | und
 const unquote = (text: string) => text.replace(/^(['"])(.*)\1$/s, "$2");
 
 /**
- * Why a command or entry point passes a secret, or undefined: a credential-shaped argument, a secret-sounding flag
- * with a literal value (`--password=x`, `--api-key x`), or an assignment in a shell line (`DB_PASSWORD=x ./run`).
+ * Why a command or entry point passes a secret, or undefined: a secret-sounding flag with a literal value
+ * (`--password=x`, `--api-key x`), an assignment in a shell line (`DB_PASSWORD=x ./run`), or an argument that holds a
+ * credential (its format, or a secret-sounding key inside structured text: a header, a JSON configuration).
  */
 export function secretInArguments(args: string[]): string | undefined {
     const tokens = args.flatMap((arg) => [arg, ...arg.split(/\s+/).map(unquote)]).filter((token) => token !== "");
     for (let index = 0; index < tokens.length; index++) {
         const token = tokens[index];
-        const byValue = secretValueReason(token);
-        if (byValue) {
-            return `${byValue} (argument ${JSON.stringify(token.slice(0, 24))}${token.length > 24 ? "…" : ""})`;
-        }
         const flag = /^--?([A-Za-z][\w.-]*)(?:=(.*))?$/s.exec(token);
         const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/s.exec(token);
         const [name, value] = flag
@@ -185,10 +261,17 @@ export function secretInArguments(args: string[]): string | undefined {
               ? [assignment[1], assignment[2]]
               : [undefined, undefined];
         if (name !== undefined && value !== undefined && !value.startsWith("-")) {
-            const reason = plaintextSecretReason(name, unquote(value));
+            // The name decides here; what the value holds on its own is judged when the loop reaches it.
+            const literal = unquote(value);
+            const reason =
+                credentialVariableReason(name) ?? credentialFormatReason(literal) ?? nameReason(name, literal);
             if (reason) {
                 return `passes ${name} on the command line: it ${reason}`;
             }
+        }
+        const byValue = secretValueReason(token);
+        if (byValue) {
+            return `${byValue} (argument ${JSON.stringify(token.slice(0, 24))}${token.length > 24 ? "…" : ""})`;
         }
     }
     return undefined;

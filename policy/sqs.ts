@@ -7,13 +7,14 @@ import {
     isTrue,
     listOf,
     Props,
+    readDocument,
     readStatements,
     ResourceType,
     mirrors,
     securityHubControl,
 } from "./aws";
 import { booleanSetting, settings, stringListSetting } from "./config";
-import { CALLER_SCOPE, callerRestriction, SOURCE_SCOPE } from "./conditions";
+import { CALLER_SCOPE, callerRestriction, denyRestriction, Scope, SOURCE_SCOPE } from "./conditions";
 import { globMatches, readStatement } from "./iamStatements";
 import { attempt, decideEach, isSet, need, Unknown } from "./preview";
 import { Queue, QueueGraph, queueGraph, queueLabel, QueuePolicyLink, QueueReference, RedriveLink } from "./queues";
@@ -287,7 +288,8 @@ export const sqsTlsOnly: StackValidationPolicy = {
  * Resource passes, which finds denies aimed at the wrong queue.
  */
 function deniesInsecureTransport(statement: Props, queueArn: string | Unknown | undefined): boolean {
-    if (statement.Effect !== "Deny" || !isEveryone(statement.Principal)) {
+    if (statement.Effect !== "Deny" || !isEveryone(statement.Principal) || statement.NotResource !== undefined) {
+        // A Deny with NotResource applies to everything but what it names: it cannot be the queue's TLS deny.
         return false;
     }
     if (!grantsEverySqsAction(statement.Action)) {
@@ -357,10 +359,36 @@ function servicePrincipals(principal: unknown): string[] {
     return isRecord(principal) ? listOf(principal.Service).map(String) : [];
 }
 
-/** Why an Allow statement opens the queue beyond known callers, each reason in words. */
-function publicGrants(raw: Props): string[] {
+/**
+ * Whether a Deny among `statements` keeps every caller outside one scope from what `allow` grants: a Deny of every SQS
+ * action to everyone, on every resource the Allow names, whose condition spares only callers of the scope
+ * (`StringNotEquals aws:PrincipalOrgID o-...`). An Allow to everyone next to such a Deny reaches only that scope.
+ */
+function fencedByDeny(allow: Props, statements: Props[], scope: Scope): boolean {
+    const allowed = listOf(allow.Resource).map(String);
+    return statements.some((deny) => {
+        if (deny.Effect !== "Deny" || deny.NotPrincipal !== undefined || !isEveryone(deny.Principal)) {
+            return false;
+        }
+        if (deny.NotAction !== undefined || deny.NotResource !== undefined || !grantsEverySqsAction(deny.Action)) {
+            return false;
+        }
+        const denied = listOf(deny.Resource).map(String);
+        const covers =
+            deny.Resource === undefined ||
+            denied.includes("*") ||
+            (allowed.length > 0 && allowed.every((arn) => denied.some((pattern) => arnPatternMatches(pattern, arn))));
+        return covers && denyRestriction(deny.Condition, scope).restricts;
+    });
+}
+
+/**
+ * Why an Allow statement opens the queue beyond known callers, each reason in words. IAM refuses an Effect in any
+ * case but `Allow`; SQS's own parsing is not documented, so an Effect in another case is judged as an Allow.
+ */
+function publicGrants(raw: Props, statements: Props[]): string[] {
     const statement = readStatement(raw);
-    if (!statement.allows) {
+    if (typeof raw.Effect !== "string" || raw.Effect.toLowerCase() !== "allow") {
         return [];
     }
     const sid = statement.sid ? ` ${statement.sid}` : "";
@@ -369,7 +397,7 @@ function publicGrants(raw: Props): string[] {
         problems.push(`statement${sid} allows everyone but the NotPrincipal`);
     } else if (isEveryone(statement.principal)) {
         const verdict = callerRestriction(statement.condition, CALLER_SCOPE);
-        if (!verdict.restricts) {
+        if (!verdict.restricts && !fencedByDeny(raw, statements, CALLER_SCOPE)) {
             problems.push(
                 `statement${sid} allows Principal "*" and its condition restricts no caller (${verdict.reason})`,
             );
@@ -377,7 +405,7 @@ function publicGrants(raw: Props): string[] {
     } else {
         const services = servicePrincipals(statement.principal);
         const verdict = services.length > 0 ? callerRestriction(statement.condition, SOURCE_SCOPE) : undefined;
-        if (verdict && !verdict.restricts) {
+        if (verdict && !verdict.restricts && !fencedByDeny(raw, statements, SOURCE_SCOPE)) {
             problems.push(
                 `statement${sid} allows the service ${services.join(", ")} for any source (${verdict.reason}): a ` +
                     "resource of any account could use it to reach this queue",
@@ -420,9 +448,20 @@ export const sqsNoPublicAccess: StackValidationPolicy = {
                 ? { label: declaredBy.name, urn: declaredBy.urn }
                 : { label: queueLabel(reference), urn: reference.resource.urn };
         decideEach(graph.queuePolicies, (link) => {
-            const statements = readStatements(need(attempt(() => link.document)));
+            const document = need(attempt(() => link.document));
+            const statements = readStatements(document);
             const { label, urn } = subject(link.queue, link.declaredBy);
-            for (const problem of (statements ?? []).flatMap(publicGrants)) {
+            if (statements === undefined) {
+                // What the pack cannot read it cannot call private.
+                if (readDocument(document).kind !== "absent") {
+                    reportViolation(
+                        `The queue policy of ${label} is not a JSON policy document the pack can read.`,
+                        urn,
+                    );
+                }
+                return;
+            }
+            for (const problem of statements.flatMap((statement) => publicGrants(statement, statements))) {
                 reportViolation(`The queue policy of ${label}: ${problem}.`, urn);
             }
         });

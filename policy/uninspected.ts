@@ -43,11 +43,23 @@ const GOVERNED_SERVICES = "sqs|ecs|iam|sts|kms|sns|logs|cloudwatch|events|schedu
 /** SDK actions that only read: a schedule or state machine that calls them changes nothing. */
 const READ_ONLY_ACTION = /^(get|list|describe)/i;
 
+/**
+ * Terraform resource types of what the pack governs. A Terraform module run through Pulumi (`pulumi package add
+ * terraform-module`) shows its resources as `<package>:tf:<Terraform type>`, in Terraform's own vocabulary, which the
+ * pack's policies do not read.
+ */
+const GOVERNED_TERRAFORM_TYPE =
+    /^aws_(sqs_|ecs_|iam_|kms_key|sns_topic_subscription|cloudwatch_(log_group|metric_alarm|event_target)|scheduler_|pipes_|cloudformation_|cloudcontrolapi_|lambda_invocation|sfn_|batch_job_definition|appautoscaling_)/;
+
 /** What an uninspected resource may create, or undefined when it creates nothing the pack governs. */
 function uninspectedReason(resource: PolicyResource): string | undefined {
     const { type } = resource;
     if (type.startsWith("aws-native:")) {
         return "an aws-native resource, which may create anything CloudFormation can";
+    }
+    const terraform = /^[^:]+:tf:([a-z0-9_]+)$/.exec(type);
+    if (terraform && GOVERNED_TERRAFORM_TYPE.test(terraform[1])) {
+        return `a Terraform module's ${terraform[1]}, which the pack's policies do not read in Terraform's vocabulary`;
     }
     switch (type) {
         case "aws:cloudformation/stack:Stack":
@@ -60,6 +72,10 @@ function uninspectedReason(resource: PolicyResource): string | undefined {
             return "a Cloud Control resource, which may be of any CloudFormation type";
         case "aws:servicecatalog/provisionedProduct:ProvisionedProduct":
             return "a Service Catalog product, whose CloudFormation template is elsewhere";
+        case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack":
+            return "a Serverless Application Repository application, deployed as a CloudFormation stack whose template is elsewhere";
+        case "aws:lambda/invocation:Invocation":
+            return "a Lambda function invoked during the deployment, whose code may call any AWS API";
         case "aws:batch/jobDefinition:JobDefinition":
             return "an AWS Batch job definition, which runs containers with a role of its own outside ECS task definitions";
         case "pulumi-nodejs:dynamic:Resource":
@@ -195,9 +211,11 @@ export const stackNoUninspectedResources: StackValidationPolicy = {
     description:
         "No resource creates what the pack governs out of its sight unless the configuration accepts it by type or " +
         "name: CloudFormation stacks and stack sets, Cloud Control resources, any aws-native resource, Service " +
-        "Catalog products, Step Functions state machines that run ECS tasks or call the SQS, ECS or IAM APIs, " +
-        "EventBridge Scheduler universal targets that change those, AWS Batch job definitions, dynamic providers and " +
-        "command resources. What the pack can read inside them (a JSON template's resources, a Cloud Control desired " +
+        "Catalog products, Serverless Application Repository applications, Terraform modules' resources of those " +
+        "kinds, Step Functions state machines that run ECS " +
+        "tasks or call the SQS, ECS or IAM APIs, EventBridge Scheduler universal targets that change those, AWS Batch " +
+        "job definitions, and code that runs during the deployment (Lambda invocations, dynamic providers, command " +
+        "resources). What the pack can read inside them (a JSON template's resources, a Cloud Control desired " +
         "state, an aws-native resource of a type it knows) is judged by its resource policies either way, and reported " +
         "here.",
     enforcementLevel: "mandatory",

@@ -20,7 +20,8 @@ export const maxTasksSettings = settings<{ maxTasks: number }>("worker-max-tasks
 export const workerMaxTasksLimit: ResourceValidationPolicy = {
     name: "worker-max-tasks-limit",
     description:
-        "No ECS scalable target, and no scheduled action on one, lets a worker scale above `maxTasks` tasks " +
+        "No ECS service asks for more than `maxTasks` tasks (`desiredCount`), and no ECS scalable target or scheduled " +
+        "action on one lets a worker scale above it " +
         "(default 100). Backlog scaling follows the queue, so a flood of messages or a retry loop would otherwise buy " +
         "as many tasks as the account's Fargate quota allows.",
     enforcementLevel: "mandatory",
@@ -31,10 +32,19 @@ export const workerMaxTasksLimit: ResourceValidationPolicy = {
         "policy's configuration for the stack.",
     configSchema: maxTasksSettings.configSchema,
     validateResource: (args, reportViolation) => {
+        const props: Props = args.props;
+        if (args.type === ResourceType.Service) {
+            // A service that is not scaled still runs what it asks for.
+            const { maxTasks } = maxTasksSettings.read(args);
+            const desired = numberOf(props.desiredCount);
+            if (desired !== undefined && desired > maxTasks) {
+                reportViolation(`The service runs ${desired} tasks (desiredCount), above the limit of ${maxTasks}.`);
+            }
+            return;
+        }
         if (args.type !== ResourceType.ScalableTarget && args.type !== ResourceType.ScheduledAction) {
             return;
         }
-        const props: Props = args.props;
         if (props.serviceNamespace !== ECS_NAMESPACE) {
             return;
         }

@@ -339,9 +339,27 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${output}\n`);
         return verdict.failed ? EXIT.failed : EXIT.passed;
     } catch (error) {
-        process.stderr.write(`policy run failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(`policy run failed: ${explainRunFailure(error)}\n`);
         return EXIT.unusable;
     }
+}
+
+/**
+ * The reason a program could not be run offline, in terms of what the program did. The mocks run a program without
+ * the root stack resource the engine creates, so what reaches for it (the legacy stack transformations) fails in the
+ * SDK with a message about the stack; say what to do instead of passing that on.
+ */
+function explainRunFailure(error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/root stack resource was referenced before it was initialized/.test(message)) {
+        return (
+            "the program uses the root stack resource (pulumi.runtime.registerStackTransformation, the legacy stack " +
+            "transformations), which the offline run does not create, so it cannot judge what they would deploy. Use " +
+            "pulumi.runtime.registerResourceTransform, which the offline run evaluates, or judge this program with " +
+            `pulumi preview --policy-pack. (${message})`
+        );
+    }
+    return message;
 }
 
 if (require.main === module) {

@@ -102,6 +102,29 @@ function withoutUnknowns(value: unknown): unknown {
     return value;
 }
 
+/**
+ * A property struct with each resource reference (a Role passed as `role: role`) replaced by what the engine hands
+ * policies and providers in its place: the resource's ID, or its URN for a component. Deserialized as is, the SDK
+ * would rebuild a live resource object, which no policy could read.
+ */
+function referencesAsIds(struct: unknown): never {
+    const replace = (value: unknown): unknown => {
+        if (Array.isArray(value)) {
+            return value.map(replace);
+        }
+        if (value === null || typeof value !== "object") {
+            return value;
+        }
+        const record = value as Record<string, unknown>;
+        if (record[rpc.specialSigKey] === rpc.specialResourceSig) {
+            return typeof record.id === "string" ? (record.id === "" ? rpc.unknownValue : record.id) : record.urn;
+        }
+        return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, replace(inner)]));
+    };
+    const plain = (struct as { toJavaScript(): unknown } | undefined)?.toJavaScript() ?? {};
+    return { toJavaScript: () => replace(plain) } as never;
+}
+
 /** The parts of a RegisterResourceRequest the recorder reads (generated gRPC getters). */
 interface RegisterRequest {
     getType(): string;
@@ -155,8 +178,8 @@ export class ResourceRecorder {
     }
 
     private record(request: RegisterRequest, response: RegisterResponse): RegisteredResource {
-        const inputs = rpc.deserializeProperties(request.getObject() as never) as Record<string, unknown>;
-        const outputs = rpc.deserializeProperties(response.getObject() as never) as Record<string, unknown>;
+        const inputs = rpc.deserializeProperties(referencesAsIds(request.getObject())) as Record<string, unknown>;
+        const outputs = rpc.deserializeProperties(referencesAsIds(response.getObject())) as Record<string, unknown>;
         const propertyDependencies: Record<string, string[]> = {};
         request.getPropertydependenciesMap().forEach((dependencies, property) => {
             propertyDependencies[property] = dependencies.getUrnsList();

@@ -2,7 +2,7 @@
 // account, an organization, a source or a network path. docs/policy.md carries the same table; each row here is a
 // case a reviewer or an attacker wrote.
 import * as assert from "node:assert/strict";
-import { CALLER_SCOPE, callerRestriction, Scope, SOURCE_SCOPE } from "../../policy/conditions";
+import { CALLER_SCOPE, callerRestriction, denyRestriction, Scope, SOURCE_SCOPE } from "../../policy/conditions";
 
 const ACCOUNT = "123456789012";
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:orders`;
@@ -92,8 +92,32 @@ const VERDICTS: [string, unknown, Scope, boolean][] = [
         SOURCE_SCOPE,
         true,
     ],
+    [
+        "StringLike aws:SourceArn with the service and region literal before the account",
+        { StringLike: { "aws:SourceArn": `arn:aws:sns:us-east-1:${ACCOUNT}:*` } },
+        SOURCE_SCOPE,
+        true,
+    ],
+    [
+        "the owner's account variable inside an ARN",
+        { ArnLike: { "aws:SourceArn": "arn:aws:sns:us-east-1:${aws:ResourceAccount}:orders" } },
+        SOURCE_SCOPE,
+        true,
+    ],
     // Not restricting.
     ["no Condition", undefined, SOURCE_SCOPE, false],
+    [
+        "StringLike aws:SourceArn with a * before a literal account (StringLike's * spans colons)",
+        { StringLike: { "aws:SourceArn": `arn:aws:*:*:${ACCOUNT}:*` } },
+        SOURCE_SCOPE,
+        false,
+    ],
+    [
+        "StringLike aws:SourceArn with only the region a wildcard (a Lambda named like the account matches)",
+        { StringLike: { "aws:SourceArn": `arn:aws:lambda:*:${ACCOUNT}:*` } },
+        SOURCE_SCOPE,
+        false,
+    ],
     [
         "StringLike aws:SourceAccount ????????????",
         { StringLike: { "aws:SourceAccount": "????????????" } },
@@ -188,7 +212,47 @@ const VERDICTS: [string, unknown, Scope, boolean][] = [
     ["a Condition that is not an object", "StringEquals", SOURCE_SCOPE, false],
 ];
 
+/** [what, a Deny's Condition, does the Deny refuse every caller outside one scope?] */
+const DENY_FENCES: [string, unknown, boolean][] = [
+    ["StringNotEquals aws:PrincipalOrgID <org>", { StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } }, true],
+    [
+        "StringNotEqualsIfExists (the Deny applies when the key is absent too)",
+        { StringNotEqualsIfExists: { "aws:PrincipalAccount": ACCOUNT } },
+        true,
+    ],
+    [
+        "two negated scoping clauses (a caller outside both is refused)",
+        {
+            StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" },
+            ArnNotLike: { "aws:SourceArn": `arn:aws:sns:*:${ACCOUNT}:*` },
+        },
+        true,
+    ],
+    [
+        "a second clause on a key that names no caller narrows the Deny",
+        {
+            StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:UserAgent": "partner-client" },
+        },
+        false,
+    ],
+    ["a wildcard organization", { StringNotLike: { "aws:PrincipalOrgID": "o-*" } }, false],
+    ["ForAnyValue:StringNotEquals", { "ForAnyValue:StringNotEquals": { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } }, false],
+    [
+        "a positive operator (it refuses the organization instead)",
+        { StringEquals: { "aws:PrincipalOrgID": "o-a1" } },
+        false,
+    ],
+    ["no condition", undefined, false],
+];
+
 describe("condition evaluator: does a Condition restrict the caller?", () => {
+    for (const [what, condition, fences] of DENY_FENCES) {
+        it(`${fences ? "fences" : "does not fence"} an Allow with a Deny under ${what}`, () => {
+            const verdict = denyRestriction(condition, CALLER_SCOPE);
+            assert.equal(verdict.restricts, fences, verdict.reason);
+        });
+    }
+
     for (const [what, condition, scope, restricts] of VERDICTS) {
         it(`${restricts ? "restricts" : "does not restrict"}: ${what}`, () => {
             const verdict = callerRestriction(condition, scope);

@@ -145,7 +145,7 @@ describe("policy iam-task-role-no-wildcards", () => {
         const prefix = "api-task: Task role api-task (task definition api's taskRoleArn): role policy api-task-policy:";
         assert.deepEqual(found, [
             `${prefix} statement Star allows every action of every service (*:*).`,
-            `${prefix} statement DoubleStar allows every action of a service, or an action across services (iam:**), among them actions that raise privileges or act as another principal (iam:AddUserToGroup, iam:AttachGroupPolicy, iam:AttachRolePolicy, iam:AttachUserPolicy, iam:CreateAccessKey, iam:CreateLoginProfile, iam:CreatePolicy, iam:CreatePolicyVersion, iam:CreateRole, iam:CreateUser, iam:DeleteRolePermissionsBoundary, iam:DeleteRolePolicy, iam:DetachRolePolicy, iam:PutGroupPolicy, iam:PutRolePermissionsBoundary, iam:PutRolePolicy, iam:PutUserPolicy, iam:SetDefaultPolicyVersion, iam:UpdateAssumeRolePolicy, iam:UpdateLoginProfile).`,
+            `${prefix} statement DoubleStar allows every action of a service, or an action across services (iam:**), among them actions that raise privileges or act as another principal (iam:AddRoleToInstanceProfile, iam:AddUserToGroup, iam:AttachGroupPolicy, iam:AttachRolePolicy, iam:AttachUserPolicy, iam:CreateAccessKey, iam:CreateLoginProfile, iam:CreatePolicy, iam:CreatePolicyVersion, iam:CreateRole, iam:CreateServiceSpecificCredential, iam:CreateUser, iam:DeleteGroupPolicy, iam:DeleteRolePermissionsBoundary, iam:DeleteRolePolicy, iam:DeleteUserPermissionsBoundary, iam:DeleteUserPolicy, iam:DetachGroupPolicy, iam:DetachRolePolicy, iam:DetachUserPolicy, iam:PutGroupPolicy, iam:PutRolePermissionsBoundary, iam:PutRolePolicy, iam:PutUserPermissionsBoundary, iam:PutUserPolicy, iam:ResetServiceSpecificCredential, iam:SetDefaultPolicyVersion, iam:UpdateAccessKey, iam:UpdateAssumeRolePolicy, iam:UpdateLoginProfile, iam:UploadSSHPublicKey).`,
             `${prefix} statement Question allows every action of a service, or an action across services (s?s:*), among them actions that raise privileges or act as another principal (sts:GetFederationToken, sqs:AddPermission, sqs:SetQueueAttributes, sns:AddPermission, sns:SetTopicAttributes).`,
             `${prefix} statement AnyService allows every action of a service, or an action across services (*:Get*), among them actions that raise privileges or act as another principal (sts:GetFederationToken).`,
             `${prefix} statement AllBut allows every action but its NotAction (iam:*).`,
@@ -194,6 +194,16 @@ describe("policy iam-task-role-no-wildcards", () => {
             ["arn:aws:s3:::reports/*", false],
             ["arn:aws:ecs:us-east-1:123456789012:task/workers/*", false],
             ["arn:aws:logs:us-east-1:123456789012:log-group:jobs:*", false],
+            // Resource types the pack has no list of: the word before the name is read as a type whatever it is.
+            ["arn:aws:firehose:*:*:deliverystream/*", true],
+            ["arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/*", true],
+            ["arn:aws:firehose:us-east-1:123456789012:deliverystream/orders-*", false],
+            // The resource's own name is its first segment: every table's every index names no table.
+            ["arn:aws:dynamodb:us-east-1:123456789012:table/*/index/*", true],
+            ["arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/*", false],
+            // Services whose resource part starts with the name: an API's ID, a topic's subscriptions.
+            ["arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/*", false],
+            ["arn:aws:sns:us-east-1:123456789012:orders:*", false],
         ];
         assert.deepEqual(
             table.map(([pattern]) => [pattern, isUnscopedResource(pattern)]),

@@ -103,6 +103,13 @@ describe("npm run policy", function () {
                 "aws:cloudformation/stack:Stack",
             ],
             transformed: ["--stack", "dev", "--program", path.join(PROGRAMS, "transformed-stack.ts"), "--json"],
+            heldOut: ["--stack", "dev", "--program", path.join(PROGRAMS, "held-out-stack.ts"), "--json"],
+            legacyTransformation: [
+                "--stack",
+                "dev",
+                "--program",
+                path.join(PROGRAMS, "legacy-stack-transformation.ts"),
+            ],
             brokenServed: ["--stack", "dev", "--program", broken, "--policy-pack", path.join(REPO_ROOT, "policy")],
         };
         readmeCommands.forEach((args, index) => (jobs[`readme${index}`] = args));
@@ -193,6 +200,38 @@ describe("npm run policy", function () {
             /FAILED: mandatory policies are undecided \(sqs-has-dead-letter-queue, sqs-tls-only, /,
         );
         assert.equal(runs.devPreviewStrict.code, 1);
+    });
+
+    it("fails each held-out attempt of a program on the policy it tries to get past", () => {
+        const heldOut = report(runs.heldOut);
+        assert.equal(runs.heldOut.code, 1);
+        const mandatory = heldOut.findings.filter(
+            (finding) => finding.kind === "violation" && finding.enforcementLevel === "mandatory",
+        );
+        assert.deepEqual(policiesIn(mandatory, "violation"), [
+            "ecs-fargate-latest-platform",
+            "ecs-task-no-plaintext-secrets",
+            "ecs-task-not-privileged",
+            "iam-execution-role-least-privilege",
+            "iam-task-role-no-wildcards",
+            "iam-task-role-trust-scoped",
+            "sqs-dead-letter-queue-alarmed",
+            "stack-no-uninspected-resources",
+        ]);
+        const on = (policy: string, name: string) =>
+            mandatory.some((finding) => finding.policy === policy && finding.urn?.endsWith(`::${name}`));
+        // The component's task role, reached through an attachment that spells its name in upper case.
+        assert.ok(on("iam-task-role-no-wildcards", "jobs-task-role"), JSON.stringify(mandatory, null, 2));
+        assert.ok(on("ecs-task-no-plaintext-secrets", "legacy"));
+        assert.ok(on("sqs-dead-letter-queue-alarmed", "orders-dlq"));
+        assert.ok(on("ecs-fargate-latest-platform", "nightly"));
+    });
+
+    it("refuses a legacy stack transformation with a message that says what the offline run cannot do", () => {
+        const run = runs.legacyTransformation;
+        assert.equal(run.code, 2);
+        assert.match(run.stderr, /registerStackTransformation.*registerResourceTransform/s);
+        assert.equal(run.stdout, "");
     });
 
     it("passes a worker built by hand that follows every policy", () => {

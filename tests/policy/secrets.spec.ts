@@ -99,6 +99,28 @@ const HITS: [name: string, value: string, reason: string][] = [
     ["SESSION", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ3b3JrZXIifQ.c2lnbmF0dXJlc2ln", "holds a JSON Web Token"],
     ["AUTH_HEADER", "Bearer 4f9a1c2e8b7d6a5f", "holds an HTTP Authorization header value"],
     ["NPMRC", "npm_abcdefghijklmnopqrstuvwxyz0123456789", "holds an npm token"],
+    // Names that glue the secret word to another (libpq's, MySQL's, Django-style).
+    ["PGPASSWORD", "hunter2hunter2", TOKEN],
+    ["MYSQL_PWD", "hunter2hunter2", TOKEN],
+    ["SECRETKEY", "s3cr3tvalue99", TOKEN],
+    ["CSRFTOKEN", "a8f5f167f44f4964e6c998dee827110c", TOKEN],
+    ["BASIC_AUTH", "admin:hunter2hunter2", TOKEN],
+    // A secret-sounding key inside structured text, whatever the variable is called.
+    [
+        "APP_CONFIG",
+        '{"db":{"host":"db","password":"hunter2hunter2"}}',
+        "holds password with a literal value inside structured text",
+    ],
+    [
+        "SETTINGS_YAML",
+        "db:\n  user: app\n  password: hunter2hunter2\n",
+        "holds password with a literal value inside structured text",
+    ],
+    [
+        "JAVA_TOOL_OPTIONS",
+        "-Xmx512m -Dspring.datasource.password=hunter2hunter2",
+        "holds spring.datasource.password with a literal value inside structured text",
+    ],
 ];
 
 /** Variables that are not secrets: flagging them would be a false alarm. */
@@ -127,12 +149,23 @@ const QUIET: [name: string, value: string][] = [
     ["DB_PASSWORD", "${DB_PASSWORD}"],
     ["DB_PASSWORD", "{{resolve:secretsmanager:prod/db}}"],
     ["DATABASE_URL", "postgres://db.internal:5432/jobs"],
+    ["TOKENIZER_MODEL", "bert-base-uncased"],
+    ["SECRETARY_EMAIL", "office@acme.example"],
+    ["OLDPWD", "/home/app"],
+    ["DEFAULT_AUTH", "iam"],
+    ["REDIS_AUTH", "true"],
+    ["FEATURES", '{"tokenRefresh":"enabled","passwordReset":"off"}'],
+    ["DD_CHECKS", '[{"host":"%%host%%","password":"%%env_REDIS_PASSWORD%%"}]'],
+    ["APP_CONFIG", '{"db":{"password":"${DB_PASSWORD}"}}'],
 ];
 
 /** Secrets the rules knowingly let through: a plain word under _KEY reads like an identifier (SORT_KEY=timestamp). */
 const KNOWN_MISSES: [name: string, value: string][] = [
     ["JWT_KEY", "changeme"],
+    ["REDIS_AUTH", "changeme"],
     ["MAILER", "hunter2"],
+    // Words and slashes read as a secret's name (prod/db/password).
+    ["DB_PASSWORD", "correct/horse/battery/staple"],
 ];
 
 /** Commands and entry points: [arguments, flagged?]. */
@@ -146,6 +179,11 @@ const ARGUMENTS: [string[], boolean][] = [
     [["node", "worker.js", "--concurrency", "4", "--log-level=info"], false],
     [["./worker", "--password-file", "/run/secrets/db"], false],
     [["./worker", "--token-ttl=15m"], false],
+    [["sh", "-c", "curl -H 'Authorization: Bearer 5f8a9c2e1b7d4a6f0e3c' https://api.example.com"], true],
+    [["sh", "-c", 'curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com'], false],
+    [["java", "-Dspring.datasource.password=hunter2hunter2", "-jar", "app.jar"], true],
+    [["./worker", "--config", '{"password": "hunter2hunter2"}'], true],
+    [["sh", "-c", "PGPASSWORD=hunter2hunter2 pg_isready -h db"], true],
 ];
 
 describe("plaintext secret detection: name and value together", () => {
@@ -164,10 +202,11 @@ describe("plaintext secret detection: name and value together", () => {
             assert.equal(secretInArguments(args) !== undefined, flagged, secretInArguments(args));
         });
     }
-    it("knowingly misses plain words under _KEY and secrets under names that say nothing", () => {
+    it("knowingly misses plain words under _KEY and _AUTH, secrets under names that say nothing, and word paths", () => {
         assert.deepEqual(
             KNOWN_MISSES.map(([name, value]) => plaintextSecretReason(name, value)),
-            [undefined, undefined],
+            KNOWN_MISSES.map(() => undefined),
         );
+        assert.equal(secretInArguments(["mysql", "-phunter2hunter2"]), undefined);
     });
 });
