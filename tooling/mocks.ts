@@ -77,7 +77,7 @@ export function workerMocks(preview = false): pulumi.runtime.Mocks {
 /** What the example program's awsx.ec2.Vpc returns under mocks: its subnets and NAT gateways stay invisible. */
 const AWSX_VPC_OUTPUTS = {
     vpcId: MOCK_VPC_ID,
-    privateSubnetIds: ["subnet-0private0000000a1", "subnet-0private0000000b2"],
+    privateSubnetIds: ["subnet-0feed00000000a001", "subnet-0feed00000000b002"],
     publicSubnetIds: ["subnet-0public00000000a1", "subnet-0public00000000b2"],
     isolatedSubnetIds: [],
 };

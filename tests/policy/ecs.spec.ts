@@ -342,7 +342,7 @@ describe("ECS policies against what the component builds", function () {
 
 describe("policy ecs-no-public-ip-anywhere", () => {
     const publicNetwork = { assignPublicIp: true, subnets: ["subnet-0public00000000a1"] };
-    const privateNetwork = { assignPublicIp: false, subnets: ["subnet-0private0000000a1"] };
+    const privateNetwork = { assignPublicIp: false, subnets: ["subnet-0feed00000000a001"] };
     const starters = (network: Record<string, unknown>) => [
         service("api", { networkConfiguration: network }),
         resource("aws:ecs/taskSet:TaskSet", "canary", {

@@ -145,7 +145,7 @@ describe("policy pack served to the Pulumi engine", function () {
         );
         const spotOnly = {
             capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
-            networkConfiguration: { assignPublicIp: false, subnets: ["subnet-0private0000000a1"] },
+            networkConfiguration: { assignPublicIp: false, subnets: ["subnet-0feed00000000a001"] },
             deploymentCircuitBreaker: { enable: true, rollback: true },
         };
         assert.deepEqual(await analyze("aws:ecs/service:Service", "job-worker", spotOnly, "dev"), []);

@@ -206,7 +206,7 @@ export function service(name: string, inputs: Props = {}, options: FixtureOption
                 { capacityProvider: "FARGATE", weight: 1, base: 1 },
                 { capacityProvider: "FARGATE_SPOT", weight: 4 },
             ],
-            networkConfiguration: { assignPublicIp: false, subnets: ["subnet-0private0000000a1"] },
+            networkConfiguration: { assignPublicIp: false, subnets: ["subnet-0feed00000000a001"] },
             deploymentCircuitBreaker: { enable: true, rollback: true },
             ...inputs,
         },

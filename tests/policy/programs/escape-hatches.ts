@@ -6,7 +6,7 @@ import { BackgroundWorker } from "@background-worker/pulumi";
 
 new BackgroundWorker("legacy", {
     clusterArn: "arn:aws:ecs:us-east-1:123456789012:cluster/workers",
-    subnetIds: ["subnet-0private0000000a1"],
+    subnetIds: ["subnet-0feed00000000a001"],
     taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/legacy-worker:12",
     alarms: { actionArns: ["arn:aws:sns:us-east-1:123456789012:oncall"] },
     tags: { team: "payments" },

@@ -158,7 +158,7 @@ const service = new aws.ecs.Service("hand-service", {
     taskDefinition: taskDefinition.arn,
     launchType: "FARGATE",
     desiredCount: 1,
-    networkConfiguration: { assignPublicIp: false, subnets: ["subnet-0private0000000a1"] },
+    networkConfiguration: { assignPublicIp: false, subnets: ["subnet-0feed00000000a001"] },
     deploymentCircuitBreaker: { enable: true, rollback: true },
     tags,
 });

@@ -12,7 +12,7 @@ const tags = { team: "payments" };
 // iam-task-role-no-wildcards: administrator access attached to the component's task role by its name in upper case.
 const jobs = new BackgroundWorker("jobs", {
     clusterArn: `arn:aws:ecs:us-east-1:${account}:cluster/workers`,
-    subnetIds: ["subnet-0private0000000a1"],
+    subnetIds: ["subnet-0feed00000000a001"],
     container: { image: `${account}.dkr.ecr.us-east-1.amazonaws.com/jobs:1.0.0` },
     alarms: { actionArns: [oncall] },
     tags,
@@ -94,6 +94,6 @@ new aws.cloudwatch.EventTarget("nightly", {
         taskDefinitionArn: jobs.taskDefinitionArn,
         launchType: "FARGATE",
         platformVersion: "1.3.0",
-        networkConfiguration: { subnets: ["subnet-0private0000000a1"] },
+        networkConfiguration: { subnets: ["subnet-0feed00000000a001"] },
     },
 });

@@ -11,7 +11,7 @@ pulumi.runtime.registerResourceTransform((args) =>
 
 new BackgroundWorker("jobs", {
     clusterArn: "arn:aws:ecs:us-east-1:123456789012:cluster/workers",
-    subnetIds: ["subnet-0private0000000a1"],
+    subnetIds: ["subnet-0feed00000000a001"],
     container: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/jobs:1.0.0" },
     alarms: { actionArns: ["arn:aws:sns:us-east-1:123456789012:oncall"] },
 });
