@@ -149,7 +149,7 @@ async function sensitivity(worker: WorkerUnderTest): Promise<string> {
             for (const source of SENSITIVITY_SOURCES) {
                 const worker = "heldOut" in source ? withMaxTasks(sized, 50) : sized;
                 const summary = summarize(
-                    await compare(worker, source, { seeds: SENSITIVITY_SEEDS, bounds: false, parameters }),
+                    await compare(worker, source, { seeds: SENSITIVITY_SEEDS, bounds: [], parameters }),
                 );
                 if (summary.oursLosesTo.length > 0) {
                     flips.push(`${traceName(source)} (${summary.oursLosesTo.join(", ")})`);
@@ -217,7 +217,7 @@ async function scale(count: number): Promise<string> {
     const started = Date.now();
     const cpu = process.cpuUsage();
     const trace = diurnalDay(count, seededRandom(1));
-    const comparison = await compare(worker, { recorded: trace }, { seeds: 1, bounds: false });
+    const comparison = await compare(worker, { recorded: trace }, { seeds: 1, bounds: [] });
     const simulated = process.cpuUsage(cpu);
     const ours = comparison.runs.find((run) => run.policy === PolicyName.Ours);
     if (ours !== undefined) {

@@ -118,7 +118,9 @@ export async function main(argv: string[]): Promise<number> {
         }
         const comparisons: Comparison[] = [];
         for (const worker of workers) {
-            comparisons.push(await compare(worker, source, { seeds: options.seeds, bounds: options.bound }));
+            comparisons.push(
+                await compare(worker, source, { seeds: options.seeds, bounds: options.bound ? undefined : [] }),
+            );
         }
         const summaries = comparisons.map(summarize);
         if (options.plot !== undefined) {

@@ -74,7 +74,10 @@ function summarizeBounds(comparison: Comparison): BoundSummary[] | undefined {
     if (perSeed.some((bounds) => bounds === undefined) || ours.length !== perSeed.length) {
         return undefined;
     }
-    return Object.values(BoundGoal).map((goal) => {
+    const solved = Object.values(BoundGoal).filter((goal) =>
+        perSeed.every((bounds) => bounds?.some((bound) => bound.goal === goal)),
+    );
+    return solved.map((goal) => {
         const bounds = perSeed.map((all) => all?.find((bound) => bound.goal === goal)) as BoundAtGoal[];
         return {
             goal,

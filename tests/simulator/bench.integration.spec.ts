@@ -4,13 +4,15 @@ import { BoundGoal, defaultWorker } from "../../simulator/experiment";
 import { boundAt } from "../../simulator/report";
 import { BUILT_IN_TRACES } from "../../simulator/traces";
 
-// The bench's verdicts on fewer seeds (two: both ends of every swept range), with the sound bound: `npm test` runs
-// it, `npm run test:unit` does not. The figures in docs/scaling.md come from `npm run bench:scaling` (ten seeds).
+// The bench's verdicts on fewer seeds (two: both ends of every swept range), with the sound bound at ours' max wait,
+// the one asserted here (the p95 bound, which the bench also prints, takes most of the bench's time and is not
+// asserted): `npm test` runs it, `npm run test:unit` does not. The figures in docs/scaling.md come from
+// `npm run bench:scaling` (ten seeds, both bounds).
 describe("bench:scaling", () => {
     let entries: BenchEntry[] = [];
     before(async function () {
         this.timeout(900_000);
-        entries = await benchEntries(defaultWorker(), BENCH_SIZES, 2);
+        entries = await benchEntries(defaultWorker(), BENCH_SIZES, 2, BUILT_IN_TRACES, { bounds: [BoundGoal.Max] });
     });
 
     it("covers every built-in trace at maxTasks 10, 25 and 50", () => {

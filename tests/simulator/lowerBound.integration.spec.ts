@@ -27,7 +27,7 @@ const ONE_SEED: readonly BuiltInTrace[] = [BuiltInTrace.Diurnal];
 async function checkSoundness(worker: WorkerUnderTest, source: TraceSource & { builtIn: BuiltInTrace }) {
     const seeds = ONE_SEED.includes(source.builtIn) ? 1 : 2;
     const goals = ONE_SEED.includes(source.builtIn) ? [BoundGoal.Max] : [BoundGoal.Max, BoundGoal.P95];
-    const comparison = await compare(worker, source, { seeds, bounds: false });
+    const comparison = await compare(worker, source, { seeds, bounds: [] });
     const failures: string[] = [];
     for (const [index, seed] of comparison.seeds.entries()) {
         const trace = traceForSeed(source, worker.settings, seed, index, seeds);

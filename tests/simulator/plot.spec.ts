@@ -15,7 +15,7 @@ describe("simulator/plot", () => {
 
     it("draws arrivals, then backlog, running tasks and cumulative cost for every policy and the foresight heuristic, on one time range", async function () {
         this.timeout(60_000);
-        const comparison = await compare(worker, source, { seeds: 1, bounds: false });
+        const comparison = await compare(worker, source, { seeds: 1, bounds: [] });
         const arrivals = traceForSeed(source, worker.settings, 1, 0, 1).arrivals;
         const spec = plotSpec(comparison, 1, arrivals);
         assert.ok("vconcat" in spec);
@@ -43,7 +43,7 @@ describe("simulator/plot", () => {
     // The curves are sampled at minute ends, so the last sample may miss the final minute's seconds: within 2 %.
     it("ends each policy's cost curve at its bill", async function () {
         this.timeout(60_000);
-        const comparison = await compare(worker, source, { seeds: 1, bounds: false });
+        const comparison = await compare(worker, source, { seeds: 1, bounds: [] });
         for (const run of comparison.runs) {
             const last = run.timeline.dollars[run.timeline.dollars.length - 1];
             assert.ok(

@@ -3,7 +3,7 @@
 // queue polled without waiting, where every receive is billed.
 import * as assert from "assert";
 import { runWorker, WorkerHandle, WorkerOptions } from "../../worker/index";
-import { FakeQueueOptions, FakeSqs } from "./support/fakeSqs";
+import { FakeQueueOptions, FakeSqs, loadSdkOnce } from "./support/fakeSqs";
 import { ManualTimers } from "./support/timers";
 
 /** Resolves after `ms` on the test's clock: a job that takes that long. */
@@ -68,6 +68,7 @@ function expectedTimes(firstAtMs: number, untilMs: number): number[] {
 
 describe("worker receive loop (fake SQS, virtual time)", () => {
     const runs: Run[] = [];
+    before(loadSdkOnce);
     afterEach(async () => {
         for (const run of runs.splice(0)) {
             const stopped = run.worker.stop();

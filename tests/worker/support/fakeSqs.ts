@@ -5,8 +5,19 @@
 // is in flight. (Moto instead hands out the first visible messages of every unblocked group in queue order.)
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { CancelTimer, Timers } from "../../../worker/timers";
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CancelTimer, systemTimers, Timers } from "../../../worker/timers";
+
+/**
+ * Sends one request through a fake on the real clock, so that what the SDK loads once per process on a client's first
+ * request (the shared config and credentials files, read from disk) is loaded before a spec runs in virtual time:
+ * virtual time moves on once promises settle and cannot wait for that disk read, and on a busy process the first
+ * receive then started late and changed the run. Call it in a `before` hook of every spec that uses a FakeSqs.
+ */
+export async function loadSdkOnce(): Promise<void> {
+    const sqs = new FakeSqs(systemTimers, { fifo: false, latencyMs: 0 });
+    await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, WaitTimeSeconds: 0 }));
+}
 
 export interface FakeQueueOptions {
     fifo: boolean;
