@@ -3,6 +3,7 @@
 // aws-native resources all name a CloudFormation type (`AWS::SQS::Queue`) and its properties in Pascal case
 // (`SqsManagedSseEnabled`) or camel case (aws-native). Properties are camel-cased, and the few whose name or shape
 // differs in the Pulumi provider are mapped; the types the pack judges are listed, every other type is not read.
+import { parse as parseYaml, ScalarTag, CollectionTag, YAMLMap, YAMLSeq } from "yaml";
 import { isRecord, Props, ResourceType } from "./aws";
 
 /** A resource of another vocabulary, read as the provider's: its provider type, and props as the provider has them. */
@@ -97,19 +98,59 @@ export function cloudFormationTypeOf(nativeToken: string): string | undefined {
     return `AWS::${known[service] ?? service.toUpperCase()}::${match[2]}`;
 }
 
-/** The resources of a CloudFormation template body, when it is JSON the pack can read. */
+/** The intrinsic functions CloudFormation's YAML writes in short form (`!Ref Queue`, `!GetAtt Queue.Arn`). */
+const SHORT_FORMS = [
+    "Ref",
+    "Condition",
+    ...["And", "Base64", "Cidr", "Equals", "FindInMap", "GetAtt", "GetAZs", "If", "ImportValue", "Join", "Length"],
+    ...["Not", "Or", "Select", "Split", "Sub", "ToJsonString", "Transform"],
+].map((name) => ({ name, longForm: name === "Ref" || name === "Condition" ? name : `Fn::${name}` }));
+
+/**
+ * Each short form read as its long form, the shape a JSON template has (`!GetAtt Queue.Arn` is
+ * `{ "Fn::GetAtt": ["Queue", "Arn"] }`), whether it tags a scalar, a sequence or a mapping.
+ */
+const SHORT_FORM_TAGS: (ScalarTag | CollectionTag)[] = SHORT_FORMS.flatMap(({ name, longForm }) => [
+    {
+        tag: `!${name}`,
+        resolve: (value: string) => ({ [longForm]: name === "GetAtt" ? value.split(".") : value }),
+    },
+    {
+        tag: `!${name}`,
+        collection: "seq" as const,
+        resolve: (value: YAMLMap.Parsed | YAMLSeq.Parsed) => ({ [longForm]: value.toJSON() as unknown }),
+    },
+    {
+        tag: `!${name}`,
+        collection: "map" as const,
+        resolve: (value: YAMLMap.Parsed | YAMLSeq.Parsed) => ({ [longForm]: value.toJSON() as unknown }),
+    },
+]);
+
+/** A template body's document: JSON, or YAML with CloudFormation's short forms; undefined when it is neither. */
+function parseTemplate(body: string): unknown {
+    try {
+        return JSON.parse(body) as unknown;
+    } catch {
+        // Not JSON: YAML, as CloudFormation reads it.
+    }
+    try {
+        // "error": a malformed document (a duplicate key included) throws, and the template stays unread; warnings (an
+        // unknown tag, read as its plain value) are not printed.
+        return parseYaml(body, { customTags: SHORT_FORM_TAGS, logLevel: "error" }) as unknown;
+    } catch {
+        return undefined;
+    }
+}
+
+/** The resources of a CloudFormation template body in the program, JSON or YAML, when the pack can read it. */
 export function templateResources(
     body: unknown,
 ): { logicalId: string; type: string; properties: unknown }[] | undefined {
     if (typeof body !== "string") {
         return isRecord(body) ? resourcesOf(body) : undefined;
     }
-    try {
-        return resourcesOf(JSON.parse(body) as unknown);
-    } catch {
-        // YAML, which the pack does not parse: the template stays uninspected.
-        return undefined;
-    }
+    return resourcesOf(parseTemplate(body));
 }
 
 function resourcesOf(template: unknown): { logicalId: string; type: string; properties: unknown }[] | undefined {

@@ -6,7 +6,7 @@
 // EventBridge target or pipe whose ECS overrides come from the event, and code that runs at deployment (dynamic
 // providers, `command` resources). They fail the run unless the configuration
 // accepts them by type or name, the same way an unknown remote component fails the offline run. What the pack can
-// read inside them (a JSON template's resources, a Cloud Control desired state, an aws-native resource's properties
+// read inside them (a template's resources, JSON or YAML, a Cloud Control desired state, an aws-native resource's properties
 // of a type it knows) is judged by its resource policies all the same.
 //
 // Separately, `stack-left-unjudged` lists, every time, what a run did not judge: those resources, task definitions and
@@ -64,7 +64,7 @@ function uninspectedReason(resource: PolicyResource): string | undefined {
     switch (type) {
         case "aws:cloudformation/stack:Stack":
         case "aws:cloudformation/stackSet:StackSet":
-            return "a CloudFormation template, whose resources the pack judges only by type it knows and only when the template is JSON in the program";
+            return "a CloudFormation template, whose resources the pack judges only by type it knows and only when the template body is in the program (JSON or YAML, CloudFormation's short forms included)";
         case "aws:cloudformation/stackSetInstance:StackSetInstance":
         case "aws:cloudformation/stackInstances:StackInstances":
             return "instances of a CloudFormation stack set, whose template is elsewhere";
@@ -215,7 +215,7 @@ export const stackNoUninspectedResources: StackValidationPolicy = {
         "kinds, Step Functions state machines that run ECS " +
         "tasks or call the SQS, ECS or IAM APIs, EventBridge Scheduler universal targets that change those, AWS Batch " +
         "job definitions, and code that runs during the deployment (Lambda invocations, dynamic providers, command " +
-        "resources). What the pack can read inside them (a JSON template's resources, a Cloud Control desired " +
+        "resources). What the pack can read inside them (a JSON or YAML template's resources, a Cloud Control desired " +
         "state, an aws-native resource of a type it knows) is judged by its resource policies either way, and reported " +
         "here.",
     enforcementLevel: "mandatory",

@@ -123,9 +123,60 @@ describe("policy stack-no-uninspected-resources", function () {
         assert.equal(found.filter((line) => line.includes("Accept it by type or name")).length, 2);
     });
 
-    it("fails what it cannot read at all: a YAML template, stack set instances, a Batch job, a state machine or schedule that changes governed services", async () => {
+    it("reads a YAML template as CloudFormation does, short forms included, and judges what it declares", async () => {
+        const body = [
+            "Resources:",
+            "  Key:",
+            "    Type: AWS::KMS::Key",
+            "    Properties: { EnableKeyRotation: false }",
+            "  Jobs:",
+            "    Type: AWS::SQS::Queue",
+            "    Properties:",
+            "      SqsManagedSseEnabled: false",
+            '      QueueName: !Sub "${AWS::StackName}-jobs"',
+            "      RedrivePolicy: { deadLetterTargetArn: !GetAtt Dlq.Arn, maxReceiveCount: 5 }",
+            "  Task:",
+            "    Type: AWS::ECS::TaskDefinition",
+            "    Properties:",
+            "      ContainerDefinitions:",
+            "        - Name: worker",
+            '          Image: !Join [":", [worker, !Ref Version]]',
+            "          Privileged: true",
+            '          User: "1000"',
+            "          ReadonlyRootFilesystem: true",
+            "          LogConfiguration: { LogDriver: awslogs }",
+        ].join("\n");
+        const found = await violations(stackNoUninspectedResources, [cloudFormation("legacy", body)]);
+        const inside = found.filter((line) => line.startsWith("legacy: Inside "));
+        for (const expected of [
+            /AWS::SQS::Queue Jobs: sqs-encrypted: The queue turns SSE-SQS off/,
+            /AWS::ECS::TaskDefinition Task: ecs-task-not-privileged: Container worker: runs privileged/,
+            /AWS::KMS::Key Key: kms-key-rotation-enabled/,
+        ]) {
+            assert.ok(
+                inside.some((line) => expected.test(line)),
+                `${expected.source} in:\n${found.join("\n")}`,
+            );
+        }
+        assert.equal(found.filter((line) => line.includes("Accept it by type or name")).length, 1);
+
+        // The same template without the findings: only the stack itself, which stays unaccepted, fails.
+        const clean = body
+            .replace("EnableKeyRotation: false", "EnableKeyRotation: true")
+            .replace("SqsManagedSseEnabled: false", "SqsManagedSseEnabled: true")
+            .replace("Privileged: true", "Privileged: false");
+        const cleanFound = await violations(stackNoUninspectedResources, [cloudFormation("legacy", clean)]);
+        assert.deepEqual(
+            cleanFound.map((line) => /Accept it by type or name/.test(line)),
+            [true],
+            cleanFound.join("\n"),
+        );
+    });
+
+    it("fails what it cannot read at all: a template that does not parse, stack set instances, a Batch job, a state machine or schedule that changes governed services", async () => {
         const stack = [
-            cloudFormation("yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"),
+            // A duplicate key: CloudFormation's reading of it is not the pack's to guess.
+            cloudFormation("yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Type: AWS::SQS::Queue\n"),
             resource("aws:cloudformation/stackSetInstance:StackSetInstance", "everywhere", { stackSetName: "workers" }),
             resource("aws:batch/jobDefinition:JobDefinition", "batch", { type: "container" }),
             resource("aws:sfn/stateMachine:StateMachine", "flow", {
