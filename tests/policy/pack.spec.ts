@@ -385,7 +385,8 @@ describe("policy pack", () => {
             dependencies: Record<string, string>;
             scripts: Record<string, string>;
         };
-        assert.deepEqual(Object.keys(pkg.dependencies), ["@pulumi/policy"]);
+        // yaml reads CloudFormation templates written in YAML; it has no dependencies of its own.
+        assert.deepEqual(Object.keys(pkg.dependencies), ["@pulumi/policy", "yaml"]);
         // The CLI runs `main`, built before packing (prepack); no script runs when someone installs the package.
         assert.equal(pkg.main, "./dist/policy/index.js");
         assert.match(pkg.scripts.prepack, /build/);
@@ -399,7 +400,7 @@ describe("policy pack", () => {
         assert.deepEqual(tsconfig.include, ["*.ts", "../contract/*.ts"]);
     });
 
-    it("imports nothing from outside policy/ but @pulumi packages and the dependency-free contract, never the component", () => {
+    it("imports nothing from outside policy/ but @pulumi packages, yaml and the dependency-free contract, never the component", () => {
         for (const file of fs.readdirSync(POLICY_DIR).filter((name) => name.endsWith(".ts"))) {
             const source = fs.readFileSync(path.join(POLICY_DIR, file), "utf8");
             const imports = [...source.matchAll(/from "([^"]+)"/g)].map((match) => match[1]);
@@ -407,6 +408,7 @@ describe("policy pack", () => {
                 const allowed =
                     imported.startsWith("./") ||
                     imported === "../contract" ||
+                    imported === "yaml" ||
                     imported.startsWith("@pulumi/policy") ||
                     imported.startsWith("@pulumi/pulumi");
                 assert.ok(allowed, `${file} imports ${imported}`);
