@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import { awsMocks, mockCallResult, MOCK_VPC_ID } from "../components/testing";
-import { enableTransforms } from "../scripts/mockTransforms";
+import { enableTransforms } from "./mockTransforms";
 
 /** What one registered resource looked like to the engine: the request the program made and what came back. */
 export interface RegisteredResource {
