@@ -173,10 +173,30 @@ describe("policy stack-no-uninspected-resources", function () {
         );
     });
 
+    it("reads what a YAML alias or merge key brings into a resource, which CloudFormation would refuse but a reader could miss", async () => {
+        const body = [
+            "Metadata:",
+            "  Defaults: &defaults { Privileged: true }",
+            "Resources:",
+            "  Task:",
+            "    Type: AWS::ECS::TaskDefinition",
+            "    Properties:",
+            "      ContainerDefinitions:",
+            "        - <<: *defaults",
+            "          Name: worker",
+        ].join("\n");
+        const found = await violations(stackNoUninspectedResources, [cloudFormation("merged", body)]);
+        assert.ok(
+            found.some((line) => /Task: ecs-task-not-privileged: Container worker: runs privileged/.test(line)),
+            found.join("\n"),
+        );
+    });
+
     it("fails what it cannot read at all: a template that does not parse, stack set instances, a Batch job, a state machine or schedule that changes governed services", async () => {
         const stack = [
             // A duplicate key: CloudFormation's reading of it is not the pack's to guess.
             cloudFormation("yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Type: AWS::SQS::Queue\n"),
+            cloudFormation("json", '{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Type": "AWS::SQS::Queue"}}}'),
             resource("aws:cloudformation/stackSetInstance:StackSetInstance", "everywhere", { stackSetName: "workers" }),
             resource("aws:batch/jobDefinition:JobDefinition", "batch", { type: "container" }),
             resource("aws:sfn/stateMachine:StateMachine", "flow", {
@@ -197,7 +217,7 @@ describe("policy stack-no-uninspected-resources", function () {
         const found = await violations(stackNoUninspectedResources, stack);
         assert.deepEqual(
             found.map((line) => line.split(":")[0]),
-            ["yaml", "everywhere", "batch", "flow", "make-queue"],
+            ["yaml", "json", "everywhere", "batch", "flow", "make-queue"],
         );
     });
 
