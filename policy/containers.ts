@@ -124,6 +124,12 @@ export interface ContainerDefinition {
     healthCheckCommand: string[] | Unknown;
     /** Linux capabilities added beyond Docker's default set (`linuxParameters.capabilities.add`). */
     capabilitiesAdded: string[] | Unknown;
+    /** Host devices exposed to the container (`linuxParameters.devices[].hostPath`). */
+    devices: string[] | Unknown;
+    /** Docker security options (`dockerSecurityOptions`), which may switch off AppArmor, seccomp or SELinux. */
+    securityOptions: string[] | Unknown;
+    /** The task volumes the container mounts (`mountPoints[].sourceVolume`). */
+    mountedVolumes: string[] | Unknown;
 }
 
 export type Containers = { ok: true; containers: ContainerDefinition[] } | { ok: false; reason: string };
@@ -153,6 +159,19 @@ export function readContainer(item: unknown, index: number): ContainerDefinition
             const capabilities = goStruct(goStruct(container.get("linuxParameters"))?.get("capabilities"));
             return stringList(capabilities?.get("add"));
         }),
+        devices: attempt(() =>
+            listOf(goStruct(container.get("linuxParameters"))?.get("devices")).map((device) => {
+                const hostPath = goStruct(device)?.get("hostPath");
+                return typeof hostPath === "string" ? hostPath : JSON.stringify(device);
+            }),
+        ),
+        securityOptions: attempt(() => stringList(container.get("dockerSecurityOptions"))),
+        mountedVolumes: attempt(() =>
+            listOf(container.get("mountPoints")).flatMap((mount) => {
+                const volume = goStruct(mount)?.get("sourceVolume");
+                return typeof volume === "string" ? [volume] : [];
+            }),
+        ),
     };
 }
 

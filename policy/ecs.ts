@@ -229,21 +229,76 @@ export const ecsTaskNoPlaintextSecrets: ResourceValidationPolicy = {
     },
 };
 
+/**
+ * The task's volumes that reach the host's filesystem, by name: a host path (`hostPath`, CloudFormation's
+ * `Host.SourcePath`), or a Docker `local` volume bound to a host directory (`driverOpts.device`).
+ */
+function hostVolumes(volumes: unknown): Map<string, string> {
+    const found = new Map<string, string>();
+    for (const volume of listOf(volumes).filter(isRecord)) {
+        const name = stringOf(volume.name);
+        const host = isRecord(volume.host) ? stringOf(volume.host.sourcePath) : undefined;
+        const docker = isRecord(volume.dockerVolumeConfiguration) ? volume.dockerVolumeConfiguration : undefined;
+        const device = docker && isRecord(docker.driverOpts) ? stringOf(docker.driverOpts.device) : undefined;
+        const path = stringOf(volume.hostPath) ?? host ?? device;
+        if (name !== undefined && path !== undefined) {
+            found.set(name.toLowerCase(), path);
+        }
+    }
+    return found;
+}
+
+/** Docker security options that switch off the container's confinement: AppArmor, seccomp or SELinux labels. */
+const UNCONFINED_OPTION = /^\s*((apparmor|seccomp)\s*[:=]\s*unconfined|label\s*[:=]\s*(disable|type:spc_t))\s*$/i;
+
+/** What a container holds of what `privileged` would give it: host devices, host paths, no confinement. */
+function privilegeProblems(container: ContainerDefinition, volumes: Map<string, string>): string[] {
+    const problems: string[] = [];
+    if (need(container.privileged)) {
+        problems.push("runs privileged (privileged: true)");
+    }
+    const devices = need(container.devices);
+    if (devices.length > 0) {
+        problems.push(`is given host devices ${devices.join(", ")} (linuxParameters.devices)`);
+    }
+    const unconfined = need(container.securityOptions).filter((option) => UNCONFINED_OPTION.test(option));
+    if (unconfined.length > 0) {
+        problems.push(`runs without confinement (dockerSecurityOptions ${unconfined.join(", ")})`);
+    }
+    const mounted = need(container.mountedVolumes).filter((volume) => volumes.has(volume.toLowerCase()));
+    if (mounted.length > 0) {
+        const paths = mounted.map((volume) => `${volume} (${volumes.get(volume.toLowerCase())})`);
+        problems.push(`mounts the host's filesystem: ${paths.join(", ")}`);
+    }
+    return problems;
+}
+
 export const ecsTaskNotPrivileged: ResourceValidationPolicy = {
     name: "ecs-task-not-privileged",
     description:
-        "No container runs privileged. A privileged container has root on the host, so one compromised job handler " +
-        "owns every task on the instance.",
+        "No container runs privileged, or holds what privileged would give it piecemeal: host devices " +
+        "(`linuxParameters.devices`), a mount of a host path (a task volume's `hostPath`, or a Docker volume bound to " +
+        "a host directory, such as the Docker socket) or `dockerSecurityOptions` that switch off AppArmor, seccomp or " +
+        "SELinux (`apparmor:unconfined`, `label:disable`). A privileged container has root on the host, so one " +
+        "compromised job handler owns every task on the instance.",
     enforcementLevel: "mandatory",
     severity: "high",
     ...securityHubControl("ECS.4", "ECS containers should run as non-privileged", "CKV_AWS_334"),
     remediationSteps:
         "Remove `privileged: true` from the container definition; grant the specific Linux capabilities the container " +
-        "needs with `linuxParameters.capabilities.add` instead (Fargate refuses privileged containers anyway).",
-    validateResource: (args, reportViolation) =>
-        forEachContainer(args, reportViolation, (container) =>
-            need(container.privileged) ? "runs privileged (privileged: true)." : undefined,
-        ),
+        "needs with `linuxParameters.capabilities.add` instead (Fargate refuses privileged containers anyway). Remove " +
+        "host devices, host-path volumes and unconfined security options; give the task a volume without a host path " +
+        "for the files it writes.",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== ResourceType.TaskDefinition) {
+            return;
+        }
+        const volumes = hostVolumes(need(attempt(() => args.props.volumes)));
+        forEachContainer(args, reportViolation, (container) => {
+            const problems = privilegeProblems(container, volumes);
+            return problems.length > 0 ? `${problems.join("; ")}.` : undefined;
+        });
+    },
 };
 
 export const ecsTaskReadonlyRootFilesystem: ResourceValidationPolicy = {

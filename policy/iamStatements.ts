@@ -121,7 +121,15 @@ export function grantedActions(actions: ActionSet, table: readonly string[]): st
  * Services whose ARNs start their resource part with the resource's own name (an S3 bucket, an API's ID, an SNS
  * topic) rather than a word naming a kind of resource (`table/`, `secret:`, `deliverystream/`).
  */
-const NAME_FIRST_SERVICES = new Set(["s3", "s3-object-lambda", "execute-api", "sns", "sqs"]);
+const NAME_FIRST_SERVICES = new Set([
+    "s3",
+    "s3-object-lambda",
+    "execute-api",
+    "sns",
+    "sqs",
+    "codecommit",
+    "codepipeline",
+]);
 
 /** A word naming a kind of resource at the start of an ARN's resource part: `table/`, `log-group:`, `stateMachine:`. */
 const RESOURCE_TYPE_WORD = /^[A-Za-z][A-Za-z-]*[/:]/;
@@ -131,11 +139,12 @@ const MIN_LITERAL_NAME_CHARACTERS = 3;
 
 /**
  * Whether a resource pattern covers every resource of its kind rather than naming some: `*`, an ARN whose service is a
- * wildcard, or whose resource's own name (the first segment after its type word, or the whole resource part where
- * the service has no type words) is all wildcards or has fewer than three literal characters (`arn:aws:sqs:*:*:*`,
- * `arn:aws:sqs:us-east-1:123456789012:*`, `arn:aws:s3:::*`, `...:table/*`, `...:table/*\/index/*`,
- * `...:deliverystream/?*`). A pattern with a name in it (`orders-*`, `arn:aws:s3:::reports/*`) names resources, even
- * across accounts.
+ * wildcard, one whose type word a `*` runs into (`...:role*`, `...:secret*`, `...:table*`: the `*` spans the `/` or
+ * `:` after the word and every name), or whose resource's own name (the first segment after its type word, or the
+ * whole resource part where the service has no type words) is all wildcards or has fewer than three literal
+ * characters (`arn:aws:sqs:*:*:*`, `arn:aws:sqs:us-east-1:123456789012:*`, `arn:aws:s3:::*`, `...:table/*`,
+ * `...:table/*\/index/*`, `...:deliverystream/?*`). A pattern with a name in it (`orders-*`,
+ * `arn:aws:s3:::reports/*`) names resources, even across accounts.
  */
 export function isUnscopedResource(pattern: string): boolean {
     if (!pattern.startsWith("arn:")) {
@@ -152,10 +161,15 @@ export function isUnscopedResource(pattern: string): boolean {
     if (hasWildcard(service)) {
         return true;
     }
-    let name = parts.slice(5).join(":");
-    const typeWord = NAME_FIRST_SERVICES.has(service.toLowerCase()) ? null : RESOURCE_TYPE_WORD.exec(name);
+    // A leading `/` (API Gateway's `::/restapis/...`) comes before the type word.
+    let name = parts.slice(5).join(":").replace(/^\/+/, "");
+    const nameFirst = NAME_FIRST_SERVICES.has(service.toLowerCase());
+    const typeWord = nameFirst ? null : RESOURCE_TYPE_WORD.exec(name);
     if (typeWord) {
         name = name.slice(typeWord[0].length);
+    } else if (!nameFirst && name.split(/[/:]/)[0].includes("*")) {
+        // No type word ends before the first `*`: it stands for the rest of the word, its separator and any name.
+        return true;
     }
     // The resource's own name is its first segment: what follows (an object key, an index, a log stream) is inside it.
     const ownName = name.split(/[/:]/)[0];

@@ -1,0 +1,349 @@
+// A second red-team round: attempts that got past the pack after the first round (tests/policy/bypass.spec.ts), and
+// variants of old classes it must keep stopping. One row per attempt, grouped by class, each with the verdict it must
+// get: "fails" rows are insecure and must be reported by the named policy, "passes" rows are what a real team writes
+// and must not be.
+import * as assert from "node:assert/strict";
+import { Policies } from "@pulumi/policy";
+import { ecsTaskNotPrivileged } from "../../policy/ecs";
+import { iamExecutionRoleLeastPrivilege, iamTaskRoleNoWildcards } from "../../policy/iam";
+import { sqsNoPublicAccess, sqsTlsOnly } from "../../policy/sqs";
+import { stackNoUninspectedResources } from "../../policy/uninspected";
+import { EvaluateOptions, StackResource } from "../../scripts/policyEngine";
+import {
+    ACCOUNT,
+    componentProgram,
+    container,
+    policyDocument,
+    queue,
+    queueArn,
+    redriveDocument,
+    resource,
+    taskDefinition,
+    tlsDenyStatement,
+    tlsQueuePolicy,
+    violations,
+} from "./fixtures";
+
+type Policy = Policies[number];
+type Props = Record<string, unknown>;
+
+/** One attempt: what it tries, the policy that must judge it, how it is built, and the verdict it must get. */
+interface Attempt {
+    what: string;
+    policy: Policy;
+    build: () => StackResource[] | Promise<StackResource[]>;
+    verdict: "fails" | "passes";
+    /** For "fails": a violation of the policy must match this. */
+    reason?: RegExp;
+    options?: Partial<EvaluateOptions>;
+}
+
+const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+
+const ECS_TRUST = policyDocument({
+    Effect: "Allow",
+    Principal: { Service: "ecs-tasks.amazonaws.com" },
+    Action: "sts:AssumeRole",
+    Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+});
+
+function role(name: string): StackResource {
+    return resource(
+        "aws:iam/role:Role",
+        name,
+        { assumeRolePolicy: JSON.stringify(ECS_TRUST) },
+        { name, arn: roleArn(name), id: name },
+    );
+}
+
+/** A hand-built task: task role "api-task", execution role "api-execution", and a task definition naming both. */
+function task(): StackResource[] {
+    const [taskRole, executionRole] = [role("api-task"), role("api-execution")];
+    return [
+        taskRole,
+        executionRole,
+        taskDefinition("api", [container()], {
+            taskRoleArn: taskRole.outputs.arn,
+            executionRoleArn: executionRole.outputs.arn,
+        }),
+    ];
+}
+
+const allow = (Action: unknown, Resource: unknown) => ({ Effect: "Allow", Action, Resource });
+
+/** The hand-built task with `statements` in a RolePolicy on `roleName`. */
+const roleWith = (roleName: string, ...statements: Props[]) => [
+    ...task(),
+    resource("aws:iam/rolePolicy:RolePolicy", `${roleName}-policy`, {
+        role: roleName,
+        policy: JSON.stringify(policyDocument(...statements)),
+    }),
+];
+
+/** A hand-built task definition with one container (the component's, `overrides` on top) and task `inputs`. */
+const containerWith = (overrides: Props, inputs: Props = {}) => [taskDefinition("api", [container(overrides)], inputs)];
+
+const mountedAt = (containerPath: string) => ({ mountPoints: [{ sourceVolume: "host", containerPath }] });
+
+/** The component's task definition, rewritten by a transform on the component as an attacker would. */
+const componentTaskTransformed = (change: (props: Props) => Props) =>
+    componentProgram(() => undefined, undefined, {
+        opts: {
+            transforms: [
+                (args) =>
+                    args.type === "aws:ecs/taskDefinition:TaskDefinition"
+                        ? { props: change(args.props), opts: args.opts }
+                        : undefined,
+            ],
+        },
+    });
+
+const ACCEPT_STACKS: Partial<EvaluateOptions> = {
+    config: { "stack-no-uninspected-resources": { acceptedUninspected: ["aws:cloudformation/stack:Stack"] } },
+};
+
+const ATTEMPTS: Record<string, Attempt[]> = {
+    "1. A resource wildcard that runs into the type word (every resource of the kind)": [
+        {
+            what: "iam:PassRole on arn:aws:iam::<account>:role* (every role of the account)",
+            policy: iamTaskRoleNoWildcards,
+            build: () => roleWith("api-task", allow("iam:PassRole", `arn:aws:iam::${ACCOUNT}:role*`)),
+            verdict: "fails",
+            reason: /may assume or pass any role/,
+        },
+        {
+            what: "every secret of the account (secret*)",
+            policy: iamTaskRoleNoWildcards,
+            build: () =>
+                roleWith(
+                    "api-task",
+                    allow("secretsmanager:GetSecretValue", `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret*`),
+                ),
+            verdict: "fails",
+            reason: /on every resource/,
+        },
+        {
+            what: "every table of the account (tab*)",
+            policy: iamTaskRoleNoWildcards,
+            build: () =>
+                roleWith("api-task", allow("dynamodb:DeleteItem", `arn:aws:dynamodb:us-east-1:${ACCOUNT}:tab*`)),
+            verdict: "fails",
+            reason: /on every resource/,
+        },
+        {
+            what: "the execution role reading every parameter (parameter*)",
+            policy: iamExecutionRoleLeastPrivilege,
+            build: () =>
+                roleWith("api-execution", allow("ssm:GetParameters", `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter*`)),
+            verdict: "fails",
+            reason: /on every resource/,
+        },
+        {
+            what: "every API Gateway resource of a region (a resource part that starts with /)",
+            policy: iamTaskRoleNoWildcards,
+            build: () => roleWith("api-task", allow("apigateway:DELETE", "arn:aws:apigateway:us-east-1::/*")),
+            verdict: "fails",
+            reason: /on every resource/,
+        },
+        {
+            what: "secrets under one named path (secret:prod/orders-*)",
+            policy: iamTaskRoleNoWildcards,
+            build: () =>
+                roleWith(
+                    "api-task",
+                    allow(
+                        "secretsmanager:GetSecretValue",
+                        `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/orders-*`,
+                    ),
+                ),
+            verdict: "passes",
+        },
+        {
+            what: "one REST API's resources (/restapis/<id>/*)",
+            policy: iamTaskRoleNoWildcards,
+            build: () =>
+                roleWith("api-task", allow("apigateway:GET", "arn:aws:apigateway:us-east-1::/restapis/a1b2c3/*")),
+            verdict: "passes",
+        },
+        {
+            what: "CodeCommit repositories by name prefix (a service whose ARNs start with the name)",
+            policy: iamTaskRoleNoWildcards,
+            build: () =>
+                roleWith("api-task", allow("codecommit:GitPull", `arn:aws:codecommit:us-east-1:${ACCOUNT}:orders-*`)),
+            verdict: "passes",
+        },
+    ],
+    "2. What privileged gives, taken piecemeal": [
+        {
+            what: "the Docker socket mounted from a host path",
+            policy: ecsTaskNotPrivileged,
+            build: () =>
+                containerWith(mountedAt("/var/run/docker.sock"), {
+                    volumes: [{ name: "host", hostPath: "/var/run/docker.sock" }],
+                }),
+            verdict: "fails",
+            reason: /mounts the host's filesystem: host \(\/var\/run\/docker\.sock\)/,
+        },
+        {
+            what: "the host's root bound by Docker's local volume driver",
+            policy: ecsTaskNotPrivileged,
+            build: () =>
+                containerWith(mountedAt("/host"), {
+                    volumes: [
+                        {
+                            name: "host",
+                            dockerVolumeConfiguration: {
+                                driver: "local",
+                                driverOpts: { type: "none", o: "bind", device: "/" },
+                            },
+                        },
+                    ],
+                }),
+            verdict: "fails",
+            reason: /mounts the host's filesystem/,
+        },
+        {
+            what: "the mount point and the volume name in other cases (MountPoints, SourceVolume)",
+            policy: ecsTaskNotPrivileged,
+            build: () =>
+                containerWith(
+                    { MountPoints: [{ SourceVolume: "HOST", containerPath: "/host" }] },
+                    { volumes: [{ name: "host", hostPath: "/" }] },
+                ),
+            verdict: "fails",
+            reason: /mounts the host's filesystem/,
+        },
+        {
+            what: "the component's container given the host's root by a transform",
+            policy: ecsTaskNotPrivileged,
+            build: () =>
+                componentTaskTransformed((props) => ({
+                    ...props,
+                    volumes: [{ name: "host", hostPath: "/" }],
+                    containerDefinitions: JSON.stringify(
+                        (JSON.parse(props.containerDefinitions as string) as Props[]).map((item) => ({
+                            ...item,
+                            ...mountedAt("/host"),
+                        })),
+                    ),
+                })),
+            verdict: "fails",
+            reason: /mounts the host's filesystem/,
+        },
+        {
+            what: "a CloudFormation task definition mounting Host.SourcePath /",
+            policy: stackNoUninspectedResources,
+            build: () => [
+                resource("aws:cloudformation/stack:Stack", "legacy", {
+                    templateBody: [
+                        "Resources:",
+                        "  Task:",
+                        "    Type: AWS::ECS::TaskDefinition",
+                        "    Properties:",
+                        "      Volumes:",
+                        "        - Name: host",
+                        "          Host: { SourcePath: / }",
+                        "      ContainerDefinitions:",
+                        "        - Name: worker",
+                        "          Image: nginx:1.27",
+                        "          MountPoints: [{ SourceVolume: host, ContainerPath: /host }]",
+                    ].join("\n"),
+                }),
+            ],
+            options: ACCEPT_STACKS,
+            verdict: "fails",
+            reason: /ecs-task-not-privileged: Container worker: mounts the host's filesystem/,
+        },
+        {
+            what: "host devices (linuxParameters.devices)",
+            policy: ecsTaskNotPrivileged,
+            build: () => containerWith({ linuxParameters: { devices: [{ hostPath: "/dev/mem" }] } }),
+            verdict: "fails",
+            reason: /host devices \/dev\/mem/,
+        },
+        {
+            what: "AppArmor and seccomp switched off (DockerSecurityOptions in Pascal case)",
+            policy: ecsTaskNotPrivileged,
+            build: () => containerWith({ DockerSecurityOptions: ["apparmor:unconfined", "seccomp=unconfined"] }),
+            verdict: "fails",
+            reason: /without confinement \(dockerSecurityOptions apparmor:unconfined, seccomp=unconfined\)/,
+        },
+        {
+            what: "SELinux labels switched off (label:disable)",
+            policy: ecsTaskNotPrivileged,
+            build: () => containerWith({ dockerSecurityOptions: ["label:disable"] }),
+            verdict: "fails",
+            reason: /without confinement/,
+        },
+        {
+            what: "a scratch volume without a host path mounted at /tmp, and no-new-privileges",
+            policy: ecsTaskNotPrivileged,
+            build: () =>
+                containerWith(
+                    { ...mountedAt("/tmp"), dockerSecurityOptions: ["no-new-privileges"] },
+                    { volumes: [{ name: "host" }] },
+                ),
+            verdict: "passes",
+        },
+    ],
+    "3. Queue policies, held": [
+        {
+            what: 'Principal { AWS: [" * "] } (a list, with whitespace)',
+            policy: sqsNoPublicAccess,
+            build: () => {
+                const deadLetterQueue = queue("orders-dlq");
+                const orders = queue("orders", { redrivePolicy: redriveDocument(deadLetterQueue) });
+                const document = policyDocument(tlsDenyStatement(queueArn("orders")), {
+                    Effect: "Allow",
+                    Principal: { AWS: [" * "] },
+                    Action: "sqs:SendMessage",
+                    Resource: queueArn("orders"),
+                });
+                return [
+                    deadLetterQueue,
+                    orders,
+                    resource("aws:sqs/queuePolicy:QueuePolicy", "orders-policy", {
+                        queueUrl: orders.outputs.url,
+                        policy: JSON.stringify(document),
+                    }),
+                ];
+            },
+            verdict: "fails",
+            reason: /allows Principal "\*"/,
+        },
+        {
+            what: "a public policy as the queue's own input next to a QueuePolicy with the TLS deny",
+            policy: sqsTlsOnly,
+            build: () => {
+                const orders = queue("orders", {
+                    policy: JSON.stringify(policyDocument({ Effect: "Allow", Principal: "*", Action: "sqs:*" })),
+                });
+                return [orders, tlsQueuePolicy("orders-policy", orders)];
+            },
+            verdict: "fails",
+            reason: /2 queue policies/,
+        },
+    ],
+};
+
+describe("attempts to get past the pack, second round", function () {
+    this.timeout(30_000);
+    for (const [group, attempts] of Object.entries(ATTEMPTS)) {
+        describe(group, () => {
+            for (const attempt of attempts) {
+                it(`${attempt.verdict} ${attempt.what}`, async () => {
+                    const found = await violations(attempt.policy, await attempt.build(), attempt.options);
+                    if (attempt.verdict === "passes") {
+                        assert.deepEqual(found, []);
+                        return;
+                    }
+                    const reason = attempt.reason ?? /./;
+                    assert.ok(
+                        found.some((line) => reason.test(line)),
+                        `${attempt.policy.name} let it through; it reported:\n${found.join("\n") || "(nothing)"}`,
+                    );
+                });
+            }
+        });
+    }
+});
