@@ -3,7 +3,6 @@
 // aws-native resources all name a CloudFormation type (`AWS::SQS::Queue`) and its properties in Pascal case
 // (`SqsManagedSseEnabled`) or camel case (aws-native). Properties are camel-cased, and the few whose name or shape
 // differs in the Pulumi provider are mapped; the types the pack judges are listed, every other type is not read.
-import { CollectionTag, parseDocument, ScalarTag, YAMLMap, YAMLSeq } from "yaml";
 import { isRecord, Props, ResourceType } from "./aws";
 
 /** A resource of another vocabulary, read as the provider's: its provider type, and props as the provider has them. */
@@ -96,89 +95,4 @@ export function cloudFormationTypeOf(nativeToken: string): string | undefined {
         cloudwatch: "CloudWatch",
     };
     return `AWS::${known[service] ?? service.toUpperCase()}::${match[2]}`;
-}
-
-/** The intrinsic functions CloudFormation's YAML writes in short form (`!Ref Queue`, `!GetAtt Queue.Arn`). */
-const SHORT_FORMS = [
-    "Ref",
-    "Condition",
-    ...["And", "Base64", "Cidr", "Equals", "FindInMap", "GetAtt", "GetAZs", "If", "ImportValue", "Join", "Length"],
-    ...["Not", "Or", "Select", "Split", "Sub", "ToJsonString", "Transform"],
-].map((name) => ({ name, longForm: name === "Ref" || name === "Condition" ? name : `Fn::${name}` }));
-
-/** `!GetAtt Stack.Outputs.Url` names the attribute `Outputs.Url` of `Stack`. */
-function splitAtFirstDot(value: string): string[] {
-    const dot = value.indexOf(".");
-    return dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
-}
-
-/**
- * Each short form read as its long form, the shape a JSON template has (`!GetAtt Queue.Arn` is
- * `{ "Fn::GetAtt": ["Queue", "Arn"] }`), whether it tags a scalar, a sequence or a mapping.
- */
-const SHORT_FORM_TAGS: (ScalarTag | CollectionTag)[] = SHORT_FORMS.flatMap(({ name, longForm }) => [
-    {
-        tag: `!${name}`,
-        resolve: (value: string) => ({ [longForm]: name === "GetAtt" ? splitAtFirstDot(value) : value }),
-    },
-    {
-        tag: `!${name}`,
-        collection: "seq" as const,
-        resolve: (value: YAMLMap.Parsed | YAMLSeq.Parsed) => ({ [longForm]: value.toJSON() as unknown }),
-    },
-    {
-        tag: `!${name}`,
-        collection: "map" as const,
-        resolve: (value: YAMLMap.Parsed | YAMLSeq.Parsed) => ({ [longForm]: value.toJSON() as unknown }),
-    },
-]);
-
-/**
- * A template body's document: JSON, or YAML with CloudFormation's short forms; undefined when it is neither, or when a
- * mapping repeats a key (which of the two CloudFormation would take is not the pack's to guess). Aliases and merge
- * keys, which CloudFormation refuses, are expanded, so nothing they hold is missed.
- */
-function parseTemplate(body: string): unknown {
-    // JSON is YAML too: one parse finds a repeated key in either.
-    const document = parseDocument(body, { customTags: SHORT_FORM_TAGS, merge: true, uniqueKeys: true });
-    if (document.errors.some((error) => error.code === "DUPLICATE_KEY")) {
-        return undefined;
-    }
-    try {
-        return JSON.parse(body) as unknown;
-    } catch {
-        // Not JSON: YAML, as CloudFormation reads it.
-    }
-    if (document.errors.length > 0) {
-        return undefined;
-    }
-    try {
-        return document.toJS() as unknown;
-    } catch {
-        // More aliases than the parser expands (a document built to exhaust memory).
-        return undefined;
-    }
-}
-
-/** The resources of a CloudFormation template body in the program, JSON or YAML, when the pack can read it. */
-export function templateResources(
-    body: unknown,
-): { logicalId: string; type: string; properties: unknown }[] | undefined {
-    if (typeof body !== "string") {
-        return isRecord(body) ? resourcesOf(body) : undefined;
-    }
-    return resourcesOf(parseTemplate(body));
-}
-
-function resourcesOf(template: unknown): { logicalId: string; type: string; properties: unknown }[] | undefined {
-    if (!isRecord(template) || !isRecord(template.Resources)) {
-        return undefined;
-    }
-    return Object.entries(template.Resources)
-        .filter(([, resource]) => isRecord(resource))
-        .map(([logicalId, resource]) => ({
-            logicalId,
-            type: String((resource as Props).Type),
-            properties: (resource as Props).Properties,
-        }));
 }

@@ -32,7 +32,8 @@ import { attempt, decideEach, need, Unknown } from "./preview";
 import { queueGraph } from "./queues";
 import { snsPolicies } from "./sns";
 import { sqsEncrypted } from "./sqs";
-import { cloudFormationTypeOf, templateResources, translate, TranslatedResource } from "./translate";
+import { templateResources } from "./templates";
+import { cloudFormationTypeOf, translate, TranslatedResource } from "./translate";
 import { workerMaxTasksLimit, workerOnDemandBase } from "./worker";
 
 /** The component's type token, for naming its escape hatches. */
@@ -118,8 +119,14 @@ function uninspectedReason(resource: PolicyResource): string | undefined {
     }
 }
 
+/**
+ * A resource declared inside an uninspected one, read as the provider's; a template's resource may be read once per
+ * choice of the conditions it could not decide (`assumes`).
+ */
+type InnerResource = TranslatedResource & { logicalId: string; assumes?: string };
+
 /** The resources declared inside an uninspected resource that the pack can read, or Unknown while they are unknown. */
-function readableInside(resource: PolicyResource): (TranslatedResource & { logicalId: string })[] | Unknown {
+function readableInside(resource: PolicyResource): InnerResource[] | Unknown {
     const read = attempt(() => {
         const props = resource.props;
         if (resource.type.startsWith("aws-native:")) {
@@ -136,9 +143,10 @@ function readableInside(resource: PolicyResource): (TranslatedResource & { logic
             resource.type === "aws:cloudformation/stack:Stack" ||
             resource.type === "aws:cloudformation/stackSet:StackSet"
         ) {
-            return (templateResources(props.templateBody) ?? []).flatMap((item) => {
+            const parameters = need(attempt(() => props.parameters));
+            return (templateResources(props.templateBody, parameters ?? {}) ?? []).flatMap((item) => {
                 const translated = translate(item.type, item.properties);
-                return translated ? [{ ...translated, logicalId: item.logicalId }] : [];
+                return translated ? [{ ...translated, logicalId: item.logicalId, assumes: item.assumes }] : [];
             });
         }
         return [];
@@ -159,13 +167,9 @@ const INNER_POLICIES: ResourceValidationPolicy[] = [
 
 class NotApplicable extends Error {}
 
-/** Runs the inner resource policies on one translated resource, reporting each violation on its container resource. */
-function judgeInside(
-    outer: PolicyResource,
-    inner: TranslatedResource & { logicalId: string },
-    stackTags: ReadonlyMap<string, string>,
-    reportViolation: ReportViolation,
-): void {
+/** The inner resource policies' findings on one reading of a resource, each as `policy-name: message`. */
+function findingsInside(outer: PolicyResource, inner: InnerResource, stackTags: ReadonlyMap<string, string>): string[] {
+    const findings: string[] = [];
     for (const policy of INNER_POLICIES) {
         const args: ResourceValidationArgs = {
             type: inner.type,
@@ -183,12 +187,7 @@ function judgeInside(
         };
         for (const validate of [policy.validateResource ?? []].flat()) {
             try {
-                validate(args, (message) =>
-                    reportViolation(
-                        `Inside ${outer.type} ${outer.name}, ${inner.declaredType} ${inner.logicalId}: ${policy.name}: ${message}`,
-                        outer.urn,
-                    ),
-                );
+                validate(args, (message) => findings.push(`${policy.name}: ${message}`));
             } catch (error) {
                 if (!(error instanceof NotApplicable)) {
                     throw error;
@@ -196,6 +195,40 @@ function judgeInside(
             }
         }
     }
+    return findings;
+}
+
+/**
+ * Judges each resource read inside `outer` and reports every finding once on `outer`; a finding that holds only under
+ * some choices of a template's undecided conditions names them (`Task (if IsProd false)`).
+ */
+function judgeInside(
+    outer: PolicyResource,
+    inner: readonly InnerResource[],
+    stackTags: ReadonlyMap<string, string>,
+    reportViolation: ReportViolation,
+): void {
+    const readings = new Map<string, InnerResource[]>();
+    for (const item of inner) {
+        readings.set(item.logicalId, [...(readings.get(item.logicalId) ?? []), item]);
+    }
+    decideEach(readings.values(), (ofResource) => {
+        const holds = new Map<string, InnerResource[]>();
+        for (const reading of ofResource) {
+            for (const finding of new Set(findingsInside(outer, reading, stackTags))) {
+                holds.set(finding, [...(holds.get(finding) ?? []), reading]);
+            }
+        }
+        const [{ declaredType, logicalId }] = ofResource;
+        for (const [finding, where] of holds) {
+            const only =
+                where.length < ofResource.length ? ` (if ${where.map((reading) => reading.assumes).join(" or ")})` : "";
+            reportViolation(
+                `Inside ${outer.type} ${outer.name}, ${declaredType} ${logicalId}${only}: ${finding}`,
+                outer.urn,
+            );
+        }
+    });
 }
 
 export const uninspectedSettings = settings<{ acceptedUninspected: string[] }>("stack-no-uninspected-resources", {
@@ -240,9 +273,7 @@ export const stackNoUninspectedResources: StackValidationPolicy = {
                     resource.urn,
                 );
             }
-            decideEach(need(readableInside(resource)), (inner) =>
-                judgeInside(resource, inner, args.stackTags, reportViolation),
-            );
+            judgeInside(resource, need(readableInside(resource)), args.stackTags, reportViolation);
         });
     },
 };

@@ -102,6 +102,24 @@ const ACCEPT_STACKS: Partial<EvaluateOptions> = {
     config: { "stack-no-uninspected-resources": { acceptedUninspected: ["aws:cloudformation/stack:Stack"] } },
 };
 
+/** An accepted CloudFormation stack whose one container's `Privileged` is written as `privileged`. */
+function privilegedTemplate(head: string, privileged: string, parameters: Record<string, string> = {}): StackResource {
+    return resource("aws:cloudformation/stack:Stack", "legacy", {
+        parameters,
+        templateBody: [
+            head,
+            "Resources:",
+            "  Task:",
+            "    Type: AWS::ECS::TaskDefinition",
+            "    Properties:",
+            "      ContainerDefinitions:",
+            "        - Name: worker",
+            "          Image: nginx:1.27",
+            `          Privileged: ${privileged}`,
+        ].join("\n"),
+    });
+}
+
 const ATTEMPTS: Record<string, Attempt[]> = {
     "1. A resource wildcard that runs into the type word (every resource of the kind)": [
         {
@@ -322,6 +340,40 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             },
             verdict: "fails",
             reason: /2 queue policies/,
+        },
+    ],
+    "4. Intrinsic functions inside an accepted CloudFormation stack": [
+        {
+            what: "Privileged: !Ref Priv, whose default is 'true'",
+            policy: stackNoUninspectedResources,
+            build: () => [privilegedTemplate("Parameters:\n  Priv: { Type: String, Default: 'true' }", "!Ref Priv")],
+            options: ACCEPT_STACKS,
+            verdict: "fails",
+            reason: /Task: ecs-task-not-privileged: Container worker: runs privileged/,
+        },
+        {
+            what: "Privileged: !If on a condition the pack cannot decide (the region)",
+            policy: stackNoUninspectedResources,
+            build: () => [
+                privilegedTemplate("Conditions:\n  C: !Equals [!Ref 'AWS::Region', eu-west-1]", "!If [C, true, false]"),
+            ],
+            options: ACCEPT_STACKS,
+            verdict: "fails",
+            reason: /Task \(if C true\): ecs-task-not-privileged: Container worker: runs privileged/,
+        },
+        {
+            what: "Privileged from a mapping keyed by a parameter the stack sets",
+            policy: stackNoUninspectedResources,
+            build: () => [
+                privilegedTemplate(
+                    "Parameters:\n  Env: { Type: String }\nMappings:\n  M:\n    prod: { P: 'true' }",
+                    "!FindInMap [M, !Ref Env, P]",
+                    { Env: "prod" },
+                ),
+            ],
+            options: ACCEPT_STACKS,
+            verdict: "fails",
+            reason: /Task: ecs-task-not-privileged: Container worker: runs privileged/,
         },
     ],
 };

@@ -173,6 +173,46 @@ describe("policy stack-no-uninspected-resources", function () {
         );
     });
 
+    it("judges a template as the stack's parameters deploy it, and names the condition a finding depends on", async () => {
+        const body = [
+            "Parameters:",
+            "  Priv: { Type: String, Default: 'false' }",
+            "Conditions:",
+            "  InHome: !Equals [!Ref 'AWS::Region', us-east-1]",
+            "Resources:",
+            "  Task:",
+            "    Type: AWS::ECS::TaskDefinition",
+            "    Properties:",
+            "      ContainerDefinitions:",
+            "        - Name: worker",
+            "          Privileged: !Ref Priv",
+            '          User: "1000"',
+            "          ReadonlyRootFilesystem: !If [InHome, true, false]",
+            "          LogConfiguration: { LogDriver: awslogs }",
+        ].join("\n");
+        const stack = (parameters: Record<string, string>) =>
+            resource("aws:cloudformation/stack:Stack", "legacy", { name: "legacy", templateBody: body, parameters });
+        const inside = async (parameters: Record<string, string>) =>
+            (await violations(stackNoUninspectedResources, [stack(parameters)]))
+                .filter((line) => line.startsWith("legacy: Inside "))
+                .map((line) => line.replace(/^legacy: Inside aws:cloudformation\/stack:Stack legacy, /, ""));
+
+        // The default keeps it unprivileged; the root filesystem is writable only where the region is not us-east-1.
+        assert.deepEqual(await inside({}), [
+            "AWS::ECS::TaskDefinition Task (if InHome false): ecs-task-readonly-root-filesystem: Container worker: " +
+                "can write to its root filesystem (readonlyRootFilesystem is not true).",
+        ]);
+        const privileged = await inside({ Priv: "true" });
+        assert.ok(
+            privileged.some((line) =>
+                line.startsWith(
+                    "AWS::ECS::TaskDefinition Task: ecs-task-not-privileged: Container worker: runs privileged",
+                ),
+            ),
+            privileged.join("\n"),
+        );
+    });
+
     it("reads what a YAML alias or merge key brings into a resource, which CloudFormation would refuse but a reader could miss", async () => {
         const body = [
             "Metadata:",
