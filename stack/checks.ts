@@ -54,9 +54,11 @@ export function misplacedKeys(
     return problems;
 }
 
-/** The hint for a required key that the config has, but without the project's namespace. */
-export function misplacedHint(config: Record<string, string>, key: string): string {
-    const misplaced = Object.keys(config).find((fullKey) => fullKey === key || fullKey.endsWith(`:${key}`));
+/** The hint for a required key `expected` that the config has under another namespace or none, as `key`. */
+export function misplacedHint(config: Record<string, string>, key: string, expected: string): string {
+    const misplaced = Object.keys(config).find(
+        (fullKey) => fullKey !== expected && (fullKey === key || fullKey.endsWith(`:${key}`)),
+    );
     return misplaced ? ` (the config has ${misplaced}: write it as the key named here)` : "";
 }
 
@@ -75,7 +77,13 @@ export function networkAndAlarmFindings(
     region: string | undefined,
 ): StackFindings {
     const findings: StackFindings = { problems: [], warnings: [] };
-    if (Array.isArray(values.subnetIds)) {
+    if (Array.isArray(values.subnetIds) && values.subnetIds.length === 0) {
+        // The workers would get no subnet, and the component would name its own subnetIds, which the user never wrote.
+        findings.problems.push(
+            `config ${namespace}:subnetIds must name at least one subnet when given; got an empty list. Omit it to have ` +
+                "the program create a VPC",
+        );
+    } else if (Array.isArray(values.subnetIds)) {
         values.subnetIds.forEach((subnetId, index) => {
             if (typeof subnetId === "string" && !SUBNET_ID.test(subnetId)) {
                 findings.problems.push(

@@ -129,6 +129,23 @@ describe("stack checks: what the plan used to accept silently", () => {
             );
         });
 
+        it("refuses an empty subnetIds under the key the user wrote, not as each worker's subnetIds", () => {
+            assert.deepEqual(problemsOf(stackWith({ [`${NAMESPACE}:subnetIds`]: [] })), [
+                "config background-worker:subnetIds must name at least one subnet when given; got an empty list. Omit it " +
+                    "to have the program create a VPC",
+            ]);
+        });
+
+        it("names no hint to rewrite a key the user wrote correctly, as for an empty aws:region", () => {
+            assert.deepEqual(problemsOf(stackWith({ "aws:region": "" })), [
+                "config aws:region is required: the region the stack deploys to, for example `pulumi config set aws:region us-east-1`",
+            ]);
+            assert.match(
+                problemsOf(stackWith({ "aws:region": undefined, region: "us-east-1" })).join("\n"),
+                /config aws:region is required: .*\(the config has region: write it as the key named here\)/,
+            );
+        });
+
         it("refuses tags AWS refuses, under background-worker:tags", () => {
             assert.deepEqual(
                 problemsOf(stackWith({ [`${NAMESPACE}:tags`]: { "aws:team": "jobs", owner: "x".repeat(257) } })),
