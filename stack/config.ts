@@ -142,21 +142,15 @@ function checkShape(key: string, value: unknown, shape: Shape, problems: string[
         case "list":
             if (!Array.isArray(value)) {
                 wrong();
-            } else if (shape.item.kind === "string") {
-                if (value.some((item) => typeof item !== "string")) {
-                    wrong();
-                }
             } else {
+                // Each item under its own index, so `got` shows the item the user wrote, not the whole list.
                 value.forEach((item, index) => checkShape(`${key}[${index}]`, item, shape.item, problems));
             }
             return;
         case "map":
-            if (
-                !isObject(value) ||
-                (shape.value.kind === "string" && Object.values(value).some((item) => typeof item !== "string"))
-            ) {
+            if (!isObject(value)) {
                 wrong();
-            } else if (shape.value.kind !== "string") {
+            } else {
                 Object.entries(value).forEach(([inner, item]) =>
                     checkShape(`${key}.${inner}`, item, shape.value, problems),
                 );
@@ -215,7 +209,7 @@ export function readStackConfig(
     if (region === undefined || region === "") {
         problems.push(
             "config aws:region is required: the region the stack deploys to, for example `pulumi config set aws:region us-east-1`" +
-                misplacedHint(config, "region"),
+                misplacedHint(config, "region", "aws:region"),
         );
     }
     const regionValid = regionProblems(region);
@@ -234,7 +228,7 @@ export function readStackConfig(
         const worker = values[configKey];
         if (worker === undefined) {
             problems.push(
-                `config ${full(configKey)} is required: the worker's container and its settings${misplacedHint(config, configKey)}`,
+                `config ${full(configKey)} is required: the worker's container and its settings${misplacedHint(config, configKey, full(configKey))}`,
             );
             continue;
         }

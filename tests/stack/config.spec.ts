@@ -234,7 +234,7 @@ describe("readStackConfig", () => {
             );
             assertConfigError(
                 configWith({ jobWorker: { container: { image: "worker:1", environment: { PORT: 8080 } } } }),
-                /^config background-worker:jobWorker\.container\.environment must be a map of strings/,
+                /^config background-worker:jobWorker\.container\.environment\.PORT must be a string; got 8080$/,
             );
             assertConfigError(
                 configWith({
@@ -259,7 +259,11 @@ describe("readStackConfig", () => {
             );
             assertConfigError(
                 configWith({ tags: { cost: 1 } }),
-                /^config background-worker:tags must be a map of strings; got \{"cost":1\}$/,
+                /^config background-worker:tags\.cost must be a string; got 1$/,
+            );
+            assertConfigError(
+                configWith({ subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", 5] }),
+                /^config background-worker:subnetIds\[1\] must be a string; got 5$/,
             );
         });
 
