@@ -3,6 +3,7 @@
 // against. Pure: readStackConfig reports the problems with the keys the user wrote, and the program logs the warnings.
 import { CapacityProvider } from "@background-worker/pulumi";
 import { AWS_REGION, arnRegion, SNS_TOPIC_ARN, SUBNET_ID } from "../contract";
+import { fifoAlarmTopicProblem } from "../components/validation/alarms";
 import { imageVersion } from "../components/validation/formats";
 import { isObject } from "../components/validation/problems";
 
@@ -105,6 +106,8 @@ export function networkAndAlarmFindings(
             findings.problems.push(
                 `config ${namespace}:alarmTopicArn must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:on-call; got ${JSON.stringify(topic)}`,
             );
+        } else if (fifoAlarmTopicProblem(topic)) {
+            findings.problems.push(`config ${namespace}:alarmTopicArn ${fifoAlarmTopicProblem(topic)}`);
         } else if (region !== undefined && arnRegion(topic) !== region) {
             findings.problems.push(
                 `config ${namespace}:alarmTopicArn is in ${arnRegion(topic)}, but the stack deploys to ${region} (aws:region): ` +

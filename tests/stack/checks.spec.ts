@@ -100,6 +100,19 @@ describe("stack checks: what the plan used to accept silently", () => {
             assert.doesNotMatch(problems.join("\n"), /actionArns/);
         });
 
+        it("refuses a FIFO alarm topic under background-worker:alarmTopicArn, not as each worker's actionArns", () => {
+            assert.deepEqual(
+                problemsOf(
+                    stackWith({ [`${NAMESPACE}:alarmTopicArn`]: "arn:aws:sns:us-east-1:123456789012:on-call.fifo" }),
+                ),
+                [
+                    `config ${NAMESPACE}:alarmTopicArn must be a standard SNS topic, not a FIFO topic (its name ends in .fifo): ` +
+                        "CloudWatch cannot publish to a FIFO topic, which needs a message group ID, and a FIFO topic reaches " +
+                        'no email, chat or paging subscription; got "arn:aws:sns:us-east-1:123456789012:on-call.fifo"',
+                ],
+            );
+        });
+
         it("refuses an alarm topic, an existing queue or a KMS key in another region than aws:region", () => {
             assert.match(
                 problemsOf(
