@@ -118,10 +118,16 @@ export function networkAndAlarmFindings(
     return findings;
 }
 
-/** A stack is production when its name or its `environment` tag says so (`prod`, `production`, `prod-eu`, ...). */
+/**
+ * A stack is production when its name or its environment tag says so (`prod`, `production`, `prod-eu`, ...); the tag
+ * key in any case (`environment`, `Environment`, `ENV`), as teams spell it.
+ */
 export function isProductionStack(stack: string, tags: Record<string, string>): boolean {
     const production = /(^|[-_.])prod(uction)?($|[-_.])/i;
-    return production.test(stack) || /^prod(uction)?$/i.test(tags.environment ?? "");
+    const environment = Object.entries(tags)
+        .filter(([key]) => /^env(ironment)?$/i.test(key))
+        .map(([, value]) => value);
+    return production.test(stack) || environment.some((value) => /^prod(uction)?$/i.test(String(value)));
 }
 
 /** Legal settings a production worker should not have; each names the key to change and why. */

@@ -247,6 +247,19 @@ describe("stack checks: what the plan used to accept silently", () => {
                     .length,
                 1,
             );
+            // A copied prod file whose tag key is spelled as the team spells it is still prod.
+            for (const tags of [{ Environment: "Prod" }, { ENV: "production" }]) {
+                assert.equal(
+                    accepted({ ...config, [`${NAMESPACE}:tags`]: JSON.stringify(tags) }, "blue").warnings.length,
+                    1,
+                    JSON.stringify(tags),
+                );
+            }
+            assert.equal(
+                accepted({ ...config, [`${NAMESPACE}:tags`]: JSON.stringify({ Environment: "staging" }) }, "blue")
+                    .warnings.length,
+                0,
+            );
         });
 
         it("the example stacks, as shipped, have no warning", () => {
