@@ -130,6 +130,22 @@ export function isProductionStack(stack: string, tags: Record<string, string>): 
     return production.test(stack) || environment.some((value) => /^prod(uction)?$/i.test(String(value)));
 }
 
+/** Legal stack settings a production stack should not have: one NAT gateway for a VPC the program creates. */
+export function productionStackWarnings(
+    namespace: string,
+    values: { subnetIds?: unknown; natGateways?: unknown },
+): string[] {
+    if (values.subnetIds !== undefined || values.natGateways === "OnePerAz") {
+        return [];
+    }
+    const setting = values.natGateways === undefined ? "is unset, so Single" : `is ${String(values.natGateways)}`;
+    return [
+        `config ${namespace}:natGateways ${setting}: the production VPC the program creates sends every task's traffic ` +
+            "to SQS, ECR and CloudWatch through one NAT gateway in one availability zone, and an outage there stops every " +
+            `worker. Set ${namespace}:natGateways: OnePerAz`,
+    ];
+}
+
 /** Legal settings a production worker should not have; each names the key to change and why. */
 export function productionWarnings(key: ConfigKey, worker: unknown): string[] {
     if (!isObject(worker)) {

@@ -13,6 +13,7 @@ import {
     misplacedHint,
     misplacedKeys,
     networkAndAlarmFindings,
+    productionStackWarnings,
     productionWarnings,
     regionProblems,
 } from "./checks";
@@ -197,8 +198,13 @@ export function readStackConfig(
             continue;
         }
         if (!(key in shapes)) {
+            const root = key.split(/[.[]/)[0];
             problems.push(
-                `config ${fullKey} is not a known setting; expected one of ${Object.keys(shapes).join(", ")}`,
+                root !== key && root in shapes
+                    ? `config ${fullKey} is written as a path, which a stack file reads as one key named so: nest it ` +
+                          `under ${CONFIG_NAMESPACE}:${root} in Pulumi.<stack>.yaml, as \`pulumi config set --path ` +
+                          `'${fullKey}' <value>\` writes it`
+                    : `config ${fullKey} is not a known setting; expected one of ${Object.keys(shapes).join(", ")}`,
             );
             continue;
         }
@@ -224,6 +230,9 @@ export function readStackConfig(
     validateTags("tags", tags, tagProblems, PROGRAM_TAGS + 1);
     problems.push(...tagProblems.list.map((problem) => `config ${full(problem.reason)}`));
     const production = isProductionStack(stack, tags);
+    if (production) {
+        warnings.push(...productionStackWarnings(CONFIG_NAMESPACE, values));
+    }
     for (const { configKey } of EXAMPLE_WORKERS) {
         const worker = values[configKey];
         if (worker === undefined) {

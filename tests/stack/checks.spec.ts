@@ -26,6 +26,7 @@ function flat(values: Record<string, unknown>): Record<string, string> {
 function stackWith(overrides: Record<string, unknown> = {}): Record<string, string> {
     return flat({
         "aws:region": "us-east-1",
+        [`${NAMESPACE}:natGateways`]: "OnePerAz",
         [`${NAMESPACE}:jobWorker`]: PROD_WORKER,
         [`${NAMESPACE}:emailWorker`]: PROD_WORKER,
         ...overrides,
@@ -259,6 +260,34 @@ describe("stack checks: what the plan used to accept silently", () => {
                 accepted({ ...config, [`${NAMESPACE}:tags`]: JSON.stringify({ Environment: "staging" }) }, "blue")
                     .warnings.length,
                 0,
+            );
+        });
+
+        it("warns when a prod stack's own VPC would have one NAT gateway, set or by default, naming the key", () => {
+            const single = `config ${NAMESPACE}:natGateways is unset, so Single: the production VPC the program creates`;
+            const [unset, ...others] = accepted(
+                stackWith({ [`${NAMESPACE}:natGateways`]: undefined }),
+                "prod",
+            ).warnings;
+            assert.deepEqual(others, []);
+            assert.ok(unset.startsWith(single), unset);
+            assert.match(unset, /Set background-worker:natGateways: OnePerAz$/);
+            assert.match(
+                accepted(stackWith({ [`${NAMESPACE}:natGateways`]: "Single" }), "prod").warnings.join("\n"),
+                /^config background-worker:natGateways is Single: /,
+            );
+            assert.deepEqual(accepted(stackWith(), "prod").warnings, []);
+            assert.deepEqual(accepted(stackWith({ [`${NAMESPACE}:natGateways`]: undefined }), "dev").warnings, []);
+            // With its own subnets the stack creates no VPC, so no NAT gateway of its own.
+            assert.deepEqual(
+                accepted(
+                    stackWith({
+                        [`${NAMESPACE}:natGateways`]: undefined,
+                        [`${NAMESPACE}:subnetIds`]: ["subnet-0aaaaaaaaaaaaaaa1"],
+                    }),
+                    "prod",
+                ).warnings,
+                [],
             );
         });
 

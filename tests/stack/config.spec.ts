@@ -205,6 +205,13 @@ describe("readStackConfig", () => {
             );
         });
 
+        it("says to nest a key written as a path, which a stack file reads as one key", () => {
+            assertConfigError(
+                { ...configWith(), "background-worker:jobWorker.scaling.maxTasks": "5" },
+                /^config background-worker:jobWorker\.scaling\.maxTasks is written as a path, .*nest it under background-worker:jobWorker in Pulumi\.<stack>\.yaml/,
+            );
+        });
+
         it("reports every problem at once, one key per line", () => {
             assertConfigError(
                 configWith({ natGateway: "OnePerAz", jobWorker: { container: { image: "worker:1", cpu: "256" } } }),
