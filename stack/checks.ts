@@ -140,9 +140,9 @@ export function productionStackWarnings(
     }
     const setting = values.natGateways === undefined ? "is unset, so Single" : `is ${String(values.natGateways)}`;
     return [
-        `config ${namespace}:natGateways ${setting}: the production VPC the program creates sends every task's traffic ` +
-            "to SQS, ECR and CloudWatch through one NAT gateway in one availability zone, and an outage there stops every " +
-            `worker. Set ${namespace}:natGateways: OnePerAz`,
+        `config ${namespace}:natGateways ${setting}: the production VPC the program creates sends every task's outbound ` +
+            "traffic through one NAT gateway in one availability zone, and an outage there cuts every worker off. " +
+            `Set ${namespace}:natGateways: OnePerAz`,
     ];
 }
 
