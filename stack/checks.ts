@@ -3,6 +3,7 @@
 // against. Pure: readStackConfig reports the problems with the keys the user wrote, and the program logs the warnings.
 import { CapacityProvider } from "@background-worker/pulumi";
 import { AWS_REGION, arnRegion, SNS_TOPIC_ARN, SUBNET_ID } from "../contract";
+import { fifoAlarmTopicProblem } from "../components/validation/alarms";
 import { imageVersion } from "../components/validation/formats";
 import { isObject } from "../components/validation/problems";
 
@@ -54,9 +55,11 @@ export function misplacedKeys(
     return problems;
 }
 
-/** The hint for a required key that the config has, but without the project's namespace. */
-export function misplacedHint(config: Record<string, string>, key: string): string {
-    const misplaced = Object.keys(config).find((fullKey) => fullKey === key || fullKey.endsWith(`:${key}`));
+/** The hint for a required key `expected` that the config has under another namespace or none, as `key`. */
+export function misplacedHint(config: Record<string, string>, key: string, expected: string): string {
+    const misplaced = Object.keys(config).find(
+        (fullKey) => fullKey !== expected && (fullKey === key || fullKey.endsWith(`:${key}`)),
+    );
     return misplaced ? ` (the config has ${misplaced}: write it as the key named here)` : "";
 }
 
@@ -75,7 +78,13 @@ export function networkAndAlarmFindings(
     region: string | undefined,
 ): StackFindings {
     const findings: StackFindings = { problems: [], warnings: [] };
-    if (Array.isArray(values.subnetIds)) {
+    if (Array.isArray(values.subnetIds) && values.subnetIds.length === 0) {
+        // The workers would get no subnet, and the component would name its own subnetIds, which the user never wrote.
+        findings.problems.push(
+            `config ${namespace}:subnetIds must name at least one subnet when given; got an empty list. Omit it to have ` +
+                "the program create a VPC",
+        );
+    } else if (Array.isArray(values.subnetIds)) {
         values.subnetIds.forEach((subnetId, index) => {
             if (typeof subnetId === "string" && !SUBNET_ID.test(subnetId)) {
                 findings.problems.push(
@@ -97,6 +106,8 @@ export function networkAndAlarmFindings(
             findings.problems.push(
                 `config ${namespace}:alarmTopicArn must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:on-call; got ${JSON.stringify(topic)}`,
             );
+        } else if (fifoAlarmTopicProblem(topic)) {
+            findings.problems.push(`config ${namespace}:alarmTopicArn ${fifoAlarmTopicProblem(topic)}`);
         } else if (region !== undefined && arnRegion(topic) !== region) {
             findings.problems.push(
                 `config ${namespace}:alarmTopicArn is in ${arnRegion(topic)}, but the stack deploys to ${region} (aws:region): ` +
@@ -107,10 +118,32 @@ export function networkAndAlarmFindings(
     return findings;
 }
 
-/** A stack is production when its name or its `environment` tag says so (`prod`, `production`, `prod-eu`, ...). */
+/**
+ * A stack is production when its name or its environment tag says so (`prod`, `production`, `prod-eu`, ...); the tag
+ * key in any case (`environment`, `Environment`, `ENV`), as teams spell it.
+ */
 export function isProductionStack(stack: string, tags: Record<string, string>): boolean {
     const production = /(^|[-_.])prod(uction)?($|[-_.])/i;
-    return production.test(stack) || /^prod(uction)?$/i.test(tags.environment ?? "");
+    const environment = Object.entries(tags)
+        .filter(([key]) => /^env(ironment)?$/i.test(key))
+        .map(([, value]) => value);
+    return production.test(stack) || environment.some((value) => /^prod(uction)?$/i.test(String(value)));
+}
+
+/** Legal stack settings a production stack should not have: one NAT gateway for a VPC the program creates. */
+export function productionStackWarnings(
+    namespace: string,
+    values: { subnetIds?: unknown; natGateways?: unknown },
+): string[] {
+    if (values.subnetIds !== undefined || values.natGateways === "OnePerAz") {
+        return [];
+    }
+    const setting = values.natGateways === undefined ? "is unset, so Single" : `is ${String(values.natGateways)}`;
+    return [
+        `config ${namespace}:natGateways ${setting}: the production VPC the program creates sends every task's outbound ` +
+            "traffic through one NAT gateway in one availability zone, and an outage there cuts every worker off. " +
+            `Set ${namespace}:natGateways: OnePerAz`,
+    ];
 }
 
 /** Legal settings a production worker should not have; each names the key to change and why. */

@@ -13,6 +13,7 @@ import {
     misplacedHint,
     misplacedKeys,
     networkAndAlarmFindings,
+    productionStackWarnings,
     productionWarnings,
     regionProblems,
 } from "./checks";
@@ -142,21 +143,15 @@ function checkShape(key: string, value: unknown, shape: Shape, problems: string[
         case "list":
             if (!Array.isArray(value)) {
                 wrong();
-            } else if (shape.item.kind === "string") {
-                if (value.some((item) => typeof item !== "string")) {
-                    wrong();
-                }
             } else {
+                // Each item under its own index, so `got` shows the item the user wrote, not the whole list.
                 value.forEach((item, index) => checkShape(`${key}[${index}]`, item, shape.item, problems));
             }
             return;
         case "map":
-            if (
-                !isObject(value) ||
-                (shape.value.kind === "string" && Object.values(value).some((item) => typeof item !== "string"))
-            ) {
+            if (!isObject(value)) {
                 wrong();
-            } else if (shape.value.kind !== "string") {
+            } else {
                 Object.entries(value).forEach(([inner, item]) =>
                     checkShape(`${key}.${inner}`, item, shape.value, problems),
                 );
@@ -203,8 +198,13 @@ export function readStackConfig(
             continue;
         }
         if (!(key in shapes)) {
+            const root = key.split(/[.[]/)[0];
             problems.push(
-                `config ${fullKey} is not a known setting; expected one of ${Object.keys(shapes).join(", ")}`,
+                root !== key && root in shapes
+                    ? `config ${fullKey} is written as a path, which a stack file reads as one key named so: nest it ` +
+                          `under ${CONFIG_NAMESPACE}:${root} in Pulumi.<stack>.yaml, as \`pulumi config set --path ` +
+                          `'${fullKey}' <value>\` writes it`
+                    : `config ${fullKey} is not a known setting; expected one of ${Object.keys(shapes).join(", ")}`,
             );
             continue;
         }
@@ -215,7 +215,7 @@ export function readStackConfig(
     if (region === undefined || region === "") {
         problems.push(
             "config aws:region is required: the region the stack deploys to, for example `pulumi config set aws:region us-east-1`" +
-                misplacedHint(config, "region"),
+                misplacedHint(config, "region", "aws:region"),
         );
     }
     const regionValid = regionProblems(region);
@@ -230,11 +230,14 @@ export function readStackConfig(
     validateTags("tags", tags, tagProblems, PROGRAM_TAGS + 1);
     problems.push(...tagProblems.list.map((problem) => `config ${full(problem.reason)}`));
     const production = isProductionStack(stack, tags);
+    if (production) {
+        warnings.push(...productionStackWarnings(CONFIG_NAMESPACE, values));
+    }
     for (const { configKey } of EXAMPLE_WORKERS) {
         const worker = values[configKey];
         if (worker === undefined) {
             problems.push(
-                `config ${full(configKey)} is required: the worker's container and its settings${misplacedHint(config, configKey)}`,
+                `config ${full(configKey)} is required: the worker's container and its settings${misplacedHint(config, configKey, full(configKey))}`,
             );
             continue;
         }

@@ -3,8 +3,24 @@ import { MAX_ALARM_ACTIONS, MAX_RETENTION_SECONDS, MIN_RETENTION_SECONDS } from 
 import { describe, isObject, Problems } from "./problems";
 import { WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs } from "../types";
-import { SNS_TOPIC_ARN } from "../../contract/arns";
+import { FIFO_SUFFIX, SNS_TOPIC_ARN } from "../../contract/arns";
 import { arnOf } from "./formats";
+
+/**
+ * Why an alarm cannot notify `topicArn`, when it is a FIFO topic: a publish to one needs a message group ID, which
+ * CloudWatch does not send, and a FIFO topic delivers only to SQS queues, never to the email, chat or paging
+ * subscriptions someone on call reads.
+ */
+export function fifoAlarmTopicProblem(topicArn: unknown): string | undefined {
+    if (typeof topicArn !== "string" || !topicArn.endsWith(FIFO_SUFFIX)) {
+        return undefined;
+    }
+    return (
+        "must be a standard SNS topic, not a FIFO topic (its name ends in .fifo): CloudWatch cannot publish to a FIFO " +
+        "topic, which needs a message group ID, and a FIFO topic reaches no email, chat or paging subscription; " +
+        `got ${describe(topicArn)}`
+    );
+}
 
 export function validateAlarms(args: BackgroundWorkerArgs, settings: WorkerSettings, problems: Problems): void {
     const alarms = args.alarms;
@@ -58,15 +74,15 @@ export function validateAlarms(args: BackgroundWorkerArgs, settings: WorkerSetti
                 `must list at most ${MAX_ALARM_ACTIONS} topics, CloudWatch's limit per alarm state; got ${actions.length}`,
             );
         } else {
-            actions.forEach((action, index) =>
-                arnOf(
-                    problems,
-                    `alarms.actionArns[${index}]`,
-                    action,
-                    SNS_TOPIC_ARN,
-                    "arn:aws:sns:us-east-1:123456789012:on-call",
-                ),
-            );
+            actions.forEach((action, index) => {
+                const path = `alarms.actionArns[${index}]`;
+                if (arnOf(problems, path, action, SNS_TOPIC_ARN, "arn:aws:sns:us-east-1:123456789012:on-call")) {
+                    const fifo = fifoAlarmTopicProblem(action);
+                    if (fifo) {
+                        problems.add(path, fifo);
+                    }
+                }
+            });
         }
     }
 }

@@ -87,12 +87,15 @@ function validateExistingQueueReferences(args: BackgroundWorkerArgs, problems: P
                 `must be an SQS queue URL such as https://sqs.us-east-1.amazonaws.com/123456789012/orders; got ${describe(url)}`,
             );
         } else if (arn !== undefined && SQS_QUEUE_ARN.test(arn)) {
-            const named = `${arnAccount(arn)}/${queueNameFromArn(arn)}`;
-            if (parts.queueName !== queueNameFromArn(arn) || parts.account !== arnAccount(arn)) {
+            // A URL of a custom endpoint names no region; one of SQS's own endpoints does, and it must be the ARN's.
+            const regionDiffers = parts.region !== undefined && parts.region !== arnRegion(arn);
+            const where = (region: string | undefined, account: string, name: string) =>
+                `${regionDiffers ? `${region} ` : ""}${account}/${name}`;
+            if (parts.queueName !== queueNameFromArn(arn) || parts.account !== arnAccount(arn) || regionDiffers) {
                 problems.add(
                     `existingQueue.${urlKey}`,
-                    `must name the queue existingQueue.${arnKey} names (${named}); got ${describe(url)}, which names ` +
-                        `${parts.account}/${parts.queueName}`,
+                    `must name the queue existingQueue.${arnKey} names (${where(arnRegion(arn), arnAccount(arn), queueNameFromArn(arn))}); ` +
+                        `got ${describe(url)}, which names ${where(parts.region, parts.account, parts.queueName)}`,
                 );
             }
         }

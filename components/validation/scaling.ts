@@ -46,6 +46,15 @@ export function validateScaling(args: BackgroundWorkerArgs, settings: WorkerSett
                 "scaling.targetBacklogPerTask",
                 `must be a number above 0; got ${describe(given.targetBacklogPerTask)}`,
             );
+        } else if (given.targetBacklogPerTask < 1) {
+            // Read as tasks per message, 0.1 would mean one task per 10 messages; it means ten tasks per message.
+            const tasks = Math.round(1 / given.targetBacklogPerTask);
+            problems.warn(
+                "scaling.targetBacklogPerTask",
+                `(${given.targetBacklogPerTask}) is below one message per task: the service keeps about ${tasks} tasks per ` +
+                    "waiting message, up to scaling.maxTasks, and most of them idle. It counts messages per task, not tasks " +
+                    `per message: for one task per ${tasks} messages, write ${tasks}`,
+            );
         }
         for (const [name, value] of [
             ["acceptableLatencySeconds", latency],

@@ -26,6 +26,7 @@ function flat(values: Record<string, unknown>): Record<string, string> {
 function stackWith(overrides: Record<string, unknown> = {}): Record<string, string> {
     return flat({
         "aws:region": "us-east-1",
+        [`${NAMESPACE}:natGateways`]: "OnePerAz",
         [`${NAMESPACE}:jobWorker`]: PROD_WORKER,
         [`${NAMESPACE}:emailWorker`]: PROD_WORKER,
         ...overrides,
@@ -100,6 +101,19 @@ describe("stack checks: what the plan used to accept silently", () => {
             assert.doesNotMatch(problems.join("\n"), /actionArns/);
         });
 
+        it("refuses a FIFO alarm topic under background-worker:alarmTopicArn, not as each worker's actionArns", () => {
+            assert.deepEqual(
+                problemsOf(
+                    stackWith({ [`${NAMESPACE}:alarmTopicArn`]: "arn:aws:sns:us-east-1:123456789012:on-call.fifo" }),
+                ),
+                [
+                    `config ${NAMESPACE}:alarmTopicArn must be a standard SNS topic, not a FIFO topic (its name ends in .fifo): ` +
+                        "CloudWatch cannot publish to a FIFO topic, which needs a message group ID, and a FIFO topic reaches " +
+                        'no email, chat or paging subscription; got "arn:aws:sns:us-east-1:123456789012:on-call.fifo"',
+                ],
+            );
+        });
+
         it("refuses an alarm topic, an existing queue or a KMS key in another region than aws:region", () => {
             assert.match(
                 problemsOf(
@@ -126,6 +140,23 @@ describe("stack checks: what the plan used to accept silently", () => {
                 [
                     'config background-worker:subnetIds[1] must be a subnet ID such as subnet-0123456789abcdef0; got "subnet-12"',
                 ],
+            );
+        });
+
+        it("refuses an empty subnetIds under the key the user wrote, not as each worker's subnetIds", () => {
+            assert.deepEqual(problemsOf(stackWith({ [`${NAMESPACE}:subnetIds`]: [] })), [
+                "config background-worker:subnetIds must name at least one subnet when given; got an empty list. Omit it " +
+                    "to have the program create a VPC",
+            ]);
+        });
+
+        it("names no hint to rewrite a key the user wrote correctly, as for an empty aws:region", () => {
+            assert.deepEqual(problemsOf(stackWith({ "aws:region": "" })), [
+                "config aws:region is required: the region the stack deploys to, for example `pulumi config set aws:region us-east-1`",
+            ]);
+            assert.match(
+                problemsOf(stackWith({ "aws:region": undefined, region: "us-east-1" })).join("\n"),
+                /config aws:region is required: .*\(the config has region: write it as the key named here\)/,
             );
         });
 
@@ -216,6 +247,47 @@ describe("stack checks: what the plan used to accept silently", () => {
                 accepted({ ...config, [`${NAMESPACE}:tags`]: JSON.stringify({ environment: "prod" }) }, "blue").warnings
                     .length,
                 1,
+            );
+            // A copied prod file whose tag key is spelled as the team spells it is still prod.
+            for (const tags of [{ Environment: "Prod" }, { ENV: "production" }]) {
+                assert.equal(
+                    accepted({ ...config, [`${NAMESPACE}:tags`]: JSON.stringify(tags) }, "blue").warnings.length,
+                    1,
+                    JSON.stringify(tags),
+                );
+            }
+            assert.equal(
+                accepted({ ...config, [`${NAMESPACE}:tags`]: JSON.stringify({ Environment: "staging" }) }, "blue")
+                    .warnings.length,
+                0,
+            );
+        });
+
+        it("warns when a prod stack's own VPC would have one NAT gateway, set or by default, naming the key", () => {
+            const single = `config ${NAMESPACE}:natGateways is unset, so Single: the production VPC the program creates`;
+            const [unset, ...others] = accepted(
+                stackWith({ [`${NAMESPACE}:natGateways`]: undefined }),
+                "prod",
+            ).warnings;
+            assert.deepEqual(others, []);
+            assert.ok(unset.startsWith(single), unset);
+            assert.match(unset, /Set background-worker:natGateways: OnePerAz$/);
+            assert.match(
+                accepted(stackWith({ [`${NAMESPACE}:natGateways`]: "Single" }), "prod").warnings.join("\n"),
+                /^config background-worker:natGateways is Single: /,
+            );
+            assert.deepEqual(accepted(stackWith(), "prod").warnings, []);
+            assert.deepEqual(accepted(stackWith({ [`${NAMESPACE}:natGateways`]: undefined }), "dev").warnings, []);
+            // With its own subnets the stack creates no VPC, so no NAT gateway of its own.
+            assert.deepEqual(
+                accepted(
+                    stackWith({
+                        [`${NAMESPACE}:natGateways`]: undefined,
+                        [`${NAMESPACE}:subnetIds`]: ["subnet-0aaaaaaaaaaaaaaa1"],
+                    }),
+                    "prod",
+                ).warnings,
+                [],
             );
         });
 

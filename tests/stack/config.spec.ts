@@ -205,6 +205,13 @@ describe("readStackConfig", () => {
             );
         });
 
+        it("says to nest a key written as a path, which a stack file reads as one key", () => {
+            assertConfigError(
+                { ...configWith(), "background-worker:jobWorker.scaling.maxTasks": "5" },
+                /^config background-worker:jobWorker\.scaling\.maxTasks is written as a path, .*nest it under background-worker:jobWorker in Pulumi\.<stack>\.yaml/,
+            );
+        });
+
         it("reports every problem at once, one key per line", () => {
             assertConfigError(
                 configWith({ natGateway: "OnePerAz", jobWorker: { container: { image: "worker:1", cpu: "256" } } }),
@@ -234,7 +241,7 @@ describe("readStackConfig", () => {
             );
             assertConfigError(
                 configWith({ jobWorker: { container: { image: "worker:1", environment: { PORT: 8080 } } } }),
-                /^config background-worker:jobWorker\.container\.environment must be a map of strings/,
+                /^config background-worker:jobWorker\.container\.environment\.PORT must be a string; got 8080$/,
             );
             assertConfigError(
                 configWith({
@@ -259,7 +266,11 @@ describe("readStackConfig", () => {
             );
             assertConfigError(
                 configWith({ tags: { cost: 1 } }),
-                /^config background-worker:tags must be a map of strings; got \{"cost":1\}$/,
+                /^config background-worker:tags\.cost must be a string; got 1$/,
+            );
+            assertConfigError(
+                configWith({ subnetIds: ["subnet-0aaaaaaaaaaaaaaa1", 5] }),
+                /^config background-worker:subnetIds\[1\] must be a string; got 5$/,
             );
         });
 
@@ -388,7 +399,132 @@ describe("readStackConfig", () => {
     });
 });
 
+/** Writes `yaml` as Pulumi.<stack>.yaml in a fresh directory and reads it; the directory is removed afterwards. */
+function readYaml(yaml: string, stack = "edited"): Record<string, string> {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "stack-config-"));
+    try {
+        fs.writeFileSync(path.join(directory, `Pulumi.${stack}.yaml`), yaml);
+        return readStackConfigFile(stack, directory);
+    } finally {
+        fs.rmSync(directory, { recursive: true, force: true });
+    }
+}
+
+/** The problems readStackConfigFile reports for `yaml`, one per line; fails when it reads the file. */
+function fileProblems(yaml: string): string[] {
+    try {
+        readYaml(yaml);
+    } catch (error) {
+        assert.ok(error instanceof StackConfigError, `expected a StackConfigError; got ${String(error)}`);
+        return error.message.split("\n");
+    }
+    assert.fail("expected the file to be refused; it was read");
+}
+
 describe("readStackConfigFile", () => {
+    it("refuses a value YAML 1.1 reads otherwise than YAML 1.2, naming its key, since Pulumi's reader follows 1.1 in part", () => {
+        const problems = fileProblems(
+            [
+                "config:",
+                "  aws:region: us-east-1",
+                "  background-worker:tags:",
+                "    environment: on",
+                "    created: 2024-01-01",
+                "  background-worker:jobWorker:",
+                "    queue:",
+                "      visibilityTimeoutSeconds: 0300",
+                "    scaling:",
+                "      maxTasks: 1_000",
+                "",
+            ].join("\n"),
+        );
+        assert.deepEqual(
+            problems.map((problem) => problem.split(" in Pulumi.edited.yaml")[0]),
+            [
+                "config background-worker:tags.environment",
+                "config background-worker:tags.created",
+                "config background-worker:jobWorker.queue.visibilityTimeoutSeconds",
+                "config background-worker:jobWorker.scaling.maxTasks",
+            ],
+        );
+        assert.match(
+            problems[0],
+            /^config background-worker:tags\.environment in Pulumi\.edited\.yaml reads as the string "on" in YAML 1\.2 but as the boolean true in YAML 1\.1.*quote a string/,
+        );
+        assert.match(
+            problems[2],
+            /^config background-worker:jobWorker\.queue\.visibilityTimeoutSeconds in Pulumi\.edited\.yaml reads as the number 300 in YAML 1\.2 but as the number 192 in YAML 1\.1.*without leading zeros/,
+        );
+    });
+
+    it("names a date, an underscored number and a key such as on: that YAML 1.1 reads otherwise", () => {
+        const [date] = fileProblems("config:\n  background-worker:tags:\n    created: 2024-01-01\n");
+        assert.match(
+            date,
+            /^config background-worker:tags\.created .* the string "2024-01-01" in YAML 1\.2 but as the date /,
+        );
+        const [underscored] = fileProblems(
+            "config:\n  background-worker:jobWorker:\n    scaling:\n      maxTasks: 1_000\n",
+        );
+        assert.match(
+            underscored,
+            /^config background-worker:jobWorker\.scaling\.maxTasks .* "1_000" .* the number 1000 /,
+        );
+        const [key] = fileProblems("config:\n  background-worker:tags:\n    on: prod\n");
+        assert.match(
+            key,
+            /^config background-worker:tags\.on .* the key on in YAML 1\.2 but as the key true in YAML 1\.1/,
+        );
+    });
+
+    it("reads what every YAML reader agrees on: quoted strings, plain decimals, true and false", () => {
+        const config = readYaml(
+            [
+                "config:",
+                "  background-worker:tags:",
+                '    environment: "on"',
+                "    created: '2024-01-01'",
+                "  background-worker:jobWorker:",
+                "    dashboard: false",
+                "    queue:",
+                "      visibilityTimeoutSeconds: 300",
+                "    scaling:",
+                "      maxTasks: 1e3",
+                "",
+            ].join("\n"),
+        );
+        assert.deepEqual(JSON.parse(config["background-worker:tags"]), { environment: "on", created: "2024-01-01" });
+        assert.deepEqual(JSON.parse(config["background-worker:jobWorker"]), {
+            dashboard: false,
+            queue: { visibilityTimeoutSeconds: 300 },
+            scaling: { maxTasks: 1000 },
+        });
+    });
+
+    it("names a secret nested in a worker by its full path, not as a wrong type of its map", () => {
+        const problems = fileProblems(
+            [
+                "config:",
+                "  background-worker:jobWorker:",
+                "    container:",
+                "      environment:",
+                "        DB_PASSWORD:",
+                "          secure: AAABAKZ0c2VjcmV0",
+                "  background-worker:alarmTopicArn:",
+                "    secure: AAABAKZ0c2VjcmV0",
+                "",
+            ].join("\n"),
+        );
+        assert.deepEqual(
+            problems.map((problem) => problem.split(" is a secret")[0]),
+            [
+                "config background-worker:jobWorker.container.environment.DB_PASSWORD in Pulumi.edited.yaml",
+                "config background-worker:alarmTopicArn in Pulumi.edited.yaml",
+            ],
+        );
+        assert.match(problems[0], /the offline plan cannot decrypt it.*container\.secrets/);
+    });
+
     it("names the file when its YAML does not parse", () => {
         const directory = fs.mkdtempSync(path.join(os.tmpdir(), "stack-config-"));
         try {

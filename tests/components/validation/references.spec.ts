@@ -109,6 +109,21 @@ describe("validation/references: ARNs, IDs and URLs given as plain strings", () 
                 "111111111111",
                 "210987654321",
             );
+            // Same account and name, another region: another queue, whose messages the worker would read while the
+            // service scaled on this one's metrics.
+            assertRejected(
+                minimalArgs({
+                    existingQueue: { arn: QUEUE_ARN, url: "https://sqs.us-east-1.amazonaws.com/210987654321/orders" },
+                }),
+                "existingQueue.url",
+                "(eu-west-1 210987654321/orders)",
+                "which names us-east-1 210987654321/orders",
+            );
+            accepted(
+                minimalArgs({
+                    existingQueue: { arn: QUEUE_ARN, url: "https://eu-west-1.queue.amazonaws.com/210987654321/orders" },
+                }),
+            );
         });
 
         it("an existing queue cannot be its own dead-letter queue", () => {

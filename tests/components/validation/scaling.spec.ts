@@ -77,6 +77,16 @@ describe("validation/scaling: task bounds, backlog target, cooldowns and schedul
             }
             assert.deepEqual(accepted(minimalArgs({ scaling: { targetBacklogPerTask: 2.5 } })), []);
         });
+
+        it("warns about a backlog target below 1, which keeps more tasks than messages: messages per task, not tasks per message", () => {
+            const [warning, ...others] = accepted(minimalArgs({ scaling: { targetBacklogPerTask: 0.1 } }));
+            assert.deepEqual(others, []);
+            assert.match(
+                warning,
+                /^scaling\.targetBacklogPerTask \(0\.1\) is below one message per task: the service keeps about 10 tasks per waiting message, .*for one task per 10 messages, write 10$/,
+            );
+            assert.deepEqual(accepted(minimalArgs({ scaling: { targetBacklogPerTask: 1 } })), []);
+        });
     });
 
     describe("task bounds", () => {
