@@ -245,7 +245,9 @@ export function resolveWorkerSettings(args: BackgroundWorkerArgs): WorkerSetting
 
 /** True when anything (the floor or a schedule) can bring the service to zero tasks. */
 export function canScaleToZero(minTasks: number, schedules: readonly Pick<ScheduleSettings, "minTasks">[]): boolean {
-    return minTasks === 0 || schedules.some((schedule) => schedule.minTasks === 0);
+    // A schedule that is not an object (null from another language) is left, as given, for validation to refuse.
+    const given = schedules as readonly (Pick<ScheduleSettings, "minTasks"> | null | undefined)[];
+    return minTasks === 0 || given.some((schedule) => schedule?.minTasks === 0);
 }
 
 /** As stated, or true when every topic ARN is a plain string ending in `.fifo` (see WorkerSources.snsTopicsFifo). */

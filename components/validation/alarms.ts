@@ -7,17 +7,17 @@ import { FIFO_SUFFIX, SNS_TOPIC_ARN } from "../../contract/arns";
 import { arnOf } from "./formats";
 
 /**
- * Why an alarm cannot notify `topicArn`, when it is a FIFO topic: a publish to one needs a message group ID, which
- * CloudWatch does not send, and a FIFO topic delivers only to SQS queues, never to the email, chat or paging
- * subscriptions someone on call reads.
+ * Why an alarm cannot notify `topicArn`, when it is a FIFO topic: a FIFO topic delivers only to SQS queues, never to
+ * the email, chat or paging subscriptions someone on call reads, and every publish to it needs a message group ID.
  */
 export function fifoAlarmTopicProblem(topicArn: unknown): string | undefined {
     if (typeof topicArn !== "string" || !topicArn.endsWith(FIFO_SUFFIX)) {
         return undefined;
     }
     return (
-        "must be a standard SNS topic, not a FIFO topic (its name ends in .fifo): CloudWatch cannot publish to a FIFO " +
-        "topic, which needs a message group ID, and a FIFO topic reaches no email, chat or paging subscription; " +
+        "must be a standard SNS topic, not a FIFO topic (its name ends in .fifo): a FIFO topic delivers only to SQS " +
+        "queues, so an alarm on it reaches no email, chat or paging subscription, and every publish to it needs a " +
+        "message group ID; " +
         `got ${describe(topicArn)}`
     );
 }

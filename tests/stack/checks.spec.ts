@@ -108,8 +108,9 @@ describe("stack checks: what the plan used to accept silently", () => {
                 ),
                 [
                     `config ${NAMESPACE}:alarmTopicArn must be a standard SNS topic, not a FIFO topic (its name ends in .fifo): ` +
-                        "CloudWatch cannot publish to a FIFO topic, which needs a message group ID, and a FIFO topic reaches " +
-                        'no email, chat or paging subscription; got "arn:aws:sns:us-east-1:123456789012:on-call.fifo"',
+                        "a FIFO topic delivers only to SQS queues, so an alarm on it reaches no email, chat or paging " +
+                        "subscription, and every publish to it needs a message group ID; " +
+                        'got "arn:aws:sns:us-east-1:123456789012:on-call.fifo"',
                 ],
             );
         });

@@ -3,7 +3,7 @@ import { accepted, assertRejected } from "../../support/validation";
 import { minimalArgs } from "../../support/worker";
 
 describe("validation/alarms", () => {
-    it("refuses a FIFO topic in alarms.actionArns: CloudWatch cannot publish to it, and it reaches no one on call", () => {
+    it("refuses a FIFO topic in alarms.actionArns: it delivers only to SQS queues, so it reaches no one on call", () => {
         assertRejected(
             minimalArgs({
                 alarms: {

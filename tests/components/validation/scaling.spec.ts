@@ -209,6 +209,12 @@ describe("validation/scaling: task bounds, backlog target, cooldowns and schedul
             );
         });
 
+        it("refuses a schedule that is not an object (null from another language) with its position, not a crash", () => {
+            for (const value of [null, undefined, "cron(0 8 * * ? *)"]) {
+                assertRejected(withSchedules([untyped(value)]), "scaling.schedules[0]", "must be an object");
+            }
+        });
+
         it("requires a name of letters, digits, - and _ up to 64 characters", () => {
             assertRejected(
                 withSchedules([schedule({ name: untyped(undefined) })]),
