@@ -92,7 +92,7 @@ export async function constructComponent(
     type: string,
     name: string,
     inputs: Record<string, unknown>,
-): Promise<{ args: pulumi.Inputs; urn: pulumi.Output<string>; state: pulumi.Inputs }> {
+): Promise<{ args: pulumi.Inputs; urn: pulumi.Input<string>; state: pulumi.Inputs }> {
     const args = await constructInputs(type, name, inputs);
     const result = await componentProvider().construct(name, type, args, REQUEST_OPTIONS);
     return { args, urn: result.urn, state: result.state };
