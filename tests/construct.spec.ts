@@ -7,14 +7,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConstructRequest } from "@pulumi/pulumi/proto/provider_pb";
-import * as providerServer from "@pulumi/pulumi/provider/server";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse } from "yaml";
 import { BackgroundWorker, WorkerCluster } from "../components/index";
 import { recordResources, RegisteredResource } from "../tooling/mocks";
-import { componentProvider, inferSchema, REPO_ROOT, TYPESCRIPT_PROGRAM_TIMEOUT_MS } from "../tooling/schema";
+import { inferSchema, REPO_ROOT, TYPESCRIPT_PROGRAM_TIMEOUT_MS } from "../tooling/schema";
+import { constructComponent, dependencyUrns, outputValue, toWire, WireState } from "./support/construct";
 
 interface YamlProgram {
     config: Record<string, { default?: unknown }>;
@@ -31,36 +28,6 @@ const TYPESCRIPT_CLASSES: Record<string, new (name: string, args: never) => pulu
     "background-worker:index:BackgroundWorker": BackgroundWorker,
     "background-worker:index:WorkerCluster": WorkerCluster,
 };
-
-/** The resource options the provider server builds from a request that sets none. */
-const REQUEST_OPTIONS: pulumi.ComponentResourceOptions = {
-    aliases: [],
-    dependsOn: [],
-    protect: false,
-    providers: {},
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    retainOnDelete: false,
-};
-
-/** deserializeInputs is internal to the SDK (not in its typings), like the server that calls it. */
-const { deserializeInputs } = providerServer as unknown as {
-    deserializeInputs(
-        inputs: Struct | undefined,
-        dependencies: ReturnType<ConstructRequest["getInputdependenciesMap"]>,
-    ): Promise<pulumi.Inputs>;
-};
-
-/** An Output's value; the mocks resolve everything, so it always arrives. */
-function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
-}
-
-/** The resources an Output depends on (internal to the SDK, so not in its typings). */
-async function dependencyUrns(output: pulumi.Output<unknown>): Promise<string[]> {
-    const resources = await (output as unknown as { allResources(): Promise<Set<pulumi.Resource>> }).allResources();
-    return Promise.all([...resources].map((resource) => valueOf(resource.urn)));
-}
 
 function configValue(key: string): unknown {
     const value = key in STACK_CONFIG ? STACK_CONFIG[key] : EXAMPLE.config[key]?.default;
@@ -82,22 +49,6 @@ function resolve(value: unknown, reference: (resource: string, output: string) =
         return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolve(inner, reference)]));
     }
     return value;
-}
-
-/** What a component's state looks like on the wire: values, and the resources each depends on. */
-interface WireState {
-    urn: string;
-    state: Record<string, unknown>;
-    dependencies: Record<string, string[]>;
-}
-
-async function toWire(urn: pulumi.Input<string>, outputs: pulumi.Inputs, label: string): Promise<WireState> {
-    const [state, dependencies] = await rpc.serializeResourceProperties(label, outputs);
-    const urns: Record<string, string[]> = {};
-    for (const [key, resources] of dependencies) {
-        urns[key] = await Promise.all([...resources].map((resource) => valueOf(resource.urn)));
-    }
-    return { urn: await valueOf(urn), state, dependencies: urns };
 }
 
 /** The example's components built by a TypeScript program, with their outputs as the engine would receive them. */
@@ -136,34 +87,17 @@ async function constructPath(): Promise<{
     const outputInputs: { component: string; input: string; dependencies: string[] }[] = [];
     const resources = await recordResources(async () => {
         for (const [name, { type, properties }] of Object.entries(EXAMPLE.resources)) {
-            const request = new ConstructRequest();
-            request.setType(type);
-            request.setName(name);
-            const inputs = resolve(properties, (resource, output) => ({
-                // An output value: what the engine sends a provider that accepts outputs (the SDK's server does).
-                [rpc.specialSigKey]: rpc.specialOutputValueSig,
-                value: states[resource].state[output],
-                dependencies: [states[resource].urn, ...(states[resource].dependencies[output] ?? [])],
-            })) as Record<string, unknown>;
-            request.setInputs(Struct.fromJavaScript(inputs as never));
-            for (const [key, value] of Object.entries(inputs)) {
-                const urns = JSON.stringify(value).includes(rpc.specialOutputValueSig)
-                    ? ((value as { dependencies: string[] }).dependencies ?? [])
-                    : [];
-                if (urns.length > 0) {
-                    request
-                        .getInputdependenciesMap()
-                        .set(key, new ConstructRequest.PropertyDependencies().setUrnsList(urns));
-                }
-            }
-
-            const args = await deserializeInputs(request.getInputs(), request.getInputdependenciesMap());
-            for (const [input, value] of Object.entries(args)) {
+            const inputs = resolve(properties, (resource, output) =>
+                outputValue(states[resource].state[output], {
+                    dependencies: [states[resource].urn, ...(states[resource].dependencies[output] ?? [])],
+                }),
+            ) as Record<string, unknown>;
+            const result = await constructComponent(type, name, inputs);
+            for (const [input, value] of Object.entries(result.args)) {
                 if (pulumi.Output.isInstance(value)) {
                     outputInputs.push({ component: name, input, dependencies: await dependencyUrns(value) });
                 }
             }
-            const result = await componentProvider().construct(name, type, args, REQUEST_OPTIONS);
             states[name] = await toWire(result.urn, result.state, `construct(${type}, ${name})`);
         }
     });

@@ -96,6 +96,11 @@ function validateEnvironment(
                 path,
                 "must not hold registry credentials in plain text (Security Hub ECS.8): the execution role pulls from ECR; remove it",
             );
+        } else if (!isOutput(environment[name]) && typeof environment[name] !== "string") {
+            problems.add(
+                path,
+                `must be a string, as ECS passes every variable to the container as text; got ${describe(environment[name])}`,
+            );
         } else if (name in secrets) {
             problems.add(path, "is also set in container.secrets; keep only the secret");
         } else if (SECRET_LOOKING_NAME.test(name) && typeof environment[name] === "string") {

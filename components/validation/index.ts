@@ -1,10 +1,11 @@
 // Validation of a worker's arguments, after their defaults are applied (settings.ts): the resolved values are checked
 // against AWS's limits and formats (contract/, docs/aws-limits.md) and against each other, one file of rules per concern. It
-// runs in the constructor before any child exists, so a bad value never leaves half a stack behind. Pure: it returns
-// warnings and throws Pulumi's input errors, naming every problem at once.
+// runs in the constructor before any child exists, so a bad value never leaves half a stack behind. Pure but for one
+// step, deleting null properties from the arguments (dropNullProperties): it returns warnings and throws Pulumi's input
+// errors, naming every problem at once.
 import { ECS_CLUSTER_NAME } from "../../contract/arns";
 import { MAX_CLUSTER_NAME_LENGTH } from "../../contract/awsLimits";
-import { describe, Problems } from "./problems";
+import { describe, isObject, isOutput, Problems } from "./problems";
 import { resolveWorkerSettings, WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs, WorkerClusterArgs } from "../types";
 import { validateAlarms } from "./alarms";
@@ -15,7 +16,7 @@ import { validateReferences } from "./references";
 import { validateScaling } from "./scaling";
 import { validateCapacityProviderStrategy, validateNetwork } from "./service";
 import { validateSources } from "./sources";
-import { validateTags } from "./tags";
+import { validateTags, validateTagValues } from "./tags";
 
 /**
  * Resolves a worker's arguments into its settings and validates them, and its resource name when given. Throws
@@ -32,6 +33,7 @@ export function validatedWorkerSettings(
         problems.add("args", "must be an object with at least clusterArn, subnetIds and container");
     }
     problems.throwIfAny("BackgroundWorker");
+    dropNullProperties(args);
     const settings = resolveWorkerSettings(args);
     if (name !== undefined) {
         validateWorkerName(name, args, settings, problems);
@@ -48,6 +50,7 @@ export function validatedWorkerSettings(
     validateAlarms(args, settings, problems);
     // The alarms carry the component's alarm-purpose tag besides the user's.
     validateTags("tags", args.tags, problems, 1);
+    validateTagValues("tags", args.tags, problems);
     problems.throwIfAny("BackgroundWorker");
     return { settings, warnings: problems.warnings.map((warning) => warning.reason) };
 }
@@ -60,6 +63,7 @@ export function validateWorkerArgs(args: BackgroundWorkerArgs, name?: string): s
 /** Validates a cluster's arguments. */
 export function validateClusterArgs(args: WorkerClusterArgs): void {
     const problems = new Problems();
+    dropNullProperties(args);
     if (
         args.clusterName !== undefined &&
         (typeof args.clusterName !== "string" || !ECS_CLUSTER_NAME.test(args.clusterName))
@@ -70,5 +74,33 @@ export function validateClusterArgs(args: WorkerClusterArgs): void {
         );
     }
     validateTags("tags", args.tags, problems);
+    validateTagValues("tags", args.tags, problems);
     problems.throwIfAny("WorkerCluster");
+}
+
+/** Maps whose keys the user names: a null there is a value given for that key, not a property left unset. */
+const USER_KEYED_MAPS = ["environment", "secrets", "tags"];
+
+/**
+ * A program in another language may send null for a property it leaves unset (a Python dict entry of None, a YAML key
+ * with no value), and to Pulumi null and absent mean the same. Deletes such properties in place, at every level of the
+ * arguments, before anything reads them: the component reads this same object after validation, so a null never
+ * reaches a default, a plan or a resource as a value. A null list item, or a null value in `environment`, `secrets`
+ * or `tags`, stays for validation to refuse with its position.
+ */
+function dropNullProperties(value: unknown): void {
+    if (Array.isArray(value)) {
+        value.forEach(dropNullProperties);
+        return;
+    }
+    if (!isObject(value) || isOutput(value)) {
+        return;
+    }
+    for (const [key, inner] of Object.entries(value)) {
+        if (inner === null) {
+            Reflect.deleteProperty(value, key);
+        } else if (!USER_KEYED_MAPS.includes(key)) {
+            dropNullProperties(inner);
+        }
+    }
 }

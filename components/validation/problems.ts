@@ -28,7 +28,7 @@ export class Problems {
     integer(path: string, value: unknown, min: number, max: number, unit = ""): value is number {
         const range = `between ${min} and ${max}${unit ? ` ${unit}` : ""}`;
         if (typeof value !== "number" || !Number.isInteger(value)) {
-            this.add(path, `must be a whole number ${range}; got ${describe(value)}`);
+            this.add(path, `must be a whole number ${range}; got ${describe(value)}${numberInQuotes(value)}`);
             return false;
         }
         if (value < min || value > max) {
@@ -46,7 +46,17 @@ export class Problems {
 
     oneOf<T>(path: string, value: unknown, allowed: readonly T[]): value is T {
         if (!allowed.includes(value as T)) {
-            this.add(path, `must be one of ${allowed.join(", ")}; got ${describe(value)}`);
+            const sameLetters = allowed.find(
+                (choice) =>
+                    typeof choice === "string" &&
+                    typeof value === "string" &&
+                    choice.toUpperCase() === value.toUpperCase(),
+            );
+            const hint =
+                sameLetters === undefined
+                    ? numberInQuotes(value)
+                    : ` (values are case-sensitive: write ${String(sameLetters)})`;
+            this.add(path, `must be one of ${allowed.join(", ")}; got ${describe(value)}${hint}`);
             return false;
         }
         return true;
@@ -83,9 +93,19 @@ export function describe(value: unknown): string {
     return value === undefined ? "nothing" : (JSON.stringify(value) ?? String(value));
 }
 
-/** An Output: a value known only at deployment, which validation leaves to AWS or checks once it resolves. */
+/**
+ * A value known only at deployment, which validation leaves to AWS or checks once it resolves: an Output, or the
+ * placeholder a preview may send from another language for a value not yet known, which becomes one.
+ */
 export function isOutput(value: unknown): value is pulumi.Output<unknown> {
-    return pulumi.Output.isInstance(value);
+    return pulumi.Output.isInstance(value) || pulumi.isUnknown(value);
+}
+
+/** For a number given as a string ("10", as YAML config or a quoted value gives it): how to write it instead. */
+function numberInQuotes(value: unknown): string {
+    return typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))
+        ? " (a string: write the number without quotes)"
+        : "";
 }
 
 /** A plain object: not null, not a list. */

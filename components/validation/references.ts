@@ -17,15 +17,15 @@ import {
     SUBNET_ID,
 } from "../../contract/arns";
 import { BackgroundWorkerArgs } from "../types";
-import { describe, isObject, Problems } from "./problems";
+import { describe, isObject, isOutput, Problems } from "./problems";
 
-/** Plain-string IDs in a list that may itself be an Output or hold Outputs: each is checked with its index. */
+/** IDs in a list that may itself be an Output or hold Outputs: each plain one is checked with its index. */
 function checkIds(problems: Problems, path: string, list: unknown, pattern: RegExp, expected: string): void {
     if (!Array.isArray(list)) {
         return;
     }
     list.forEach((id, index) => {
-        if (typeof id === "string" && !pattern.test(id)) {
+        if (!isOutput(id) && (typeof id !== "string" || !pattern.test(id))) {
             problems.add(`${path}[${index}]`, `must be ${expected}; got ${describe(id)}`);
         }
     });

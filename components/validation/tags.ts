@@ -6,7 +6,7 @@ import {
     MAX_TAGS_PER_RESOURCE,
     RESERVED_TAG_KEY_PREFIX,
 } from "../../contract/awsLimits";
-import { describe, isObject, Problems } from "./problems";
+import { describe, isObject, isOutput, Problems } from "./problems";
 
 /**
  * Checks a tag map at `path`. `added` is how many tags the component adds to some children itself, which count
@@ -46,6 +46,21 @@ export function validateTags(path: string, tags: unknown, problems: Problems, ad
                 `${path}.${key}`,
                 `must be a value of at most ${MAX_TAG_VALUE_LENGTH} characters; got ${value.length}`,
             );
+        }
+    }
+}
+
+/**
+ * Checks that each value of a component's tag map is a string or an Output: a program in another language can send a
+ * number or a null, which AWS refuses only when it tags the first child.
+ */
+export function validateTagValues(path: string, tags: unknown, problems: Problems): void {
+    if (!isObject(tags)) {
+        return;
+    }
+    for (const [key, value] of Object.entries(tags)) {
+        if (!isOutput(value) && typeof value !== "string") {
+            problems.add(`${path}.${key}`, `must be a string, as AWS tag values are; got ${describe(value)}`);
         }
     }
 }
