@@ -166,9 +166,15 @@ export interface WorkerSchedule {
     schedule: string;
     /** The IANA time zone the schedule is read in, for example `Europe/Paris`. Defaults to UTC. */
     timezone?: string;
-    /** The minimum number of tasks from this time on. At least one of `minTasks` and `maxTasks` is required. */
+    /**
+     * The minimum number of tasks from this time on: a whole number from 0 to 5000. At least one of `minTasks` and
+     * `maxTasks` is required.
+     */
     minTasks?: number;
-    /** The maximum number of tasks from this time on. At least one of `minTasks` and `maxTasks` is required. */
+    /**
+     * The maximum number of tasks from this time on: a whole number from 0 to 5000. At least one of `minTasks` and
+     * `maxTasks` is required.
+     */
     maxTasks?: number;
 }
 
@@ -177,10 +183,10 @@ export interface WorkerScaling {
     /**
      * The fewest tasks the service runs. 0 lets it scale to zero when the queue is empty; a single message then wakes
      * it, with its first task running about 4 minutes after the message arrives and at most about 6.5 (the queue's
-     * metrics lag, two one-minute alarm periods, then the task's launch). Defaults to 1.
+     * metrics lag, two one-minute alarm periods, then the task's launch). A whole number from 0 to 5000. Defaults to 1.
      */
     minTasks?: number;
-    /** The most tasks the service runs; at least 1 and at least `minTasks`. Defaults to 10. */
+    /** The most tasks the service runs: a whole number from 1 to 5000, and at least `minTasks`. Defaults to 10. */
     maxTasks?: number;
     /**
      * How many messages each running task may have waiting before the service scales out: the target of the
@@ -205,12 +211,12 @@ export interface WorkerScaling {
     /**
      * Seconds after a scale-out before another scale-out may start (a larger one still may). The default covers the
      * metric lag plus a task's launch, so target tracking does not scale out again on a backlog that the tasks it just
-     * started have not been counted against yet. Defaults to 300.
+     * started have not been counted against yet. A whole number from 0 to 86400. Defaults to 300.
      */
     scaleOutCooldownSeconds?: number;
     /**
      * Seconds after a scale-in before the scale-in step policy may remove tasks again; at least the metric lag plus a
-     * minute, or it removes the same tasks twice. Defaults to 300, ECS's own default.
+     * minute, or it removes the same tasks twice. A whole number from 0 to 86400. Defaults to 300, ECS's own default.
      */
     scaleInCooldownSeconds?: number;
     /**

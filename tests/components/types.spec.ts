@@ -8,6 +8,7 @@ import { PackageSpec } from "@pulumi/pulumi/provider/experimental/schema";
 import { CapacityProvider, CpuArchitecture, SnsFilterPolicyScope, WorkerContainer } from "../../components/index";
 import { describeMemorySizes, FARGATE_MEMORY_BY_CPU } from "../../components/plan/fargateSizes";
 import { REPO_ROOT } from "../../tooling/packages";
+import { MAX_COOLDOWN_SECONDS, MAX_TASKS_LIMIT } from "../../contract/awsLimits";
 
 const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "components", "schema.json"), "utf8")) as PackageSpec;
 
@@ -22,6 +23,19 @@ describe("types: the argument surface every language's SDK gets", () => {
     it("refers no one to a README: the schema's descriptions carry their facts themselves", () => {
         const text = JSON.stringify(schema);
         assert.doesNotMatch(text, /README/);
+    });
+
+    it("states the whole-number ranges validation enforces on task counts and cooldowns, which every SDK types as float", () => {
+        for (const [type, property, range] of [
+            ["WorkerScaling", "minTasks", `from 0 to ${MAX_TASKS_LIMIT}`],
+            ["WorkerScaling", "maxTasks", `from 1 to ${MAX_TASKS_LIMIT}`],
+            ["WorkerSchedule", "minTasks", `from 0 to ${MAX_TASKS_LIMIT}`],
+            ["WorkerSchedule", "maxTasks", `from 0 to ${MAX_TASKS_LIMIT}`],
+            ["WorkerScaling", "scaleOutCooldownSeconds", `from 0 to ${MAX_COOLDOWN_SECONDS}`],
+            ["WorkerScaling", "scaleInCooldownSeconds", `from 0 to ${MAX_COOLDOWN_SECONDS}`],
+        ]) {
+            assert.match(description(type, property), new RegExp(`whole number ${range}\\b`), `${type}.${property}`);
+        }
     });
 
     it("lists every memory size Fargate allows per CPU size in cpu's description, as validation enforces them", () => {
