@@ -27,7 +27,7 @@ import { ecsPolicies } from "./ecs";
 import { rolesTasksUse } from "./iamRoles";
 import { kmsPolicies } from "./kms";
 import { logPolicies } from "./logs";
-import { eventControlledOverrides } from "./overrides";
+import { eventControlledOverrides, launchSetting } from "./overrides";
 import { attempt, decideEach, need, Unknown } from "./preview";
 import { queueGraph } from "./queues";
 import { snsPolicies } from "./sns";
@@ -293,13 +293,7 @@ function taskDefinitionReference(resource: PolicyResource): string | undefined {
     if (!path) {
         return undefined;
     }
-    const value = attempt(() => {
-        let current: unknown = resource.props;
-        for (const key of path) {
-            current = isRecord(current) ? current[key] : undefined;
-        }
-        return current;
-    });
+    const value = attempt(() => launchSetting(resource, path).value);
     if (value instanceof Unknown) {
         if (dependenciesOf(resource, path[0], ResourceType.TaskDefinition).length > 0) {
             return undefined;

@@ -1,0 +1,164 @@
+// A third red-team round: attempts that got past the pack after the first two (tests/policy/bypass.spec.ts and
+// bypass2.spec.ts). One row per attempt, grouped by class, each with the verdict it must get: "fails" rows are insecure
+// and must be reported by the named policy, "open" rows must be left undecided in preview rather than passed, and
+// "passes" rows are what a real team writes and must not be reported.
+import * as assert from "node:assert/strict";
+import { Policies } from "@pulumi/policy";
+import { ecsExecDisabled, ecsFargateLatestPlatform, ecsNoPublicIpAnywhere } from "../../policy/ecs";
+import { stackLeftUnjudged } from "../../policy/uninspected";
+import { EvaluateOptions, StackResource } from "../../scripts/policyEngine";
+import { ACCOUNT, container, planned, resource, taskDefinition, undecided, violations } from "./fixtures";
+
+type Policy = Policies[number];
+type Props = Record<string, unknown>;
+
+/** One attempt: what it tries, the policy that must judge it, how it is built, and the verdict it must get. */
+interface Attempt {
+    what: string;
+    policy: Policy;
+    build: () => StackResource[] | Promise<StackResource[]>;
+    verdict: "fails" | "open" | "passes";
+    /** For "fails" and "open": a violation (or an open finding) of the policy must match this. */
+    reason?: RegExp;
+    options?: Partial<EvaluateOptions>;
+}
+
+/** A schedule whose target is Scheduler's RunTask universal target, sending `request` (keys as the ECS API spells them). */
+const runTaskSchedule = (request: Props, input: unknown = JSON.stringify(request)) =>
+    resource("aws:scheduler/schedule:Schedule", "nightly", {
+        scheduleExpression: "rate(1 day)",
+        flexibleTimeWindow: { mode: "OFF" },
+        target: {
+            arn: "arn:aws:scheduler:::aws-sdk:ecs:runTask",
+            roleArn: `arn:aws:iam::${ACCOUNT}:role/scheduler`,
+            input,
+        },
+    });
+
+const CLUSTER_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/workers`;
+
+/** What a team writes: the stack's own task definition, private subnets, the latest platform, no ECS Exec. */
+const RUN_TASK = {
+    Cluster: "workers",
+    TaskDefinition: "api",
+    LaunchType: "FARGATE",
+    NetworkConfiguration: {
+        AwsvpcConfiguration: { Subnets: ["subnet-0feed00000000a001"], AssignPublicIp: "DISABLED" },
+    },
+};
+
+const ATTEMPTS: Record<string, Attempt[]> = {
+    "1. A schedule's RunTask universal target starts tasks as ecsParameters would": [
+        {
+            what: "ECS Exec turned on in the request (EnableExecuteCommand)",
+            policy: ecsExecDisabled,
+            build: () => [runTaskSchedule({ ...RUN_TASK, EnableExecuteCommand: true })],
+            verdict: "fails",
+            reason: /turns ECS Exec on \(target\.input's enableExecuteCommand: true\)/,
+        },
+        {
+            what: "a public IP in the request's awsvpcConfiguration (AssignPublicIp ENABLED)",
+            policy: ecsNoPublicIpAnywhere,
+            build: () => [
+                runTaskSchedule({
+                    ...RUN_TASK,
+                    NetworkConfiguration: {
+                        AwsvpcConfiguration: { Subnets: ["subnet-0public00000000a1"], AssignPublicIp: "ENABLED" },
+                    },
+                }),
+            ],
+            verdict: "fails",
+            reason: /assigns public IP addresses .*target\.input's networkConfiguration\.awsvpcConfiguration/,
+        },
+        {
+            what: "an old Fargate platform pinned in the request (PlatformVersion 1.3.0)",
+            policy: ecsFargateLatestPlatform,
+            build: () => [runTaskSchedule({ ...RUN_TASK, PlatformVersion: "1.3.0" })],
+            verdict: "fails",
+            reason: /pins Fargate platform version 1\.3\.0/,
+        },
+        {
+            what: "a task definition outside the stack, named in the request",
+            policy: stackLeftUnjudged,
+            build: () => [
+                runTaskSchedule({
+                    ...RUN_TASK,
+                    TaskDefinition: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/admin:3`,
+                }),
+            ],
+            verdict: "fails",
+            reason: /runs task definition arn:aws:ecs:us-east-1:\d+:task-definition\/admin:3, which is not in this stack/,
+        },
+        {
+            what: "ECS Exec in a request that is not known in preview (built from a new resource's output)",
+            policy: ecsExecDisabled,
+            build: () => {
+                const definition = taskDefinition("api", [container()]);
+                const built = {
+                    ...definition,
+                    outputs: { ...definition.outputs, arn: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/api:1` },
+                };
+                return planned([
+                    built,
+                    runTaskSchedule({ ...RUN_TASK, TaskDefinition: built.outputs.arn, EnableExecuteCommand: true }),
+                ]);
+            },
+            verdict: "open",
+            reason: /./,
+        },
+        {
+            what: "ECS Exec in a request whose target ARN is built from a new resource's output (preview)",
+            policy: ecsExecDisabled,
+            build: () => {
+                const cluster = resource("aws:ecs/cluster:Cluster", "workers", {}, { arn: CLUSTER_ARN });
+                const schedule = runTaskSchedule({ ...RUN_TASK, EnableExecuteCommand: true });
+                const target = schedule.inputs.target as Props;
+                // The partition is read from the new cluster's ARN, as the component reads it.
+                const built = { ...target, arn: `${CLUSTER_ARN}#scheduler:::aws-sdk:ecs:runTask` };
+                return planned([cluster, { ...schedule, inputs: { ...schedule.inputs, target: built } }]);
+            },
+            verdict: "open",
+            reason: /target\.arn is not known/,
+        },
+        ...[ecsExecDisabled, ecsNoPublicIpAnywhere, ecsFargateLatestPlatform].map((policy): Attempt => ({
+            what: `the stack's task definition in private subnets on the latest platform (${policy.name})`,
+            policy,
+            build: () => [
+                taskDefinition("api", [container()]),
+                runTaskSchedule({ ...RUN_TASK, PlatformVersion: "LATEST" }),
+            ],
+            verdict: "passes",
+        })),
+    ],
+};
+
+describe("attempts to get past the pack, third round", function () {
+    this.timeout(30_000);
+    for (const [group, attempts] of Object.entries(ATTEMPTS)) {
+        describe(group, () => {
+            for (const attempt of attempts) {
+                it(`${attempt.verdict} ${attempt.what}`, async () => {
+                    const resources = await attempt.build();
+                    if (attempt.verdict === "open") {
+                        const open = await undecided(attempt.policy, resources, attempt.options);
+                        assert.ok(
+                            open.some((line) => (attempt.reason ?? /./).test(line)),
+                            `${attempt.policy.name} decided it in preview; it left open:\n${open.join("\n") || "(nothing)"}`,
+                        );
+                        return;
+                    }
+                    const found = await violations(attempt.policy, resources, attempt.options);
+                    if (attempt.verdict === "passes") {
+                        assert.deepEqual(found, []);
+                        return;
+                    }
+                    const reason = attempt.reason ?? /./;
+                    assert.ok(
+                        found.some((line) => reason.test(line)),
+                        `${attempt.policy.name} let it through; it reported:\n${found.join("\n") || "(nothing)"}`,
+                    );
+                });
+            }
+        });
+    }
+});
