@@ -34,6 +34,7 @@ export enum ResourceType {
     ManagedPolicy = "aws:iam/policy:Policy",
     Pipe = "aws:pipes/pipe:Pipe",
     Topic = "aws:sns/topic:Topic",
+    TopicPolicy = "aws:sns/topicPolicy:TopicPolicy",
     SnsSubscription = "aws:sns/topicSubscription:TopicSubscription",
     KmsKey = "aws:kms/key:Key",
 }

@@ -5,9 +5,23 @@
 import * as assert from "node:assert/strict";
 import { Policies } from "@pulumi/policy";
 import { ecsExecDisabled, ecsFargateLatestPlatform, ecsNoPublicIpAnywhere } from "../../policy/ecs";
+import { sqsNoPublicAccess } from "../../policy/sqs";
 import { stackLeftUnjudged } from "../../policy/uninspected";
 import { EvaluateOptions, StackResource } from "../../scripts/policyEngine";
-import { ACCOUNT, container, planned, resource, taskDefinition, undecided, violations } from "./fixtures";
+import {
+    ACCOUNT,
+    container,
+    planned,
+    policyDocument,
+    queue,
+    queueArn,
+    redriveDocument,
+    resource,
+    taskDefinition,
+    tlsDenyStatement,
+    undecided,
+    violations,
+} from "./fixtures";
 
 type Policy = Policies[number];
 type Props = Record<string, unknown>;
@@ -46,6 +60,53 @@ const RUN_TASK = {
         AwsvpcConfiguration: { Subnets: ["subnet-0feed00000000a001"], AssignPublicIp: "DISABLED" },
     },
 };
+
+const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:orders-events`;
+
+/**
+ * The worker's queue "orders" (a dead-letter queue, TLS only, open to the topic alone) subscribed to topic
+ * "orders-events", whose own policy is `topicStatements` (none: SNS's default, the owner only), plus `extra` resources;
+ * `subscriptionInputs` change the subscription.
+ */
+function topicFeedingQueue(
+    topicStatements: Props[] | undefined,
+    extra: StackResource[] = [],
+    subscriptionInputs: Props = {},
+): StackResource[] {
+    const deadLetterQueue = queue("orders-dlq");
+    const queuePolicy = policyDocument(tlsDenyStatement(queueArn("orders")), {
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn("orders"),
+        Condition: { ArnEquals: { "aws:SourceArn": TOPIC_ARN } },
+    });
+    const orders = queue("orders", {
+        redrivePolicy: redriveDocument(deadLetterQueue),
+        policy: JSON.stringify(queuePolicy),
+    });
+    const topic = resource(
+        "aws:sns/topic:Topic",
+        "orders-events",
+        topicStatements ? { policy: JSON.stringify(policyDocument(...topicStatements)) } : {},
+        { arn: TOPIC_ARN, id: TOPIC_ARN },
+    );
+    const subscription = resource("aws:sns/topicSubscription:TopicSubscription", "orders-subscription", {
+        topic: TOPIC_ARN,
+        protocol: "sqs",
+        endpoint: queueArn("orders"),
+        ...subscriptionInputs,
+    });
+    return [deadLetterQueue, orders, topic, subscription, ...extra];
+}
+
+const publish = (Principal: unknown, extra: Props = {}) => ({
+    Effect: "Allow",
+    Principal,
+    Action: "sns:Publish",
+    Resource: TOPIC_ARN,
+    ...extra,
+});
 
 const ATTEMPTS: Record<string, Attempt[]> = {
     "1. A schedule's RunTask universal target starts tasks as ecsParameters would": [
@@ -129,6 +190,84 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             ],
             verdict: "passes",
         })),
+    ],
+    "2. A queue open only to its topic, and the topic open to everyone": [
+        {
+            what: "the topic's own policy lets Principal * publish",
+            policy: sqsNoPublicAccess,
+            build: () => topicFeedingQueue([publish("*")]),
+            verdict: "fails",
+            reason: /Topic orders-events delivers to queue orders .*: statement lets Principal "\*" publish/,
+        },
+        {
+            what: 'a TopicPolicy granting { AWS: "*" } sns:* (and the subscription\'s protocol in upper case)',
+            policy: sqsNoPublicAccess,
+            build: () =>
+                topicFeedingQueue(
+                    undefined,
+                    [
+                        resource("aws:sns/topicPolicy:TopicPolicy", "orders-events-policy", {
+                            arn: TOPIC_ARN,
+                            policy: JSON.stringify(policyDocument({ ...publish({ AWS: "*" }), Action: "sns:*" })),
+                        }),
+                    ],
+                    { protocol: "SQS" },
+                ),
+            verdict: "fails",
+            reason: /its topic policy: statement lets Principal "\*" publish/,
+        },
+        {
+            what: "NotAction sns:DeleteTopic to everyone, scoped by a condition that restricts nothing (StringLike o-*)",
+            policy: sqsNoPublicAccess,
+            build: () =>
+                topicFeedingQueue([
+                    {
+                        Effect: "Allow",
+                        Principal: "*",
+                        NotAction: "sns:DeleteTopic",
+                        Resource: TOPIC_ARN,
+                        Condition: { StringLike: { "aws:PrincipalOrgID": "o-*" } },
+                    },
+                ]),
+            verdict: "fails",
+            reason: /lets Principal "\*" publish/,
+        },
+        {
+            what: "S3 may publish for any bucket (a service principal without a source)",
+            policy: sqsNoPublicAccess,
+            build: () => topicFeedingQueue([publish({ Service: "s3.amazonaws.com" })]),
+            verdict: "fails",
+            reason: /lets the service s3\.amazonaws\.com publish for any source/,
+        },
+        {
+            what: "the topic's default policy (the owner only)",
+            policy: sqsNoPublicAccess,
+            build: () => topicFeedingQueue(undefined),
+            verdict: "passes",
+        },
+        {
+            what: "publishing scoped to the organization, and S3 to one bucket of the account",
+            policy: sqsNoPublicAccess,
+            build: () =>
+                topicFeedingQueue([
+                    publish("*", { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }),
+                    publish(
+                        { Service: "s3.amazonaws.com" },
+                        { Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
+                    ),
+                ]),
+            verdict: "passes",
+        },
+        {
+            what: "a public topic that delivers to an HTTPS endpoint, not to a queue",
+            policy: sqsNoPublicAccess,
+            build: () =>
+                topicFeedingQueue([publish("*")], [], {
+                    protocol: "https",
+                    endpoint: "https://hooks.example.com/orders",
+                }),
+            verdict: "passes",
+        },
     ],
 };
 
