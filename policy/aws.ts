@@ -37,6 +37,7 @@ export enum ResourceType {
     TopicPolicy = "aws:sns/topicPolicy:TopicPolicy",
     SnsSubscription = "aws:sns/topicSubscription:TopicSubscription",
     KmsKey = "aws:kms/key:Key",
+    KmsKeyPolicy = "aws:kms/keyPolicy:KeyPolicy",
 }
 
 /** AWS defaults the pack assumes when a property is not set. */

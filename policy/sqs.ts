@@ -17,7 +17,7 @@ import {
 } from "./aws";
 import { booleanSetting, settings, stringListSetting } from "./config";
 import { CALLER_SCOPE, callerRestriction, denyRestriction, Scope, SOURCE_SCOPE } from "./conditions";
-import { globMatches, grantsAction, readStatement } from "./iamStatements";
+import { globMatches, grantsAction, isEveryone, readStatement } from "./iamStatements";
 import { attempt, decideEach, isSet, need, Unknown } from "./preview";
 import { Queue, QueueGraph, queueGraph, queueLabel, QueuePolicyLink, QueueReference, RedriveLink } from "./queues";
 import { MAX_RECEIVE_COUNT } from "../contract";
@@ -316,20 +316,6 @@ function grantsEverySqsAction(action: unknown): boolean {
             : [String(item), String(item)];
         return globMatches(service, "sqs", true) && /^[*?]*\*[*?]*$/.test(name);
     });
-}
-
-/**
- * Principal `*`, or a principal of any kind (`AWS`, `Service`, `Federated`) with a wildcard in it: `{ AWS: "*" }`,
- * `arn:aws:iam::*:root`. A Principal that is neither `*` nor an object is not one IAM accepts; it counts as everyone.
- */
-function isEveryone(principal: unknown): boolean {
-    if (principal === "*" || (principal !== undefined && !isRecord(principal))) {
-        return true;
-    }
-    return (
-        isRecord(principal) &&
-        Object.values(principal).some((value) => listOf(value).some((item) => String(item).includes("*")))
-    );
 }
 
 /**

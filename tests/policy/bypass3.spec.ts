@@ -5,6 +5,7 @@
 import * as assert from "node:assert/strict";
 import { Policies } from "@pulumi/policy";
 import { ecsExecDisabled, ecsFargateLatestPlatform, ecsNoPublicIpAnywhere } from "../../policy/ecs";
+import { kmsKeyPolicyNotPublic } from "../../policy/kms";
 import { sqsNoPublicAccess } from "../../policy/sqs";
 import { stackLeftUnjudged } from "../../policy/uninspected";
 import { EvaluateOptions, StackResource } from "../../scripts/policyEngine";
@@ -107,6 +108,18 @@ const publish = (Principal: unknown, extra: Props = {}) => ({
     Resource: TOPIC_ARN,
     ...extra,
 });
+
+const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+
+/** The statement every key policy starts with: the account manages the key through IAM. */
+const OWNER = { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" };
+
+/** A rotating key for the queue, with `statements` as its key policy (none: KMS's default). */
+const key = (statements: Props[] | undefined) =>
+    resource("aws:kms/key:Key", "orders-key", {
+        enableKeyRotation: true,
+        ...(statements ? { policy: JSON.stringify(policyDocument(...statements)) } : {}),
+    });
 
 const ATTEMPTS: Record<string, Attempt[]> = {
     "1. A schedule's RunTask universal target starts tasks as ecsParameters would": [
@@ -266,6 +279,97 @@ const ATTEMPTS: Record<string, Attempt[]> = {
                     protocol: "https",
                     endpoint: "https://hooks.example.com/orders",
                 }),
+            verdict: "passes",
+        },
+    ],
+    "3. A key policy that lets everyone use or manage the key that encrypts the queue": [
+        {
+            what: "kms:Decrypt to Principal * on the queue's key",
+            policy: kmsKeyPolicyNotPublic,
+            build: () => [key([OWNER, { Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" }])],
+            verdict: "fails",
+            reason: /allows Principal "\*" kms:Decrypt, and its condition restricts no caller/,
+        },
+        {
+            what: 'kms:* to { AWS: ["*"] } in a separate KeyPolicy, under a condition on the user agent',
+            policy: kmsKeyPolicyNotPublic,
+            build: () => [
+                key(undefined),
+                resource("aws:kms/keyPolicy:KeyPolicy", "orders-key-policy", {
+                    keyId: "orders-key",
+                    policy: JSON.stringify(
+                        policyDocument(OWNER, {
+                            Effect: "Allow",
+                            Principal: { AWS: ["*"] },
+                            Action: "kms:*",
+                            Resource: "*",
+                            Condition: { StringLike: { "aws:UserAgent": "*" } },
+                        }),
+                    ),
+                }),
+            ],
+            verdict: "fails",
+            reason: /allows Principal "\*" kms:\*/,
+        },
+        {
+            what: "everyone but one role (NotPrincipal), and kms:CallerAccount by a wildcard pattern",
+            policy: kmsKeyPolicyNotPublic,
+            build: () => [
+                key([
+                    { Effect: "Allow", NotPrincipal: { AWS: roleArn("admin") }, Action: "kms:Decrypt", Resource: "*" },
+                    {
+                        Effect: "Allow",
+                        Principal: "*",
+                        Action: "kms:Decrypt",
+                        Resource: "*",
+                        Condition: { StringLike: { "kms:CallerAccount": "????????????" } },
+                    },
+                ]),
+            ],
+            verdict: "fails",
+            reason: /everyone but the NotPrincipal/,
+        },
+        {
+            what: "an unreadable key policy",
+            policy: kmsKeyPolicyNotPublic,
+            build: () => [resource("aws:kms/key:Key", "orders-key", { enableKeyRotation: true, policy: "{not json" })],
+            verdict: "fails",
+            reason: /not a JSON policy document/,
+        },
+        {
+            what: "the account's root, a role, and everyone scoped by kms:CallerAccount and aws:PrincipalOrgID",
+            policy: kmsKeyPolicyNotPublic,
+            build: () => [
+                key([
+                    OWNER,
+                    { Effect: "Allow", Principal: { AWS: roleArn("api-task") }, Action: "kms:Decrypt", Resource: "*" },
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: "*" },
+                        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                        Resource: "*",
+                        Condition: {
+                            StringEquals: {
+                                "kms:CallerAccount": ACCOUNT,
+                                "kms:ViaService": "sqs.us-east-1.amazonaws.com",
+                            },
+                        },
+                    },
+                    {
+                        Effect: "Allow",
+                        Principal: "*",
+                        Action: "kms:Decrypt",
+                        Resource: "*",
+                        Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+                    },
+                ]),
+            ],
+            verdict: "passes",
+        },
+        {
+            what: "a key with no policy of its own (KMS's default: the account)",
+            policy: kmsKeyPolicyNotPublic,
+            build: () => [key(undefined)],
             verdict: "passes",
         },
     ],
