@@ -7,7 +7,7 @@ import { Policies } from "@pulumi/policy";
 import { ecsExecDisabled, ecsFargateLatestPlatform, ecsNoPublicIpAnywhere } from "../../policy/ecs";
 import { kmsKeyPolicyNotPublic } from "../../policy/kms";
 import { sqsNoPublicAccess } from "../../policy/sqs";
-import { stackLeftUnjudged } from "../../policy/uninspected";
+import { stackLeftUnjudged, stackNoUninspectedResources } from "../../policy/uninspected";
 import { EvaluateOptions, StackResource } from "../../scripts/policyEngine";
 import {
     ACCOUNT,
@@ -120,6 +120,22 @@ const key = (statements: Props[] | undefined) =>
         enableKeyRotation: true,
         ...(statements ? { policy: JSON.stringify(policyDocument(...statements)) } : {}),
     });
+
+/** A CloudFormation stack "legacy" whose template declares nothing the pack would report. */
+const reviewedStack = () =>
+    resource("aws:cloudformation/stack:Stack", "legacy", {
+        templateBody: JSON.stringify({ Resources: { Topic: { Type: "AWS::SNS::Topic", Properties: {} } } }),
+    });
+
+/** Code run at deployment that gives a role administrator access. */
+const attachAdminCommand = (name: string) =>
+    resource("command:local:Command", name, {
+        create: "aws iam attach-role-policy --role-name api-task --policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
+    });
+
+const accepting = (...acceptedUninspected: string[]): Partial<EvaluateOptions> => ({
+    config: { "stack-no-uninspected-resources": { acceptedUninspected } },
+});
 
 const ATTEMPTS: Record<string, Attempt[]> = {
     "1. A schedule's RunTask universal target starts tasks as ecsParameters would": [
@@ -370,6 +386,38 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             what: "a key with no policy of its own (KMS's default: the account)",
             policy: kmsKeyPolicyNotPublic,
             build: () => [key(undefined)],
+            verdict: "passes",
+        },
+    ],
+    "4. An acceptedUninspected entry that accepts more than the resource it was written for": [
+        {
+            what: "a command named like the reviewed CloudFormation stack the configuration accepts by name",
+            policy: stackNoUninspectedResources,
+            build: () => [reviewedStack(), attachAdminCommand("legacy")],
+            options: accepting("legacy"),
+            verdict: "fails",
+            reason: /command:local:Command legacy .*accepts the name legacy, which 2 resources .* carry/,
+        },
+        {
+            what: "a command named after the type token the configuration accepts",
+            policy: stackNoUninspectedResources,
+            build: () => [reviewedStack(), attachAdminCommand("aws:cloudformation/stack:Stack")],
+            options: accepting("aws:cloudformation/stack:Stack"),
+            verdict: "fails",
+            reason: /^aws:cloudformation\/stack:Stack: command:local:Command aws:cloudformation\/stack:Stack is code/,
+        },
+        {
+            what: "the reviewed stack accepted by its name, alone",
+            policy: stackNoUninspectedResources,
+            build: () => [reviewedStack()],
+            options: accepting("legacy"),
+            verdict: "passes",
+        },
+        {
+            what: "two reviewed resources of one name, each accepted by its type",
+            policy: stackNoUninspectedResources,
+            build: () => [reviewedStack(), attachAdminCommand("legacy")],
+            options: accepting("legacy", "aws:cloudformation/stack:Stack", "command:local:Command"),
             verdict: "passes",
         },
     ],
