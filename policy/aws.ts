@@ -34,8 +34,10 @@ export enum ResourceType {
     ManagedPolicy = "aws:iam/policy:Policy",
     Pipe = "aws:pipes/pipe:Pipe",
     Topic = "aws:sns/topic:Topic",
+    TopicPolicy = "aws:sns/topicPolicy:TopicPolicy",
     SnsSubscription = "aws:sns/topicSubscription:TopicSubscription",
     KmsKey = "aws:kms/key:Key",
+    KmsKeyPolicy = "aws:kms/keyPolicy:KeyPolicy",
 }
 
 /** AWS defaults the pack assumes when a property is not set. */

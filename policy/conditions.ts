@@ -34,6 +34,7 @@ const SCOPING_KEYS: Record<string, KeyKind> = {
     "aws:sourceorgid": KeyKind.OrganizationId,
     "aws:sourceorgpaths": KeyKind.OrganizationPath,
     "aws:principalaccount": KeyKind.Account,
+    "kms:calleraccount": KeyKind.Account,
     "aws:principalarn": KeyKind.Arn,
     "aws:principalorgid": KeyKind.OrganizationId,
     "aws:principalorgpaths": KeyKind.OrganizationPath,

@@ -11,7 +11,7 @@ import { ContainerDefinition, readContainers } from "./containers";
 import { roleIdentity } from "./iamRoles";
 import { settings, stringListSetting } from "./config";
 import { attempt, decideEach, need, Unknown } from "./preview";
-import { taskOverrides } from "./overrides";
+import { launchSetting, taskOverrides } from "./overrides";
 import { plaintextSecretReason, secretInArguments } from "./secrets";
 
 /**
@@ -423,18 +423,14 @@ export const ecsNoPublicIpAnywhere: ResourceValidationPolicy = {
         if (!where) {
             return;
         }
-        let value: unknown = args.props;
-        for (const key of where.path) {
-            value = isRecord(value) ? value[key] : undefined;
-        }
-        const network = value;
+        const { value: network, written } = launchSetting(args, where.path);
         // Boolean in the Pulumi provider; "ENABLED" in the shape CloudFormation and the ECS API use.
         if (
             isRecord(network) &&
             (isTrue(network.assignPublicIp) || String(network.assignPublicIp).toUpperCase() === "ENABLED")
         ) {
             reportViolation(
-                `${where.what} assigns public IP addresses to the tasks it starts (${where.path.join(".")}.assignPublicIp: true).`,
+                `${where.what} assigns public IP addresses to the tasks it starts (${written}.assignPublicIp: true).`,
             );
         }
     },
@@ -486,10 +482,7 @@ export const ecsFargateLatestPlatform: ResourceValidationPolicy = {
         if (!where) {
             return;
         }
-        let value: unknown = args.props;
-        for (const key of where.path) {
-            value = isRecord(value) ? value[key] : undefined;
-        }
+        const { value } = launchSetting(args, where.path);
         if (!isRecord(value)) {
             return;
         }
@@ -649,12 +642,9 @@ export const ecsExecDisabled: ResourceValidationPolicy = {
         if (!where) {
             return;
         }
-        let value: unknown = args.props;
-        for (const key of where.path) {
-            value = isRecord(value) ? value[key] : undefined;
-        }
+        const { value, written } = launchSetting(args, where.path);
         if (isTrue(value)) {
-            reportViolation(`${where.what} turns ECS Exec on (${where.path.join(".")}: true).`);
+            reportViolation(`${where.what} turns ECS Exec on (${written}: true).`);
         }
     },
 };

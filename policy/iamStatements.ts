@@ -184,3 +184,17 @@ export function statementsOf(document: unknown): Statement[] | undefined {
     }
     return listOf(document.Statement).filter(isRecord).map(readStatement);
 }
+
+/**
+ * Principal `*`, or a principal of any kind (`AWS`, `Service`, `Federated`) with a wildcard in it: `{ AWS: "*" }`,
+ * `arn:aws:iam::*:root`. A Principal that is neither `*` nor an object is not one IAM accepts; it counts as everyone.
+ */
+export function isEveryone(principal: unknown): boolean {
+    if (principal === "*" || (principal !== undefined && !isRecord(principal))) {
+        return true;
+    }
+    return (
+        isRecord(principal) &&
+        Object.values(principal).some((value) => listOf(value).some((item) => String(item).includes("*")))
+    );
+}

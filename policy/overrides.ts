@@ -60,6 +60,21 @@ function readOverrides(value: unknown, property: string): TaskOverrides | undefi
 const RUN_TASK_UNIVERSAL_TARGET = /^arn:aws[a-z-]*:scheduler:::aws-sdk:ecs:(runTask|startTask)$/i;
 
 /**
+ * Whether a schedule's target is the RunTask (or StartTask) universal target. While its `arn` is unknown (a cluster's
+ * ARN in preview), a target with `ecsParameters` is an ECS target; one without stays open: its ARN may be either.
+ */
+function runsUniversalTask(target: Record<string, unknown>): boolean {
+    const arn = attempt(() => target.arn);
+    if (arn instanceof Unknown) {
+        if (isRecord(attempt(() => target.ecsParameters))) {
+            return false;
+        }
+        throw arn.error;
+    }
+    return typeof arn === "string" && RUN_TASK_UNIVERSAL_TARGET.test(arn);
+}
+
+/**
  * The overrides each ECS launch of `resource` sends, or none when it starts no task. A value unknown in preview
  * comes back as Unknown, leaving the decisions that need it open.
  */
@@ -100,13 +115,14 @@ export function taskOverrides(resource: Pick<PolicyResource, "type" | "props">):
             if (!isRecord(target)) {
                 return [];
             }
-            if (isRecord(attempt(() => target.ecsParameters))) {
-                return read(() => target.input, "target");
+            const universal = attempt(() => runsUniversalTask(target));
+            if (universal instanceof Unknown) {
+                return [universal];
             }
-            const arn = attempt(() => target.arn);
-            return typeof arn === "string" && RUN_TASK_UNIVERSAL_TARGET.test(arn)
-                ? read(() => target.input, "target", true)
-                : [];
+            if (universal) {
+                return read(() => target.input, "target", true);
+            }
+            return isRecord(attempt(() => target.ecsParameters)) ? read(() => target.input, "target") : [];
         }
         case ResourceType.Pipe: {
             const parameters = attempt(() => props.targetParameters);
@@ -124,6 +140,66 @@ export function taskOverrides(resource: Pick<PolicyResource, "type" | "props">):
         default:
             return [];
     }
+}
+
+/**
+ * The ECS parameters a schedule's RunTask (or StartTask) universal target sends, in the spelling of a schedule's
+ * `target.ecsParameters`: its request (the target's `input`, keys in any case) starts the task as `ecsParameters` would,
+ * so what it says about ECS Exec, public IPs, the platform version and the task definition is judged the same way.
+ * Undefined for any other target.
+ */
+function universalTaskParameters(target: unknown): Record<string, unknown> | undefined {
+    if (!isRecord(target) || !runsUniversalTask(target)) {
+        return undefined;
+    }
+    const document = typeof target.input === "string" ? readDocument(target.input) : undefined;
+    const request = goStruct(document?.kind === "present" ? document.value : undefined);
+    if (!request) {
+        return {};
+    }
+    const network = goStruct(goStruct(request.get("networkConfiguration"))?.get("awsvpcConfiguration"));
+    return {
+        taskDefinitionArn: request.get("taskDefinition"),
+        enableExecuteCommand: request.get("enableExecuteCommand"),
+        launchType: request.get("launchType"),
+        platformVersion: request.get("platformVersion"),
+        capacityProviderStrategies: listOf(request.get("capacityProviderStrategy")).map((item) => ({
+            capacityProvider: goStruct(item)?.get("capacityProvider"),
+        })),
+        networkConfiguration: network ? { assignPublicIp: network.get("assignPublicIp") } : undefined,
+    };
+}
+
+/** Where a RunTask request keeps what `universalTaskParameters` reads under a schedule's `ecsParameters` names. */
+const REQUEST_FIELDS: Record<string, string> = {
+    taskDefinitionArn: "taskDefinition",
+    capacityProviderStrategies: "capacityProviderStrategy",
+    networkConfiguration: "networkConfiguration.awsvpcConfiguration",
+};
+
+/**
+ * A launch setting of the tasks a resource starts, at `path` in its properties (`["target", "ecsParameters",
+ * "enableExecuteCommand"]`), and how to name where the user wrote it. A schedule whose target is the RunTask or
+ * StartTask universal target is read from its request, under the same path.
+ */
+export function launchSetting(
+    resource: Pick<PolicyResource, "type" | "props">,
+    path: string[],
+): { value: unknown; written: string } {
+    let value: unknown = resource.props;
+    let written = path.join(".");
+    if (resource.type === ResourceType.Schedule && path[0] === "target" && path[1] === "ecsParameters") {
+        const universal = universalTaskParameters(resource.props.target);
+        if (universal) {
+            value = { target: { ecsParameters: universal } };
+            const field = path[2] === undefined ? "request" : (REQUEST_FIELDS[path[2]] ?? path[2]);
+            written = `target.input's ${[field, ...path.slice(3)].join(".")}`;
+        }
+    }
+    for (const key of path) {
+        value = isRecord(value) ? value[key] : undefined;
+    }
+    return { value, written };
 }
 
 /** Strings anywhere in a value, for finding the event's placeholders in a pipe's parameters. */

@@ -55,6 +55,7 @@ export interface BackgroundWorkerPolicySettings {
     "sqs-dead-letter-queue-alarmed"?: PolicyChoice;
     "sns-subscription-no-http"?: PolicyChoice;
     "kms-key-rotation-enabled"?: PolicyChoice;
+    "kms-key-policy-not-public"?: PolicyChoice;
     "worker-resources-tagged"?: PolicyChoice<SettingsOf<typeof taggingSettings>>;
     "stack-no-uninspected-resources"?: PolicyChoice<SettingsOf<typeof uninspectedSettings>>;
     "stack-left-unjudged"?: PolicyChoice;

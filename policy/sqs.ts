@@ -3,6 +3,7 @@
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
     arnPatternMatches,
+    dependenciesOf,
     isRecord,
     isTrue,
     listOf,
@@ -12,10 +13,11 @@ import {
     ResourceType,
     mirrors,
     securityHubControl,
+    stringOf,
 } from "./aws";
 import { booleanSetting, settings, stringListSetting } from "./config";
 import { CALLER_SCOPE, callerRestriction, denyRestriction, Scope, SOURCE_SCOPE } from "./conditions";
-import { globMatches, readStatement } from "./iamStatements";
+import { globMatches, grantsAction, isEveryone, readStatement } from "./iamStatements";
 import { attempt, decideEach, isSet, need, Unknown } from "./preview";
 import { Queue, QueueGraph, queueGraph, queueLabel, QueuePolicyLink, QueueReference, RedriveLink } from "./queues";
 import { MAX_RECEIVE_COUNT } from "../contract";
@@ -317,20 +319,6 @@ function grantsEverySqsAction(action: unknown): boolean {
 }
 
 /**
- * Principal `*`, or a principal of any kind (`AWS`, `Service`, `Federated`) with a wildcard in it: `{ AWS: "*" }`,
- * `arn:aws:iam::*:root`. A Principal that is neither `*` nor an object is not one IAM accepts; it counts as everyone.
- */
-function isEveryone(principal: unknown): boolean {
-    if (principal === "*" || (principal !== undefined && !isRecord(principal))) {
-        return true;
-    }
-    return (
-        isRecord(principal) &&
-        Object.values(principal).some((value) => listOf(value).some((item) => String(item).includes("*")))
-    );
-}
-
-/**
  * Whether a Deny's condition holds for every request without TLS: it tests only `aws:SecureTransport` (Bool, or
  * BoolIfExists) and accepts "false". Any further clause narrows the deny (clauses are ANDed) to some of those
  * requests, so it no longer refuses plain HTTP as a whole. Operator and key names are compared case-insensitively.
@@ -420,6 +408,97 @@ function publicGrants(raw: Props, statements: Props[]): string[] {
     return problems;
 }
 
+/**
+ * Why a topic policy lets callers beyond known ones publish, each reason in words: an Allow of `sns:Publish` (by a
+ * wildcard or NotAction too) to everyone or to everyone but a NotPrincipal without a condition restricting the caller,
+ * or to a service without a condition restricting its source. Undefined when the document cannot be read.
+ */
+function publicPublishGrants(document: unknown): string[] | undefined {
+    const statements = readStatements(document);
+    return statements?.flatMap((raw) => {
+        const statement = readStatement(raw);
+        if (typeof raw.Effect !== "string" || raw.Effect.toLowerCase() !== "allow") {
+            return [];
+        }
+        if (!grantsAction(statement.actions, "sns:Publish")) {
+            return [];
+        }
+        const sid = statement.sid ? ` ${statement.sid}` : "";
+        if (statement.notPrincipal !== undefined) {
+            return [`statement${sid} lets everyone but the NotPrincipal publish`];
+        }
+        if (isEveryone(statement.principal)) {
+            const verdict = callerRestriction(statement.condition, CALLER_SCOPE);
+            return verdict.restricts
+                ? []
+                : [
+                      `statement${sid} lets Principal "*" publish and its condition restricts no caller (${verdict.reason})`,
+                  ];
+        }
+        const services = servicePrincipals(statement.principal);
+        const verdict = services.length > 0 ? callerRestriction(statement.condition, SOURCE_SCOPE) : undefined;
+        return verdict && !verdict.restricts
+            ? [`statement${sid} lets the service ${services.join(", ")} publish for any source (${verdict.reason})`]
+            : [];
+    });
+}
+
+/** The topic of the stack a subscription's `topic` names: by ARN, or while unknown by what it was built from. */
+function subscribedTopic(subscription: PolicyResource, topics: PolicyResource[]): PolicyResource | undefined {
+    const arn = attempt(() => stringOf(subscription.props.topic));
+    if (arn instanceof Unknown) {
+        const built = dependenciesOf(subscription, "topic", ResourceType.Topic);
+        if (built.length > 0) {
+            return built[0];
+        }
+        throw arn.error;
+    }
+    return topics.find((topic) => attempt(() => topic.props.arn) === arn);
+}
+
+/** Whether a subscription delivers to `queue`: an `sqs` subscription whose endpoint is its ARN. */
+function deliversTo(subscription: PolicyResource, graph: QueueGraph): Queue | undefined {
+    const protocol = need(attempt(() => stringOf(subscription.props.protocol)));
+    if (protocol?.toLowerCase() !== "sqs") {
+        return undefined;
+    }
+    const endpoint = attempt(() => stringOf(subscription.props.endpoint));
+    if (endpoint instanceof Unknown) {
+        const built = dependenciesOf(subscription, "endpoint", ResourceType.Queue);
+        if (built.length > 0) {
+            return graph.queues.find((queue) => queue.resource === built[0]);
+        }
+        throw endpoint.error;
+    }
+    return graph.queues.find((queue) => queue.arn === endpoint);
+}
+
+/** The policy documents of a topic: its own `policy`, and each TopicPolicy on its ARN (or built from it). */
+function topicPolicies(
+    topic: PolicyResource,
+    resources: PolicyResource[],
+): { declaredBy: PolicyResource; document: unknown }[] {
+    const own = need(attempt(() => topic.props.policy));
+    const attached = resources.filter((resource) => {
+        if (resource.type !== ResourceType.TopicPolicy) {
+            return false;
+        }
+        const arn = attempt(() => resource.props.arn);
+        if (!(arn instanceof Unknown)) {
+            return arn === need(attempt(() => topic.props.arn));
+        }
+        const built = dependenciesOf(resource, "arn", ResourceType.Topic);
+        if (built.length > 0) {
+            return built.includes(topic);
+        }
+        throw arn.error;
+    });
+    return [
+        ...(own === undefined || own === null || own === "" ? [] : [{ declaredBy: topic, document: own }]),
+        ...attached.map((resource) => ({ declaredBy: resource, document: need(attempt(() => resource.props.policy)) })),
+    ];
+}
+
 export const sqsNoPublicAccess: StackValidationPolicy = {
     name: "sqs-no-public-access",
     description:
@@ -427,7 +506,8 @@ export const sqsNoPublicAccess: StackValidationPolicy = {
         "caller (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, aws:SourceVpce, ...), and none allows every " +
         "SQS action. A TLS deny does not make a public Allow safe: anyone may still send and receive over TLS. The " +
         "only open permission allowed is a redrive allow policy of `allowAll` on a real dead-letter queue (one a " +
-        "redrive policy names), which lets any queue of the account redrive to it.",
+        "redrive policy names), which lets any queue of the account redrive to it. A topic of the stack subscribed " +
+        "to a queue sends it whatever is published, so its topic policy is held to the same rule for `sns:Publish`.",
     enforcementLevel: "mandatory",
     severity: "critical",
     ...securityHubControl(
@@ -440,7 +520,8 @@ export const sqsNoPublicAccess: StackValidationPolicy = {
         "Name the principals that need the queue (an account, a role, or a service such as `sns.amazonaws.com`), and " +
         "scope a service principal with `aws:SourceArn` (the topic or rule) or `aws:SourceAccount`. Grant the actions " +
         "the caller needs (`sqs:SendMessage`), never `sqs:*`. On a queue that is not a dead-letter queue, use a " +
-        "redrive allow policy of `byQueue` or `denyAll`.",
+        "redrive allow policy of `byQueue` or `denyAll`. On a topic that delivers to a queue, grant `sns:Publish` to " +
+        "named principals, or scope it by `aws:PrincipalOrgID` or a service's source.",
     validateStack: (args, reportViolation) => {
         const graph = queueGraph(args.resources);
         const subject = (reference: QueueReference, declaredBy: PolicyResource) =>
@@ -463,6 +544,27 @@ export const sqsNoPublicAccess: StackValidationPolicy = {
             }
             for (const problem of statements.flatMap((statement) => publicGrants(statement, statements))) {
                 reportViolation(`The queue policy of ${label}: ${problem}.`, urn);
+            }
+        });
+        const topics = args.resources.filter((resource) => resource.type === ResourceType.Topic);
+        const subscriptions = args.resources.filter((resource) => resource.type === ResourceType.SnsSubscription);
+        decideEach(subscriptions, (subscription) => {
+            const queue = deliversTo(subscription, graph);
+            const topic = queue && subscribedTopic(subscription, topics);
+            if (!queue || !topic) {
+                return;
+            }
+            for (const { declaredBy, document } of topicPolicies(topic, args.resources)) {
+                const problems = publicPublishGrants(document) ?? [
+                    "it is not a JSON policy document the pack can read",
+                ];
+                for (const problem of problems) {
+                    reportViolation(
+                        `Topic ${topic.name} delivers to queue ${queueLabel(queue)} (subscription ${subscription.name}), ` +
+                            `so whoever may publish to it sends the worker jobs; its topic policy: ${problem}.`,
+                        declaredBy.urn,
+                    );
+                }
             }
         });
         decideEach(graph.redriveAllows, (allow) => {

@@ -27,7 +27,7 @@ import { ecsPolicies } from "./ecs";
 import { rolesTasksUse } from "./iamRoles";
 import { kmsPolicies } from "./kms";
 import { logPolicies } from "./logs";
-import { eventControlledOverrides } from "./overrides";
+import { eventControlledOverrides, launchSetting } from "./overrides";
 import { attempt, decideEach, need, Unknown } from "./preview";
 import { queueGraph } from "./queues";
 import { snsPolicies } from "./sns";
@@ -234,7 +234,8 @@ function judgeInside(
 export const uninspectedSettings = settings<{ acceptedUninspected: string[] }>("stack-no-uninspected-resources", {
     acceptedUninspected: stringListSetting(
         "Resource types (aws:cloudformation/stack:Stack, aws-native:sqs:Queue) or resource names accepted although " +
-            "the pack cannot see everything they create; the offline runner's --accept-uninspected adds to it.",
+            "the pack cannot see everything they create; an entry with a colon is a type. A name accepts a resource " +
+            "only while no other such resource has it. The offline runner's --accept-uninspected adds to it.",
         [],
     ),
 });
@@ -260,12 +261,28 @@ export const stackNoUninspectedResources: StackValidationPolicy = {
     configSchema: uninspectedSettings.configSchema,
     validateStack: (args, reportViolation) => {
         const { acceptedUninspected } = uninspectedSettings.read(args);
+        // An entry with a colon is a type token and accepts by type only, so a resource cannot be named after one.
+        const acceptedTypes = acceptedUninspected.filter((entry) => entry.includes(":"));
+        const acceptedNames = acceptedUninspected.filter((entry) => !entry.includes(":"));
+        const uninspected = args.resources.filter(
+            (resource) => attempt(() => uninspectedReason(resource)) !== undefined,
+        );
         decideEach(args.resources, (resource) => {
             const reason = uninspectedReason(resource);
             if (reason === undefined) {
                 return;
             }
-            if (!acceptedUninspected.includes(resource.type) && !acceptedUninspected.includes(resource.name)) {
+            const namesakes = uninspected.filter((other) => other.name === resource.name);
+            const byName = acceptedNames.includes(resource.name);
+            if (byName && namesakes.length > 1 && !acceptedTypes.includes(resource.type)) {
+                reportViolation(
+                    `${resource.type} ${resource.name} is ${reason}. acceptedUninspected accepts the name ` +
+                        `${resource.name}, which ${namesakes.length} resources the pack cannot see into carry ` +
+                        `(${namesakes.map((other) => other.type).join(", ")}), so it accepts none of them: give them ` +
+                        "distinct names or accept each by type once it is reviewed another way.",
+                    resource.urn,
+                );
+            } else if (!acceptedTypes.includes(resource.type) && !byName) {
                 reportViolation(
                     `${resource.type} ${resource.name} is ${reason}; the pack cannot judge what it creates. Accept it ` +
                         `by type or name (acceptedUninspected, or --accept-uninspected ${resource.type}) once it is ` +
@@ -293,13 +310,7 @@ function taskDefinitionReference(resource: PolicyResource): string | undefined {
     if (!path) {
         return undefined;
     }
-    const value = attempt(() => {
-        let current: unknown = resource.props;
-        for (const key of path) {
-            current = isRecord(current) ? current[key] : undefined;
-        }
-        return current;
-    });
+    const value = attempt(() => launchSetting(resource, path).value);
     if (value instanceof Unknown) {
         if (dependenciesOf(resource, path[0], ResourceType.TaskDefinition).length > 0) {
             return undefined;

@@ -274,6 +274,14 @@ const EXPECTED = [
         mirrors: ["KMS.4", "CKV_AWS_7", "cdk-nag AwsSolutions-KMS5"],
     },
     {
+        name: "kms-key-policy-not-public",
+        level: "mandatory",
+        control: "CKV_AWS_33",
+        stack: false,
+        config: {},
+        mirrors: ["CKV_AWS_33"],
+    },
+    {
         name: "worker-resources-tagged",
         level: "advisory",
         control: "SQS.2",
@@ -453,6 +461,7 @@ describe("typed pack factory", () => {
             "iam-execution-role-least-privilege": "advisory",
             "sns-subscription-no-http": "advisory",
             "kms-key-rotation-enabled": "advisory",
+            "kms-key-policy-not-public": "advisory",
             "worker-resources-tagged": "advisory",
             "stack-no-uninspected-resources": "advisory",
             "stack-left-unjudged": "advisory",
