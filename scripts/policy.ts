@@ -7,7 +7,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { HarnessError, runStack, StackRun } from "../tooling/harness";
 import { packConfigProblems, PolicyPackConfig } from "../policy/config";
-import { evaluatePolicies, Evaluation, Finding } from "./policyEngine";
+import { evaluatePolicies, Evaluation, Finding, loweredPolicies } from "./policyEngine";
 import { ServedPack } from "./policyAnalyzer";
 import { policies } from "../policy/policies";
 import { stackLeftUnjudged, stackNoUninspectedResources } from "../policy/uninspected";
@@ -269,6 +269,14 @@ function renderReport(
         }
         lines.push("");
     }
+    const lowered = loweredPolicies(policies, options.config ?? {});
+    if (lowered.length > 0) {
+        lines.push(
+            "Lowered by --policy-config (a disabled policy judged nothing; an advisory one reports without failing):",
+            ...lowered.map((item) => `  - ${item.policy}: ${item.configuredLevel}, ${item.packLevel} in the pack`),
+            "",
+        );
+    }
     const unjudged = leftUnjudged(evaluation, components, options);
     lines.push(
         unjudged.length > 0 ? "Left unjudged (judge these elsewhere):" : "Left unjudged: nothing.",
@@ -289,6 +297,7 @@ function renderReport(
         `${verdict.mandatory.length} mandatory and ${violations.length - verdict.mandatory.length} advisory violations` +
             (undecided.length > 0 ? `; ${undecided.length} policies left open` : "") +
             `; ${unjudged.length} left unjudged` +
+            (lowered.length > 0 ? `; ${lowered.length} policies lowered by --policy-config` : "") +
             (verdict.failed ? `. FAILED: ${reasons.join("; ")}.` : ". PASSED."),
     );
     return lines.join("\n");
@@ -331,6 +340,7 @@ async function main(argv: string[]): Promise<number> {
                       notApplicable: evaluation.notApplicable,
                       remoteComponents: components,
                       leftUnjudged: leftUnjudged(evaluation, components, options),
+                      loweredByConfig: loweredPolicies(policies, options.config ?? {}),
                   },
                   null,
                   2,

@@ -194,15 +194,41 @@ function typeChecks<Args extends { isType: unknown; asType: unknown }>(type: str
     };
 }
 
+/** The level a policy runs at under `config`: its own entry, else `all`, else the pack's default. */
+export function configuredLevel(policy: Policy, config: PolicyPackConfig): EnforcementLevel {
+    const levelOf = (entry: PolicyPackConfig[string] | undefined) =>
+        typeof entry === "string" ? entry : entry?.enforcementLevel;
+    return levelOf(config[policy.name]) ?? levelOf(config.all) ?? policy.enforcementLevel ?? "advisory";
+}
+
+/** How much a level stops: disabled judges nothing, advisory reports, mandatory and remediate stop the update. */
+const LEVEL_RANK: Record<EnforcementLevel, number> = { disabled: 0, advisory: 1, mandatory: 2, remediate: 2 };
+
+/** A policy the configuration runs below the pack's own level for it. */
+export interface LoweredPolicy {
+    policy: string;
+    packLevel: EnforcementLevel;
+    configuredLevel: EnforcementLevel;
+}
+
+/** Every policy `config` runs below the level the pack gives it (a mandatory one made advisory, any one disabled). */
+export function loweredPolicies(policies: Policies, config: PolicyPackConfig): LoweredPolicy[] {
+    return policies.flatMap((policy) => {
+        const packLevel = policy.enforcementLevel ?? "advisory";
+        const level = configuredLevel(policy, config);
+        return LEVEL_RANK[level] < LEVEL_RANK[packLevel]
+            ? [{ policy: policy.name, packLevel, configuredLevel: level }]
+            : [];
+    });
+}
+
 /** Schema defaults under what the config file sets, as the Pulumi CLI passes them to the policy. */
 function policyConfig(
     policy: Policy,
     config: PolicyPackConfig,
 ): { level: EnforcementLevel; properties: Record<string, unknown> } {
-    const levelOf = (entry: PolicyPackConfig[string] | undefined) =>
-        typeof entry === "string" ? entry : entry?.enforcementLevel;
     const entry = config[policy.name];
-    const level = levelOf(entry) ?? levelOf(config.all) ?? policy.enforcementLevel ?? "advisory";
+    const level = configuredLevel(policy, config);
     const properties: Record<string, unknown> = {};
     const schema: PolicyConfigSchema["properties"] = policy.configSchema?.properties ?? {};
     for (const [key, property] of Object.entries(schema)) {

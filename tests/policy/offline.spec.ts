@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { evaluatePolicies } from "../../scripts/policyEngine";
-import { sqsEncrypted } from "../../policy/sqs";
+import { evaluatePolicies, loweredPolicies } from "../../scripts/policyEngine";
+import { sqsEncrypted, sqsNoPublicAccess } from "../../policy/sqs";
+import { workerResourcesTagged } from "../../policy/tagging";
 import { queue, resource } from "./fixtures";
 
 const unencrypted = queue("orders", { sqsManagedSseEnabled: false });
@@ -30,6 +31,27 @@ describe("offline policy evaluation", () => {
             assert.deepEqual(await levelOf({ "sqs-encrypted": "disabled" }), []);
             assert.deepEqual(await levelOf({ "sqs-encrypted": "remediate" }), ["mandatory"]);
         });
+    });
+
+    it("names every policy the config runs below the pack's level, so a silenced gate says so", () => {
+        const pack = [sqsEncrypted, sqsNoPublicAccess, workerResourcesTagged];
+        assert.deepEqual(loweredPolicies(pack, {}), []);
+        assert.deepEqual(
+            loweredPolicies(pack, { all: "advisory", "sqs-no-public-access": { enforcementLevel: "disabled" } }),
+            [
+                { policy: "sqs-encrypted", packLevel: "mandatory", configuredLevel: "advisory" },
+                { policy: "sqs-no-public-access", packLevel: "mandatory", configuredLevel: "disabled" },
+            ],
+        );
+        // Raising a level, or remediate for mandatory, lowers nothing; an advisory policy disabled is lowered.
+        assert.deepEqual(
+            loweredPolicies(pack, {
+                "sqs-encrypted": "remediate",
+                "sqs-no-public-access": "mandatory",
+                "worker-resources-tagged": "disabled",
+            }),
+            [{ policy: "worker-resources-tagged", packLevel: "advisory", configuredLevel: "disabled" }],
+        );
     });
 
     it("hands resource policies inputs and stack policies outputs, with parents and dependencies resolved", async () => {

@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { policies } from "../../policy/policies";
 import { Evaluation } from "../../scripts/policyEngine";
 
 const REPO_ROOT = path.join(__dirname, "..", "..");
@@ -270,6 +271,12 @@ describe("npm run policy", function () {
         assert.equal(runs.brokenAdvisory.code, 0);
         assert.deepEqual([...new Set(advisory.findings.map((finding) => finding.enforcementLevel))], ["advisory"]);
         assert.equal(advisory.findings.length, 6);
+        // The report says the gate was lowered: every mandatory policy of the pack, each by name.
+        const lowered = (advisory as Report & { loweredByConfig: { policy: string; configuredLevel: string }[] })
+            .loweredByConfig;
+        const mandatory = policies.filter((policy) => policy.enforcementLevel === "mandatory").map((p) => p.name);
+        assert.deepEqual(lowered.map((item) => item.policy).sort(), [...mandatory].sort());
+        assert.ok(lowered.every((item) => item.configuredLevel === "advisory"));
     });
 
     it("exits 2 on a configuration it cannot use, naming every bad key, before running the program", () => {
