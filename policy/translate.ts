@@ -15,13 +15,24 @@ export interface TranslatedResource {
 
 const lowerFirst = (key: string) => (key === "" ? key : key[0].toLowerCase() + key.slice(1));
 
-/** Camel-cases every key of a JSON value, down to its leaves. */
+/**
+ * Properties whose value is a document or a map the user names, not properties: an IAM policy (`"Statement"`,
+ * `"Effect"`) or Docker label names, kept as written.
+ */
+const VERBATIM_PROPERTIES = new Set(["KeyPolicy", "keyPolicy", "DockerLabels", "dockerLabels"]);
+
+/** Camel-cases every key of a JSON value, down to its leaves, but for the values of VERBATIM_PROPERTIES. */
 function camelKeys(value: unknown): unknown {
     if (Array.isArray(value)) {
         return value.map(camelKeys);
     }
     if (isRecord(value)) {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [lowerFirst(key), camelKeys(item)]));
+        return Object.fromEntries(
+            Object.entries(value).map(([key, item]) => [
+                lowerFirst(key),
+                VERBATIM_PROPERTIES.has(key) ? item : camelKeys(item),
+            ]),
+        );
     }
     return value;
 }
@@ -63,7 +74,7 @@ const TRANSLATIONS: Record<string, { type: string; map: (props: Props) => Props 
         },
     },
     "AWS::Logs::LogGroup": { type: ResourceType.LogGroup, map: (props) => props },
-    "AWS::KMS::Key": { type: ResourceType.KmsKey, map: (props) => props },
+    "AWS::KMS::Key": { type: ResourceType.KmsKey, map: (props) => rename(props, { keyPolicy: "policy" }) },
     "AWS::SNS::Subscription": { type: ResourceType.SnsSubscription, map: (props) => props },
     "AWS::CloudWatch::Alarm": { type: ResourceType.MetricAlarm, map: (props) => props },
 };

@@ -213,6 +213,44 @@ describe("policy stack-no-uninspected-resources", function () {
         );
     });
 
+    it("judges a key policy inside a template or an aws-native key as written, not with its keys camel-cased", async () => {
+        const open = {
+            Version: "2012-10-17",
+            Statement: [{ Sid: "Anyone", Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" }],
+        };
+        const accountOnly = {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::123456789012:root" },
+                    Action: "kms:*",
+                    Resource: "*",
+                },
+            ],
+        };
+        const stack = (keyPolicy: object) => [
+            cloudFormation(
+                "keys",
+                template({
+                    Key: { Type: "AWS::KMS::Key", Properties: { EnableKeyRotation: true, KeyPolicy: keyPolicy } },
+                }),
+            ),
+            resource("aws-native:kms:Key", "native-key", { enableKeyRotation: true, keyPolicy }),
+        ];
+        const keyFindings = async (keyPolicy: object) =>
+            (await violations(stackNoUninspectedResources, stack(keyPolicy))).filter((line) =>
+                line.includes("kms-key-policy-not-public"),
+            );
+        const found = await keyFindings(open);
+        assert.equal(found.length, 2, found.join("\n"));
+        assert.ok(
+            found.every((line) => /statement Anyone allows Principal "\*"/.test(line)),
+            found.join("\n"),
+        );
+        assert.deepEqual(await keyFindings(accountOnly), []);
+    });
+
     it("reads what a YAML alias or merge key brings into a resource, which CloudFormation would refuse but a reader could miss", async () => {
         const body = [
             "Metadata:",
