@@ -241,9 +241,107 @@ export function mockCallResult(token: string, inputs: State, options: AwsMockOpt
             return { name: region, region, id: region };
         case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        case "aws:iam/getPolicyDocument:getPolicyDocument":
+            return mockPolicyDocument(inputs);
         default:
             return undefined;
     }
+}
+
+/** One statement of `aws.iam.getPolicyDocument`'s inputs. */
+interface PolicyDocumentStatementInput {
+    sid?: string;
+    effect?: string;
+    actions?: string[];
+    notActions?: string[];
+    resources?: string[];
+    notResources?: string[];
+    principals?: { type: string; identifiers: string[] }[];
+    notPrincipals?: { type: string; identifiers: string[] }[];
+    conditions?: { test: string; variable: string; values: string[] }[];
+}
+
+/** One value as IAM JSON writes it: a string when there is one, else the list. */
+const oneOrMany = (values: string[]): string | string[] => (values.length === 1 ? values[0] : values);
+
+function principalsJson(principals: { type: string; identifiers: string[] }[]): unknown {
+    if (principals.length === 1 && principals[0].type === "*") {
+        return "*";
+    }
+    const byType: Record<string, string[]> = {};
+    for (const { type, identifiers } of principals) {
+        byType[type] = [...(byType[type] ?? []), ...identifiers];
+    }
+    return Object.fromEntries(Object.entries(byType).map(([type, ids]) => [type, oneOrMany(ids)]));
+}
+
+function statementJson(statement: PolicyDocumentStatementInput): State {
+    const json: State = {};
+    const set = (key: string, value: unknown) => {
+        if (value !== undefined) {
+            json[key] = value;
+        }
+    };
+    set("Sid", statement.sid || undefined);
+    set("Effect", statement.effect ?? "Allow");
+    set("Action", statement.actions?.length ? oneOrMany(statement.actions) : undefined);
+    set("NotAction", statement.notActions?.length ? oneOrMany(statement.notActions) : undefined);
+    set("Resource", statement.resources?.length ? oneOrMany(statement.resources) : undefined);
+    set("NotResource", statement.notResources?.length ? oneOrMany(statement.notResources) : undefined);
+    set("Principal", statement.principals?.length ? principalsJson(statement.principals) : undefined);
+    set("NotPrincipal", statement.notPrincipals?.length ? principalsJson(statement.notPrincipals) : undefined);
+    if (statement.conditions?.length) {
+        const conditions: Record<string, Record<string, string | string[]>> = {};
+        for (const { test, variable, values } of statement.conditions) {
+            conditions[test] = { ...conditions[test], [variable]: oneOrMany(values) };
+        }
+        json.Condition = conditions;
+    }
+    return json;
+}
+
+/** The statements of policy documents given as JSON strings. */
+function statementsOf(documents: unknown): State[] {
+    return (Array.isArray(documents) ? documents : []).flatMap((document) => {
+        const parsed = typeof document === "string" ? (JSON.parse(document) as State) : {};
+        return Array.isArray(parsed.Statement) ? (parsed.Statement as State[]) : [];
+    });
+}
+
+/** Adds `statements` to `base`, each replacing the statement of `base` with its Sid, if any. */
+function mergeBySid(base: State[], statements: State[]): State[] {
+    const merged = [...base];
+    for (const statement of statements) {
+        const index = statement.Sid ? merged.findIndex((other) => other.Sid === statement.Sid) : -1;
+        if (index >= 0) {
+            merged[index] = statement;
+        } else {
+            merged.push(statement);
+        }
+    }
+    return merged;
+}
+
+/**
+ * What `aws.iam.getPolicyDocument` returns: the policy JSON its inputs describe, with the statements of
+ * `sourcePolicyDocuments` first and `overridePolicyDocuments` replacing statements by Sid, as the provider merges them
+ * (the order of values within a statement may differ from the provider's).
+ */
+function mockPolicyDocument(inputs: State): State {
+    const own = (Array.isArray(inputs.statements) ? (inputs.statements as PolicyDocumentStatementInput[]) : []).map(
+        statementJson,
+    );
+    const statements = mergeBySid(
+        mergeBySid(statementsOf(inputs.sourcePolicyDocuments), own),
+        statementsOf(inputs.overridePolicyDocuments),
+    );
+    const document = {
+        Version: typeof inputs.version === "string" ? inputs.version : "2012-10-17",
+        ...(typeof inputs.policyId === "string" ? { Id: inputs.policyId } : {}),
+        Statement: statements,
+    };
+    const minifiedJson = JSON.stringify(document);
+    return { json: JSON.stringify(document, null, 2), minifiedJson, id: hex(minifiedJson, 10) };
 }
 
 /**

@@ -85,6 +85,57 @@ describe("testing: mocks for unit tests of a program that uses the component", (
         assert.match(await outputValue(jobs.executionRoleArn), /^arn:aws:iam::/);
     });
 
+    it("render aws.iam.getPolicyDocument as the provider does, so a program's policy JSON can be tested and judged", async () => {
+        await setAwsMocks();
+        const base = aws.iam.getPolicyDocumentOutput({
+            statements: [{ sid: "Read", actions: ["sqs:ReceiveMessage"], resources: ["*"] }],
+        });
+        const document = aws.iam.getPolicyDocumentOutput({
+            policyId: "jobs",
+            sourcePolicyDocuments: [base.json],
+            statements: [
+                {
+                    sid: "Send",
+                    effect: "Allow",
+                    actions: ["sqs:SendMessage", "sqs:GetQueueUrl"],
+                    resources: ["arn:aws:sqs:us-east-1:123456789012:jobs"],
+                    principals: [{ type: "Service", identifiers: ["sns.amazonaws.com"] }],
+                    conditions: [
+                        {
+                            test: "ArnEquals",
+                            variable: "aws:SourceArn",
+                            values: ["arn:aws:sns:us-east-1:123456789012:t"],
+                        },
+                    ],
+                },
+                { sid: "Anyone", actions: ["sqs:SendMessage"], principals: [{ type: "*", identifiers: ["*"] }] },
+            ],
+            overridePolicyDocuments: [
+                JSON.stringify({ Statement: [{ Sid: "Read", Effect: "Deny", Action: "sqs:*", Resource: "*" }] }),
+            ],
+        });
+        assert.deepEqual(JSON.parse(await outputValue(document.json)), {
+            Version: "2012-10-17",
+            Id: "jobs",
+            Statement: [
+                { Sid: "Read", Effect: "Deny", Action: "sqs:*", Resource: "*" },
+                {
+                    Sid: "Send",
+                    Effect: "Allow",
+                    Action: ["sqs:SendMessage", "sqs:GetQueueUrl"],
+                    Resource: "arn:aws:sqs:us-east-1:123456789012:jobs",
+                    Principal: { Service: "sns.amazonaws.com" },
+                    Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:t" } },
+                },
+                { Sid: "Anyone", Effect: "Allow", Action: "sqs:SendMessage", Principal: "*" },
+            ],
+        });
+        assert.equal(
+            await outputValue(document.minifiedJson),
+            JSON.stringify(JSON.parse(await outputValue(document.json))),
+        );
+    });
+
     it("answer a type they do not know with an ARN in that type's service", () => {
         const { id, state } = mockResourceState("aws:dynamodb/table:Table", "orders", {});
         assert.match(id, /^orders-[0-9a-f]{7}-id$/);

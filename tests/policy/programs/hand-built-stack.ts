@@ -95,24 +95,19 @@ const executionRole = new aws.iam.Role("hand-execution-role", {
     managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
 });
 
-// The task role may only consume its queue.
-const taskRole = new aws.iam.Role("hand-task-role", {
-    assumeRolePolicy: ecsTasksOfThisAccount,
-    inlinePolicies: [
+// The task role may only consume its queue: the document from aws.iam.getPolicyDocument, as many programs write it
+// (the offline run's mocks render it as the provider does).
+const consume = aws.iam.getPolicyDocumentOutput({
+    statements: [
         {
-            name: "consume",
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Effect: "Allow",
-                        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
-                        Resource: queue.arn,
-                    },
-                ],
-            }),
+            actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
+            resources: [queue.arn],
         },
     ],
+});
+const taskRole = new aws.iam.Role("hand-task-role", {
+    assumeRolePolicy: ecsTasksOfThisAccount,
+    inlinePolicies: [{ name: "consume", policy: consume.json }],
 });
 
 const taskDefinition = new aws.ecs.TaskDefinition("hand-task", {
