@@ -30,11 +30,12 @@ export type Flags<S extends FlagSpecs> = { [K in keyof S]?: FlagValue<S[K]> };
 /** A command line the script cannot run with: printed with the usage line, exit code 2. */
 export class UsageError extends Error {}
 
-/** `--stack <name>, --json`: the valid flags, as an error lists them. */
+/** `valid flags: --stack <name>, --json`, or `it takes no flags`: what an error says the command accepts. */
 function usage(specs: FlagSpecs): string {
-    return Object.entries(specs)
-        .map(([name, spec]) => (spec.type === "string" ? `--${name} <${spec.value ?? "value"}>` : `--${name}`))
-        .join(", ");
+    const flags = Object.entries(specs).map(([name, spec]) =>
+        spec.type === "string" ? `--${name} <${spec.value ?? "value"}>` : `--${name}`,
+    );
+    return flags.length > 0 ? `valid flags: ${flags.join(", ")}` : "it takes no flags";
 }
 
 /**
@@ -56,11 +57,11 @@ export function parseFlags<S extends FlagSpecs>(
     } catch (error) {
         // parseArgs words some refusals over several sentences and lines: one line, without the closing period.
         const reason = (error as Error).message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "");
-        throw new UsageError(`${command}: ${reason}; valid flags: ${usage(specs)}`);
+        throw new UsageError(`${command}: ${reason}; ${usage(specs)}`);
     }
     if (parsed.positionals.length > positionals) {
         throw new UsageError(
-            `${command}: unexpected argument ${JSON.stringify(parsed.positionals[positionals])}; valid flags: ${usage(specs)}`,
+            `${command}: unexpected argument ${JSON.stringify(parsed.positionals[positionals])}; ${usage(specs)}`,
         );
     }
     return { flags: parsed.values as Flags<S>, positionals: parsed.positionals };
