@@ -22,7 +22,7 @@ describe("tooling/cli: parseFlags", () => {
             () => parseFlags("plan", ["dev"], FLAGS),
             (error: Error) =>
                 error instanceof UsageError &&
-                /^plan: Unexpected argument 'dev'\b.*; valid flags: --stack <name>, --json$/.test(error.message),
+                /^plan: Unexpected argument 'dev'.*; valid flags: --stack <name>, --json$/.test(error.message),
         );
     });
 
