@@ -231,7 +231,7 @@ describe("the Construct path with what other languages send", () => {
                     "securityGroupIds[0]",
                     "container.environment.LOG_LEVEL",
                     "container.environment.PORT",
-                    "capacityProviderStrategy[0].capacityProvider",
+                    "capacityProviderStrategy[0]",
                     "tags.team",
                 ],
             );
@@ -239,8 +239,8 @@ describe("the Construct path with what other languages send", () => {
             assert.match(reasons["subnetIds[1]"], /must be a subnet ID .*; got null$/);
             assert.match(reasons["container.environment.PORT"], /must be a string.*; got 8080$/);
             assert.match(
-                reasons["capacityProviderStrategy[0].capacityProvider"],
-                /must be one of FARGATE, FARGATE_SPOT; got nothing$/,
+                reasons["capacityProviderStrategy[0]"],
+                /must be an object with capacityProvider, weight and base; got null$/,
             );
             assert.match(reasons["tags.team"], /must be a string.*; got null$/);
         });

@@ -1,6 +1,6 @@
 // Rules for the ECS service: where its tasks run (cluster, subnets, security groups) and on which capacity.
 import { MAX_STRATEGY_BASE, MAX_STRATEGY_WEIGHT } from "../../contract/awsLimits";
-import { Problems } from "./problems";
+import { describe, isObject, Problems } from "./problems";
 import { WorkerSettings } from "../plan/settings";
 import { BackgroundWorkerArgs, CapacityProvider } from "../types";
 
@@ -41,8 +41,17 @@ export function validateCapacityProviderStrategy(
     let withBase = 0;
     let totalWeight = 0;
     let weightsValid = true;
+    const given: unknown[] = args.capacityProviderStrategy;
     settings.capacityProviderStrategy.forEach(({ capacityProvider, weight, base }, index) => {
         const path = `capacityProviderStrategy[${index}]`;
+        if (!isObject(given[index])) {
+            problems.add(
+                path,
+                `must be an object with capacityProvider, weight and base; got ${describe(given[index])}`,
+            );
+            weightsValid = false;
+            return;
+        }
         if (problems.oneOf(`${path}.capacityProvider`, capacityProvider, Object.values(CapacityProvider))) {
             if (seen.has(capacityProvider)) {
                 problems.add(

@@ -67,6 +67,19 @@ describe("validation/service: network and capacity providers", () => {
             );
         });
 
+        it("rejects an item that is not an object (null from another language) by its position", () => {
+            for (const item of [null, "FARGATE_SPOT"]) {
+                assertRejected(
+                    minimalArgs({
+                        capacityProviderStrategy: [{ capacityProvider: CapacityProvider.FargateSpot }, untyped(item)],
+                    }),
+                    "capacityProviderStrategy[1]",
+                    "must be an object with capacityProvider, weight and base",
+                    `got ${JSON.stringify(item)}`,
+                );
+            }
+        });
+
         it("rejects a second provider with a base above 0, naming its index", () => {
             assertRejected(
                 minimalArgs({
