@@ -328,11 +328,21 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             reason: /allows Principal "\*" kms:\*/,
         },
         {
-            what: "everyone but one role (NotPrincipal), and kms:CallerAccount by a wildcard pattern",
+            what: "everyone but one role (NotPrincipal)",
             policy: kmsKeyPolicyNotPublic,
             build: () => [
                 key([
                     { Effect: "Allow", NotPrincipal: { AWS: roleArn("admin") }, Action: "kms:Decrypt", Resource: "*" },
+                ]),
+            ],
+            verdict: "fails",
+            reason: /everyone but the NotPrincipal/,
+        },
+        {
+            what: "everyone, with kms:CallerAccount matched by a wildcard pattern",
+            policy: kmsKeyPolicyNotPublic,
+            build: () => [
+                key([
                     {
                         Effect: "Allow",
                         Principal: "*",
@@ -343,7 +353,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
                 ]),
             ],
             verdict: "fails",
-            reason: /everyone but the NotPrincipal/,
+            reason: /allows Principal "\*" kms:Decrypt, and its condition restricts no caller/,
         },
         {
             what: "an unreadable key policy",
