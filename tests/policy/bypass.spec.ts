@@ -5,11 +5,9 @@
 // reported by the named policy; "passes" rows are configurations a real team writes that must not be (a false alarm
 // is a bypass of the other kind: it teaches people to turn the gate off). Rows are component-built (through the
 // BackgroundWorker's outputs, escape hatches and transforms) or hand-built with @pulumi/aws shapes.
-import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { Policies } from "@pulumi/policy";
 import { cloudwatchAlarmHasActions, sqsDeadLetterQueueAlarmed } from "../../policy/alarms";
 import {
     ecsExecDisabled,
@@ -34,67 +32,29 @@ import {
     componentProgram,
     componentQueues,
     container,
+    handBuiltTask,
     policyDocument,
     queue,
     queueArn,
     redriveDocument,
     resource,
+    role,
+    roleArn,
     service,
     taskDefinition,
     tlsDenyStatement,
     tlsQueuePolicy,
-    violations,
 } from "./fixtures";
+import { Attempt, describeAttempts } from "./attempts";
 
-type Policy = Policies[number];
 type Props = Record<string, unknown>;
 
-/** One attempt: what it tries, the policy that must judge it, how it is built, and the verdict it must get. */
-interface Attempt {
-    what: string;
-    policy: Policy;
-    build: () => StackResource[] | Promise<StackResource[]>;
-    verdict: "fails" | "passes";
-    /** For "fails": a violation of the policy must match this. */
-    reason?: RegExp;
-}
-
-const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:oncall`;
 /** The on-call topic of the component's worker, in its cluster's region (CloudWatch notifies topics of its own). */
 const WORKER_TOPIC = "arn:aws:sns:eu-west-1:210987654321:oncall";
 const CLUSTER = `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/workers`;
 const TASK_DEFINITION = `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/api:1`;
-
-const ECS_TRUST = policyDocument({
-    Effect: "Allow",
-    Principal: { Service: "ecs-tasks.amazonaws.com" },
-    Action: "sts:AssumeRole",
-    Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
-});
-
-function role(name: string, trust: unknown = JSON.stringify(ECS_TRUST), inputs: Props = {}): StackResource {
-    return resource(
-        "aws:iam/role:Role",
-        name,
-        { assumeRolePolicy: trust, ...inputs },
-        { name, arn: roleArn(name), id: name },
-    );
-}
-
-/** A hand-built task: task role "api-task", execution role "api-execution", and a task definition naming both. */
-function task(taskRole = role("api-task"), executionRole = role("api-execution"), inputs: Props = {}): StackResource[] {
-    return [
-        taskRole,
-        executionRole,
-        taskDefinition("api", [container()], {
-            taskRoleArn: taskRole.outputs.arn,
-            executionRoleArn: executionRole.outputs.arn,
-            ...inputs,
-        }),
-    ];
-}
 
 const allow = (Action: unknown, Resource: unknown = "*", extra: Props = {}) => ({
     Effect: "Allow",
@@ -110,7 +70,10 @@ const rolePolicy = (name: string, roleName: string, ...statements: Props[]) =>
     });
 
 /** A hand-built task role given `statements` through a RolePolicy. */
-const taskRoleWith = (...statements: Props[]) => [...task(), rolePolicy("api-task-policy", "api-task", ...statements)];
+const taskRoleWith = (...statements: Props[]) => [
+    ...handBuiltTask(),
+    rolePolicy("api-task-policy", "api-task", ...statements),
+];
 
 /** A hand-built work queue with its dead-letter queue, both TLS-only, the work queue's policy holding `statements`. */
 function queueWithPolicy(...statements: Props[]): StackResource[] {
@@ -138,7 +101,7 @@ const everyone = (condition?: Props, principal: unknown = "*") => ({
 
 /** A hand-built task role whose trust policy has `condition` on the ECS tasks principal. */
 const trustedUnder = (condition: Props) =>
-    task(
+    handBuiltTask(
         role(
             "api-task",
             JSON.stringify(
@@ -243,7 +206,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             what: "a PolicyAttachment naming the hand-built task role in mixed case",
             policy: iamTaskRoleNoWildcards,
             build: () => [
-                ...task(),
+                ...handBuiltTask(),
                 resource("aws:iam/policyAttachment:PolicyAttachment", "mixed", {
                     roles: ["Api-Task"],
                     policyArn: ADMIN,
@@ -256,7 +219,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             what: "the AWS managed policy ARN in lower case (IAM resolves it to AdministratorAccess)",
             policy: iamTaskRoleNoWildcards,
             build: () => [
-                ...task(),
+                ...handBuiltTask(),
                 resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "lower", {
                     role: "api-task",
                     policyArn: "arn:aws:iam::aws:policy/administratoraccess",
@@ -269,7 +232,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             what: "AdministratorAccess in the GovCloud partition through managedPolicyArns",
             policy: iamTaskRoleNoWildcards,
             build: () =>
-                task(
+                handBuiltTask(
                     role("api-task", undefined, {
                         managedPolicyArns: ["arn:aws-us-gov:iam::aws:policy/AdministratorAccess"],
                     }),
@@ -281,7 +244,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             what: "Statement as a single object and Action as a string, the policy given as an object",
             policy: iamTaskRoleNoWildcards,
             build: () => [
-                ...task(),
+                ...handBuiltTask(),
                 resource("aws:iam/rolePolicy:RolePolicy", "object", {
                     role: "api-task",
                     policy: { Version: "2012-10-17", Statement: allow("*", "*") },
@@ -374,7 +337,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             what: "the execution role reading every SSM parameter of GovCloud",
             policy: iamExecutionRoleLeastPrivilege,
             build: () => [
-                ...task(),
+                ...handBuiltTask(),
                 rolePolicy("exec", "api-execution", allow("ssm:GetParameters", "arn:aws-us-gov:ssm:*:*:parameter/*")),
             ],
             verdict: "fails",
@@ -384,7 +347,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             what: "taskRoleArn in the China partition with a path, naming a role that is not the stack's",
             policy: iamTaskRoleNoWildcards,
             build: () =>
-                task(role("api-task"), role("api-execution"), {
+                handBuiltTask(role("api-task"), role("api-execution"), {
                     taskRoleArn: "arn:aws-cn:iam::123456789012:role/team/api-task",
                 }),
             verdict: "fails",
@@ -441,7 +404,7 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             what: "an execution role with AmazonECSTaskExecutionRolePolicy and one named secret",
             policy: iamExecutionRoleLeastPrivilege,
             build: () => [
-                ...task(
+                ...handBuiltTask(
                     role("api-task"),
                     role("api-execution", undefined, {
                         managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
@@ -1340,24 +1303,4 @@ const ATTEMPTS: Record<string, Attempt[]> = {
     ],
 };
 
-describe("attempts to get past the pack (held-out variants of each bypass class)", function () {
-    this.timeout(30_000);
-    for (const [group, attempts] of Object.entries(ATTEMPTS)) {
-        describe(group, () => {
-            for (const attempt of attempts) {
-                it(`${attempt.verdict === "fails" ? "fails" : "passes"} ${attempt.what}`, async () => {
-                    const found = await violations(attempt.policy, await attempt.build());
-                    if (attempt.verdict === "passes") {
-                        assert.deepEqual(found, []);
-                        return;
-                    }
-                    const reason = attempt.reason ?? /./;
-                    assert.ok(
-                        found.some((line) => reason.test(line)),
-                        `${attempt.policy.name} let it through; it reported:\n${found.join("\n") || "(nothing)"}`,
-                    );
-                });
-            }
-        });
-    }
-});
+describeAttempts("attempts to get past the pack (held-out variants of each bypass class)", ATTEMPTS);

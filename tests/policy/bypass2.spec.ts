@@ -2,8 +2,6 @@
 // variants of old classes it must keep stopping. One row per attempt, grouped by class, each with the verdict it must
 // get: "fails" rows are insecure and must be reported by the named policy, "passes" rows are what a real team writes
 // and must not be.
-import * as assert from "node:assert/strict";
-import { Policies } from "@pulumi/policy";
 import { ecsTaskNotPrivileged } from "../../policy/ecs";
 import { iamExecutionRoleLeastPrivilege, iamTaskRoleNoWildcards } from "../../policy/iam";
 import { sqsNoPublicAccess, sqsTlsOnly } from "../../policy/sqs";
@@ -13,6 +11,7 @@ import {
     ACCOUNT,
     componentProgram,
     container,
+    handBuiltTask,
     policyDocument,
     queue,
     queueArn,
@@ -21,59 +20,16 @@ import {
     taskDefinition,
     tlsDenyStatement,
     tlsQueuePolicy,
-    violations,
 } from "./fixtures";
+import { Attempt, describeAttempts } from "./attempts";
 
-type Policy = Policies[number];
 type Props = Record<string, unknown>;
-
-/** One attempt: what it tries, the policy that must judge it, how it is built, and the verdict it must get. */
-interface Attempt {
-    what: string;
-    policy: Policy;
-    build: () => StackResource[] | Promise<StackResource[]>;
-    verdict: "fails" | "passes";
-    /** For "fails": a violation of the policy must match this. */
-    reason?: RegExp;
-    options?: Partial<EvaluateOptions>;
-}
-
-const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
-
-const ECS_TRUST = policyDocument({
-    Effect: "Allow",
-    Principal: { Service: "ecs-tasks.amazonaws.com" },
-    Action: "sts:AssumeRole",
-    Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
-});
-
-function role(name: string): StackResource {
-    return resource(
-        "aws:iam/role:Role",
-        name,
-        { assumeRolePolicy: JSON.stringify(ECS_TRUST) },
-        { name, arn: roleArn(name), id: name },
-    );
-}
-
-/** A hand-built task: task role "api-task", execution role "api-execution", and a task definition naming both. */
-function task(): StackResource[] {
-    const [taskRole, executionRole] = [role("api-task"), role("api-execution")];
-    return [
-        taskRole,
-        executionRole,
-        taskDefinition("api", [container()], {
-            taskRoleArn: taskRole.outputs.arn,
-            executionRoleArn: executionRole.outputs.arn,
-        }),
-    ];
-}
 
 const allow = (Action: unknown, Resource: unknown) => ({ Effect: "Allow", Action, Resource });
 
 /** The hand-built task with `statements` in a RolePolicy on `roleName`. */
 const roleWith = (roleName: string, ...statements: Props[]) => [
-    ...task(),
+    ...handBuiltTask(),
     resource("aws:iam/rolePolicy:RolePolicy", `${roleName}-policy`, {
         role: roleName,
         policy: JSON.stringify(policyDocument(...statements)),
@@ -378,24 +334,4 @@ const ATTEMPTS: Record<string, Attempt[]> = {
     ],
 };
 
-describe("attempts to get past the pack, second round", function () {
-    this.timeout(30_000);
-    for (const [group, attempts] of Object.entries(ATTEMPTS)) {
-        describe(group, () => {
-            for (const attempt of attempts) {
-                it(`${attempt.verdict} ${attempt.what}`, async () => {
-                    const found = await violations(attempt.policy, await attempt.build(), attempt.options);
-                    if (attempt.verdict === "passes") {
-                        assert.deepEqual(found, []);
-                        return;
-                    }
-                    const reason = attempt.reason ?? /./;
-                    assert.ok(
-                        found.some((line) => reason.test(line)),
-                        `${attempt.policy.name} let it through; it reported:\n${found.join("\n") || "(nothing)"}`,
-                    );
-                });
-            }
-        });
-    }
-});
+describeAttempts("attempts to get past the pack, second round", ATTEMPTS);

@@ -2,8 +2,6 @@
 // bypass2.spec.ts). One row per attempt, grouped by class, each with the verdict it must get: "fails" rows are insecure
 // and must be reported by the named policy, "open" rows must be left undecided in preview rather than passed, and
 // "passes" rows are what a real team writes and must not be reported.
-import * as assert from "node:assert/strict";
-import { Policies } from "@pulumi/policy";
 import { ecsExecDisabled, ecsFargateLatestPlatform, ecsNoPublicIpAnywhere } from "../../policy/ecs";
 import { kmsKeyPolicyNotPublic } from "../../policy/kms";
 import { sqsNoPublicAccess } from "../../policy/sqs";
@@ -18,25 +16,13 @@ import {
     queueArn,
     redriveDocument,
     resource,
+    roleArn,
     taskDefinition,
     tlsDenyStatement,
-    undecided,
-    violations,
 } from "./fixtures";
+import { Attempt, describeAttempts } from "./attempts";
 
-type Policy = Policies[number];
 type Props = Record<string, unknown>;
-
-/** One attempt: what it tries, the policy that must judge it, how it is built, and the verdict it must get. */
-interface Attempt {
-    what: string;
-    policy: Policy;
-    build: () => StackResource[] | Promise<StackResource[]>;
-    verdict: "fails" | "open" | "passes";
-    /** For "fails" and "open": a violation (or an open finding) of the policy must match this. */
-    reason?: RegExp;
-    options?: Partial<EvaluateOptions>;
-}
 
 /** A schedule whose target is Scheduler's RunTask universal target, sending `request` (keys as the ECS API spells them). */
 const runTaskSchedule = (request: Props, input: unknown = JSON.stringify(request)) =>
@@ -108,8 +94,6 @@ const publish = (Principal: unknown, extra: Props = {}) => ({
     Resource: TOPIC_ARN,
     ...extra,
 });
-
-const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 
 /** The statement every key policy starts with: the account manages the key through IAM. */
 const OWNER = { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" };
@@ -433,33 +417,4 @@ const ATTEMPTS: Record<string, Attempt[]> = {
     ],
 };
 
-describe("attempts to get past the pack, third round", function () {
-    this.timeout(30_000);
-    for (const [group, attempts] of Object.entries(ATTEMPTS)) {
-        describe(group, () => {
-            for (const attempt of attempts) {
-                it(`${attempt.verdict} ${attempt.what}`, async () => {
-                    const resources = await attempt.build();
-                    if (attempt.verdict === "open") {
-                        const open = await undecided(attempt.policy, resources, attempt.options);
-                        assert.ok(
-                            open.some((line) => (attempt.reason ?? /./).test(line)),
-                            `${attempt.policy.name} decided it in preview; it left open:\n${open.join("\n") || "(nothing)"}`,
-                        );
-                        return;
-                    }
-                    const found = await violations(attempt.policy, resources, attempt.options);
-                    if (attempt.verdict === "passes") {
-                        assert.deepEqual(found, []);
-                        return;
-                    }
-                    const reason = attempt.reason ?? /./;
-                    assert.ok(
-                        found.some((line) => reason.test(line)),
-                        `${attempt.policy.name} let it through; it reported:\n${found.join("\n") || "(nothing)"}`,
-                    );
-                });
-            }
-        });
-    }
-});
+describeAttempts("attempts to get past the pack, third round", ATTEMPTS);

@@ -197,6 +197,48 @@ export function taskDefinition(
     );
 }
 
+/** A role of the fixtures' account by name. */
+export const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+
+/** A task role's trust as a team writes it: ECS tasks of this account only. */
+export const SCOPED_ECS_TRUST = policyDocument({
+    Effect: "Allow",
+    Principal: { Service: "ecs-tasks.amazonaws.com" },
+    Action: "sts:AssumeRole",
+    Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+});
+
+/** A hand-built role named `name`, trusting `trust` (ECS tasks of this account by default). */
+export function role(
+    name: string,
+    trust: unknown = JSON.stringify(SCOPED_ECS_TRUST),
+    inputs: Props = {},
+): StackResource {
+    return resource(
+        "aws:iam/role:Role",
+        name,
+        { assumeRolePolicy: trust, ...inputs },
+        { name, arn: roleArn(name), id: name },
+    );
+}
+
+/** A hand-built task: task role "api-task", execution role "api-execution", and a task definition naming both. */
+export function handBuiltTask(
+    taskRole = role("api-task"),
+    executionRole = role("api-execution"),
+    inputs: Props = {},
+): StackResource[] {
+    return [
+        taskRole,
+        executionRole,
+        taskDefinition("api", [container()], {
+            taskRoleArn: taskRole.outputs.arn,
+            executionRoleArn: executionRole.outputs.arn,
+            ...inputs,
+        }),
+    ];
+}
+
 export function service(name: string, inputs: Props = {}, options: FixtureOptions = {}): StackResource {
     return resource(
         "aws:ecs/service:Service",

@@ -14,30 +14,11 @@ import {
     taskDefinition,
     undecided,
     violations,
+    role,
+    roleArn,
 } from "./fixtures";
 
-const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
-
-const SCOPED_TRUST = policyDocument({
-    Effect: "Allow",
-    Principal: { Service: "ecs-tasks.amazonaws.com" },
-    Action: "sts:AssumeRole",
-    Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
-});
-
-function role(
-    name: string,
-    trust: unknown = JSON.stringify(SCOPED_TRUST),
-    inputs: Record<string, unknown> = {},
-): StackResource {
-    return resource(
-        "aws:iam/role:Role",
-        name,
-        { assumeRolePolicy: trust, ...inputs },
-        { name, arn: roleArn(name), id: name },
-    );
-}
 
 /** A hand-built task: its task and execution roles, and a task definition naming them. */
 function task(
