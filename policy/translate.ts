@@ -16,10 +16,10 @@ export interface TranslatedResource {
 const lowerFirst = (key: string) => (key === "" ? key : key[0].toLowerCase() + key.slice(1));
 
 /**
- * Properties whose value is a document or a map the user names, not properties: an IAM policy (`"Statement"`,
- * `"Effect"`) or Docker label names, kept as written.
+ * Properties (by their camel-case name, however they were written) whose value is a document or a map the user
+ * names, kept as written: an IAM policy (`"Statement"`, `"Effect"`) or Docker label names.
  */
-const VERBATIM_PROPERTIES = new Set(["KeyPolicy", "keyPolicy", "DockerLabels", "dockerLabels"]);
+const VERBATIM_PROPERTIES = new Set(["keyPolicy", "dockerLabels"]);
 
 /** Camel-cases every key of a JSON value, down to its leaves, but for the values of VERBATIM_PROPERTIES. */
 function camelKeys(value: unknown): unknown {
@@ -28,10 +28,10 @@ function camelKeys(value: unknown): unknown {
     }
     if (isRecord(value)) {
         return Object.fromEntries(
-            Object.entries(value).map(([key, item]) => [
-                lowerFirst(key),
-                VERBATIM_PROPERTIES.has(key) ? item : camelKeys(item),
-            ]),
+            Object.entries(value).map(([key, item]) => {
+                const camel = lowerFirst(key);
+                return [camel, VERBATIM_PROPERTIES.has(camel) ? item : camelKeys(item)];
+            }),
         );
     }
     return value;
