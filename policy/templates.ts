@@ -77,9 +77,17 @@ export interface TemplateResource {
     properties: unknown;
     /** The choice of undecided conditions this reading assumes (`IsProd false`); absent when none was needed. */
     assumes?: string;
+    /**
+     * The undecided conditions of a resource that has more than MAX_ENUMERATED_CONDITIONS of them: too many
+     * combinations to judge each, so the resource cannot be judged. Its one reading then resolves none of them.
+     */
+    tooManyConditions?: string[];
 }
 
-/** Beyond this many undecided conditions in one resource, only the readings with all true and all false are judged. */
+/**
+ * The most undecided conditions of one resource whose every combination is judged (64 readings); a resource with more
+ * cannot be judged, since a finding may hold in one combination only.
+ */
 export const MAX_ENUMERATED_CONDITIONS = 6;
 
 /**
@@ -96,6 +104,16 @@ export function templateResources(body: unknown, parameters: unknown = {}): Temp
         .filter((entry): entry is [string, Props] => isRecord(entry[1]))
         .flatMap(([logicalId, resource]) => {
             const undecided = [...scope.undecidedConditions(resource.Properties)].sort();
+            if (undecided.length > MAX_ENUMERATED_CONDITIONS) {
+                return [
+                    {
+                        logicalId,
+                        type: String(resource.Type),
+                        properties: scope.resolve(resource.Properties, new Map()),
+                        tooManyConditions: undecided,
+                    },
+                ];
+            }
             return choicesOf(undecided).map((choices) => ({
                 logicalId,
                 type: String(resource.Type),
@@ -109,9 +127,6 @@ export function templateResources(body: unknown, parameters: unknown = {}): Temp
 
 /** Every combination of truths for the conditions named (one empty choice when there are none). */
 function choicesOf(names: readonly string[]): Map<string, boolean>[] {
-    if (names.length > MAX_ENUMERATED_CONDITIONS) {
-        return [true, false].map((truth) => new Map(names.map((name) => [name, truth])));
-    }
     return Array.from(
         { length: 2 ** names.length },
         (_, bits) => new Map(names.map((name, index) => [name, (bits & (1 << index)) === 0])),

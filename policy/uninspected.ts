@@ -32,7 +32,7 @@ import { attempt, decideEach, need, Unknown } from "./preview";
 import { queueGraph } from "./queues";
 import { snsPolicies } from "./sns";
 import { sqsEncrypted } from "./sqs";
-import { templateResources } from "./templates";
+import { MAX_ENUMERATED_CONDITIONS, templateResources } from "./templates";
 import { cloudFormationTypeOf, translate, TranslatedResource } from "./translate";
 import { workerMaxTasksLimit, workerOnDemandBase } from "./worker";
 
@@ -123,7 +123,7 @@ function uninspectedReason(resource: PolicyResource): string | undefined {
  * A resource declared inside an uninspected one, read as the provider's; a template's resource may be read once per
  * choice of the conditions it could not decide (`assumes`).
  */
-type InnerResource = TranslatedResource & { logicalId: string; assumes?: string };
+type InnerResource = TranslatedResource & { logicalId: string; assumes?: string; tooManyConditions?: string[] };
 
 /** The resources declared inside an uninspected resource that the pack can read, or Unknown while they are unknown. */
 function readableInside(resource: PolicyResource): InnerResource[] | Unknown {
@@ -146,7 +146,16 @@ function readableInside(resource: PolicyResource): InnerResource[] | Unknown {
             const parameters = need(attempt(() => props.parameters));
             return (templateResources(props.templateBody, parameters ?? {}) ?? []).flatMap((item) => {
                 const translated = translate(item.type, item.properties);
-                return translated ? [{ ...translated, logicalId: item.logicalId, assumes: item.assumes }] : [];
+                return translated
+                    ? [
+                          {
+                              ...translated,
+                              logicalId: item.logicalId,
+                              assumes: item.assumes,
+                              tooManyConditions: item.tooManyConditions,
+                          },
+                      ]
+                    : [];
             });
         }
         return [];
@@ -219,7 +228,17 @@ function judgeInside(
                 holds.set(finding, [...(holds.get(finding) ?? []), reading]);
             }
         }
-        const [{ declaredType, logicalId }] = ofResource;
+        const [{ declaredType, logicalId, tooManyConditions }] = ofResource;
+        if (tooManyConditions) {
+            reportViolation(
+                `Inside ${outer.type} ${outer.name}, ${declaredType} ${logicalId}: its properties test ` +
+                    `${tooManyConditions.length} conditions the pack cannot decide (${tooManyConditions.join(", ")}), more ` +
+                    `than the ${MAX_ENUMERATED_CONDITIONS} whose every combination it judges, so it cannot be judged. ` +
+                    "Pass the parameters that decide them in the stack's parameters, or test fewer conditions in one resource.",
+                outer.urn,
+            );
+            return;
+        }
         for (const [finding, where] of holds) {
             const only =
                 where.length < ofResource.length ? ` (if ${where.map((reading) => reading.assumes).join(" or ")})` : "";

@@ -318,7 +318,25 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             reason: /Task \(if C true\): ecs-task-not-privileged: Container worker: runs privileged/,
         },
         {
+            what: "Privileged only in one combination of seven conditions the pack cannot decide",
+            policy: stackNoUninspectedResources,
+            build: () => [
+                privilegedTemplate(
+                    [
+                        "Conditions:",
+                        ...[0, 1, 2, 3, 4, 5, 6].map((i) => `  C${i}: !Equals [!Ref 'AWS::Region', r${i}]`),
+                    ].join("\n"),
+                    "!If [C0, !If [C1, false, !If [C2, !If [C3, !If [C4, !If [C5, !If [C6, false, true], false], " +
+                        "false], false], false], false], false]",
+                ),
+            ],
+            options: ACCEPT_STACKS,
+            verdict: "fails",
+            reason: /Task: its properties test 7 conditions the pack cannot decide/,
+        },
+        {
             what: "Privileged from a mapping keyed by a parameter the stack sets",
+
             policy: stackNoUninspectedResources,
             build: () => [
                 privilegedTemplate(

@@ -105,21 +105,27 @@ describe("CloudFormation templates, read as deployed", () => {
         );
     });
 
-    it(`beyond ${MAX_ENUMERATED_CONDITIONS} undecided conditions in one resource, reads all true and all false`, () => {
-        const names = Array.from({ length: MAX_ENUMERATED_CONDITIONS + 1 }, (_, index) => `C${index}`);
-        const body = [
-            "Conditions:",
-            ...names.map((name) => `  ${name}: !Equals [!Ref 'AWS::Region', ${name}]`),
-            "Resources:",
-            "  Task:",
-            "    Type: AWS::ECS::TaskDefinition",
-            "    Properties:",
-            ...names.map((name) => `      ${name}: !If [${name}, yes, no]`),
-        ].join("\n");
-        const read = templateResources(body);
+    it(`reads every combination of up to ${MAX_ENUMERATED_CONDITIONS} undecided conditions, and marks a resource with more`, () => {
+        const withConditions = (count: number) => {
+            const names = Array.from({ length: count }, (_, index) => `C${index}`);
+            const body = [
+                "Conditions:",
+                ...names.map((name) => `  ${name}: !Equals [!Ref 'AWS::Region', ${name}]`),
+                "Resources:",
+                "  Task:",
+                "    Type: AWS::ECS::TaskDefinition",
+                "    Properties:",
+                ...names.map((name) => `      ${name}: !If [${name}, yes, no]`),
+            ].join("\n");
+            return { names, read: templateResources(body) ?? [] };
+        };
+        const most = withConditions(MAX_ENUMERATED_CONDITIONS);
+        assert.equal(most.read.length, 2 ** MAX_ENUMERATED_CONDITIONS);
+        assert.ok(most.read.every((reading) => reading.tooManyConditions === undefined));
+        const more = withConditions(MAX_ENUMERATED_CONDITIONS + 1);
         assert.deepEqual(
-            read?.map((reading) => Object.values(reading.properties as object)),
-            [names.map(() => "yes"), names.map(() => "no")],
+            more.read.map((reading) => reading.tooManyConditions),
+            [more.names],
         );
     });
 });
