@@ -226,7 +226,31 @@ class TemplateScope {
         return found;
     }
 
-    /** The value with `Ref` to parameters, `Fn::FindInMap` and `Fn::If` resolved where they can be. */
+    /**
+     * `Fn::Sub`'s string with every `${Name}` replaced by its variable or parameter (`${!Name}` is the literal
+     * `${Name}`); undefined when one of them has no known value (a pseudo parameter, a resource or its attribute).
+     */
+    private substitute(argument: unknown, choices: ReadonlyMap<string, boolean>): string | undefined {
+        const [text, variables] = Array.isArray(argument) ? argument : [argument, {}];
+        if (typeof text !== "string" || !isRecord(variables)) {
+            return undefined;
+        }
+        let unknown = false;
+        const result = text.replace(/\$\{(!?)([^}]*)\}/g, (whole, literal: string, name: string) => {
+            if (literal) {
+                return `\${${name}}`;
+            }
+            const found = this.resolve(Object.hasOwn(variables, name) ? variables[name] : { Ref: name }, choices);
+            if (!isScalar(found)) {
+                unknown = true;
+                return whole;
+            }
+            return String(found);
+        });
+        return unknown ? undefined : result;
+    }
+
+    /** The value with `Ref` to parameters, `Fn::FindInMap`, `Fn::If` and `Fn::Sub` resolved where they can be. */
     resolve(value: unknown, choices: ReadonlyMap<string, boolean>): unknown {
         const resolved = this.resolveOrOmit(value, choices);
         return resolved === NO_VALUE ? undefined : resolved;
@@ -251,6 +275,9 @@ class TemplateScope {
             const table = typeof map === "string" && isRecord(mappings[map]) ? mappings[map] : undefined;
             const row = table && typeof top === "string" && isRecord(table[top]) ? table[top] : undefined;
             return row && typeof second === "string" && Object.hasOwn(row, second) ? row[second] : value;
+        }
+        if (call?.name === "Fn::Sub") {
+            return this.substitute(call.argument, choices) ?? value;
         }
         if (Array.isArray(value)) {
             return value.map((item) => this.resolveOrOmit(item, choices)).filter((item) => item !== NO_VALUE);

@@ -335,6 +335,16 @@ const ATTEMPTS: Record<string, Attempt[]> = {
             reason: /Task: its properties test 7 conditions the pack cannot decide/,
         },
         {
+            what: 'Privileged: !Sub "${Priv}", a parameter whose default is "true"',
+            policy: stackNoUninspectedResources,
+            build: () => [
+                privilegedTemplate("Parameters:\n  Priv: { Type: String, Default: 'true' }", '!Sub "${Priv}"'),
+            ],
+            options: ACCEPT_STACKS,
+            verdict: "fails",
+            reason: /Task: ecs-task-not-privileged: Container worker: runs privileged/,
+        },
+        {
             what: "Privileged from a mapping keyed by a parameter the stack sets",
 
             policy: stackNoUninspectedResources,

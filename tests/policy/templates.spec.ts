@@ -68,6 +68,20 @@ describe("CloudFormation templates, read as deployed", () => {
         assert.deepEqual(only(task(["Role: !Ref TaskRole"])), { Role: { Ref: "TaskRole" } });
     });
 
+    it("substitutes parameters and its own variables in Fn::Sub, and leaves one it cannot know as written", () => {
+        assert.deepEqual(only(task(['Privileged: !Sub "${Priv}"'])), { Privileged: "true" });
+        assert.deepEqual(
+            only(task(['Image: !Sub ["${Repo}:${Env}-${!Literal}", { Repo: worker }]'], { Env: "prod" })),
+            {
+                Image: "worker:prod-${Literal}",
+            },
+        );
+        assert.deepEqual(only(task(['Image: !Sub "worker:${AWS::Region}"'])), {
+            Image: { "Fn::Sub": "worker:${AWS::Region}" },
+        });
+        assert.deepEqual(only(task(['Image: !Sub "${Repo.Uri}:1"'])), { Image: { "Fn::Sub": "${Repo.Uri}:1" } });
+    });
+
     it("looks up a mapping with keys it can resolve", () => {
         assert.deepEqual(only(task(["Privileged: !FindInMap [Settings, !Ref Env, Privileged]"])), {
             Privileged: "true",
